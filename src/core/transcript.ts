@@ -1,0 +1,20 @@
+// Transcript entries: what a session remembers, one JSON object per line, append-only.
+import type { ModelMessage } from "ai";
+
+/** Token counts of one model call or a sum of them. */
+export interface TokenUsage {
+  inputTokens: number;
+  outputTokens: number;
+}
+
+/** One line of a transcript. `message` is an AI SDK ModelMessage, replayed as is to the model. */
+export interface TranscriptEntry {
+  type: "message";
+  /** Unique within the transcript; lets a repair or a retry recognise an entry. */
+  id: string;
+  /** When it was written, in Clock milliseconds. */
+  at: number;
+  message: ModelMessage;
+  /** Set on assistant entries: what the model call that produced it cost. */
+  usage?: TokenUsage;
+}

@@ -1,0 +1,43 @@
+// The shape of a tool the agent can call: a zod schema for its input and a handler.
+import type { z } from "zod";
+import type { Clock } from "../ports/clock.ts";
+import type { Workspace } from "../ports/workspace.ts";
+
+/** What a tool may ask the person before it acts (exec asks in the terminal, denies elsewhere). */
+export interface ApprovalRequest {
+  tool: string;
+  /** One line shown to the person, e.g. the command to run. */
+  summary: string;
+}
+
+/** Everything a tool handler gets besides its input. */
+export interface ToolContext {
+  workspace: Workspace;
+  clock: Clock;
+  /** Aborts when the turn is cancelled; long-running tools must stop. */
+  signal: AbortSignal;
+  /**
+   * Contract: resolves true only if a person approved this action just now; channels without a
+   * person to ask resolve false. Must not throw.
+   */
+  approve(request: ApprovalRequest): Promise<boolean>;
+}
+
+/** What a tool gives back to the model. `isError` marks a failure the model should read and handle. */
+export interface ToolOutput {
+  text: string;
+  isError?: boolean;
+}
+
+/**
+ * A tool. The agent loop validates the model's arguments against `input` before calling `run`;
+ * invalid arguments go back to the model as an error, never to `run`.
+ */
+export interface AgentTool<Input = unknown> {
+  name: string;
+  /** Told to the model: what the tool does and when to use it. */
+  description: string;
+  input: z.ZodType<Input>;
+  /** Contract: never throws for an expected failure (missing file, denied command): return isError. */
+  run(input: Input, context: ToolContext): Promise<ToolOutput>;
+}
