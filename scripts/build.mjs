@@ -16,5 +16,7 @@ await build({
   logLevel: "warning",
   legalComments: "none",
   // CommonJS dependencies inside an ESM bundle need require().
-  banner: { js: "import { createRequire as __acRequire } from 'node:module'; const require = __acRequire(import.meta.url);" },
+  banner: {
+    js: "import { createRequire as __acRequire } from 'node:module'; const require = __acRequire(import.meta.url);",
+  },
 });

@@ -7,7 +7,8 @@ import { WorkspacePathError } from "../ports/workspace.ts";
  * that would climb above the root, with a message that says what is allowed.
  */
 export function normalizeWorkspacePath(input: string): string {
-  if (input.includes("\0")) throw new WorkspacePathError(`Path ${JSON.stringify(input)} contains a NUL byte.`);
+  if (input.includes("\0"))
+    throw new WorkspacePathError(`Path ${JSON.stringify(input)} contains a NUL byte.`);
   const unified = input.replaceAll("\\", "/").trim();
   if (unified.startsWith("/") || unified.startsWith("~") || /^[A-Za-z]:/.test(unified)) {
     throw new WorkspacePathError(

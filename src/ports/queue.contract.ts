@@ -105,7 +105,8 @@ export function queueContract(name: string, make: () => Promise<QueueHarness>): 
       await queue.enqueue({ group: "s1", dedupeId: "late", body: "late" });
       const got = await waiting;
       // Some queues answer an in-progress poll empty; the message must then be there right after.
-      const seen = got.length > 0 ? got : await queue.receive({ max: 1, visibilityMs: VISIBILITY, waitMs: 1_000 });
+      const seen =
+        got.length > 0 ? got : await queue.receive({ max: 1, visibilityMs: VISIBILITY, waitMs: 1_000 });
       expect(seen.map((d) => d.body)).toEqual(["late"]);
     });
   });

@@ -30,17 +30,21 @@ export function createFakeClock(start = Date.UTC(2026, 10, 22, 9, 0, 0)): FakeCl
     sleep(ms, signal) {
       return new Promise((resolve, reject) => {
         if (signal?.aborted) return reject(signal.reason);
-        const sleeper: Sleeper = { at: time + Math.max(0, ms), seq: seq++, resolve };
-        sleepers.push(sleeper);
-        signal?.addEventListener(
-          "abort",
-          () => {
-            const i = sleepers.indexOf(sleeper);
-            if (i >= 0) sleepers.splice(i, 1);
-            reject(signal.reason);
+        const onAbort = () => {
+          const i = sleepers.indexOf(sleeper);
+          if (i >= 0) sleepers.splice(i, 1);
+          reject(signal?.reason);
+        };
+        const sleeper: Sleeper = {
+          at: time + Math.max(0, ms),
+          seq: seq++,
+          resolve: () => {
+            signal?.removeEventListener("abort", onAbort);
+            resolve();
           },
-          { once: true },
-        );
+        };
+        sleepers.push(sleeper);
+        signal?.addEventListener("abort", onAbort, { once: true });
       });
     },
     async advance(ms) {

@@ -1,0 +1,44 @@
+// Load time of a 10,000-entry transcript through the local SessionStore (JSONL on disk).
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { openStateDb } from "../src/adapters/sqlite/db.ts";
+import { createSqliteSessionStore } from "../src/adapters/sqlite/session-store.ts";
+import type { TranscriptEntry } from "../src/core/transcript.ts";
+import { createSystemClock } from "../src/util/system-clock.ts";
+import { type Summary, summarize } from "./stats.ts";
+
+export async function benchTranscriptLoad(entries = 10_000, loads = 30): Promise<Summary & { bytes: number }> {
+  const dir = await mkdtemp(join(tmpdir(), "ac-bench-load-"));
+  const db = openStateDb(join(dir, "state.db"));
+  try {
+    const store = createSqliteSessionStore({ db, dir: join(dir, "sessions"), clock: createSystemClock() });
+    const session = await store.open("agent:main:bench");
+    const batch: TranscriptEntry[] = [];
+    for (let i = 0; i < entries; i++) {
+      const role = i % 2 === 0 ? "user" : "assistant";
+      batch.push({
+        type: "message",
+        id: `e${i}`,
+        at: 1_790_000_000_000 + i,
+        message: { role, content: `${role === "user" ? "Question" : "Answer"} number ${i}: ${"lorem ipsum dolor sit amet ".repeat(6)}` },
+        ...(role === "assistant" ? { usage: { inputTokens: 1000 + i, outputTokens: 50 } } : {}),
+      });
+      if (batch.length === 500) await store.append(session.sessionId, batch.splice(0));
+    }
+    if (batch.length) await store.append(session.sessionId, batch);
+    const samples: number[] = [];
+    let count = 0;
+    for (let i = 0; i < loads + 5; i++) {
+      const start = performance.now();
+      count = (await store.load(session.sessionId)).length;
+      if (i >= 5) samples.push(performance.now() - start);
+    }
+    if (count !== entries) throw new Error(`loaded ${count} entries, expected ${entries}`);
+    const { statSync } = await import("node:fs");
+    return { ...summarize(samples), bytes: statSync(join(dir, "sessions", `${session.sessionId}.jsonl`)).size };
+  } finally {
+    db.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,145 @@
+// The agent's workspace as a folder on disk. Paths are normalised, then checked again after
+// symlinks are resolved, so a link cannot lead the agent outside the folder.
+import { mkdirSync, realpathSync } from "node:fs";
+import { lstat, mkdir, readdir, readFile, readlink, realpath, stat, unlink } from "node:fs/promises";
+import { basename, dirname, join, resolve, sep } from "node:path";
+import { normalizeWorkspacePath } from "../../core/workspace-path.ts";
+import { type Workspace, type WorkspaceEntry, WorkspacePathError } from "../../ports/workspace.ts";
+import { isAtomicTempName, writeFileAtomic } from "../../util/atomic-write.ts";
+
+export interface FsWorkspaceOptions {
+  /** The workspace folder; created when missing. */
+  root: string;
+}
+
+const MAX_LINK_HOPS = 40;
+const code = (error: unknown) => (error as NodeJS.ErrnoException).code;
+
+/**
+ * A Workspace over the folder `root`. Symlinks are followed only while they stay inside the
+ * real root; `remove` deletes a link itself, never its target; listings skip links that leave
+ * and do not descend into linked folders (no cycles, no duplicates). The check and the
+ * operation are not atomic: something that can swap links in the folder meanwhile can escape.
+ */
+export function createFsWorkspace({ root }: FsWorkspaceOptions): Workspace {
+  mkdirSync(root, { recursive: true });
+  const realRoot = realpathSync(root);
+  const inside = (real: string) =>
+    real === realRoot || real.startsWith(realRoot.endsWith(sep) ? realRoot : realRoot + sep);
+
+  /** The real location `abs` names, following links, for a path that may not exist yet. */
+  async function realLocation(abs: string, hops = 0): Promise<string> {
+    if (hops > MAX_LINK_HOPS) throw new WorkspacePathError(`Too many symbolic links at ${abs}.`);
+    try {
+      return await realpath(abs);
+    } catch (error) {
+      if (code(error) === "ELOOP") throw new WorkspacePathError(`Symbolic link loop at ${abs}.`);
+      // ENOTDIR: a file sits where a folder would be; the operation itself will report "missing".
+      if (code(error) !== "ENOENT" && code(error) !== "ENOTDIR") throw error;
+    }
+    const parent = dirname(abs);
+    if (parent === abs) return abs;
+    // A dangling link must be judged by where it points, not by where it sits.
+    const info = await lstat(abs).catch(() => null);
+    if (info?.isSymbolicLink()) return realLocation(resolve(parent, await readlink(abs)), hops + 1);
+    return join(await realLocation(parent, hops), basename(abs));
+  }
+
+  /** Normalises `path` and resolves it for use; refuses it when its real location is outside. */
+  async function locate(path: string, opts: { keepLink?: boolean } = {}) {
+    const rel = normalizeWorkspacePath(path);
+    const abs = join(realRoot, rel);
+    const real = opts.keepLink
+      ? join(await realLocation(dirname(abs)), basename(abs))
+      : await realLocation(abs);
+    if (!inside(real)) {
+      throw new WorkspacePathError(
+        `Path ${JSON.stringify(path)} leads outside the workspace through a link.`,
+      );
+    }
+    return { rel, real };
+  }
+
+  const entry = (
+    rel: string,
+    info: { isDirectory(): boolean; size: number; mtimeMs: number },
+  ): WorkspaceEntry => ({
+    path: rel,
+    kind: info.isDirectory() ? "dir" : "file",
+    size: info.isDirectory() ? 0 : info.size,
+    mtimeMs: info.mtimeMs,
+  });
+
+  async function walk(real: string, rel: string, recursive: boolean, out: WorkspaceEntry[]): Promise<void> {
+    let names: string[];
+    try {
+      names = await readdir(real);
+    } catch (error) {
+      if (code(error) === "ENOENT" || code(error) === "ENOTDIR") return;
+      throw error;
+    }
+    for (const name of names) {
+      if (isAtomicTempName(name)) continue;
+      const childRel = rel === "" ? name : `${rel}/${name}`;
+      const child = join(real, name);
+      const link = await lstat(child).catch(() => null);
+      if (!link) continue; // removed meanwhile
+      let info = link;
+      if (link.isSymbolicLink()) {
+        const target = await realpath(child).catch(() => null);
+        if (target === null || !inside(target)) continue;
+        info = await stat(target);
+      }
+      out.push(entry(childRel, info));
+      if (recursive && link.isDirectory()) await walk(child, childRel, true, out);
+    }
+  }
+
+  return {
+    location: realRoot,
+
+    async read(path) {
+      const { real } = await locate(path);
+      try {
+        return new Uint8Array(await readFile(real));
+      } catch (error) {
+        if (code(error) === "ENOENT" || code(error) === "ENOTDIR") return null;
+        throw error;
+      }
+    },
+
+    async write(path, data) {
+      const { rel, real } = await locate(path);
+      if (rel === "") throw new WorkspacePathError("Cannot write to the workspace root; name a file.");
+      await mkdir(dirname(real), { recursive: true });
+      await writeFileAtomic(real, data);
+    },
+
+    async stat(path) {
+      const { rel, real } = await locate(path);
+      try {
+        return entry(rel, await stat(real));
+      } catch (error) {
+        if (code(error) === "ENOENT" || code(error) === "ENOTDIR") return null;
+        throw error;
+      }
+    },
+
+    async list(dir, options) {
+      const { rel, real } = await locate(dir);
+      const out: WorkspaceEntry[] = [];
+      await walk(real, rel, options?.recursive ?? false, out);
+      return out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    },
+
+    async remove(path) {
+      const { rel, real } = await locate(path, { keepLink: true });
+      if (rel === "") throw new WorkspacePathError("Cannot remove the workspace root.");
+      try {
+        await unlink(real);
+      } catch (error) {
+        if (code(error) !== "ENOENT" && code(error) !== "ENOTDIR") throw error;
+      }
+    },
+  };
+}

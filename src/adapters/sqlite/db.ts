@@ -1,0 +1,131 @@
+// Opens the local engine's one state.db (sessions, queue, claims) and migrates its schema.
+// Tables are prefixed by the adapter that owns them, so more adapters can share the file later.
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import { DatabaseSync } from "node:sqlite";
+
+/**
+ * Schema migrations, applied in order; `PRAGMA user_version` records how many ran.
+ * Append new entries; never edit one that has shipped.
+ */
+const MIGRATIONS: readonly string[] = [
+  `
+  -- claims: idempotency keys (claimOnce) and leases live in separate tables, so a key used for
+  -- both purposes does not collide.
+  CREATE TABLE claim_keys (
+    key TEXT PRIMARY KEY,
+    expires_at INTEGER NOT NULL
+  ) WITHOUT ROWID;
+  CREATE INDEX claim_keys_expires ON claim_keys (expires_at);
+  CREATE TABLE claim_leases (
+    key TEXT PRIMARY KEY,
+    owner TEXT NOT NULL,
+    until INTEGER NOT NULL
+  ) WITHOUT ROWID;
+
+  -- queue: one row per unacked message. seq gives enqueue order (and head-of-group position).
+  -- A message is in flight while receipt IS NOT NULL AND visible_at > now.
+  CREATE TABLE queue_messages (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    queue TEXT NOT NULL,
+    grp TEXT NOT NULL,
+    dedupe_id TEXT NOT NULL,
+    body TEXT NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    visible_at INTEGER NOT NULL,
+    receipt TEXT,
+    enqueued_at INTEGER NOT NULL
+  );
+  CREATE INDEX queue_messages_group ON queue_messages (queue, grp, seq);
+  CREATE INDEX queue_messages_receipt ON queue_messages (receipt) WHERE receipt IS NOT NULL;
+  -- dedupe ids outlive their message (5 minutes from enqueue, acked or not).
+  CREATE TABLE queue_dedupe (
+    queue TEXT NOT NULL,
+    dedupe_id TEXT NOT NULL,
+    expires_at INTEGER NOT NULL,
+    PRIMARY KEY (queue, dedupe_id)
+  ) WITHOUT ROWID;
+  CREATE INDEX queue_dedupe_expires ON queue_dedupe (expires_at);
+
+  -- sessions: the index; transcripts are JSONL files named by session_id.
+  CREATE TABLE sessions (
+    key TEXT PRIMARY KEY,
+    session_id TEXT NOT NULL UNIQUE,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL,
+    turns INTEGER NOT NULL DEFAULT 0,
+    input_tokens INTEGER NOT NULL DEFAULT 0,
+    output_tokens INTEGER NOT NULL DEFAULT 0
+  );
+  CREATE INDEX sessions_updated ON sessions (updated_at);
+  -- transcripts a reset retired, so that forgetting a key can delete them too.
+  CREATE TABLE session_archive (
+    session_id TEXT PRIMARY KEY,
+    key TEXT NOT NULL,
+    archived_at INTEGER NOT NULL
+  ) WITHOUT ROWID;
+  CREATE INDEX session_archive_key ON session_archive (key);
+  `,
+];
+
+/** The schema version a fully migrated state.db has. */
+export const SCHEMA_VERSION = MIGRATIONS.length;
+
+/**
+ * Opens (creating it and its folder when missing) the state database at `path`, or an in-memory
+ * one for ":memory:", in WAL mode with synchronous=FULL, a busy timeout and foreign keys, and
+ * brings its schema up to date. Safe to call from several processes at once.
+ * FULL, not NORMAL: a message acknowledged to a platform must survive a power cut, not only kill -9.
+ */
+export function openStateDb(path: string): DatabaseSync {
+  if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
+  const db = new DatabaseSync(path);
+  try {
+    // busy_timeout first: switching to WAL takes a lock another process may hold.
+    db.exec("PRAGMA busy_timeout = 5000");
+    db.exec("PRAGMA journal_mode = WAL");
+    db.exec("PRAGMA synchronous = FULL");
+    db.exec("PRAGMA foreign_keys = ON");
+    migrate(db);
+    return db;
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+}
+
+function userVersion(db: DatabaseSync): number {
+  return Number(db.prepare("PRAGMA user_version").get()?.["user_version"] ?? 0);
+}
+
+function migrate(db: DatabaseSync): void {
+  if (userVersion(db) >= SCHEMA_VERSION) return;
+  inTransaction(db, () => {
+    // Re-read under the write lock: another process may have migrated meanwhile.
+    const from = userVersion(db);
+    if (from > SCHEMA_VERSION) return;
+    for (let v = from; v < SCHEMA_VERSION; v++) db.exec(MIGRATIONS[v]!);
+    db.exec(`PRAGMA user_version = ${SCHEMA_VERSION}`);
+  });
+}
+
+/**
+ * Runs `fn` inside BEGIN IMMEDIATE ... COMMIT (taking the write lock up front, so concurrent
+ * writers in other processes queue on busy_timeout instead of failing on upgrade), rolling back
+ * when it throws. `fn` must be synchronous.
+ */
+export function inTransaction<T>(db: DatabaseSync, fn: () => T): T {
+  db.exec("BEGIN IMMEDIATE");
+  try {
+    const result = fn();
+    db.exec("COMMIT");
+    return result;
+  } catch (error) {
+    try {
+      db.exec("ROLLBACK");
+    } catch {
+      // SQLite already rolled back (e.g. after SQLITE_FULL); the original error is what matters.
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,141 @@
+// The local engine's durable queue: FIFO groups in state.db, long polling woken in-process.
+// A group is held while any of its messages is in flight; receive hands out the visible head run.
+import { randomUUID } from "node:crypto";
+import type { DatabaseSync } from "node:sqlite";
+import type { Clock } from "../../ports/clock.ts";
+import type { Queue, QueueDelivery } from "../../ports/queue.ts";
+import { inTransaction } from "./db.ts";
+
+export interface SqliteQueueOptions {
+  /** A database opened by openStateDb. */
+  db: DatabaseSync;
+  clock: Clock;
+  /** Several queues can share state.db; default "intake". */
+  name?: string;
+  /**
+   * While long-polling, look again at least this often (ms), to notice messages enqueued by
+   * another process. Same-process enqueues wake a poll at once. Default 1000.
+   */
+  pollMs?: number;
+}
+
+/** How long a dedupeId is remembered after its enqueue, acked or not (as SQS FIFO does). */
+export const DEDUPE_WINDOW_MS = 5 * 60_000;
+
+const WOKEN = new Error("queue: woken");
+
+/**
+ * Creates a Queue over the `queue_messages` and `queue_dedupe` tables. A message is in flight while
+ * it has a receipt and its visibility has not expired; retry clears the receipt and keeps its seq,
+ * so it stays first in its group.
+ */
+export function createSqliteQueue({ db, clock, name = "intake", pollMs = 1_000 }: SqliteQueueOptions): Queue {
+  const sweepDedupe = db.prepare("DELETE FROM queue_dedupe WHERE expires_at <= ?");
+  const rememberDedupe = db.prepare(
+    `INSERT INTO queue_dedupe (queue, dedupe_id, expires_at) VALUES (?, ?, ?)
+     ON CONFLICT (queue, dedupe_id) DO UPDATE SET expires_at = excluded.expires_at
+       WHERE queue_dedupe.expires_at <= ?`,
+  );
+  const insert = db.prepare(
+    `INSERT INTO queue_messages (queue, grp, dedupe_id, body, visible_at, enqueued_at)
+     VALUES (?, ?, ?, ?, ?, ?)`,
+  );
+  // Visible messages with nothing invisible ahead of them in their group, in groups with nothing in
+  // flight: for each free group, its visible head run, oldest first.
+  const ready = db.prepare(
+    `SELECT seq, grp, dedupe_id, body, attempts FROM queue_messages m
+     WHERE m.queue = ?1 AND m.visible_at <= ?2
+       AND NOT EXISTS (SELECT 1 FROM queue_messages a WHERE a.queue = m.queue AND a.grp = m.grp
+                         AND a.seq < m.seq AND a.visible_at > ?2)
+       AND NOT EXISTS (SELECT 1 FROM queue_messages f WHERE f.queue = m.queue AND f.grp = m.grp
+                         AND f.receipt IS NOT NULL AND f.visible_at > ?2)
+     ORDER BY m.seq LIMIT ?3`,
+  );
+  const lease = db.prepare(
+    "UPDATE queue_messages SET receipt = ?, visible_at = ?, attempts = attempts + 1 WHERE seq = ?",
+  );
+  const nextVisible = db.prepare(
+    "SELECT MIN(visible_at) AS at FROM queue_messages WHERE queue = ? AND visible_at > ?",
+  );
+  const remove = db.prepare("DELETE FROM queue_messages WHERE queue = ? AND receipt = ?");
+  const release = db.prepare(
+    "UPDATE queue_messages SET receipt = NULL, visible_at = ? WHERE queue = ? AND receipt = ?",
+  );
+
+  // Long-polls parked in this process; any change that may free a message wakes them all.
+  const waiters = new Set<() => void>();
+  const wakeAll = () => {
+    for (const wake of [...waiters]) wake();
+  };
+
+  const take = (max: number, visibilityMs: number): QueueDelivery[] =>
+    inTransaction(db, () => {
+      const now = clock.now();
+      return ready.all(name, now, max).map((row) => {
+        const receipt = randomUUID();
+        lease.run(receipt, now + visibilityMs, row["seq"] as number);
+        return {
+          receipt,
+          group: String(row["grp"]),
+          dedupeId: String(row["dedupe_id"]),
+          body: JSON.parse(String(row["body"])),
+          attempts: Number(row["attempts"]) + 1,
+        };
+      });
+    });
+
+  /** Sleeps up to ms, returning early when this queue changes; never leaves a sleeper behind. */
+  const park = async (ms: number): Promise<void> => {
+    const controller = new AbortController();
+    const wake = () => controller.abort(WOKEN);
+    waiters.add(wake);
+    try {
+      await clock.sleep(ms, controller.signal);
+    } catch (error) {
+      if (error !== WOKEN) throw error;
+    } finally {
+      waiters.delete(wake);
+    }
+  };
+
+  return {
+    async enqueue({ group, dedupeId, body }) {
+      const json = JSON.stringify(body);
+      if (json === undefined) throw new TypeError("queue: message body must be JSON-serialisable");
+      const accepted = inTransaction(db, () => {
+        const now = clock.now();
+        sweepDedupe.run(now);
+        if (rememberDedupe.run(name, dedupeId, now + DEDUPE_WINDOW_MS, now).changes === 0) return false;
+        insert.run(name, group, dedupeId, json, now, now);
+        return true;
+      });
+      if (accepted) wakeAll();
+      return accepted;
+    },
+
+    async receive({ max, visibilityMs, waitMs = 0 }) {
+      if (!Number.isInteger(max) || max < 1 || max > 10) {
+        throw new RangeError(`queue: max must be an integer from 1 to 10, got ${max}`);
+      }
+      const deadline = clock.now() + waitMs;
+      for (;;) {
+        const batch = take(max, visibilityMs);
+        const now = clock.now();
+        if (batch.length > 0 || now >= deadline) return batch;
+        // Wake for the deadline, the next visibility expiry or retry delay, or a cross-process look.
+        const next = nextVisible.get(name, now)?.["at"];
+        const until = Math.min(deadline, now + pollMs, typeof next === "number" ? next : deadline);
+        await park(Math.max(0, until - now));
+      }
+    },
+
+    async ack(delivery) {
+      if (remove.run(name, delivery.receipt).changes > 0) wakeAll();
+    },
+
+    async retry(delivery, delayMs) {
+      const visibleAt = clock.now() + Math.max(0, delayMs);
+      if (release.run(visibleAt, name, delivery.receipt).changes > 0) wakeAll();
+    },
+  };
+}

@@ -1,0 +1,181 @@
+// Sessions for the local engine: the index in state.db, transcripts as append-only JSONL files
+// `<dir>/<sessionId>.jsonl`, fsynced per append and read tolerant of a torn last line.
+import { randomUUID } from "node:crypto";
+import { mkdirSync } from "node:fs";
+import { readdir, readFile, rename, rm } from "node:fs/promises";
+import { join } from "node:path";
+import type { DatabaseSync } from "node:sqlite";
+import type { TokenUsage, TranscriptEntry } from "../../core/transcript.ts";
+import type { Clock } from "../../ports/clock.ts";
+import type { SessionMeta, SessionStore } from "../../ports/session-store.ts";
+import { createLineAppender } from "../../util/line-appender.ts";
+import { inTransaction } from "./db.ts";
+
+export interface SqliteSessionStoreOptions {
+  /** A database opened by openStateDb. */
+  db: DatabaseSync;
+  /** The transcripts folder (created when missing), e.g. ~/.agent-claw/sessions. */
+  dir: string;
+  clock: Clock;
+  /** Makes session ids; default crypto.randomUUID. Ids must match [A-Za-z0-9_-][A-Za-z0-9._-]*. */
+  newId?: () => string;
+  /** Told when load skipped lines that are not JSON objects (corruption other than a torn tail). */
+  onCorruptLines?: (info: { sessionId: string; skipped: number }) => void;
+}
+
+// Session ids name files: no separators, no leading dot, nothing that could climb out of dir.
+const SAFE_ID = /^[A-Za-z0-9_-][A-Za-z0-9._-]{0,127}$/;
+
+const COLUMNS = "key, session_id, created_at, updated_at, turns, input_tokens, output_tokens";
+
+function toMeta(row: Record<string, unknown> | undefined): SessionMeta | null {
+  if (!row) return null;
+  return {
+    key: String(row["key"]),
+    sessionId: String(row["session_id"]),
+    createdAt: Number(row["created_at"]),
+    updatedAt: Number(row["updated_at"]),
+    turns: Number(row["turns"]),
+    usage: { inputTokens: Number(row["input_tokens"]), outputTokens: Number(row["output_tokens"]) },
+  };
+}
+
+/** Filesystem-safe form of a Clock time for reset file names: 2026-11-22T09-00-00.000Z. */
+const stamp = (ms: number) => new Date(ms).toISOString().replaceAll(":", "-");
+
+/**
+ * A SessionStore over the `sessions` and `session_archive` tables and JSONL transcripts.
+ * `reset` renames the old transcript to `<oldId>.jsonl.reset.<time>` (kept for people, never
+ * loaded) and records it in session_archive; `forget` deletes the current and all archived files.
+ */
+export function createSqliteSessionStore(options: SqliteSessionStoreOptions): SessionStore {
+  const { db, dir, clock, newId = randomUUID, onCorruptLines } = options;
+  mkdirSync(dir, { recursive: true });
+  const insert = db.prepare(
+    `INSERT INTO sessions (key, session_id, created_at, updated_at) VALUES (?, ?, ?, ?)
+     ON CONFLICT (key) DO NOTHING`,
+  );
+  const byKey = db.prepare(`SELECT ${COLUMNS} FROM sessions WHERE key = ?`);
+  const all = db.prepare(`SELECT ${COLUMNS} FROM sessions ORDER BY updated_at DESC, rowid DESC`);
+  const record = db.prepare(
+    `UPDATE sessions SET turns = turns + 1, input_tokens = input_tokens + ?,
+       output_tokens = output_tokens + ?, updated_at = ? WHERE key = ? RETURNING ${COLUMNS}`,
+  );
+  const restart = db.prepare(
+    `UPDATE sessions SET session_id = ?, created_at = ?, updated_at = ?, turns = 0, input_tokens = 0,
+       output_tokens = 0 WHERE key = ? RETURNING ${COLUMNS}`,
+  );
+  const archive = db.prepare("INSERT INTO session_archive (session_id, key, archived_at) VALUES (?, ?, ?)");
+  const archived = db.prepare("SELECT session_id FROM session_archive WHERE key = ?");
+  const dropArchive = db.prepare("DELETE FROM session_archive WHERE key = ?");
+  const drop = db.prepare("DELETE FROM sessions WHERE key = ?");
+
+  const fileOf = (sessionId: string) => join(dir, `${sessionId}.jsonl`);
+  const freshId = () => {
+    const id = newId();
+    if (!SAFE_ID.test(id)) throw new Error(`session-store: newId() gave an unsafe id ${JSON.stringify(id)}`);
+    return id;
+  };
+  const append = createLineAppender();
+
+  async function deleteTranscripts(sessionIds: string[]): Promise<void> {
+    const names = await readdir(dir).catch(() => [] as string[]);
+    const ours = (name: string) =>
+      sessionIds.some((id) => name === `${id}.jsonl` || name.startsWith(`${id}.jsonl.reset.`));
+    for (const name of names.filter(ours)) await rm(join(dir, name), { force: true });
+    for (const id of sessionIds) append.forget(fileOf(id));
+  }
+
+  return {
+    async open(key) {
+      const existing = toMeta(byKey.get(key));
+      if (existing) return existing;
+      const now = clock.now();
+      // DO NOTHING on conflict: a racing open (or process) that inserted first wins, and we read it.
+      insert.run(key, freshId(), now, now);
+      return toMeta(byKey.get(key))!;
+    },
+
+    async get(key) {
+      return toMeta(byKey.get(key));
+    },
+
+    async list() {
+      return all.all().map((row) => toMeta(row)!);
+    },
+
+    async recordTurn(key, usage: TokenUsage) {
+      return toMeta(record.get(usage.inputTokens, usage.outputTokens, clock.now(), key));
+    },
+
+    async reset(key, resetOptions) {
+      if (resetOptions?.forget) {
+        const gone = inTransaction(db, () => {
+          const current = toMeta(byKey.get(key));
+          if (!current) return null;
+          const ids = [current.sessionId, ...archived.all(key).map((r) => String(r["session_id"]))];
+          dropArchive.run(key);
+          drop.run(key);
+          return ids;
+        });
+        if (gone) await deleteTranscripts(gone);
+        return null;
+      }
+      const now = clock.now();
+      const swapped = inTransaction(db, () => {
+        const current = toMeta(byKey.get(key));
+        if (!current) return null;
+        archive.run(current.sessionId, key, now);
+        return { old: current.sessionId, fresh: toMeta(restart.get(freshId(), now, now, key))! };
+      });
+      if (!swapped) return null;
+      // After the commit: a crash here leaves the old file under its plain name, still archived.
+      const old = fileOf(swapped.old);
+      await rename(old, `${old}.reset.${stamp(now)}`).catch((error: NodeJS.ErrnoException) => {
+        if (error.code !== "ENOENT") throw error;
+      });
+      append.forget(old);
+      return swapped.fresh;
+    },
+
+    async append(sessionId, entries) {
+      if (!SAFE_ID.test(sessionId))
+        throw new Error(`session-store: invalid session id ${JSON.stringify(sessionId)}`);
+      if (entries.length === 0) return;
+      let data = "";
+      for (const entry of entries) data += `${JSON.stringify(entry)}\n`;
+      await append(fileOf(sessionId), data);
+    },
+
+    async load(sessionId) {
+      if (!SAFE_ID.test(sessionId)) return [];
+      let text: string;
+      try {
+        text = await readFile(fileOf(sessionId), "utf8");
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === "ENOENT") return [];
+        throw error;
+      }
+      const lines = text.split("\n");
+      // Whatever follows the last "\n" is an append that never completed: drop it, as append does.
+      lines.pop();
+      const entries: TranscriptEntry[] = [];
+      let skipped = 0;
+      for (const line of lines) {
+        if (line === "") continue;
+        try {
+          const value: unknown = JSON.parse(line);
+          if (typeof value === "object" && value !== null && !Array.isArray(value)) {
+            entries.push(value as TranscriptEntry);
+            continue;
+          }
+        } catch {
+          // counted below
+        }
+        skipped++;
+      }
+      if (skipped > 0) onCorruptLines?.({ sessionId, skipped });
+      return entries;
+    },
+  };
+}

@@ -1,0 +1,168 @@
+// `agent-claw chat`: the terminal chat. Replies stream as they come; messages typed while a turn
+// runs are collected into the next turn; /new, /status, /help, /exit.
+import { randomUUID } from "node:crypto";
+import { createInterface } from "node:readline";
+import type { Command } from "commander";
+import { ModelCallError } from "../../core/agent/model-call-error.ts";
+import { createLanes } from "../../core/lanes/lanes.ts";
+import type { InboundMessage } from "../../core/messages.ts";
+import type { TurnResult } from "../../core/turn/run-turn.ts";
+import { type LocalAssistant, openLocalAssistant } from "../../engines/local/assistant.ts";
+import { explainModelError } from "../../models/explain-error.ts";
+import { cliChannel, cliMessage, cliSessionKey } from "../cli-message.ts";
+import { action, bold, dim, red, reportError } from "../io.ts";
+import { createTurnPrinter } from "../turn-printer.ts";
+
+const HELP = `Commands:
+  /new     start a new session (the old transcript is kept on disk)
+  /status  model, session, usage and workspace
+  /help    this list
+  /exit    leave (Ctrl-D works too; Ctrl-C stops a running reply)`;
+
+export function registerChat(program: Command): void {
+  program
+    .command("chat")
+    .description("Chat with the assistant in the terminal")
+    .option("-s, --session <key>", "session key (default: the main session)")
+    .action(
+      action(async (options: { session?: string }) => runChat(await openLocalAssistant(), options.session)),
+    );
+}
+
+async function statusText(assistant: LocalAssistant, sessionKey: string): Promise<string> {
+  const model = await assistant.model().then(
+    (m) => m.ref,
+    () => "(none configured)",
+  );
+  const session = await assistant.ports.sessions.get(sessionKey);
+  return [
+    `model      ${model}`,
+    `session    ${sessionKey}${session ? ` (${session.sessionId})` : " (new)"}`,
+    `turns      ${session?.turns ?? 0}`,
+    `tokens     ${session ? `${session.usage.inputTokens} in, ${session.usage.outputTokens} out` : "0"}`,
+    `workspace  ${assistant.workspaceDir}`,
+    `time zone  ${assistant.timeZone}`,
+  ].join("\n");
+}
+
+export async function runChat(assistant: LocalAssistant, explicitSession?: string): Promise<number> {
+  const interactive = process.stdin.isTTY === true;
+  const sessionKey = cliSessionKey(explicitSession, assistant.config.session.dmScope);
+  const model = await assistant.model();
+  const rl = createInterface({
+    input: process.stdin,
+    output: process.stdout,
+    prompt: bold("you › "),
+    terminal: interactive,
+  });
+  let current: AbortController | undefined;
+  let pendingApproval: ((answer: boolean) => void) | undefined;
+  let failures = 0;
+
+  const approve = (summary: string) =>
+    new Promise<boolean>((resolve) => {
+      pendingApproval = resolve;
+      process.stderr.write(`${bold("Allow")} ${summary}? [y/N] `);
+    });
+
+  const lanes = createLanes<InboundMessage, TurnResult | undefined>({
+    maxConcurrent: 1,
+    run: async (key, messages) => {
+      current = new AbortController();
+      const printer = createTurnPrinter();
+      try {
+        const result = await assistant.turn({
+          sessionKey: key,
+          messages,
+          channel: cliChannel(interactive),
+          signal: current.signal,
+          onEvent: printer.onEvent,
+          approve: interactive ? (r) => approve(`${r.tool}: ${r.summary}`) : undefined,
+        });
+        printer.finish(result);
+        return result;
+      } catch (error) {
+        failures++;
+        if (error instanceof ModelCallError)
+          process.stderr.write(`${red("error:")} ${explainModelError(error.cause, model.ref)}\n`);
+        else reportError(error);
+        return undefined;
+      } finally {
+        current = undefined;
+        if (interactive) rl.prompt();
+      }
+    },
+  });
+
+  const runCommand = async (line: string): Promise<boolean> => {
+    const [command] = line.split(/\s+/);
+    switch (command) {
+      case "/exit":
+      case "/quit":
+        return false;
+      case "/help":
+        process.stdout.write(`${HELP}\n`);
+        break;
+      case "/status":
+        process.stdout.write(`${await statusText(assistant, sessionKey)}\n`);
+        break;
+      case "/new":
+      case "/reset": {
+        const fresh = await assistant.ports.sessions.reset(sessionKey);
+        process.stdout.write(dim(`New session started${fresh ? ` (${fresh.sessionId})` : ""}.\n`));
+        break;
+      }
+      default:
+        process.stdout.write(`Unknown command ${command}. ${HELP}\n`);
+    }
+    return true;
+  };
+
+  if (interactive) {
+    process.stdout.write(dim(`agent-claw chat · ${model.ref} · ${sessionKey} · /help for commands\n`));
+    rl.prompt();
+  }
+
+  // Commands wait for running turns so they act in the order typed; messages do not wait, so the
+  // ones typed during a turn are collected into the next one.
+  let chain = Promise.resolve(true);
+  const done = new Promise<void>((resolve) => {
+    rl.on("line", (raw) => {
+      const line = raw.trim();
+      if (pendingApproval) {
+        const answer = pendingApproval;
+        pendingApproval = undefined;
+        answer(/^y(es)?$/i.test(line));
+        return;
+      }
+      chain = chain.then(async (open) => {
+        if (!open || !line) {
+          if (open && interactive && !current) rl.prompt();
+          return open;
+        }
+        if (line.startsWith("/")) {
+          await lanes.idle();
+          const keepOpen = await runCommand(line);
+          if (!keepOpen) rl.close();
+          else if (interactive) rl.prompt();
+          return keepOpen;
+        }
+        void lanes.submit(sessionKey, cliMessage(line, assistant.ports.clock.now(), randomUUID()));
+        return true;
+      });
+    });
+    rl.on("SIGINT", () => {
+      if (current) {
+        current.abort(new Error("interrupted"));
+        process.stdout.write(dim("\n(stopped)\n"));
+      } else rl.close();
+    });
+    rl.on("close", () => resolve());
+  });
+  await done;
+  await chain;
+  await lanes.idle();
+  await assistant.close();
+  if (interactive) process.stdout.write("\n");
+  return failures > 0 && !interactive ? 1 : 0;
+}

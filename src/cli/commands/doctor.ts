@@ -1,0 +1,118 @@
+// `agent-claw doctor`: checks config, model, workspace and state; every failure says how to fix it.
+import { constants } from "node:fs";
+import { access } from "node:fs/promises";
+import type { Command } from "commander";
+import { loadConfig } from "../../config/load.ts";
+import { resolvePaths } from "../../config/paths.ts";
+import type { Config } from "../../config/schema.ts";
+import { BOOTSTRAP_FILES } from "../../core/prompt/bootstrap-files.ts";
+import { openLocalAssistant } from "../../engines/local/assistant.ts";
+import { checkModel } from "../../models/check-model.ts";
+import { noModelMessage } from "../../models/model-ref.ts";
+import { detectOllama } from "../../models/resolve-model.ts";
+import { action, green, red, yellow } from "../io.ts";
+
+interface Check {
+  name: string;
+  status: "ok" | "warn" | "fail";
+  detail: string;
+  fix?: string;
+}
+
+export function registerDoctor(program: Command): void {
+  program
+    .command("doctor")
+    .description("Check the config, the model, the workspace and the state folder")
+    .option("--json", "print the checks as JSON")
+    .action(
+      action(async (options: { json?: boolean }) => {
+        const checks = await runChecks(process.env);
+        if (options.json) process.stdout.write(`${JSON.stringify(checks, null, 2)}\n`);
+        else {
+          for (const c of checks) {
+            const mark = c.status === "ok" ? green("✓") : c.status === "warn" ? yellow("!") : red("✗");
+            process.stdout.write(`${mark} ${c.name}: ${c.detail}\n`);
+            if (c.fix) process.stdout.write(`    → ${c.fix.split("\n").join("\n      ")}\n`);
+          }
+        }
+        return checks.some((c) => c.status === "fail") ? 1 : 0;
+      }),
+    );
+}
+
+async function runChecks(env: NodeJS.ProcessEnv): Promise<Check[]> {
+  const checks: Check[] = [];
+  const [major = 0, minor = 0] = process.versions.node.split(".").map(Number);
+  const nodeOk = major > 22 || (major === 22 && minor >= 13);
+  checks.push({
+    name: "node",
+    status: nodeOk ? "ok" : "fail",
+    detail: process.versions.node,
+    fix: nodeOk
+      ? undefined
+      : "Use Node 22.13 or newer (npm start / npx use the Node 24 the project installs).",
+  });
+
+  const paths = resolvePaths(env);
+  let config: Config;
+  try {
+    config = await loadConfig(paths, env);
+    checks.push({ name: "config", status: "ok", detail: paths.configFile });
+  } catch (error) {
+    checks.push({
+      name: "config",
+      status: "fail",
+      detail: (error as Error).message,
+      fix: "Fix the file, or run `agent-claw onboard`.",
+    });
+    return checks;
+  }
+
+  if (!config.model) {
+    const base = env.OPENAI_COMPATIBLE_BASE_URL || config.providers.openaiCompatible.baseURL;
+    checks.push({
+      name: "model",
+      status: "fail",
+      detail: "not configured",
+      fix: noModelMessage(await detectOllama(base)),
+    });
+  } else {
+    const result = await checkModel(config.model, config, env);
+    checks.push({
+      name: "model",
+      status: result.ok ? "ok" : "fail",
+      detail: `${config.model}: ${result.detail}`,
+      fix: result.fix,
+    });
+  }
+
+  try {
+    const assistant = await openLocalAssistant({ env, config });
+    try {
+      const present: string[] = [];
+      for (const name of BOOTSTRAP_FILES) if (await assistant.ports.workspace.stat(name)) present.push(name);
+      await access(assistant.workspaceDir, constants.W_OK);
+      checks.push({
+        name: "workspace",
+        status: present.includes("SOUL.md") ? "ok" : "warn",
+        detail: `${assistant.workspaceDir} (${present.join(", ") || "no bootstrap files"})`,
+        fix: present.includes("SOUL.md")
+          ? undefined
+          : "Add a SOUL.md to give the assistant its persona (`agent-claw onboard` writes one).",
+      });
+      const sessions = await assistant.ports.sessions.list();
+      await access(paths.home, constants.W_OK);
+      checks.push({ name: "state", status: "ok", detail: `${paths.stateDb} (${sessions.length} sessions)` });
+    } finally {
+      await assistant.close();
+    }
+  } catch (error) {
+    checks.push({
+      name: "state",
+      status: "fail",
+      detail: (error as Error).message,
+      fix: `Check that ${paths.home} is writable (AGENT_CLAW_HOME moves it).`,
+    });
+  }
+  return checks;
+}

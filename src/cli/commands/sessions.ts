@@ -1,0 +1,113 @@
+// `agent-claw sessions list|show|reset`: what the assistant remembers, per conversation.
+import type { ModelMessage } from "ai";
+import type { Command } from "commander";
+import { normalizeSessionKey } from "../../core/session-key.ts";
+import { openLocalAssistant } from "../../engines/local/assistant.ts";
+import { action, ago, bold, dim, UsageError } from "../io.ts";
+
+function messageText(message: ModelMessage): string {
+  if (typeof message.content === "string") return message.content;
+  return message.content
+    .map((part) => {
+      switch (part.type) {
+        case "text":
+          return part.text;
+        case "tool-call":
+          return `[tool call ${part.toolName} ${JSON.stringify(part.input)}]`;
+        case "tool-result": {
+          const output = part.output as { type: string; value?: unknown };
+          const value = typeof output.value === "string" ? output.value : JSON.stringify(output.value);
+          return `[${output.type.startsWith("error") ? "tool error" : "tool result"} ${part.toolName}] ${value}`;
+        }
+        default:
+          return `[${part.type}]`;
+      }
+    })
+    .join("\n");
+}
+
+export function registerSessions(program: Command): void {
+  const sessions = program.command("sessions").description("List, show and reset conversations");
+
+  sessions
+    .command("list")
+    .description("List sessions, most recent first")
+    .option("--json", "print JSON")
+    .action(
+      action(async (options: { json?: boolean }) => {
+        const assistant = await openLocalAssistant();
+        try {
+          const all = await assistant.ports.sessions.list();
+          if (options.json) return void process.stdout.write(`${JSON.stringify(all, null, 2)}\n`);
+          if (all.length === 0)
+            return void process.stdout.write("No sessions yet. Start one with `agent-claw chat`.\n");
+          const now = assistant.ports.clock.now();
+          const width = Math.max(...all.map((s) => s.key.length));
+          for (const s of all) {
+            const tokens = s.usage.inputTokens + s.usage.outputTokens;
+            process.stdout.write(
+              `${s.key.padEnd(width)}  ${String(s.turns).padStart(4)} turns  ${String(tokens).padStart(8)} tokens  ${ago(s.updatedAt, now)}\n`,
+            );
+          }
+        } finally {
+          await assistant.close();
+        }
+      }),
+    );
+
+  sessions
+    .command("show")
+    .description("Print a session's transcript")
+    .argument("<key>", 'session key, e.g. "main" or "agent:main:main"')
+    .option("-n, --last <count>", "only the last N messages", (v) => Number.parseInt(v, 10))
+    .option("--json", "print the transcript entries as JSON lines")
+    .action(
+      action(async (key: string, options: { last?: number; json?: boolean }) => {
+        const assistant = await openLocalAssistant();
+        try {
+          const fullKey = normalizeSessionKey(key);
+          const session = await assistant.ports.sessions.get(fullKey);
+          if (!session) throw new UsageError(`No session "${fullKey}". See \`agent-claw sessions list\`.`);
+          let entries = await assistant.ports.sessions.load(session.sessionId);
+          if (options.last && options.last > 0) entries = entries.slice(-options.last);
+          for (const entry of entries) {
+            if (options.json) {
+              process.stdout.write(`${JSON.stringify(entry)}\n`);
+              continue;
+            }
+            const when = new Date(entry.at).toISOString().replace("T", " ").slice(0, 19);
+            process.stdout.write(
+              `${bold(entry.message.role)} ${dim(when)}\n${messageText(entry.message)}\n\n`,
+            );
+          }
+        } finally {
+          await assistant.close();
+        }
+      }),
+    );
+
+  sessions
+    .command("reset")
+    .description("Start a session over (the old transcript stays on disk); --forget deletes it")
+    .argument("<key>", "session key")
+    .option("--forget", "delete the session and its transcripts instead")
+    .action(
+      action(async (key: string, options: { forget?: boolean }) => {
+        const assistant = await openLocalAssistant();
+        try {
+          const fullKey = normalizeSessionKey(key);
+          if (!(await assistant.ports.sessions.get(fullKey))) {
+            throw new UsageError(`No session "${fullKey}". See \`agent-claw sessions list\`.`);
+          }
+          const fresh = await assistant.ports.sessions.reset(fullKey, { forget: options.forget });
+          process.stdout.write(
+            options.forget
+              ? `Deleted ${fullKey}.\n`
+              : `Reset ${fullKey}: new transcript ${fresh?.sessionId}.\n`,
+          );
+        } finally {
+          await assistant.close();
+        }
+      }),
+    );
+}

@@ -1,0 +1,69 @@
+// `config get/set/unset`: dotted keys into the config file, validated before anything is written.
+import { writeFileAtomic } from "../util/atomic-write.ts";
+import { ConfigError } from "./errors.ts";
+import { readRawConfig, validateConfig } from "./load.ts";
+import type { Config } from "./schema.ts";
+
+const SAFE_KEY = /^[A-Za-z_$][\w$-]*$/;
+
+export function splitKey(key: string): string[] {
+  const parts = key.split(".");
+  for (const part of parts) {
+    if (!SAFE_KEY.test(part) || part === "__proto__" || part === "constructor" || part === "prototype") {
+      throw new ConfigError(
+        `"${key}" is not a config key; keys look like "model" or "tools.exec.allowlist".`,
+      );
+    }
+  }
+  return parts;
+}
+
+/** The value at a dotted key, or undefined. */
+export function getAtKey(config: unknown, key: string): unknown {
+  let node = config;
+  for (const part of splitKey(key)) {
+    if (node === null || typeof node !== "object") return undefined;
+    node = (node as Record<string, unknown>)[part];
+  }
+  return node;
+}
+
+/** A copy of `raw` with `key` set to `value` (undefined removes it), creating objects on the way. */
+export function withKey(raw: Record<string, unknown>, key: string, value: unknown): Record<string, unknown> {
+  const parts = splitKey(key);
+  const copy = structuredClone(raw);
+  let node: Record<string, unknown> = copy;
+  for (const part of parts.slice(0, -1)) {
+    const next = node[part];
+    if (next === undefined) node[part] = {};
+    else if (next === null || typeof next !== "object" || Array.isArray(next)) {
+      throw new ConfigError(`Cannot set "${key}": "${part}" holds ${JSON.stringify(next)}, not an object.`);
+    }
+    node = node[part] as Record<string, unknown>;
+  }
+  const last = parts.at(-1)!;
+  if (value === undefined) delete node[last];
+  else node[last] = value;
+  return copy;
+}
+
+/** A CLI value: JSON when it parses (numbers, booleans, arrays), otherwise the plain string. */
+export function parseCliValue(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+/**
+ * Sets (or with value undefined, removes) a key in the config file. The whole result is validated
+ * first; an invalid result throws and the file is left as it was.
+ */
+export async function updateConfigFile(file: string, key: string, value: unknown): Promise<Config> {
+  const raw = await readRawConfig(file);
+  const next = withKey(raw, key, value);
+  const config = validateConfig(next, `Setting "${key}" in ${file}`);
+  await writeFileAtomic(file, `${JSON.stringify(next, null, 2)}\n`);
+  return config;
+}

@@ -1,0 +1,112 @@
+// The config file's shape, as a zod schema: the one source for validation, defaults and the JSON Schema.
+import { z } from "zod";
+
+/** "provider/model", e.g. "anthropic/claude-sonnet-4-5" or "openai-compatible/llama3.2". */
+export const modelRefSchema = z
+  .string()
+  .regex(
+    /^(anthropic|openai|bedrock|openai-compatible)\/.+$/,
+    'a model reference "provider/model" where provider is anthropic, openai, bedrock or openai-compatible',
+  );
+
+const execSchema = z
+  .object({
+    enabled: z.boolean().default(true).describe("Offer the exec tool to the agent."),
+    allowlist: z
+      .array(z.string().min(1))
+      .default([])
+      .describe('Commands that run without asking: exact ("git status") or a prefix pattern ("git log *").'),
+    timeoutSeconds: z.number().int().min(1).max(3600).default(60),
+    maxOutputChars: z.number().int().min(1000).max(1_000_000).default(30_000),
+  })
+  .strict();
+
+const webFetchSchema = z
+  .object({
+    enabled: z.boolean().default(true).describe("Offer the web_fetch tool to the agent."),
+    maxChars: z.number().int().min(1000).max(1_000_000).default(50_000),
+    timeoutSeconds: z.number().int().min(1).max(300).default(30),
+  })
+  .strict();
+
+/** The whole config file. Every key has a default, so "{}" is a valid config. */
+export const configSchema = z
+  .object({
+    $schema: z.string().optional().describe("Path or URL of the JSON Schema, for editors."),
+    model: modelRefSchema.optional().describe("The model the agent uses (AGENT_CLAW_MODEL overrides it)."),
+    providers: z
+      .object({
+        anthropic: z.object({ baseURL: z.url().optional() }).strict().default({}),
+        openai: z.object({ baseURL: z.url().optional() }).strict().default({}),
+        bedrock: z
+          .object({ region: z.string().min(1).optional() })
+          .strict()
+          .default({}),
+        openaiCompatible: z
+          .object({
+            baseURL: z.url().optional().describe("Default: Ollama's http://127.0.0.1:11434/v1"),
+          })
+          .strict()
+          .default({}),
+      })
+      .strict()
+      .default({ anthropic: {}, openai: {}, bedrock: {}, openaiCompatible: {} })
+      .describe("Provider endpoints. API keys come from the providers' environment variables."),
+    agent: z
+      .object({
+        workspace: z
+          .string()
+          .min(1)
+          .optional()
+          .describe("The workspace folder (default: <home>/workspace); an OpenClaw workspace works as is."),
+        timezone: z
+          .string()
+          .min(1)
+          .optional()
+          .describe("IANA time zone for the prompt (default: the system's)."),
+        maxSteps: z.number().int().min(1).max(200).default(25).describe("Model calls allowed in one turn."),
+        bootstrapMaxChars: z
+          .number()
+          .int()
+          .min(500)
+          .max(500_000)
+          .default(20_000)
+          .describe("Largest part of one workspace file put into the system prompt."),
+      })
+      .strict()
+      .default({ maxSteps: 25, bootstrapMaxChars: 20_000 }),
+    session: z
+      .object({
+        dmScope: z
+          .enum(["main", "per-peer", "per-channel-peer"])
+          .default("main")
+          .describe("Direct messages share one main session, one per sender, or one per channel and sender."),
+      })
+      .strict()
+      .default({ dmScope: "main" }),
+    lanes: z
+      .object({
+        maxConcurrent: z
+          .number()
+          .int()
+          .min(1)
+          .max(64)
+          .default(4)
+          .describe("Sessions that may run turns at once."),
+      })
+      .strict()
+      .default({ maxConcurrent: 4 }),
+    tools: z
+      .object({
+        exec: execSchema.default(execSchema.parse({})),
+        webFetch: webFetchSchema.default(webFetchSchema.parse({})),
+      })
+      .strict()
+      .default({ exec: execSchema.parse({}), webFetch: webFetchSchema.parse({}) }),
+  })
+  .strict();
+
+/** The validated config with every default filled in. */
+export type Config = z.infer<typeof configSchema>;
+/** The config as written in the file: everything optional. */
+export type ConfigInput = z.input<typeof configSchema>;

@@ -1,0 +1,98 @@
+// Builds the system prompt from workspace files, the tool list, the time and the channel. Pure.
+import type { ChannelContext } from "../messages.ts";
+import type { BootstrapFile } from "./bootstrap-files.ts";
+
+export interface SystemPromptInput {
+  files: BootstrapFile[];
+  tools: Array<{ name: string; description: string }>;
+  /** Clock milliseconds. */
+  now: number;
+  timeZone: string;
+  channel: ChannelContext;
+  workspaceLocation: string;
+  sessionKey: string;
+  modelRef: string;
+  maxChars: number;
+}
+
+/** "Sunday, 22 November 2026, 10:00 (Europe/Berlin, GMT+1)"; an unknown zone falls back to UTC. */
+export function formatLocalTime(now: number, timeZone: string): string {
+  const format = (zone: string) =>
+    new Intl.DateTimeFormat("en-GB", {
+      timeZone: zone,
+      weekday: "long",
+      year: "numeric",
+      month: "long",
+      day: "numeric",
+      hour: "2-digit",
+      minute: "2-digit",
+      hourCycle: "h23",
+      timeZoneName: "shortOffset",
+    }).formatToParts(new Date(now));
+  let zone = timeZone;
+  let parts: Intl.DateTimeFormatPart[];
+  try {
+    parts = format(zone);
+  } catch {
+    zone = "UTC";
+    parts = format(zone);
+  }
+  const get = (type: string) => parts.find((p) => p.type === type)?.value ?? "";
+  return `${get("weekday")}, ${get("day")} ${get("month")} ${get("year")}, ${get("hour")}:${get("minute")} (${zone}, ${get("timeZoneName")})`;
+}
+
+export function buildSystemPrompt(input: SystemPromptInput): string {
+  const sections: string[] = [];
+  sections.push(
+    "You are a personal assistant running inside agent-claw. You talk with one person (or their group) through a chat app, remember them through the files in your workspace, and act through your tools.",
+  );
+  if (input.tools.length > 0) {
+    sections.push(
+      [
+        "## Tools",
+        "Call a tool when it helps; do not describe a call instead of making it. Tool names are case-sensitive.",
+        ...input.tools.map((t) => `- ${t.name}: ${t.description.split("\n")[0]}`),
+      ].join("\n"),
+    );
+  }
+  sections.push(
+    [
+      "## Workspace",
+      `Your workspace is ${input.workspaceLocation}. File tools take paths relative to it.`,
+      "Write things worth remembering to MEMORY.md (lasting facts) or memory/YYYY-MM-DD.md (daily notes): you remember nothing between sessions except what is in these files.",
+    ].join("\n"),
+  );
+  sections.push(`## Current date and time\n${formatLocalTime(input.now, input.timeZone)}`);
+  if (input.files.length > 0) {
+    const lines = [
+      "## Workspace files",
+      "These files from your workspace are loaded below. Follow AGENTS.md; if SOUL.md is present, embody its persona and tone.",
+    ];
+    for (const file of input.files) {
+      lines.push("", `### ${file.name}`, file.content);
+      if (file.originalChars !== undefined) {
+        lines.push(
+          `[Note: ${file.name} has ${file.originalChars} characters and was cut to ${input.maxChars} here; read the file for the rest.]`,
+        );
+      }
+    }
+    sections.push(lines.join("\n"));
+  }
+  const chat =
+    input.channel.chatKind === "group"
+      ? "a group chat: several people may read your replies"
+      : "a direct chat";
+  sections.push(
+    [
+      "## Channel",
+      `You are talking through ${input.channel.description} (${chat}).`,
+      input.channel.interactive
+        ? "The person can approve actions that need approval."
+        : "Nobody can approve actions here; commands outside the allowlist will be refused.",
+    ].join("\n"),
+  );
+  sections.push(
+    `## Runtime\nsession=${input.sessionKey} channel=${input.channel.channel} model=${input.modelRef}`,
+  );
+  return sections.join("\n\n");
+}

@@ -1,0 +1,124 @@
+// One turn: load the session, build the prompt, run the agent loop, persist every step.
+import type { LanguageModel, ModelMessage } from "ai";
+import type { Clock } from "../../ports/clock.ts";
+import type { SessionStore } from "../../ports/session-store.ts";
+import type { Workspace } from "../../ports/workspace.ts";
+import type { AgentTool, ApprovalRequest } from "../../tools/tool.ts";
+import { runAgentLoop, type StopReason } from "../agent/agent-loop.ts";
+import type { AgentEventListener } from "../agent/events.ts";
+import type { ChannelContext, InboundMessage } from "../messages.ts";
+import { loadBootstrapFiles } from "../prompt/bootstrap-files.ts";
+import { buildSystemPrompt } from "../prompt/system-prompt.ts";
+import type { TokenUsage, TranscriptEntry } from "../transcript.ts";
+import { messagesForModel } from "../transcript-repair.ts";
+import { userMessageText } from "./user-message.ts";
+
+export interface TurnDeps {
+  sessions: SessionStore;
+  workspace: Workspace;
+  clock: Clock;
+  model: { ref: string; model: Exclude<LanguageModel, string> };
+  tools: AgentTool[];
+  settings: { maxSteps: number; bootstrapMaxChars: number; timeZone: string };
+  newId: () => string;
+}
+
+export interface TurnRequest {
+  sessionKey: string;
+  /** One message, or several collected while the session was busy. */
+  messages: InboundMessage[];
+  channel: ChannelContext;
+  signal?: AbortSignal;
+  onEvent?: AgentEventListener;
+  /** Asks a person to approve an action; absent means nobody can approve (denied). */
+  approve?: (request: ApprovalRequest) => Promise<boolean>;
+}
+
+export interface TurnResult {
+  reply: string;
+  sessionKey: string;
+  sessionId: string;
+  usage: TokenUsage;
+  steps: number;
+  stopReason: StopReason;
+}
+
+export const EMPTY_REPLY = "(The model returned an empty reply.)";
+
+export async function runTurn(deps: TurnDeps, request: TurnRequest): Promise<TurnResult> {
+  const { sessions, clock } = deps;
+  const session = await sessions.open(request.sessionKey);
+  const [entries, files] = await Promise.all([
+    sessions.load(session.sessionId),
+    loadBootstrapFiles(deps.workspace, {
+      maxChars: deps.settings.bootstrapMaxChars,
+      includePrivate: request.channel.chatKind === "dm",
+    }),
+  ]);
+  const system = buildSystemPrompt({
+    files,
+    tools: deps.tools,
+    now: clock.now(),
+    timeZone: deps.settings.timeZone,
+    channel: request.channel,
+    workspaceLocation: deps.workspace.location,
+    sessionKey: request.sessionKey,
+    modelRef: deps.model.ref,
+    maxChars: deps.settings.bootstrapMaxChars,
+  });
+  const entry = (message: ModelMessage, usage?: TokenUsage): TranscriptEntry => ({
+    type: "message",
+    id: deps.newId(),
+    at: clock.now(),
+    message,
+    ...(usage ? { usage } : {}),
+  });
+  // The user's message is durable before the model is called: a crash mid-turn loses nothing said.
+  const user: ModelMessage = { role: "user", content: userMessageText(request.messages) };
+  await sessions.append(session.sessionId, [entry(user)]);
+
+  const signal = request.signal ?? new AbortController().signal;
+  const result = await runAgentLoop({
+    model: deps.model.model,
+    system,
+    messages: [...messagesForModel(entries), user],
+    tools: deps.tools,
+    maxSteps: deps.settings.maxSteps,
+    signal,
+    onEvent: request.onEvent,
+    toolContext: {
+      workspace: deps.workspace,
+      clock,
+      signal,
+      approve: async (approval) => {
+        if (!request.approve) return false;
+        try {
+          return await request.approve(approval);
+        } catch {
+          return false;
+        }
+      },
+    },
+    onMessages: async (messages, usage) => {
+      if (messages.length === 0) return;
+      // Usage belongs to the assistant message of the step that cost it.
+      await sessions.append(
+        session.sessionId,
+        messages.map((m) => entry(m, m.role === "assistant" ? usage : undefined)),
+      );
+    },
+  });
+  await sessions.recordTurn(request.sessionKey, result.usage);
+  let reply = result.text.trim() ? result.text : EMPTY_REPLY;
+  if (result.stopReason === "max_steps") {
+    reply += `\n\n(Stopped after ${result.steps} steps, the limit for one turn; say "continue" to go on.)`;
+  }
+  return {
+    reply,
+    sessionKey: request.sessionKey,
+    sessionId: session.sessionId,
+    usage: result.usage,
+    steps: result.steps,
+    stopReason: result.stopReason,
+  };
+}

@@ -1,0 +1,117 @@
+// Everything a local command needs to run turns: config, ports, workspace, tools and the model.
+import { randomUUID } from "node:crypto";
+import { isAbsolute, resolve } from "node:path";
+import { loadConfig } from "../../config/load.ts";
+import { expandHome, type Paths, resolvePaths } from "../../config/paths.ts";
+import type { Config } from "../../config/schema.ts";
+import { runTurn, type TurnRequest, type TurnResult } from "../../core/turn/run-turn.ts";
+import { ensureWorkspace } from "../../core/workspace/ensure-workspace.ts";
+import { noModelMessage } from "../../models/model-ref.ts";
+import { detectOllama, type ResolvedModel, resolveModel } from "../../models/resolve-model.ts";
+import type { Clock } from "../../ports/clock.ts";
+import type { Ports } from "../../ports/index.ts";
+import { createDefaultTools } from "../../tools/index.ts";
+import type { AgentTool } from "../../tools/tool.ts";
+import { createLocalPorts } from "./wire.ts";
+
+/** Raised when no model is set; the message lists what to set (and a local Ollama if one answers). */
+export class NoModelError extends Error {
+  override readonly name = "NoModelError";
+}
+
+export interface LocalAssistant {
+  paths: Paths;
+  config: Config;
+  ports: Ports;
+  workspaceDir: string;
+  timeZone: string;
+  tools: AgentTool[];
+  /** Files written because the workspace was new (empty when it existed). */
+  createdFiles: string[];
+  /** Resolves the configured model once; throws NoModelError when none is set. */
+  model(): Promise<ResolvedModel>;
+  turn(request: TurnRequest): Promise<TurnResult>;
+  close(): Promise<void>;
+}
+
+/** The workspace folder: config `agent.workspace` (relative to the home folder), else <home>/workspace. */
+export function workspaceDirFor(config: Config, paths: Paths): string {
+  const configured = config.agent.workspace;
+  if (!configured) return paths.defaultWorkspace;
+  const expanded = expandHome(configured);
+  return isAbsolute(expanded) ? expanded : resolve(paths.home, expanded);
+}
+
+export function systemTimeZone(config: Config): string {
+  return config.agent.timezone ?? Intl.DateTimeFormat().resolvedOptions().timeZone ?? "UTC";
+}
+
+export async function openLocalAssistant(
+  options: { env?: NodeJS.ProcessEnv; clock?: Clock; config?: Config } = {},
+): Promise<LocalAssistant> {
+  const env = options.env ?? process.env;
+  const paths = resolvePaths(env);
+  const config = options.config ?? (await loadConfig(paths, env));
+  const workspaceDir = workspaceDirFor(config, paths);
+  const ports = createLocalPorts({
+    workspaceDir,
+    stateDb: paths.stateDb,
+    sessionsDir: paths.sessionsDir,
+    clock: options.clock,
+  });
+  const createdFiles = await ensureWorkspace(ports.workspace);
+  const tools = createDefaultTools({
+    exec: config.tools.exec.enabled
+      ? {
+          cwd: workspaceDir,
+          allowlist: config.tools.exec.allowlist,
+          timeoutMs: config.tools.exec.timeoutSeconds * 1000,
+          maxOutputChars: config.tools.exec.maxOutputChars,
+        }
+      : undefined,
+    webFetch: config.tools.webFetch.enabled
+      ? { maxChars: config.tools.webFetch.maxChars, timeoutMs: config.tools.webFetch.timeoutSeconds * 1000 }
+      : undefined,
+  });
+  const timeZone = systemTimeZone(config);
+  let resolved: Promise<ResolvedModel> | undefined;
+  const model = () => {
+    resolved ??= (async () => {
+      if (!config.model) {
+        const base = env.OPENAI_COMPATIBLE_BASE_URL || config.providers.openaiCompatible.baseURL;
+        throw new NoModelError(noModelMessage(await detectOllama(base)));
+      }
+      return resolveModel(config.model, config, env);
+    })();
+    return resolved;
+  };
+  return {
+    paths,
+    config,
+    ports,
+    workspaceDir,
+    timeZone,
+    tools,
+    createdFiles,
+    model,
+    async turn(request) {
+      return runTurn(
+        {
+          sessions: ports.sessions,
+          workspace: ports.workspace,
+          clock: ports.clock,
+          model: await model(),
+          tools,
+          settings: {
+            maxSteps: config.agent.maxSteps,
+            bootstrapMaxChars: config.agent.bootstrapMaxChars,
+            timeZone,
+          },
+          newId: randomUUID,
+        },
+        request,
+      );
+    },
+    close: () => ports.close(),
+  };
+}

@@ -1,0 +1,16 @@
+// The set of ports an engine provides; the core receives one of these and never builds adapters.
+import type { Claims } from "./claims.ts";
+import type { Clock } from "./clock.ts";
+import type { Queue } from "./queue.ts";
+import type { SessionStore } from "./session-store.ts";
+import type { Workspace } from "./workspace.ts";
+
+export interface Ports {
+  workspace: Workspace;
+  sessions: SessionStore;
+  claims: Claims;
+  queue: Queue;
+  clock: Clock;
+  /** Contract: releases files, connections and timers; safe to call twice. */
+  close(): Promise<void>;
+}

@@ -1,0 +1,49 @@
+// Atomic file replacement: write a temp file beside the target, fsync it, rename it over the target.
+// A reader (or a crash) sees the old content or the new, never a mix; used for workspace and config.
+import { randomBytes } from "node:crypto";
+import { open, rename, rm } from "node:fs/promises";
+import { basename, dirname, join } from "node:path";
+
+const TEMP = /^\..+\.[0-9a-f]{12}\.tmp$/;
+
+/** True for the name of a temp file writeFileAtomic uses (or left behind in a crash), for listings to skip. */
+export function isAtomicTempName(name: string): boolean {
+  return TEMP.test(name);
+}
+
+/**
+ * Replaces `path` with `data` atomically. The folder must exist. `mode` applies to a new file
+ * (default 0o666 minus umask); pass 0o600 for secrets.
+ */
+export async function writeFileAtomic(
+  path: string,
+  data: string | Uint8Array,
+  options: { mode?: number } = {},
+): Promise<void> {
+  const dir = dirname(path);
+  const temp = join(dir, `.${basename(path)}.${randomBytes(6).toString("hex")}.tmp`);
+  const handle = await open(temp, "wx", options.mode ?? 0o666);
+  try {
+    try {
+      await handle.writeFile(data);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await rename(temp, path);
+  } catch (error) {
+    await rm(temp, { force: true });
+    throw error;
+  }
+  // The rename is durable only once the folder is synced; some platforms cannot, which is fine.
+  try {
+    const folder = await open(dir, "r");
+    try {
+      await folder.sync();
+    } finally {
+      await folder.close();
+    }
+  } catch {
+    // best effort
+  }
+}

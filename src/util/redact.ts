@@ -1,0 +1,25 @@
+// Keeps secrets out of anything printed or stored: values of secret-looking environment variables
+// and common token shapes are replaced with [redacted].
+
+const SECRET_NAME = /(KEY|TOKEN|SECRET|PASSWORD|PASSWD|CREDENTIAL|SESSION)/i;
+const TOKEN_SHAPES = [
+  /\bsk-(?:ant-|proj-)?[A-Za-z0-9_-]{16,}/g, // OpenAI / Anthropic keys
+  /\bAKIA[0-9A-Z]{16}\b/g, // AWS access key ids
+  /\b\d{6,12}:[A-Za-z0-9_-]{30,}\b/g, // Telegram bot tokens
+  /\bxox[abprs]-[A-Za-z0-9-]{10,}/g, // Slack tokens
+];
+
+/** The values worth hiding from this environment (at least 8 characters, so short values never blank out text). */
+export function secretValues(env: NodeJS.ProcessEnv): string[] {
+  return Object.entries(env)
+    .filter(([name, value]) => SECRET_NAME.test(name) && typeof value === "string" && value.length >= 8)
+    .map(([, value]) => value as string)
+    .sort((a, b) => b.length - a.length);
+}
+
+export function redact(text: string, secrets: readonly string[] = []): string {
+  let out = text;
+  for (const secret of secrets) out = out.split(secret).join("[redacted]");
+  for (const shape of TOKEN_SHAPES) out = out.replace(shape, "[redacted]");
+  return out;
+}
