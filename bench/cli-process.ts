@@ -12,13 +12,18 @@ const BIN = join(import.meta.dirname, "../bin/agent-claw.js");
 function runOnce(env: NodeJS.ProcessEnv): Promise<number> {
   return new Promise((resolve, reject) => {
     const start = performance.now();
-    const child = spawn(process.execPath, [BIN, "agent", "-m", "hi"], { env, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [BIN, "agent", "-m", "hi"], {
+      env,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let stderr = "";
     child.stderr.on("data", (d) => {
       stderr += d;
     });
     child.stdout.resume();
-    child.on("close", (code) => (code === 0 ? resolve(performance.now() - start) : reject(new Error(`exit ${code}: ${stderr}`))));
+    child.on("close", (code) =>
+      code === 0 ? resolve(performance.now() - start) : reject(new Error(`exit ${code}: ${stderr}`)),
+    );
   });
 }
 

@@ -21,6 +21,7 @@ export function summarize(samples: number[]): Summary {
 
 export function report(name: string, summary: Summary, target?: { p50?: number; p99?: number }): string {
   const ms = (v: number) => `${v.toFixed(2)} ms`;
-  const verdict = (value: number, limit?: number) => (limit === undefined ? "" : value <= limit ? " ✓" : ` ✗ (target ${limit} ms)`);
+  const verdict = (value: number, limit?: number) =>
+    limit === undefined ? "" : value <= limit ? " ✓" : ` ✗ (target ${limit} ms)`;
   return `${name.padEnd(44)} p50 ${ms(summary.p50).padStart(10)}${verdict(summary.p50, target?.p50)}   p99 ${ms(summary.p99).padStart(10)}${verdict(summary.p99, target?.p99)}   n=${summary.n}`;
 }

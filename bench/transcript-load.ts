@@ -8,7 +8,10 @@ import type { TranscriptEntry } from "../src/core/transcript.ts";
 import { createSystemClock } from "../src/util/system-clock.ts";
 import { type Summary, summarize } from "./stats.ts";
 
-export async function benchTranscriptLoad(entries = 10_000, loads = 30): Promise<Summary & { bytes: number }> {
+export async function benchTranscriptLoad(
+  entries = 10_000,
+  loads = 30,
+): Promise<Summary & { bytes: number }> {
   const dir = await mkdtemp(join(tmpdir(), "ac-bench-load-"));
   const db = openStateDb(join(dir, "state.db"));
   try {
@@ -21,7 +24,10 @@ export async function benchTranscriptLoad(entries = 10_000, loads = 30): Promise
         type: "message",
         id: `e${i}`,
         at: 1_790_000_000_000 + i,
-        message: { role, content: `${role === "user" ? "Question" : "Answer"} number ${i}: ${"lorem ipsum dolor sit amet ".repeat(6)}` },
+        message: {
+          role,
+          content: `${role === "user" ? "Question" : "Answer"} number ${i}: ${"lorem ipsum dolor sit amet ".repeat(6)}`,
+        },
         ...(role === "assistant" ? { usage: { inputTokens: 1000 + i, outputTokens: 50 } } : {}),
       });
       if (batch.length === 500) await store.append(session.sessionId, batch.splice(0));
@@ -36,7 +42,10 @@ export async function benchTranscriptLoad(entries = 10_000, loads = 30): Promise
     }
     if (count !== entries) throw new Error(`loaded ${count} entries, expected ${entries}`);
     const { statSync } = await import("node:fs");
-    return { ...summarize(samples), bytes: statSync(join(dir, "sessions", `${session.sessionId}.jsonl`)).size };
+    return {
+      ...summarize(samples),
+      bytes: statSync(join(dir, "sessions", `${session.sessionId}.jsonl`)).size,
+    };
   } finally {
     db.close();
     await rm(dir, { recursive: true, force: true });

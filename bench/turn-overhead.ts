@@ -26,7 +26,10 @@ export async function benchTurnOverhead(turns = 400, sessions = 20): Promise<Sum
       workspace: ports.workspace,
       clock: ports.clock,
       model: { ref: "bench/zero-latency", model },
-      tools: createDefaultTools({ exec: { cwd: join(dir, "workspace"), allowlist: [], timeoutMs: 1000, maxOutputChars: 1000 }, webFetch: {} }),
+      tools: createDefaultTools({
+        exec: { cwd: join(dir, "workspace"), allowlist: [], timeoutMs: 1000, maxOutputChars: 1000 },
+        webFetch: {},
+      }),
       settings: { maxSteps: 5, bootstrapMaxChars: 20_000, timeZone: "UTC" },
       newId: randomUUID,
     };
@@ -36,7 +39,17 @@ export async function benchTurnOverhead(turns = 400, sessions = 20): Promise<Sum
       const start = performance.now();
       await runTurn(deps, {
         sessionKey: key,
-        messages: [{ id: String(i), channel: "cli", account: "default", chat: { id: "t", kind: "dm" }, sender: { id: "u" }, text: `message ${i}`, at: Date.now() }],
+        messages: [
+          {
+            id: String(i),
+            channel: "cli",
+            account: "default",
+            chat: { id: "t", kind: "dm" },
+            sender: { id: "u" },
+            text: `message ${i}`,
+            at: Date.now(),
+          },
+        ],
         channel: { channel: "cli", chatKind: "dm", description: "the terminal", interactive: false },
       });
       // The first 50 turns warm up the JIT and the page cache.

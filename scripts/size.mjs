@@ -12,8 +12,12 @@ function walk(dir) {
     else if (name.endsWith(".ts")) {
       const rel = relative(root, path);
       const parts = rel.split("/");
-      const group = parts[1] === "core" || parts[1] === "ports" || parts[1] === "cli" ? parts.slice(0, 2).join("/") : parts.slice(0, Math.min(3, parts.length - 1)).join("/");
-      const kind = /\.(test|contract|e2e\.test)\.ts$/.test(name) || parts.includes("testing") ? "tests" : "source";
+      const group =
+        parts[1] === "core" || parts[1] === "ports" || parts[1] === "cli"
+          ? parts.slice(0, 2).join("/")
+          : parts.slice(0, Math.min(3, parts.length - 1)).join("/");
+      const kind =
+        /\.(test|contract|e2e\.test)\.ts$/.test(name) || parts.includes("testing") ? "tests" : "source";
       const lines = readFileSync(path, "utf8").split("\n").length;
       const entry = groups.get(group) ?? { source: 0, tests: 0, files: 0 };
       entry[kind] += lines;
@@ -26,5 +30,7 @@ function walk(dir) {
 walk(join(root, "src"));
 console.log(`${"folder".padEnd(28)} ${"files".padStart(6)} ${"source".padStart(8)} ${"tests".padStart(8)}`);
 for (const [group, { source, tests, files }] of [...groups].sort()) {
-  console.log(`${group.padEnd(28)} ${String(files).padStart(6)} ${String(source).padStart(8)} ${String(tests).padStart(8)}`);
+  console.log(
+    `${group.padEnd(28)} ${String(files).padStart(6)} ${String(source).padStart(8)} ${String(tests).padStart(8)}`,
+  );
 }

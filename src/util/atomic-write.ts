@@ -1,7 +1,7 @@
 // Atomic file replacement: write a temp file beside the target, fsync it, rename it over the target.
 // A reader (or a crash) sees the old content or the new, never a mix; used for workspace and config.
 import { randomBytes } from "node:crypto";
-import { open, rename, rm } from "node:fs/promises";
+import { mkdir, open, rename, rm } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 
 const TEMP = /^\..+\.[0-9a-f]{12}\.tmp$/;
@@ -12,7 +12,7 @@ export function isAtomicTempName(name: string): boolean {
 }
 
 /**
- * Replaces `path` with `data` atomically. The folder must exist. `mode` applies to a new file
+ * Replaces `path` with `data` atomically, creating its folder when missing. `mode` applies to a new file
  * (default 0o666 minus umask); pass 0o600 for secrets.
  */
 export async function writeFileAtomic(
@@ -22,7 +22,12 @@ export async function writeFileAtomic(
 ): Promise<void> {
   const dir = dirname(path);
   const temp = join(dir, `.${basename(path)}.${randomBytes(6).toString("hex")}.tmp`);
-  const handle = await open(temp, "wx", options.mode ?? 0o666);
+  const create = () => open(temp, "wx", options.mode ?? 0o666);
+  const handle = await create().catch(async (error: NodeJS.ErrnoException) => {
+    if (error.code !== "ENOENT") throw error;
+    await mkdir(dir, { recursive: true });
+    return create();
+  });
   try {
     try {
       await handle.writeFile(data);

@@ -151,7 +151,10 @@ export async function runAgentLoop(options: AgentLoopOptions): Promise<AgentLoop
 // Arguments are validated by runToolCall against the zod schema, so the model's mistakes come back
 // to it as readable errors; the SDK only passes the JSON Schema on to the provider. Converting the
 // schemas costs more than the rest of a turn's CPU work, so it is done once per tool list.
-const toolSets = new WeakMap<AgentTool[], Record<string, { description: string; inputSchema: ReturnType<typeof jsonSchema> }>>();
+const toolSets = new WeakMap<
+  AgentTool[],
+  Record<string, { description: string; inputSchema: ReturnType<typeof jsonSchema> }>
+>();
 
 function providerToolSet(tools: AgentTool[]) {
   let set = toolSets.get(tools);
@@ -159,7 +162,10 @@ function providerToolSet(tools: AgentTool[]) {
     set = Object.fromEntries(
       tools.map((tool) => [
         tool.name,
-        { description: tool.description, inputSchema: jsonSchema(z.toJSONSchema(tool.input, { io: "input" }) as never) },
+        {
+          description: tool.description,
+          inputSchema: jsonSchema(z.toJSONSchema(tool.input, { io: "input" }) as never),
+        },
       ]),
     );
     toolSets.set(tools, set);

@@ -1,0 +1,199 @@
+// The other commands, end to end: chat, sessions, config, onboard, doctor, help.
+import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import type { FakeModelServer } from "../fakes/fake-model-server.ts";
+import { startOpenAIChatFake } from "../fakes/openai-chat-server.ts";
+import { runCli, tempHome } from "./run-cli.ts";
+
+let fake: FakeModelServer;
+let home: Awaited<ReturnType<typeof tempHome>>;
+let env: NodeJS.ProcessEnv;
+
+beforeEach(async () => {
+  fake = await startOpenAIChatFake();
+  home = await tempHome();
+  env = {
+    ...home.env,
+    AGENT_CLAW_MODEL: "openai-compatible/fake-llama",
+    OPENAI_COMPATIBLE_BASE_URL: fake.url,
+  };
+});
+afterEach(async () => {
+  await fake.close();
+  await home.cleanup();
+});
+
+describe("agent-claw chat", () => {
+  it("answers typed lines, handles /status and /new, and exits at end of input", async () => {
+    fake.script([{ text: "Hi Ada." }, { text: "Fresh start." }]);
+    const result = await runCli(["chat"], env, "hello\n/status\n/new\nanyone there?\n");
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain("Hi Ada.\n");
+    expect(result.stdout).toMatch(/model\s+openai-compatible\/fake-llama/);
+    expect(result.stdout).toMatch(/session\s+agent:main:main/);
+    expect(result.stdout).toMatch(/turns\s+1/);
+    expect(result.stdout).toContain("New session started");
+    expect(result.stdout).toContain("Fresh start.\n");
+    // After /new the model no longer sees the first exchange.
+    expect(fake.requests[1]?.messages.map((m) => m.text)).toEqual(["anyone there?"]);
+  });
+
+  it("collects lines typed while a reply is running into the next turn", async () => {
+    fake.script([{ text: "First." }, { text: "Second." }]);
+    const result = await runCli(["chat"], env, "one\ntwo\nthree\n");
+    expect(result.stdout).toContain("First.");
+    expect(result.stdout).toContain("Second.");
+    expect(fake.requests).toHaveLength(2);
+    expect(fake.requests[0]?.lastUserText).toBe("one");
+    expect(fake.requests[1]?.lastUserText).toBe("two\n\nthree");
+  });
+});
+
+describe("agent-claw sessions", () => {
+  it("lists, shows and resets sessions", async () => {
+    fake.script([{ text: "Pong." }]);
+    await runCli(["agent", "-m", "ping"], env);
+    const list = await runCli(["sessions", "list"], env);
+    expect(list.stdout).toMatch(/agent:main:main\s+1 turns\s+15 tokens/);
+    const show = await runCli(["sessions", "show", "main"], env);
+    expect(show.stdout).toMatch(/user .*\nping\n\nassistant .*\nPong\./);
+    const json = JSON.parse((await runCli(["sessions", "list", "--json"], env)).stdout);
+    expect(json[0]).toMatchObject({ key: "agent:main:main", turns: 1 });
+    const reset = await runCli(["sessions", "reset", "main"], env);
+    expect(reset.stdout).toMatch(/Reset agent:main:main: new transcript/);
+    expect((await runCli(["sessions", "show", "main"], env)).stdout).toBe("");
+    const missing = await runCli(["sessions", "show", "nope"], env);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain('No session "agent:main:nope"');
+  });
+});
+
+describe("agent-claw config", () => {
+  it("sets, gets and refuses invalid values without touching the file", async () => {
+    expect((await runCli(["config", "set", "session.dmScope", "per-peer"], env)).code).toBe(0);
+    expect((await runCli(["config", "get", "session.dmScope"], env)).stdout).toBe("per-peer\n");
+    const file = join(env.AGENT_CLAW_HOME!, "config.json");
+    const before = await readFile(file, "utf8");
+    const bad = await runCli(["config", "set", "agent.maxSteps", "lots"], env);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/agent\.maxSteps: expected number, received string/);
+    expect(await readFile(file, "utf8")).toBe(before);
+    expect((await runCli(["config", "get", "agent.maxSteps"], env)).stdout).toBe("25\n");
+  });
+
+  it("prints a JSON Schema editors can use", async () => {
+    const schema = JSON.parse((await runCli(["config", "schema"], env)).stdout);
+    expect(schema.properties.model.type).toBe("string");
+    expect(schema.properties.tools.properties.exec.properties.allowlist.type).toBe("array");
+  });
+
+  it("routes a per-peer terminal session by dmScope", async () => {
+    await runCli(["config", "set", "session.dmScope", "per-peer"], env);
+    fake.script([{ text: "ok" }]);
+    const result = JSON.parse((await runCli(["agent", "-m", "hi", "--json"], env)).stdout);
+    expect(result.sessionKey).toMatch(/^agent:main:dm:/);
+  });
+});
+
+describe("agent-claw onboard", () => {
+  it("writes the config, the schema and a personalised workspace from flags alone", async () => {
+    const result = await runCli(
+      [
+        "onboard",
+        "--yes",
+        "--model",
+        "openai-compatible/llama3.2",
+        "--timezone",
+        "Europe/Berlin",
+        "--user-name",
+        "Ada",
+        "--assistant-name",
+        "Molty",
+      ],
+      home.env,
+    );
+    expect(result.code).toBe(0);
+    const config = JSON.parse(await readFile(join(home.env.AGENT_CLAW_HOME!, "config.json"), "utf8"));
+    expect(config).toMatchObject({
+      $schema: "./config.schema.json",
+      model: "openai-compatible/llama3.2",
+      agent: { timezone: "Europe/Berlin" },
+    });
+    await readFile(join(home.env.AGENT_CLAW_HOME!, "config.schema.json"), "utf8");
+    const ws = join(home.env.AGENT_CLAW_HOME!, "workspace");
+    expect(await readFile(join(ws, "IDENTITY.md"), "utf8")).toContain("- Name: Molty");
+    expect(await readFile(join(ws, "USER.md"), "utf8")).toMatch(
+      /- Name: Ada[\s\S]*- Time zone: Europe\/Berlin/,
+    );
+    for (const name of [
+      "AGENTS.md",
+      "SOUL.md",
+      "TOOLS.md",
+      "MEMORY.md",
+      "HEARTBEAT.md",
+      "memory/README.md",
+    ]) {
+      await readFile(join(ws, name), "utf8");
+    }
+  });
+
+  it("uses an existing OpenClaw workspace as it is", async () => {
+    const ws = join(home.home, "openclaw-workspace");
+    await mkdir(ws, { recursive: true });
+    await writeFile(join(ws, "SOUL.md"), "You are Molty, a space lobster.");
+    const result = await runCli(
+      ["onboard", "--yes", "--workspace", ws, "--model", "openai-compatible/fake-llama"],
+      home.env,
+    );
+    expect(result.code).toBe(0);
+    expect(await readFile(join(ws, "SOUL.md"), "utf8")).toBe("You are Molty, a space lobster.");
+    fake.script([{ text: "Blub." }]);
+    await runCli(["agent", "-m", "who are you?"], { ...home.env, OPENAI_COMPATIBLE_BASE_URL: fake.url });
+    expect(fake.requests[0]?.system).toContain("You are Molty, a space lobster.");
+  });
+});
+
+describe("agent-claw doctor", () => {
+  it("passes with a reachable model, and explains each failure", async () => {
+    const good = await runCli(["doctor"], env);
+    expect(good.stdout).toMatch(/✓ config/);
+    expect(good.stdout).toMatch(/✓ model: openai-compatible\/fake-llama: .*answered/);
+    expect(good.stdout).toMatch(/✓ workspace: .*SOUL\.md/);
+    expect(good.code).toBe(0);
+    const bad = await runCli(["doctor"], { ...env, OPENAI_COMPATIBLE_BASE_URL: "http://127.0.0.1:9/v1" });
+    expect(bad.code).toBe(1);
+    expect(bad.stdout).toMatch(/✗ model: .*cannot reach/);
+    expect(bad.stdout).toMatch(/→ Check the base URL/);
+    const { AGENT_CLAW_MODEL: _, ...noModel } = env;
+    const none = await runCli(["doctor"], {
+      ...noModel,
+      OPENAI_COMPATIBLE_BASE_URL: "http://127.0.0.1:9/v1",
+    });
+    expect(none.stdout).toMatch(/✗ model: not configured/);
+    expect(none.stdout).toContain("AGENT_CLAW_MODEL=");
+  });
+});
+
+describe("help and version", () => {
+  it("has --help on every command and --version", async () => {
+    for (const args of [
+      ["--help"],
+      ["chat", "--help"],
+      ["agent", "--help"],
+      ["config", "set", "--help"],
+      ["sessions", "show", "--help"],
+      ["doctor", "--help"],
+      ["onboard", "--help"],
+    ]) {
+      const result = await runCli(args, env);
+      expect(result.code, args.join(" ")).toBe(0);
+      expect(result.stdout).toMatch(/Usage: agent-claw/);
+    }
+    const pkg = JSON.parse(await readFile(join(import.meta.dirname, "../../package.json"), "utf8"));
+    expect((await runCli(["--version"], env)).stdout.trim()).toBe(pkg.version);
+    const unknown = await runCli(["chta"], env);
+    expect(unknown.code).not.toBe(0);
+    expect(unknown.stderr).toMatch(/unknown command 'chta'.*Did you mean chat/s);
+  });
+});
