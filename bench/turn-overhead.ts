@@ -20,7 +20,7 @@ export async function benchTurnOverhead(turns = 400, sessions = 20): Promise<Sum
   });
   try {
     await ensureWorkspace(ports.workspace);
-    const { model } = scriptedModel(Array.from({ length: turns + 50 }, () => ({ text: "Sure, noted." })));
+    const { model } = scriptedModel(Array.from({ length: turns + 200 }, () => ({ text: "Sure, noted." })));
     const deps = {
       sessions: ports.sessions,
       workspace: ports.workspace,
@@ -34,7 +34,7 @@ export async function benchTurnOverhead(turns = 400, sessions = 20): Promise<Sum
       newId: randomUUID,
     };
     const samples: number[] = [];
-    for (let i = 0; i < turns + 50; i++) {
+    for (let i = 0; i < turns + 200; i++) {
       const key = `agent:main:bench-${i % sessions}`;
       const start = performance.now();
       await runTurn(deps, {
@@ -52,8 +52,8 @@ export async function benchTurnOverhead(turns = 400, sessions = 20): Promise<Sum
         ],
         channel: { channel: "cli", chatKind: "dm", description: "the terminal", interactive: false },
       });
-      // The first 50 turns warm up the JIT and the page cache.
-      if (i >= 50) samples.push(performance.now() - start);
+      // The first 200 turns warm up the JIT and the page cache.
+      if (i >= 200) samples.push(performance.now() - start);
     }
     return summarize(samples);
   } finally {

@@ -1,6 +1,6 @@
 // The agent's workspace as a folder on disk. Paths are normalised, then checked again after
 // symlinks are resolved, so a link cannot lead the agent outside the folder.
-import { mkdirSync, realpathSync } from "node:fs";
+import { lstatSync, mkdirSync, readFileSync, readlinkSync, realpathSync, statSync } from "node:fs";
 import { lstat, mkdir, readdir, readFile, readlink, realpath, stat, unlink } from "node:fs/promises";
 import { basename, dirname, join, resolve, sep } from "node:path";
 import { normalizeWorkspacePath } from "../../core/workspace-path.ts";
@@ -28,10 +28,12 @@ export function createFsWorkspace({ root }: FsWorkspaceOptions): Workspace {
     real === realRoot || real.startsWith(realRoot.endsWith(sep) ? realRoot : realRoot + sep);
 
   /** The real location `abs` names, following links, for a path that may not exist yet. */
-  async function realLocation(abs: string, hops = 0): Promise<string> {
+  // Path checks and small reads use the synchronous calls on purpose: each is a few microseconds,
+  // while a thread-pool round trip costs ten times that, and a turn makes a dozen of them.
+  function realLocation(abs: string, hops = 0): string {
     if (hops > MAX_LINK_HOPS) throw new WorkspacePathError(`Too many symbolic links at ${abs}.`);
     try {
-      return await realpath(abs);
+      return realpathSync(abs);
     } catch (error) {
       if (code(error) === "ELOOP") throw new WorkspacePathError(`Symbolic link loop at ${abs}.`);
       // ENOTDIR: a file sits where a folder would be; the operation itself will report "missing".
@@ -40,18 +42,16 @@ export function createFsWorkspace({ root }: FsWorkspaceOptions): Workspace {
     const parent = dirname(abs);
     if (parent === abs) return abs;
     // A dangling link must be judged by where it points, not by where it sits.
-    const info = await lstat(abs).catch(() => null);
-    if (info?.isSymbolicLink()) return realLocation(resolve(parent, await readlink(abs)), hops + 1);
-    return join(await realLocation(parent, hops), basename(abs));
+    const info = lstatSync(abs, { throwIfNoEntry: false });
+    if (info?.isSymbolicLink()) return realLocation(resolve(parent, readlinkSync(abs)), hops + 1);
+    return join(realLocation(parent, hops), basename(abs));
   }
 
   /** Normalises `path` and resolves it for use; refuses it when its real location is outside. */
-  async function locate(path: string, opts: { keepLink?: boolean } = {}) {
+  function locate(path: string, opts: { keepLink?: boolean } = {}) {
     const rel = normalizeWorkspacePath(path);
     const abs = join(realRoot, rel);
-    const real = opts.keepLink
-      ? join(await realLocation(dirname(abs)), basename(abs))
-      : await realLocation(abs);
+    const real = opts.keepLink ? join(realLocation(dirname(abs)), basename(abs)) : realLocation(abs);
     if (!inside(real)) {
       throw new WorkspacePathError(
         `Path ${JSON.stringify(path)} leads outside the workspace through a link.`,
@@ -99,9 +99,9 @@ export function createFsWorkspace({ root }: FsWorkspaceOptions): Workspace {
     location: realRoot,
 
     async read(path) {
-      const { real } = await locate(path);
+      const { real } = locate(path);
       try {
-        return new Uint8Array(await readFile(real));
+        return new Uint8Array(readFileSync(real));
       } catch (error) {
         if (code(error) === "ENOENT" || code(error) === "ENOTDIR") return null;
         throw error;
@@ -109,16 +109,16 @@ export function createFsWorkspace({ root }: FsWorkspaceOptions): Workspace {
     },
 
     async write(path, data) {
-      const { rel, real } = await locate(path);
+      const { rel, real } = locate(path);
       if (rel === "") throw new WorkspacePathError("Cannot write to the workspace root; name a file.");
       await mkdir(dirname(real), { recursive: true });
       await writeFileAtomic(real, data);
     },
 
     async stat(path) {
-      const { rel, real } = await locate(path);
+      const { rel, real } = locate(path);
       try {
-        return entry(rel, await stat(real));
+        return entry(rel, statSync(real));
       } catch (error) {
         if (code(error) === "ENOENT" || code(error) === "ENOTDIR") return null;
         throw error;
@@ -126,14 +126,14 @@ export function createFsWorkspace({ root }: FsWorkspaceOptions): Workspace {
     },
 
     async list(dir, options) {
-      const { rel, real } = await locate(dir);
+      const { rel, real } = locate(dir);
       const out: WorkspaceEntry[] = [];
       await walk(real, rel, options?.recursive ?? false, out);
       return out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
     },
 
     async remove(path) {
-      const { rel, real } = await locate(path, { keepLink: true });
+      const { rel, real } = locate(path, { keepLink: true });
       if (rel === "") throw new WorkspacePathError("Cannot remove the workspace root.");
       try {
         await unlink(real);

@@ -141,3 +141,24 @@ describe("agent loop", () => {
     expect(result.stopReason).toBe("aborted");
   });
 });
+
+describe("agent loop secret masking", () => {
+  it("filters tool results before the model and the transcript see them", async () => {
+    const leaky: AgentTool<Record<string, never>> = {
+      name: "leak",
+      description: "Prints a config file.",
+      input: z.object({}),
+      run: async () => ({ text: "API_KEY=sk-very-secret-123" }),
+    };
+    const { options, persisted, calls } = setup(
+      [{ toolCalls: [{ name: "leak", input: {} }] }, { text: "ok" }],
+      {
+        tools: [leaky as AgentTool],
+        filterToolOutput: (text) => text.replaceAll("sk-very-secret-123", "[redacted]"),
+      },
+    );
+    await runAgentLoop(options);
+    expect(JSON.stringify(persisted)).not.toContain("sk-very-secret-123");
+    expect(JSON.stringify(calls[1]?.prompt)).toContain("API_KEY=[redacted]");
+  });
+});

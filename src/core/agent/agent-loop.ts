@@ -28,6 +28,8 @@ export interface AgentLoopOptions {
   toolContext: ToolContext;
   signal: AbortSignal;
   onEvent?: AgentEventListener;
+  /** Applied to every tool result before the model, the events or the transcript see it (secret masking). */
+  filterToolOutput?: (text: string) => string;
   /** Contract: resolves once the messages are durable; a rejection ends the loop with that error. */
   onMessages: (messages: ModelMessage[], usage: TokenUsage | undefined) => Promise<void>;
 }
@@ -120,7 +122,8 @@ export async function runAgentLoop(options: AgentLoopOptions): Promise<AgentLoop
     if (calls.length > 0) {
       const results: ToolResultPart[] = [];
       for (const call of calls) {
-        const output = await runToolCall(toolMap, call.name, call.input, options.toolContext);
+        const raw = await runToolCall(toolMap, call.name, call.input, options.toolContext);
+        const output = options.filterToolOutput ? { ...raw, text: options.filterToolOutput(raw.text) } : raw;
         emit({
           type: "tool_result",
           id: call.id,

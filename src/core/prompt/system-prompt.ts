@@ -15,10 +15,13 @@ export interface SystemPromptInput {
   maxChars: number;
 }
 
-/** "Sunday, 22 November 2026, 10:00 (Europe/Berlin, GMT+1)"; an unknown zone falls back to UTC. */
-export function formatLocalTime(now: number, timeZone: string): string {
-  const format = (zone: string) =>
-    new Intl.DateTimeFormat("en-GB", {
+// Building an Intl.DateTimeFormat costs more than the rest of the prompt; one per zone is kept.
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function formatterFor(zone: string): Intl.DateTimeFormat {
+  let formatter = formatters.get(zone);
+  if (!formatter) {
+    formatter = new Intl.DateTimeFormat("en-GB", {
       timeZone: zone,
       weekday: "long",
       year: "numeric",
@@ -28,14 +31,21 @@ export function formatLocalTime(now: number, timeZone: string): string {
       minute: "2-digit",
       hourCycle: "h23",
       timeZoneName: "shortOffset",
-    }).formatToParts(new Date(now));
+    });
+    formatters.set(zone, formatter);
+  }
+  return formatter;
+}
+
+/** "Sunday, 22 November 2026, 10:00 (Europe/Berlin, GMT+1)"; an unknown zone falls back to UTC. */
+export function formatLocalTime(now: number, timeZone: string): string {
   let zone = timeZone;
   let parts: Intl.DateTimeFormatPart[];
   try {
-    parts = format(zone);
+    parts = formatterFor(zone).formatToParts(new Date(now));
   } catch {
     zone = "UTC";
-    parts = format(zone);
+    parts = formatterFor(zone).formatToParts(new Date(now));
   }
   const get = (type: string) => parts.find((p) => p.type === type)?.value ?? "";
   return `${get("weekday")}, ${get("day")} ${get("month")} ${get("year")}, ${get("hour")}:${get("minute")} (${zone}, ${get("timeZoneName")})`;

@@ -21,6 +21,8 @@ export interface TurnDeps {
   tools: AgentTool[];
   settings: { maxSteps: number; bootstrapMaxChars: number; timeZone: string };
   newId: () => string;
+  /** Masks secrets in tool results before they reach the model and the transcript. */
+  redact?: (text: string) => string;
 }
 
 export interface TurnRequest {
@@ -48,12 +50,23 @@ export const EMPTY_REPLY = "(The model returned an empty reply.)";
 export async function runTurn(deps: TurnDeps, request: TurnRequest): Promise<TurnResult> {
   const { sessions, clock } = deps;
   const session = await sessions.open(request.sessionKey);
-  const [entries, files] = await Promise.all([
-    sessions.load(session.sessionId),
+  const entries = await sessions.load(session.sessionId);
+  const entry = (message: ModelMessage, usage?: TokenUsage): TranscriptEntry => ({
+    type: "message",
+    id: deps.newId(),
+    at: clock.now(),
+    message,
+    ...(usage ? { usage } : {}),
+  });
+  // The user's message is durable before the model is called: a crash mid-turn loses nothing said.
+  // Its write overlaps reading the workspace files, which it does not depend on.
+  const user: ModelMessage = { role: "user", content: userMessageText(request.messages) };
+  const [files] = await Promise.all([
     loadBootstrapFiles(deps.workspace, {
       maxChars: deps.settings.bootstrapMaxChars,
       includePrivate: request.channel.chatKind === "dm",
     }),
+    sessions.append(session.sessionId, [entry(user)]),
   ]);
   const system = buildSystemPrompt({
     files,
@@ -66,16 +79,6 @@ export async function runTurn(deps: TurnDeps, request: TurnRequest): Promise<Tur
     modelRef: deps.model.ref,
     maxChars: deps.settings.bootstrapMaxChars,
   });
-  const entry = (message: ModelMessage, usage?: TokenUsage): TranscriptEntry => ({
-    type: "message",
-    id: deps.newId(),
-    at: clock.now(),
-    message,
-    ...(usage ? { usage } : {}),
-  });
-  // The user's message is durable before the model is called: a crash mid-turn loses nothing said.
-  const user: ModelMessage = { role: "user", content: userMessageText(request.messages) };
-  await sessions.append(session.sessionId, [entry(user)]);
 
   const signal = request.signal ?? new AbortController().signal;
   const result = await runAgentLoop({
@@ -86,6 +89,7 @@ export async function runTurn(deps: TurnDeps, request: TurnRequest): Promise<Tur
     maxSteps: deps.settings.maxSteps,
     signal,
     onEvent: request.onEvent,
+    filterToolOutput: deps.redact,
     toolContext: {
       workspace: deps.workspace,
       clock,

@@ -12,6 +12,7 @@ import type { Clock } from "../../ports/clock.ts";
 import type { Ports } from "../../ports/index.ts";
 import { createDefaultTools } from "../../tools/index.ts";
 import type { AgentTool } from "../../tools/tool.ts";
+import { redact, secretValues } from "../../util/redact.ts";
 import { createLocalPorts } from "./wire.ts";
 
 /** Raised when no model is set; the message lists what to set (and a local Ollama if one answers). */
@@ -74,6 +75,7 @@ export async function openLocalAssistant(
       : undefined,
   });
   const timeZone = systemTimeZone(config);
+  const secrets = secretValues(env);
   let resolved: Promise<ResolvedModel> | undefined;
   const model = () => {
     resolved ??= (async () => {
@@ -108,6 +110,7 @@ export async function openLocalAssistant(
             timeZone,
           },
           newId: randomUUID,
+          redact: (text) => redact(text, secrets),
         },
         request,
       );

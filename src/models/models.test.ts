@@ -1,0 +1,103 @@
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { APICallError } from "ai";
+import { describe, expect, it } from "vitest";
+import { configSchema } from "../config/schema.ts";
+import { explainModelError } from "./explain-error.ts";
+import { noModelMessage, parseModelRef } from "./model-ref.ts";
+import { detectOllama, resolveModel } from "./resolve-model.ts";
+
+const config = configSchema.parse({});
+
+async function withServer(handler: Parameters<typeof createServer>[1], fn: (url: string) => Promise<void>) {
+  const server = createServer(handler);
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  try {
+    await fn(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+  } finally {
+    await new Promise((r) => server.close(r));
+  }
+}
+
+describe("model references", () => {
+  it("splits provider and model, keeping slashes and colons in the model id", () => {
+    expect(parseModelRef("openai-compatible/qwen2.5:7b")).toEqual({
+      provider: "openai-compatible",
+      model: "qwen2.5:7b",
+    });
+    expect(parseModelRef("bedrock/us.anthropic.claude:0")).toEqual({
+      provider: "bedrock",
+      model: "us.anthropic.claude:0",
+    });
+    expect(() => parseModelRef("gpt-5")).toThrow(/provider\/model/);
+    expect(() => parseModelRef("google/gemini")).toThrow(/anthropic, openai, bedrock, openai-compatible/);
+  });
+
+  it("resolves each provider to the matching AI SDK model", async () => {
+    const env = { ANTHROPIC_API_KEY: "k", OPENAI_API_KEY: "k", AWS_REGION: "eu-west-1" };
+    expect((await resolveModel("anthropic/claude-x", config, env)).model.provider).toMatch(/^anthropic/);
+    expect((await resolveModel("openai/gpt-x", config, env)).model.provider).toBe("openai.chat");
+    expect((await resolveModel("bedrock/amazon.nova-pro-v1:0", config, env)).model.provider).toMatch(
+      /bedrock/,
+    );
+    const local = await resolveModel("openai-compatible/llama3.2", config, env);
+    expect(local.model.provider).toMatch(/^openai-compatible/);
+    expect(local.model.modelId).toBe("llama3.2");
+  });
+});
+
+describe("no model configured", () => {
+  it("lists what to set for every provider", () => {
+    const message = noModelMessage(null);
+    for (const hint of [
+      "ANTHROPIC_API_KEY",
+      "OPENAI_API_KEY",
+      "AWS_REGION",
+      "OPENAI_COMPATIBLE_BASE_URL",
+      "AGENT_CLAW_MODEL=",
+    ]) {
+      expect(message).toContain(hint);
+    }
+    expect(message).not.toContain("Ollama is running");
+  });
+
+  it("detects a local Ollama and suggests its first model", async () => {
+    await withServer(
+      (req, res) => {
+        expect(req.url).toBe("/api/tags");
+        res.setHeader("content-type", "application/json");
+        res.end(JSON.stringify({ models: [{ name: "llama3.2:latest" }, { name: "qwen3:8b" }] }));
+      },
+      async (url) => {
+        const models = await detectOllama(`${url}/v1`);
+        expect(models).toEqual(["llama3.2:latest", "qwen3:8b"]);
+        expect(noModelMessage(models)).toContain("AGENT_CLAW_MODEL=openai-compatible/llama3.2:latest");
+      },
+    );
+    expect(await detectOllama("http://127.0.0.1:9/v1", 200)).toBeNull();
+  });
+});
+
+describe("model errors", () => {
+  const apiError = (statusCode: number | undefined, cause?: unknown) =>
+    new APICallError({
+      message: "failed",
+      url: "http://127.0.0.1:11434/v1/chat/completions",
+      requestBodyValues: {},
+      statusCode,
+      cause,
+    });
+
+  it("names the variable to check, the endpoint and what to do", () => {
+    expect(explainModelError(apiError(401), "anthropic/claude-x")).toMatch(
+      /refused the credentials \(401\) at http:\/\/127\.0\.0\.1:11434\. Check ANTHROPIC_API_KEY/,
+    );
+    expect(explainModelError(apiError(404), "openai/gpt-x")).toMatch(/"openai\/gpt-x" was not found/);
+    expect(explainModelError(apiError(429), "openai/gpt-x")).toMatch(/rate-limiting/);
+    expect(explainModelError(apiError(503), "openai/gpt-x")).toMatch(/had an error \(503\)/);
+    const refused = apiError(undefined, Object.assign(new Error("connect"), { code: "ECONNREFUSED" }));
+    expect(explainModelError(refused, "openai-compatible/llama3.2")).toMatch(
+      /Could not reach the model .*ECONNREFUSED.*ollama serve/,
+    );
+  });
+});

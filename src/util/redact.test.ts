@@ -1,0 +1,24 @@
+import { describe, expect, it } from "vitest";
+import { redact, secretValues } from "./redact.ts";
+
+describe("redact", () => {
+  it("masks the values of secret-looking variables, longest first", () => {
+    const secrets = secretValues({
+      OPENAI_API_KEY: "abcdefgh12345678",
+      TELEGRAM_BOT_TOKEN: "abcdefgh12345678-longer",
+      HOME: "/home/ada",
+      SHORT_TOKEN: "abc",
+    });
+    expect(secrets).toEqual(["abcdefgh12345678-longer", "abcdefgh12345678"]);
+    expect(redact("key=abcdefgh12345678-longer and abcdefgh12345678 in /home/ada", secrets)).toBe(
+      "key=[redacted] and [redacted] in /home/ada",
+    );
+  });
+
+  it("masks well-known token shapes even when not in the environment", () => {
+    expect(redact("sk-ant-api03-abcdefghijklmnopqrstu and AKIAABCDEFGHIJKLMNOP")).toBe(
+      "[redacted] and [redacted]",
+    );
+    expect(redact("bot 123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw0 ok")).toBe("bot [redacted] ok");
+  });
+});
