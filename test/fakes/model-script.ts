@@ -62,8 +62,7 @@ export type ScriptedReply = MessageReply | ErrorReply;
 
 /** One entry of a script: a fixed reply, or a function computing it from the request. */
 export type ScriptStep =
-  | ScriptedReply
-  | ((request: RecordedRequest) => ScriptedReply | Promise<ScriptedReply>);
+  ScriptedReply | ((request: RecordedRequest) => ScriptedReply | Promise<ScriptedReply>);
 
 /** A tool call found in a request's history (an earlier assistant turn). */
 export interface FakeToolCall {

@@ -1,7 +1,7 @@
 // The agent's workspace as a folder on disk. Paths are normalised, then checked again after
 // symlinks are resolved, so a link cannot lead the agent outside the folder.
 import { lstatSync, mkdirSync, readFileSync, readlinkSync, realpathSync, statSync } from "node:fs";
-import { lstat, mkdir, readdir, readFile, readlink, realpath, stat, unlink } from "node:fs/promises";
+import { lstat, mkdir, readdir, realpath, stat, unlink } from "node:fs/promises";
 import { basename, dirname, join, resolve, sep } from "node:path";
 import { normalizeWorkspacePath } from "../../core/workspace-path.ts";
 import { type Workspace, type WorkspaceEntry, WorkspacePathError } from "../../ports/workspace.ts";
