@@ -1,5 +1,6 @@
 // The suite every Claims adapter must pass; time is driven through the harness's fake clock.
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
+import { useHarness } from "./contract-harness.ts";
 import type { FakeClock } from "../util/fake-clock.ts";
 import type { Claims } from "./claims.ts";
 
@@ -12,15 +13,7 @@ export interface ClaimsHarness {
 
 export function claimsContract(name: string, make: () => Promise<ClaimsHarness>): void {
   describe(`Claims contract: ${name}`, () => {
-    let harness: ClaimsHarness | undefined;
-    const open = async () => {
-      harness = await make();
-      return harness;
-    };
-    afterEach(async () => {
-      await harness?.cleanup();
-      harness = undefined;
-    });
+    const open = useHarness(make);
 
     it("grants a claim once, and again only after it expires", async () => {
       const { claims, clock } = await open();

@@ -1,5 +1,6 @@
 // The suite every Queue adapter must pass. Visibility is 1 s so that SQS (whole seconds) can run it.
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
+import { useHarness } from "./contract-harness.ts";
 import type { Queue, QueueDelivery } from "./queue.ts";
 
 export interface QueueHarness {
@@ -27,15 +28,7 @@ async function drain(queue: Queue, count: number): Promise<QueueDelivery[]> {
 
 export function queueContract(name: string, make: () => Promise<QueueHarness>): void {
   describe(`Queue contract: ${name}`, () => {
-    let harness: QueueHarness | undefined;
-    const open = async () => {
-      harness = await make();
-      return harness;
-    };
-    afterEach(async () => {
-      await harness?.cleanup();
-      harness = undefined;
-    });
+    const open = useHarness(make);
 
     it("delivers what was enqueued, with its body, once acked gone", async () => {
       const { queue } = await open();

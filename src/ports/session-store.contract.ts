@@ -1,5 +1,6 @@
 // The suite every SessionStore adapter must pass.
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
+import { useHarness } from "./contract-harness.ts";
 import type { TranscriptEntry } from "../core/transcript.ts";
 import type { FakeClock } from "../util/fake-clock.ts";
 import type { SessionStore } from "./session-store.ts";
@@ -19,15 +20,7 @@ const entry = (id: string, role: "user" | "assistant", text: string, at = 0): Tr
 
 export function sessionStoreContract(name: string, make: () => Promise<SessionStoreHarness>): void {
   describe(`SessionStore contract: ${name}`, () => {
-    let harness: SessionStoreHarness | undefined;
-    const open = async () => {
-      harness = await make();
-      return harness;
-    };
-    afterEach(async () => {
-      await harness?.cleanup();
-      harness = undefined;
-    });
+    const open = useHarness(make);
 
     it("opens a session once per key, and concurrent opens agree", async () => {
       const { store, clock } = await open();

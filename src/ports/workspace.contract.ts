@@ -1,5 +1,6 @@
 // The suite every Workspace adapter must pass.
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
+import { useHarness } from "./contract-harness.ts";
 import { type Workspace, WorkspacePathError } from "./workspace.ts";
 
 export interface WorkspaceHarness {
@@ -11,15 +12,8 @@ const text = (bytes: Uint8Array | null) => (bytes === null ? null : new TextDeco
 
 export function workspaceContract(name: string, make: () => Promise<WorkspaceHarness>): void {
   describe(`Workspace contract: ${name}`, () => {
-    let harness: WorkspaceHarness | undefined;
-    const open = async () => {
-      harness = await make();
-      return harness.workspace;
-    };
-    afterEach(async () => {
-      await harness?.cleanup();
-      harness = undefined;
-    });
+    const openHarness = useHarness(make);
+    const open = async () => (await openHarness()).workspace;
 
     it("reads back what it wrote, text and bytes, creating folders", async () => {
       const ws = await open();

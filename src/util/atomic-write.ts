@@ -40,15 +40,20 @@ export async function writeFileAtomic(
     await rm(temp, { force: true });
     throw error;
   }
-  // The rename is durable only once the folder is synced; some platforms cannot, which is fine.
+  // The rename is durable only once the folder is synced.
+  await syncDir(dir);
+}
+
+/** Makes a folder's entries (a new or renamed file) durable; best effort, as some platforms cannot fsync folders. */
+export async function syncDir(dir: string): Promise<void> {
   try {
-    const folder = await open(dir, "r");
+    const handle = await open(dir, "r");
     try {
-      await folder.sync();
+      await handle.sync();
     } finally {
-      await folder.close();
+      await handle.close();
     }
   } catch {
-    // best effort
+    // Windows and some filesystems refuse; the data itself is already synced.
   }
 }

@@ -3,6 +3,7 @@
 import { closeSync, fdatasyncSync, openSync, writeSync } from "node:fs";
 import { open } from "node:fs/promises";
 import { dirname } from "node:path";
+import { syncDir } from "./atomic-write.ts";
 
 /** Appends complete lines to files; see createLineAppender. */
 export interface LineAppender {
@@ -92,19 +93,5 @@ async function repairTail(path: string): Promise<boolean> {
     return false;
   } finally {
     await handle.close();
-  }
-}
-
-/** Makes a new file's directory entry durable; best effort, as some platforms cannot fsync folders. */
-async function syncDir(dir: string): Promise<void> {
-  try {
-    const handle = await open(dir, "r");
-    try {
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-  } catch {
-    // Windows and some filesystems refuse; the data itself is already synced.
   }
 }

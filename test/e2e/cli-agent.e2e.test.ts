@@ -1,63 +1,46 @@
 // The real CLI, as a separate process, against fake model servers speaking the real wire protocols.
 import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { startAnthropicFake } from "../fakes/anthropic-messages-server.ts";
-import type { FakeModelServer } from "../fakes/fake-model-server.ts";
 import { startOpenAIChatFake } from "../fakes/openai-chat-server.ts";
-import { runCli, startCli, tempHome } from "./run-cli.ts";
+import { runCli, startCli, useCliWorld } from "./run-cli.ts";
 
-let fake: FakeModelServer;
-let home: Awaited<ReturnType<typeof tempHome>>;
-let env: NodeJS.ProcessEnv;
+const world = useCliWorld();
 
-beforeEach(async () => {
-  fake = await startOpenAIChatFake();
-  home = await tempHome();
-  env = {
-    ...home.env,
-    AGENT_CLAW_MODEL: "openai-compatible/fake-llama",
-    OPENAI_COMPATIBLE_BASE_URL: fake.url,
-  };
-});
-afterEach(async () => {
-  await fake.close();
-  await home.cleanup();
-});
-
-const workspace = () => join(env.AGENT_CLAW_HOME!, "workspace");
+const workspace = () => join(world.env.AGENT_CLAW_HOME!, "workspace");
 
 describe("agent-claw agent", () => {
   it("prints the model's reply, creates the workspace, and puts SOUL.md in the system prompt", async () => {
-    fake.script([{ text: "Hello from the fake model!" }]);
-    const result = await runCli(["agent", "--message", "hi"], env);
+    world.fake.script([{ text: "Hello from the fake model!" }]);
+    const result = await runCli(["agent", "--message", "hi"], world.env);
     expect(result.stderr).toBe("");
     expect(result.code).toBe(0);
     expect(result.stdout).toBe("Hello from the fake model!\n");
     const soul = await readFile(join(workspace(), "SOUL.md"), "utf8");
-    expect(fake.requests[0]?.system).toContain(soul.trim());
-    expect(fake.requests[0]?.lastUserText).toBe("hi");
-    expect(fake.requests[0]?.stream).toBe(true);
+    expect(world.fake.requests[0]?.system).toContain(soul.trim());
+    expect(world.fake.requests[0]?.lastUserText).toBe("hi");
+    expect(world.fake.requests[0]?.stream).toBe(true);
   });
 
   it("remembers: a second call in the same session sends the first exchange", async () => {
-    fake.script([{ text: "Noted: your number is 42." }, { text: "It is 42." }]);
-    await runCli(["agent", "-m", "my number is 42"], env);
-    const second = await runCli(["agent", "-m", "what is my number?"], env);
+    world.fake.script([{ text: "Noted: your number is 42." }, { text: "It is 42." }]);
+    await runCli(["agent", "-m", "my number is 42"], world.env);
+    const second = await runCli(["agent", "-m", "what is my number?"], world.env);
     expect(second.stdout).toBe("It is 42.\n");
-    expect(fake.requests[1]?.messages.map((m) => [m.role, m.text])).toEqual([
+    expect(world.fake.requests[1]?.messages.map((m) => [m.role, m.text])).toEqual([
       ["user", "my number is 42"],
       ["assistant", "Noted: your number is 42."],
       ["user", "what is my number?"],
     ]);
     // Another session does not see it.
-    await runCli(["agent", "-m", "hello", "--session", "work"], env);
-    expect(fake.requests[2]?.messages.map((m) => m.text)).toEqual(["hello"]);
+    await runCli(["agent", "-m", "hello", "--session", "work"], world.env);
+    expect(world.fake.requests[2]?.messages.map((m) => m.text)).toEqual(["hello"]);
   });
 
   it("--json prints the reply, the session key and token usage", async () => {
-    fake.script([{ text: "Sure.", usage: { inputTokens: 120, outputTokens: 7 } }]);
-    const result = await runCli(["agent", "-m", "ok?", "--json"], env);
+    world.fake.script([{ text: "Sure.", usage: { inputTokens: 120, outputTokens: 7 } }]);
+    const result = await runCli(["agent", "-m", "ok?", "--json"], world.env);
     expect(JSON.parse(result.stdout)).toMatchObject({
       reply: "Sure.",
       sessionKey: "agent:main:main",
@@ -68,36 +51,38 @@ describe("agent-claw agent", () => {
   });
 
   it("uses workspace tools the model calls, and the tools stay inside the workspace", async () => {
-    fake.script([
+    world.fake.script([
       { toolCalls: [{ name: "write", input: { path: "notes/todo.md", content: "- buy milk\n" } }] },
       { toolCalls: [{ name: "read", input: { path: "../../etc/passwd" } }] },
       (request) => ({
         text: `Done. Last tool said: ${request.messages.at(-1)?.toolResults[0]?.output.slice(0, 60)}`,
       }),
     ]);
-    const result = await runCli(["agent", "-m", "note that I need milk"], env);
+    const result = await runCli(["agent", "-m", "note that I need milk"], world.env);
     expect(result.code).toBe(0);
     expect(await readFile(join(workspace(), "notes/todo.md"), "utf8")).toBe("- buy milk\n");
     expect(result.stdout).toMatch(/Done\. Last tool said: .*leaves the workspace/);
     expect(result.stderr).toContain("⚙ write");
-    expect(fake.requests[0]?.toolNames).toEqual(
+    expect(world.fake.requests[0]?.toolNames).toEqual(
       expect.arrayContaining(["read", "write", "edit", "list", "exec", "web_fetch"]),
     );
   });
 
   it("denies exec without a terminal to ask, unless the command is allowlisted", async () => {
-    await mkdir(env.AGENT_CLAW_HOME!, { recursive: true });
+    await mkdir(world.env.AGENT_CLAW_HOME!, { recursive: true });
     await writeFile(
-      join(env.AGENT_CLAW_HOME!, "config.json"),
+      join(world.env.AGENT_CLAW_HOME!, "config.json"),
       JSON.stringify({ tools: { exec: { allowlist: ["echo allowed*"] } } }),
     );
-    fake.script([
+    world.fake.script([
       { toolCalls: [{ name: "exec", input: { command: "echo sneaky > owned.txt" } }] },
       { toolCalls: [{ name: "exec", input: { command: "echo allowed run" } }] },
       { text: "ok" },
     ]);
-    await runCli(["agent", "-m", "run things"], env);
-    const results = fake.requests[2]?.messages.filter((m) => m.role === "tool").flatMap((m) => m.toolResults);
+    await runCli(["agent", "-m", "run things"], world.env);
+    const results = world.fake.requests[2]?.messages
+      .filter((m) => m.role === "tool")
+      .flatMap((m) => m.toolResults);
     expect(results?.[0]?.output).toMatch(/not approved/);
     expect(results?.[1]?.output).toContain("allowed run");
     await expect(readFile(join(workspace(), "owned.txt"))).rejects.toThrow();
@@ -108,7 +93,7 @@ describe("agent-claw agent", () => {
     try {
       anthropic.script([{ text: "Bonjour." }]);
       const result = await runCli(["agent", "-m", "salut"], {
-        ...home.env,
+        ...world.home.env,
         AGENT_CLAW_MODEL: "anthropic/claude-test",
         ANTHROPIC_BASE_URL: anthropic.url,
         ANTHROPIC_API_KEY: "sk-ant-test-key-123456",
@@ -124,7 +109,7 @@ describe("agent-claw agent", () => {
     const strict = await startOpenAIChatFake({ apiKey: "right-key" });
     try {
       const result = await runCli(["agent", "-m", "hi"], {
-        ...home.env,
+        ...world.home.env,
         AGENT_CLAW_MODEL: "openai/gpt-test",
         OPENAI_BASE_URL: strict.url,
         OPENAI_API_KEY: "sk-wrong-key-0123456789abcdef",
@@ -138,7 +123,7 @@ describe("agent-claw agent", () => {
   });
 
   it("says exactly what to set when no model is configured", async () => {
-    const { AGENT_CLAW_MODEL: _, ...noModel } = env;
+    const { AGENT_CLAW_MODEL: _, ...noModel } = world.env;
     const result = await runCli(["agent", "-m", "hi"], {
       ...noModel,
       OPENAI_COMPATIBLE_BASE_URL: "http://127.0.0.1:9/v1",
@@ -147,37 +132,37 @@ describe("agent-claw agent", () => {
     expect(result.stderr).toContain("No model is configured");
     expect(result.stderr).toContain("AGENT_CLAW_MODEL=anthropic/");
     expect(result.stderr).toContain("OPENAI_COMPATIBLE_BASE_URL");
-    expect(fake.requests).toHaveLength(0);
+    expect(world.fake.requests).toHaveLength(0);
   });
 
   it("names the file and the key of a broken config, and changes nothing", async () => {
-    await mkdir(env.AGENT_CLAW_HOME!, { recursive: true });
-    const file = join(env.AGENT_CLAW_HOME!, "config.json");
+    await mkdir(world.env.AGENT_CLAW_HOME!, { recursive: true });
+    const file = join(world.env.AGENT_CLAW_HOME!, "config.json");
     await writeFile(file, '{ "session": { "dmScope": "everybody" } }');
-    const result = await runCli(["agent", "-m", "hi"], env);
+    const result = await runCli(["agent", "-m", "hi"], world.env);
     expect(result.code).toBe(1);
     expect(result.stderr).toContain(file);
     expect(result.stderr).toContain("session.dmScope");
     expect(await readFile(file, "utf8")).toBe('{ "session": { "dmScope": "everybody" } }');
-    expect(fake.requests).toHaveLength(0);
+    expect(world.fake.requests).toHaveLength(0);
   });
 });
 
 describe("crash safety", () => {
   it("a kill -9 mid-turn loses no earlier turn, and the next turn sends a repaired history", async () => {
-    await mkdir(env.AGENT_CLAW_HOME!, { recursive: true });
+    await mkdir(world.env.AGENT_CLAW_HOME!, { recursive: true });
     await writeFile(
-      join(env.AGENT_CLAW_HOME!, "config.json"),
+      join(world.env.AGENT_CLAW_HOME!, "config.json"),
       JSON.stringify({ tools: { exec: { allowlist: ["sleep 30"] } } }),
     );
-    fake.script([
+    world.fake.script([
       { text: "First answer." },
       { toolCalls: [{ name: "exec", input: { command: "sleep 30" }, id: "call_sleep" }] },
     ]);
-    await runCli(["agent", "-m", "first"], env);
-    const { child, done } = startCli(["agent", "-m", "second"], env);
+    await runCli(["agent", "-m", "first"], world.env);
+    const { child, done } = startCli(["agent", "-m", "second"], world.env);
     // Wait until the tool call is durable (the tool is sleeping), then kill the process hard.
-    const sessionsDir = join(env.AGENT_CLAW_HOME!, "sessions");
+    const sessionsDir = join(world.env.AGENT_CLAW_HOME!, "sessions");
     for (;;) {
       const files = (await readdir(sessionsDir).catch(() => [])).filter((f) => f.endsWith(".jsonl"));
       const text = files.length ? await readFile(join(sessionsDir, files[0]!), "utf8") : "";
@@ -187,10 +172,10 @@ describe("crash safety", () => {
     child.kill("SIGKILL");
     expect((await done).signal).toBe("SIGKILL");
 
-    fake.script([{ text: "Third answer." }]);
-    const third = await runCli(["agent", "-m", "third"], env);
+    world.fake.script([{ text: "Third answer." }]);
+    const third = await runCli(["agent", "-m", "third"], world.env);
     expect(third.stdout).toBe("Third answer.\n");
-    const history = fake.requests.at(-1)!.messages;
+    const history = world.fake.requests.at(-1)!.messages;
     expect(history.map((m) => m.role)).toEqual(["user", "assistant", "user", "assistant", "tool", "user"]);
     expect(history[1]?.text).toBe("First answer.");
     expect(history[3]?.toolCalls[0]?.id).toBe("call_sleep");

@@ -1,33 +1,15 @@
 // The other commands, end to end: chat, sessions, config, onboard, doctor, help.
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { FakeModelServer } from "../fakes/fake-model-server.ts";
-import { startOpenAIChatFake } from "../fakes/openai-chat-server.ts";
-import { runCli, tempHome } from "./run-cli.ts";
+import { describe, expect, it } from "vitest";
+import { runCli, useCliWorld } from "./run-cli.ts";
 
-let fake: FakeModelServer;
-let home: Awaited<ReturnType<typeof tempHome>>;
-let env: NodeJS.ProcessEnv;
-
-beforeEach(async () => {
-  fake = await startOpenAIChatFake();
-  home = await tempHome();
-  env = {
-    ...home.env,
-    AGENT_CLAW_MODEL: "openai-compatible/fake-llama",
-    OPENAI_COMPATIBLE_BASE_URL: fake.url,
-  };
-});
-afterEach(async () => {
-  await fake.close();
-  await home.cleanup();
-});
+const world = useCliWorld();
 
 describe("agent-claw chat", () => {
   it("answers typed lines, handles /status and /new, and exits at end of input", async () => {
-    fake.script([{ text: "Hi Ada." }, { text: "Fresh start." }]);
-    const result = await runCli(["chat"], env, "hello\n/status\n/new\nanyone there?\n");
+    world.fake.script([{ text: "Hi Ada." }, { text: "Fresh start." }]);
+    const result = await runCli(["chat"], world.env, "hello\n/status\n/new\nanyone there?\n");
     expect(result.code).toBe(0);
     expect(result.stdout).toContain("Hi Ada.\n");
     expect(result.stdout).toMatch(/model\s+openai-compatible\/fake-llama/);
@@ -36,34 +18,34 @@ describe("agent-claw chat", () => {
     expect(result.stdout).toContain("New session started");
     expect(result.stdout).toContain("Fresh start.\n");
     // After /new the model no longer sees the first exchange.
-    expect(fake.requests[1]?.messages.map((m) => m.text)).toEqual(["anyone there?"]);
+    expect(world.fake.requests[1]?.messages.map((m) => m.text)).toEqual(["anyone there?"]);
   });
 
   it("collects lines typed while a reply is running into the next turn", async () => {
-    fake.script([{ text: "First." }, { text: "Second." }]);
-    const result = await runCli(["chat"], env, "one\ntwo\nthree\n");
+    world.fake.script([{ text: "First." }, { text: "Second." }]);
+    const result = await runCli(["chat"], world.env, "one\ntwo\nthree\n");
     expect(result.stdout).toContain("First.");
     expect(result.stdout).toContain("Second.");
-    expect(fake.requests).toHaveLength(2);
-    expect(fake.requests[0]?.lastUserText).toBe("one");
-    expect(fake.requests[1]?.lastUserText).toBe("two\n\nthree");
+    expect(world.fake.requests).toHaveLength(2);
+    expect(world.fake.requests[0]?.lastUserText).toBe("one");
+    expect(world.fake.requests[1]?.lastUserText).toBe("two\n\nthree");
   });
 });
 
 describe("agent-claw sessions", () => {
   it("lists, shows and resets sessions", async () => {
-    fake.script([{ text: "Pong." }]);
-    await runCli(["agent", "-m", "ping"], env);
-    const list = await runCli(["sessions", "list"], env);
+    world.fake.script([{ text: "Pong." }]);
+    await runCli(["agent", "-m", "ping"], world.env);
+    const list = await runCli(["sessions", "list"], world.env);
     expect(list.stdout).toMatch(/agent:main:main\s+1 turns\s+15 tokens/);
-    const show = await runCli(["sessions", "show", "main"], env);
+    const show = await runCli(["sessions", "show", "main"], world.env);
     expect(show.stdout).toMatch(/user .*\nping\n\nassistant .*\nPong\./);
-    const json = JSON.parse((await runCli(["sessions", "list", "--json"], env)).stdout);
+    const json = JSON.parse((await runCli(["sessions", "list", "--json"], world.env)).stdout);
     expect(json[0]).toMatchObject({ key: "agent:main:main", turns: 1 });
-    const reset = await runCli(["sessions", "reset", "main"], env);
+    const reset = await runCli(["sessions", "reset", "main"], world.env);
     expect(reset.stdout).toMatch(/Reset agent:main:main: new transcript/);
-    expect((await runCli(["sessions", "show", "main"], env)).stdout).toBe("");
-    const missing = await runCli(["sessions", "show", "nope"], env);
+    expect((await runCli(["sessions", "show", "main"], world.env)).stdout).toBe("");
+    const missing = await runCli(["sessions", "show", "nope"], world.env);
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain('No session "agent:main:nope"');
   });
@@ -71,27 +53,27 @@ describe("agent-claw sessions", () => {
 
 describe("agent-claw config", () => {
   it("sets, gets and refuses invalid values without touching the file", async () => {
-    expect((await runCli(["config", "set", "session.dmScope", "per-peer"], env)).code).toBe(0);
-    expect((await runCli(["config", "get", "session.dmScope"], env)).stdout).toBe("per-peer\n");
-    const file = join(env.AGENT_CLAW_HOME!, "config.json");
+    expect((await runCli(["config", "set", "session.dmScope", "per-peer"], world.env)).code).toBe(0);
+    expect((await runCli(["config", "get", "session.dmScope"], world.env)).stdout).toBe("per-peer\n");
+    const file = join(world.env.AGENT_CLAW_HOME!, "config.json");
     const before = await readFile(file, "utf8");
-    const bad = await runCli(["config", "set", "agent.maxSteps", "lots"], env);
+    const bad = await runCli(["config", "set", "agent.maxSteps", "lots"], world.env);
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/agent\.maxSteps: expected number, received string/);
     expect(await readFile(file, "utf8")).toBe(before);
-    expect((await runCli(["config", "get", "agent.maxSteps"], env)).stdout).toBe("25\n");
+    expect((await runCli(["config", "get", "agent.maxSteps"], world.env)).stdout).toBe("25\n");
   });
 
   it("prints a JSON Schema editors can use", async () => {
-    const schema = JSON.parse((await runCli(["config", "schema"], env)).stdout);
+    const schema = JSON.parse((await runCli(["config", "schema"], world.env)).stdout);
     expect(schema.properties.model.type).toBe("string");
     expect(schema.properties.tools.properties.exec.properties.allowlist.type).toBe("array");
   });
 
   it("routes a per-peer terminal session by dmScope", async () => {
-    await runCli(["config", "set", "session.dmScope", "per-peer"], env);
-    fake.script([{ text: "ok" }]);
-    const result = JSON.parse((await runCli(["agent", "-m", "hi", "--json"], env)).stdout);
+    await runCli(["config", "set", "session.dmScope", "per-peer"], world.env);
+    world.fake.script([{ text: "ok" }]);
+    const result = JSON.parse((await runCli(["agent", "-m", "hi", "--json"], world.env)).stdout);
     expect(result.sessionKey).toMatch(/^agent:main:dm:/);
   });
 });
@@ -111,17 +93,17 @@ describe("agent-claw onboard", () => {
         "--assistant-name",
         "Molty",
       ],
-      home.env,
+      world.home.env,
     );
     expect(result.code).toBe(0);
-    const config = JSON.parse(await readFile(join(home.env.AGENT_CLAW_HOME!, "config.json"), "utf8"));
+    const config = JSON.parse(await readFile(join(world.home.env.AGENT_CLAW_HOME!, "config.json"), "utf8"));
     expect(config).toMatchObject({
       $schema: "./config.schema.json",
       model: "openai-compatible/llama3.2",
       agent: { timezone: "Europe/Berlin" },
     });
-    await readFile(join(home.env.AGENT_CLAW_HOME!, "config.schema.json"), "utf8");
-    const ws = join(home.env.AGENT_CLAW_HOME!, "workspace");
+    await readFile(join(world.home.env.AGENT_CLAW_HOME!, "config.schema.json"), "utf8");
+    const ws = join(world.home.env.AGENT_CLAW_HOME!, "workspace");
     expect(await readFile(join(ws, "IDENTITY.md"), "utf8")).toContain("- Name: Molty");
     expect(await readFile(join(ws, "USER.md"), "utf8")).toMatch(
       /- Name: Ada[\s\S]*- Time zone: Europe\/Berlin/,
@@ -139,33 +121,39 @@ describe("agent-claw onboard", () => {
   });
 
   it("uses an existing OpenClaw workspace as it is", async () => {
-    const ws = join(home.home, "openclaw-workspace");
+    const ws = join(world.home.home, "openclaw-workspace");
     await mkdir(ws, { recursive: true });
     await writeFile(join(ws, "SOUL.md"), "You are Molty, a space lobster.");
     const result = await runCli(
       ["onboard", "--yes", "--workspace", ws, "--model", "openai-compatible/fake-llama"],
-      home.env,
+      world.home.env,
     );
     expect(result.code).toBe(0);
     expect(await readFile(join(ws, "SOUL.md"), "utf8")).toBe("You are Molty, a space lobster.");
-    fake.script([{ text: "Blub." }]);
-    await runCli(["agent", "-m", "who are you?"], { ...home.env, OPENAI_COMPATIBLE_BASE_URL: fake.url });
-    expect(fake.requests[0]?.system).toContain("You are Molty, a space lobster.");
+    world.fake.script([{ text: "Blub." }]);
+    await runCli(["agent", "-m", "who are you?"], {
+      ...world.home.env,
+      OPENAI_COMPATIBLE_BASE_URL: world.fake.url,
+    });
+    expect(world.fake.requests[0]?.system).toContain("You are Molty, a space lobster.");
   });
 });
 
 describe("agent-claw doctor", () => {
   it("passes with a reachable model, and explains each failure", async () => {
-    const good = await runCli(["doctor"], env);
+    const good = await runCli(["doctor"], world.env);
     expect(good.stdout).toMatch(/✓ config/);
     expect(good.stdout).toMatch(/✓ model: openai-compatible\/fake-llama: .*answered/);
     expect(good.stdout).toMatch(/✓ workspace: .*SOUL\.md/);
     expect(good.code).toBe(0);
-    const bad = await runCli(["doctor"], { ...env, OPENAI_COMPATIBLE_BASE_URL: "http://127.0.0.1:9/v1" });
+    const bad = await runCli(["doctor"], {
+      ...world.env,
+      OPENAI_COMPATIBLE_BASE_URL: "http://127.0.0.1:9/v1",
+    });
     expect(bad.code).toBe(1);
     expect(bad.stdout).toMatch(/✗ model: .*cannot reach/);
     expect(bad.stdout).toMatch(/→ Check the base URL/);
-    const { AGENT_CLAW_MODEL: _, ...noModel } = env;
+    const { AGENT_CLAW_MODEL: _, ...noModel } = world.env;
     const none = await runCli(["doctor"], {
       ...noModel,
       OPENAI_COMPATIBLE_BASE_URL: "http://127.0.0.1:9/v1",
@@ -186,13 +174,13 @@ describe("help and version", () => {
       ["doctor", "--help"],
       ["onboard", "--help"],
     ]) {
-      const result = await runCli(args, env);
+      const result = await runCli(args, world.env);
       expect(result.code, args.join(" ")).toBe(0);
       expect(result.stdout).toMatch(/Usage: agent-claw/);
     }
     const pkg = JSON.parse(await readFile(join(import.meta.dirname, "../../package.json"), "utf8"));
-    expect((await runCli(["--version"], env)).stdout.trim()).toBe(pkg.version);
-    const unknown = await runCli(["chta"], env);
+    expect((await runCli(["--version"], world.env)).stdout.trim()).toBe(pkg.version);
+    const unknown = await runCli(["chta"], world.env);
     expect(unknown.code).not.toBe(0);
     expect(unknown.stderr).toMatch(/unknown command 'chta'.*Did you mean chat/s);
   });

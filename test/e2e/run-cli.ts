@@ -3,6 +3,9 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { afterEach, beforeEach } from "vitest";
+import type { FakeModelServer } from "../fakes/fake-model-server.ts";
+import { startOpenAIChatFake } from "../fakes/openai-chat-server.ts";
 
 export const BIN = join(import.meta.dirname, "../../bin/agent-claw.js");
 
@@ -50,4 +53,27 @@ export function startCli(
 
 export function runCli(args: string[], env: NodeJS.ProcessEnv, stdin?: string): Promise<CliResult> {
   return startCli(args, env, stdin).done;
+}
+
+/** A fake OpenAI-compatible model and a clean home per test, with the env that points the CLI at both. */
+export function useCliWorld() {
+  const world = {} as {
+    fake: FakeModelServer;
+    home: Awaited<ReturnType<typeof tempHome>>;
+    env: NodeJS.ProcessEnv;
+  };
+  beforeEach(async () => {
+    world.fake = await startOpenAIChatFake();
+    world.home = await tempHome();
+    world.env = {
+      ...world.home.env,
+      AGENT_CLAW_MODEL: "openai-compatible/fake-llama",
+      OPENAI_COMPATIBLE_BASE_URL: world.fake.url,
+    };
+  });
+  afterEach(async () => {
+    await world.fake.close();
+    await world.home.cleanup();
+  });
+  return world;
 }
