@@ -1,7 +1,6 @@
 // Shows a turn in the terminal as it happens: text streams to stdout, tool activity to stderr.
 import type { AgentEvent } from "../core/agent/events.ts";
 import type { TurnResult } from "../core/turn/run-turn.ts";
-import { EMPTY_REPLY } from "../core/turn/run-turn.ts";
 import { dim } from "./io.ts";
 
 const preview = (value: unknown, max = 80) => {
@@ -37,7 +36,7 @@ export function createTurnPrinter(
     },
     /** Prints what the stream did not show (an empty reply, the step-limit note) and ends the line. */
     finish(result: TurnResult) {
-      if (!printed.trim()) write(result.reply === EMPTY_REPLY ? EMPTY_REPLY : result.reply);
+      if (!printed.trim()) write(result.reply);
       else if (result.stopReason === "max_steps")
         write(result.reply.slice(result.reply.lastIndexOf("\n\n(Stopped")));
       if (!printed.endsWith("\n")) write("\n");

@@ -113,9 +113,10 @@ export async function runTurn(deps: TurnDeps, request: TurnRequest): Promise<Tur
     },
   });
   await sessions.recordTurn(request.sessionKey, result.usage);
-  let reply = result.text.trim() ? result.text : EMPTY_REPLY;
+  let reply = result.text.trim() ? result.text : result.stopReason === "max_steps" ? "" : EMPTY_REPLY;
   if (result.stopReason === "max_steps") {
-    reply += `\n\n(Stopped after ${result.steps} steps, the limit for one turn; say "continue" to go on.)`;
+    const note = `(Stopped after ${result.steps} steps, the limit for one turn; say "continue" to go on.)`;
+    reply = reply ? `${reply}\n\n${note}` : note;
   }
   return {
     reply,
