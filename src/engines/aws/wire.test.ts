@@ -1,0 +1,168 @@
+// The aws composition root: settings from the environment, and the wired ports against dynalite + fauxqs.
+import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { ListObjectsV2Command, type S3Client } from "@aws-sdk/client-s3";
+import type { SQSClient } from "@aws-sdk/client-sqs";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  dynamoClient,
+  type Emulator,
+  FAKE_AWS,
+  freshTables,
+  startDynalite,
+} from "../../../test/emulators/dynalite.ts";
+import {
+  freshBucket,
+  freshFifoQueue,
+  s3Client,
+  sqsClient,
+  startFauxqs,
+} from "../../../test/emulators/fauxqs.ts";
+import type { Ports } from "../../ports/index.ts";
+import { createFakeClock } from "../../util/fake-clock.ts";
+import { awsOptionsFromEnv, createAwsPorts } from "./wire.ts";
+
+const COMPLETE = {
+  AGENT_CLAW_AWS_TABLE: "agent-claw-state",
+  AGENT_CLAW_AWS_BUCKET: "agent-claw-bucket",
+  AGENT_CLAW_AWS_QUEUE_URL: "https://sqs.eu-west-1.amazonaws.com/123456789012/intake.fifo",
+  AWS_REGION: "eu-west-1",
+};
+
+describe("awsOptionsFromEnv", () => {
+  it("names every missing variable, counting empty ones as missing", () => {
+    const result = awsOptionsFromEnv({ AGENT_CLAW_AWS_BUCKET: "b", AGENT_CLAW_AWS_TABLE: "  " });
+    expect(result.ok).toBe(false);
+    const error = result.ok ? "" : result.error;
+    for (const name of ["AGENT_CLAW_AWS_TABLE", "AGENT_CLAW_AWS_QUEUE_URL", "AWS_REGION"]) {
+      expect(error).toContain(`${name} is not set`);
+    }
+    expect(error).not.toContain("AGENT_CLAW_AWS_BUCKET");
+    expect(error).not.toContain("AGENT_CLAW_AWS_ENDPOINT");
+  });
+
+  it("says which values are invalid", () => {
+    const result = awsOptionsFromEnv({
+      ...COMPLETE,
+      AGENT_CLAW_AWS_QUEUE_URL: "https://sqs.eu-west-1.amazonaws.com/123456789012/intake",
+      AGENT_CLAW_AWS_ENDPOINT: "localhost 4566",
+    });
+    expect(result).toEqual({
+      ok: false,
+      error:
+        "The aws engine is not configured: AGENT_CLAW_AWS_QUEUE_URL is not a FIFO queue URL (it must end in .fifo); " +
+        "AGENT_CLAW_AWS_ENDPOINT is not a URL.",
+    });
+  });
+
+  it("reads a complete environment, with one endpoint for every service", () => {
+    expect(awsOptionsFromEnv(COMPLETE)).toEqual({
+      ok: true,
+      options: {
+        region: "eu-west-1",
+        table: "agent-claw-state",
+        bucket: "agent-claw-bucket",
+        workspacePrefix: "agents/main/workspace/",
+        transcriptsPrefix: "agents/main/transcripts/",
+        queueUrl: COMPLETE.AGENT_CLAW_AWS_QUEUE_URL,
+      },
+    });
+    const local = awsOptionsFromEnv({ ...COMPLETE, AGENT_CLAW_AWS_ENDPOINT: "http://localhost:4566" });
+    expect(local.ok && local.options.endpoint).toEqual({
+      dynamodb: "http://localhost:4566",
+      s3: "http://localhost:4566",
+      sqs: "http://localhost:4566",
+    });
+  });
+});
+
+describe("createAwsPorts against the emulators", () => {
+  let dynamo: Emulator;
+  let fauxqs: Emulator;
+  let admin: { dynamodb: DynamoDBClient; s3: S3Client; sqs: SQSClient };
+
+  beforeAll(async () => {
+    [dynamo, fauxqs] = await Promise.all([startDynalite(), startFauxqs()]);
+    admin = {
+      dynamodb: dynamoClient(dynamo.endpoint),
+      s3: s3Client(fauxqs.endpoint),
+      sqs: sqsClient(fauxqs.endpoint),
+    };
+  });
+  afterAll(async () => {
+    for (const client of Object.values(admin ?? {})) client.destroy();
+    await Promise.all([dynamo?.stop(), fauxqs?.stop()]);
+  });
+
+  async function wired(): Promise<{ ports: Ports; bucket: string }> {
+    const [{ state }, bucket, queueUrl] = await Promise.all([
+      freshTables(admin.dynamodb),
+      freshBucket(admin.s3),
+      freshFifoQueue(admin.sqs),
+    ]);
+    const ports = createAwsPorts({
+      ...FAKE_AWS,
+      endpoint: { dynamodb: dynamo.endpoint, s3: fauxqs.endpoint, sqs: fauxqs.endpoint },
+      table: state,
+      bucket,
+      workspacePrefix: "agents/main/workspace/",
+      transcriptsPrefix: "agents/main/transcripts/",
+      queueUrl,
+      clock: createFakeClock(),
+    });
+    return { ports, bucket };
+  }
+
+  it("wires a workspace, sessions, claims and a queue that work, and closes twice", async () => {
+    const { ports } = await wired();
+    try {
+      await ports.workspace.write("notes/hello.md", "hi ✓");
+      expect(new TextDecoder().decode((await ports.workspace.read("notes/hello.md")) ?? undefined)).toBe(
+        "hi ✓",
+      );
+      expect(ports.workspace.location).toMatch(/^s3:\/\/test-[^/]+\/agents\/main\/workspace\/?$/);
+
+      const session = await ports.sessions.open("agent:main:main");
+      expect(session.createdAt).toBe(ports.clock.now());
+      await ports.sessions.append(session.sessionId, [
+        { type: "message", id: "1", at: 0, message: { role: "user", content: "hello" } },
+      ]);
+      expect((await ports.sessions.load(session.sessionId)).map((e) => e.message)).toEqual([
+        { role: "user", content: "hello" },
+      ]);
+
+      expect(await ports.claims.claimOnce("telegram:bot:1", 60_000)).toBe(true);
+      expect(await ports.claims.claimOnce("telegram:bot:1", 60_000)).toBe(false);
+
+      expect(await ports.queue.enqueue({ group: "g", dedupeId: "m1", body: { text: "hi" } })).toBe(true);
+      expect(await ports.queue.enqueue({ group: "g", dedupeId: "m1", body: { text: "hi" } })).toBe(false);
+      const [delivery, ...more] = await ports.queue.receive({ max: 10, visibilityMs: 30_000 });
+      expect(more).toEqual([]);
+      expect(delivery).toMatchObject({ group: "g", dedupeId: "m1", body: { text: "hi" }, attempts: 1 });
+      await ports.queue.ack(delivery!);
+      expect(await ports.queue.receive({ max: 10, visibilityMs: 30_000 })).toEqual([]);
+    } finally {
+      await ports.close();
+      await ports.close();
+    }
+  });
+
+  it("keeps transcripts too large for DynamoDB under the transcripts prefix of the bucket", async () => {
+    const { ports, bucket } = await wired();
+    try {
+      const session = await ports.sessions.open("big");
+      const huge = "z".repeat(400_000);
+      await ports.sessions.append(session.sessionId, [
+        { type: "message", id: "1", at: 0, message: { role: "user", content: huge } },
+      ]);
+      expect((await ports.sessions.load(session.sessionId))[0]?.message.content).toBe(huge);
+      const listed = await admin.s3.send(new ListObjectsV2Command({ Bucket: bucket }));
+      expect(listed.Contents?.map((o) => o.Key)).toEqual([
+        expect.stringMatching(new RegExp(`^agents/main/transcripts/${session.sessionId}/`)),
+      ]);
+      // Same bucket, another prefix: the workspace does not see the transcript objects.
+      expect(await ports.workspace.list("", { recursive: true })).toEqual([]);
+    } finally {
+      await ports.close();
+    }
+  });
+});

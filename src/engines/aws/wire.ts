@@ -1,0 +1,108 @@
+// The aws engine's composition root: DynamoDB (state table), S3 (workspace + large transcript entries)
+// and SQS FIFO (intake queue), returning the same Ports as engines/local/wire.ts.
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { S3Client } from "@aws-sdk/client-s3";
+import { SQSClient } from "@aws-sdk/client-sqs";
+import { z } from "zod";
+import { createDynamoClaims } from "../../adapters/dynamodb/claims.ts";
+import { createDynamoSessionStore } from "../../adapters/dynamodb/session-store.ts";
+import { createS3Workspace } from "../../adapters/s3/workspace.ts";
+import { createSqsQueue } from "../../adapters/sqs/queue.ts";
+import type { Clock } from "../../ports/clock.ts";
+import type { Ports } from "../../ports/index.ts";
+import { createSystemClock } from "../../util/system-clock.ts";
+
+/** Where the aws engine keeps its state, and how to reach it. */
+export interface AwsEngineOptions {
+  region: string;
+  /** Endpoint overrides per service, for emulators or LocalStack; S3 then uses path-style URLs. */
+  endpoint?: { dynamodb?: string; s3?: string; sqs?: string };
+  /** Static credentials (emulators); absent: the SDK's default chain (Lambda role, profile, env). */
+  credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
+  /** The DynamoDB state table (adapters/dynamodb/tables.ts). */
+  table: string;
+  bucket: string;
+  /** Key prefix of the agent's workspace in the bucket, e.g. "agents/main/workspace/". */
+  workspacePrefix: string;
+  /** Key prefix for transcript entries too large for a DynamoDB item. */
+  transcriptsPrefix: string;
+  /** URL of the SQS FIFO intake queue. */
+  queueUrl: string;
+  clock?: Clock;
+}
+
+/** Builds the AWS SDK clients and the adapters over them. Contract: close() destroys the clients. */
+export function createAwsPorts(options: AwsEngineOptions): Ports {
+  const clock = options.clock ?? createSystemClock();
+  const { region, credentials, endpoint = {} } = options;
+  const dynamodb = new DynamoDBClient({ region, credentials, endpoint: endpoint.dynamodb });
+  const s3 = new S3Client({ region, credentials, endpoint: endpoint.s3, forcePathStyle: !!endpoint.s3 });
+  const sqs = new SQSClient({ region, credentials, endpoint: endpoint.sqs });
+  const claims = createDynamoClaims({ client: dynamodb, table: options.table, clock });
+  let closed = false;
+  return {
+    clock,
+    workspace: createS3Workspace({ client: s3, bucket: options.bucket, prefix: options.workspacePrefix }),
+    sessions: createDynamoSessionStore({
+      client: dynamodb,
+      table: options.table,
+      clock,
+      s3: { client: s3, bucket: options.bucket, prefix: options.transcriptsPrefix },
+    }),
+    claims,
+    queue: createSqsQueue({ client: sqs, queueUrl: options.queueUrl, claims }),
+    async close() {
+      if (closed) return;
+      closed = true;
+      for (const client of [dynamodb, s3, sqs]) client.destroy();
+    },
+  };
+}
+
+const setting = (what: string) =>
+  z.string({ error: (issue) => (issue.input === undefined ? "is not set" : `is not ${what}`) });
+
+const envSchema = z.object({
+  AGENT_CLAW_AWS_TABLE: setting("a table name"),
+  AGENT_CLAW_AWS_BUCKET: setting("a bucket name"),
+  AGENT_CLAW_AWS_QUEUE_URL: setting("a URL")
+    .pipe(z.url({ error: "is not a URL" }))
+    .refine((url) => url.endsWith(".fifo"), "is not a FIFO queue URL (it must end in .fifo)"),
+  AWS_REGION: setting("a region"),
+  AGENT_CLAW_AWS_ENDPOINT: z.url({ error: "is not a URL" }).optional(),
+});
+
+/**
+ * Reads the aws engine's settings from the environment (empty values count as unset). The prefixes
+ * are those of the default agent, "agents/main/...". Contract: never throws; an incomplete
+ * environment gives one message naming every missing or invalid variable.
+ */
+export function awsOptionsFromEnv(
+  env: Record<string, string | undefined>,
+): { ok: true; options: AwsEngineOptions } | { ok: false; error: string } {
+  const input = Object.fromEntries(
+    Object.keys(envSchema.shape).flatMap((name) => {
+      const value = env[name]?.trim();
+      return value ? [[name, value]] : [];
+    }),
+  );
+  const parsed = envSchema.safeParse(input);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${String(issue.path[0])} ${issue.message}`);
+    return { ok: false, error: `The aws engine is not configured: ${problems.join("; ")}.` };
+  }
+  const vars = parsed.data;
+  const url = vars.AGENT_CLAW_AWS_ENDPOINT;
+  return {
+    ok: true,
+    options: {
+      region: vars.AWS_REGION,
+      ...(url ? { endpoint: { dynamodb: url, s3: url, sqs: url } } : {}),
+      table: vars.AGENT_CLAW_AWS_TABLE,
+      bucket: vars.AGENT_CLAW_AWS_BUCKET,
+      workspacePrefix: "agents/main/workspace/",
+      transcriptsPrefix: "agents/main/transcripts/",
+      queueUrl: vars.AGENT_CLAW_AWS_QUEUE_URL,
+    },
+  };
+}

@@ -1,0 +1,297 @@
+// Whole turns over real ports, as a person would notice them, run once per engine (local and aws).
+// The model is scripted in-process; everything else (storage, tools, queue) is the engine's own.
+import type { LanguageModelV4CallOptions } from "@ai-sdk/provider";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { ModelCallError } from "../../src/core/agent/model-call-error.ts";
+import { type ScriptedReply, scriptedModel } from "../../src/core/agent/testing/scripted-model.ts";
+import type { ChannelContext, InboundMessage } from "../../src/core/messages.ts";
+import { INTERRUPTED_TOOL_RESULT } from "../../src/core/transcript-repair.ts";
+import { runTurn, type TurnDeps, type TurnResult } from "../../src/core/turn/run-turn.ts";
+import { ensureWorkspace } from "../../src/core/workspace/ensure-workspace.ts";
+import type { Ports } from "../../src/ports/index.ts";
+import type { QueueDelivery } from "../../src/ports/queue.ts";
+import { createDefaultTools } from "../../src/tools/index.ts";
+import { type EngineInstance, engines } from "./engines.ts";
+
+/** Sunday 22 November 2026, 20:00 UTC: already Monday morning in Tokyo. */
+const START = Date.UTC(2026, 10, 22, 20, 0, 0);
+const TIME_ZONE = "Asia/Tokyo";
+// One list for the whole file: the agent loop caches the tools' JSON Schemas per list.
+const TOOLS = createDefaultTools({});
+const DM: ChannelContext = { channel: "cli", chatKind: "dm", description: "terminal", interactive: false };
+
+const decode = (bytes: Uint8Array | null) => (bytes === null ? null : new TextDecoder().decode(bytes));
+
+/** A direct message from the same person; ids default to a counter so dedupe ids stay unique. */
+let messageCount = 0;
+function inbound(text: string, over: Partial<InboundMessage> = {}): InboundMessage {
+  return {
+    id: `m${++messageCount}`,
+    channel: "telegram",
+    account: "default",
+    chat: { id: "42", kind: "dm" },
+    sender: { id: "42", name: "Ada" },
+    text,
+    at: START,
+    ...over,
+  };
+}
+
+/** The conversation part of a model request, one readable line per part. */
+function conversation(call: LanguageModelV4CallOptions | undefined): string[] {
+  return (call?.prompt ?? []).flatMap((message) => {
+    if (message.role === "system") return [];
+    return message.content.map((part) => {
+      if (part.type === "text") return `${message.role}: ${part.text}`;
+      if (part.type === "tool-call") return `tool-call ${part.toolName}#${part.toolCallId}`;
+      if (part.type === "tool-result") {
+        const output = part.output as { type: string; value?: unknown };
+        return `tool-result ${part.toolName}#${part.toolCallId} ${output.type}: ${String(output.value)}`;
+      }
+      return `${message.role}: <${part.type}>`;
+    });
+  });
+}
+
+const systemPrompt = (call: LanguageModelV4CallOptions | undefined) => {
+  const first = call?.prompt[0];
+  return first?.role === "system" ? first.content : "";
+};
+
+describe.each(engines)("a turn on the $name engine", (engine) => {
+  let instance: EngineInstance | undefined;
+  beforeAll(() => engine.setup());
+  afterAll(() => engine.teardown());
+  afterEach(async () => {
+    await instance?.cleanup();
+    instance = undefined;
+  });
+
+  async function open(): Promise<Ports> {
+    instance = await engine.open(START);
+    return instance.ports;
+  }
+
+  /** Ports plus a scripted model: `turn(key, ...texts)` runs one turn for those messages. */
+  function assistant(ports: Ports, replies: ScriptedReply[]) {
+    const { model, calls } = scriptedModel(replies);
+    let ids = 0;
+    const deps: TurnDeps = {
+      sessions: ports.sessions,
+      workspace: ports.workspace,
+      clock: ports.clock,
+      model: { ref: "test/scripted", model },
+      tools: TOOLS,
+      settings: { maxSteps: 8, bootstrapMaxChars: 20_000, timeZone: TIME_ZONE },
+      newId: () => `e${++ids}`,
+    };
+    const turnWith = (sessionKey: string, messages: InboundMessage[]): Promise<TurnResult> =>
+      runTurn(deps, { sessionKey, messages, channel: DM });
+    const turn = (sessionKey: string, ...texts: string[]) =>
+      turnWith(
+        sessionKey,
+        texts.map((text) => inbound(text)),
+      );
+    return { calls, turn, turnWith };
+  }
+
+  it("answers a first turn on a fresh workspace, with SOUL.md and the local date in the prompt", async () => {
+    const ports = await open();
+    expect(await ensureWorkspace(ports.workspace)).toContain("SOUL.md");
+    const soul = decode(await ports.workspace.read("SOUL.md"))?.trim();
+    expect(soul).toMatch(/^# SOUL\.md/);
+    const { calls, turn } = assistant(ports, [{ text: "Hello Ada, how can I help?" }]);
+
+    const result = await turn("agent:main:main", "hi");
+
+    expect(result).toMatchObject({ reply: "Hello Ada, how can I help?", stopReason: "done", steps: 1 });
+    expect(calls).toHaveLength(1);
+    const system = systemPrompt(calls[0]);
+    expect(system).toContain(soul);
+    expect(system).toContain("Monday, 23 November 2026, 05:00 (Asia/Tokyo, GMT+9)");
+    expect(conversation(calls[0])).toEqual(["user: hi"]);
+  });
+
+  it("sends the session's earlier exchange in its next turn, and keeps other sessions apart", async () => {
+    const ports = await open();
+    const { calls, turn } = assistant(ports, [
+      { text: "Nice to meet you, Ada." },
+      { text: "You are Ada." },
+      { text: "I do not know yet." },
+    ]);
+
+    await turn("agent:main:main", "My name is Ada.");
+    const second = await turn("agent:main:main", "What is my name?");
+    const other = await turn("agent:main:telegram:dm:7", "What is my name?");
+
+    expect(second.reply).toBe("You are Ada.");
+    expect(conversation(calls[1])).toEqual([
+      "user: My name is Ada.",
+      "assistant: Nice to meet you, Ada.",
+      "user: What is my name?",
+    ]);
+    expect(other.sessionId).not.toBe(second.sessionId);
+    expect(conversation(calls[2])).toEqual(["user: What is my name?"]);
+  });
+
+  it("writes a file with the write tool and reads it back with read, in the engine's workspace", async () => {
+    const ports = await open();
+    const { calls, turn } = assistant(ports, [
+      {
+        toolCalls: [
+          { name: "write", id: "w1", input: { path: "notes/todo.md", content: "buy milk\nbread\n" } },
+        ],
+      },
+      { toolCalls: [{ name: "read", id: "r1", input: { path: "notes/todo.md" } }] },
+      { text: "Your list: buy milk, bread." },
+    ]);
+
+    const result = await turn("agent:main:main", "Note: buy milk and bread. Then read it back.");
+
+    expect(result).toMatchObject({ reply: "Your list: buy milk, bread.", steps: 3, stopReason: "done" });
+    expect(decode(await ports.workspace.read("notes/todo.md"))).toBe("buy milk\nbread\n");
+    expect(conversation(calls[2])).toEqual([
+      "user: Note: buy milk and bread. Then read it back.",
+      "tool-call write#w1",
+      "tool-result write#w1 text: Created notes/todo.md: wrote 15 bytes.",
+      "tool-call read#r1",
+      "tool-result read#r1 text: buy milk\nbread",
+    ]);
+    const transcript = await ports.sessions.load(result.sessionId);
+    expect(transcript.map((e) => e.message.role)).toEqual([
+      "user",
+      "assistant",
+      "tool",
+      "assistant",
+      "tool",
+      "assistant",
+    ]);
+  });
+
+  it("answers a dangling tool call from a crashed turn as interrupted, and the next turn succeeds", async () => {
+    const ports = await open();
+    const session = await ports.sessions.open("agent:main:main");
+    // A turn that died after the model asked for a tool and before its result was written.
+    await ports.sessions.append(session.sessionId, [
+      { type: "message", id: "c1", at: START, message: { role: "user", content: "What is in my notes?" } },
+      {
+        type: "message",
+        id: "c2",
+        at: START,
+        message: {
+          role: "assistant",
+          content: [
+            { type: "tool-call", toolCallId: "crashed-1", toolName: "list", input: { path: "notes" } },
+          ],
+        },
+      },
+    ]);
+    const { calls, turn } = assistant(ports, [{ text: "Sorry, I was cut off. Let me try again." }]);
+
+    const result = await turn("agent:main:main", "Hello?");
+
+    expect(result.reply).toBe("Sorry, I was cut off. Let me try again.");
+    expect(conversation(calls[0])).toEqual([
+      "user: What is in my notes?",
+      "tool-call list#crashed-1",
+      `tool-result list#crashed-1 error-text: ${INTERRUPTED_TOOL_RESULT}`,
+      "user: Hello?",
+    ]);
+  });
+
+  it("fails the turn on a model error and keeps the user's message for the next turn", async () => {
+    const ports = await open();
+    const { calls, turn } = assistant(ports, [
+      { error: new Error("upstream overloaded") },
+      { text: "Back now. You asked about the weather." },
+    ]);
+
+    const failed = turn("agent:main:main", "What is the weather?");
+    await expect(failed).rejects.toBeInstanceOf(ModelCallError);
+    await expect(failed).rejects.toThrow("upstream overloaded");
+
+    const session = await ports.sessions.get("agent:main:main");
+    const transcript = await ports.sessions.load(session!.sessionId);
+    expect(transcript.map((e) => e.message)).toEqual([{ role: "user", content: "What is the weather?" }]);
+    await turn("agent:main:main", "Are you there?");
+    expect(conversation(calls[1])).toEqual(["user: What is the weather?", "user: Are you there?"]);
+  });
+
+  it("records turns, tokens and the time of the last turn on the session", async () => {
+    const ports = await open();
+    const { turn } = assistant(ports, [
+      { text: "One.", usage: { input: 120, output: 30 } },
+      { toolCalls: [{ name: "list", id: "l1", input: { path: "" } }] }, // scripted usage: 10 in, 5 out
+      { text: "Two.", usage: { input: 200, output: 40 } },
+    ]);
+
+    await turn("agent:main:main", "first");
+    await instance!.clock.advance(60_000);
+    const second = await turn("agent:main:main", "second");
+
+    expect(second.usage).toEqual({ inputTokens: 210, outputTokens: 45 });
+    expect(await ports.sessions.get("agent:main:main")).toMatchObject({
+      turns: 2,
+      usage: { inputTokens: 330, outputTokens: 75 },
+      createdAt: START,
+      updatedAt: START + 60_000,
+    });
+  });
+
+  it("drains the durable intake queue: one reply per turn, in order per session, nothing left", async () => {
+    const ports = await open();
+    const ada = "agent:main:telegram:dm:42";
+    const bob = "agent:main:telegram:dm:99";
+    const sent: Array<[string, InboundMessage]> = [
+      [ada, inbound("one")],
+      [ada, inbound("two")],
+      [bob, inbound("only", { chat: { id: "99", kind: "dm" }, sender: { id: "99" } })],
+      [ada, inbound("three")],
+    ];
+    for (const [group, message] of sent) {
+      const dedupeId = `${message.channel}:${message.account}:${message.id}`;
+      expect(await ports.queue.enqueue({ group, dedupeId, body: message })).toBe(true);
+    }
+    const script = Array.from({ length: 4 }, (_, i) => ({ text: `reply ${i + 1}` }));
+    const { calls, turnWith } = assistant(ports, script);
+
+    // What the gateway's runner does: receive, run one turn per group with everything received for it, ack.
+    const turns: Array<{ key: string; texts: string[]; reply: string }> = [];
+    const received: QueueDelivery[] = [];
+    for (let round = 0; round < 10; round++) {
+      const batch = await ports.queue.receive({ max: 10, visibilityMs: 30_000 });
+      if (batch.length === 0) break;
+      received.push(...batch);
+      const byGroup = new Map<string, QueueDelivery[]>();
+      for (const d of batch) byGroup.set(d.group, [...(byGroup.get(d.group) ?? []), d]);
+      for (const [key, deliveries] of byGroup) {
+        const messages = deliveries.map((d) => d.body as InboundMessage);
+        const result = await turnWith(key, messages);
+        turns.push({ key, texts: messages.map((m) => m.text), reply: result.reply });
+        for (const d of deliveries) await ports.queue.ack(d);
+      }
+    }
+
+    // Nothing left, not even in flight: putting back every receipt revives only unacked messages.
+    for (const d of received) await ports.queue.retry(d, 0);
+    expect(await ports.queue.receive({ max: 10, visibilityMs: 30_000 })).toEqual([]);
+    // Each turn made one model call and gave one reply, whatever the batch sizes were.
+    expect(calls).toHaveLength(turns.length);
+    expect(turns.map((t) => t.reply)).toEqual(turns.map((_, i) => `reply ${i + 1}`));
+    expect(turns.filter((t) => t.key === ada).flatMap((t) => t.texts)).toEqual(["one", "two", "three"]);
+    expect(turns.filter((t) => t.key === bob).flatMap((t) => t.texts)).toEqual(["only"]);
+    // The transcripts agree: Ada's messages in order, and exactly the replies of her turns.
+    const adaSession = await ports.sessions.get(ada);
+    const adaTranscript = await ports.sessions.load(adaSession!.sessionId);
+    expect(
+      adaTranscript
+        .filter((e) => e.message.role === "user")
+        .map((e) => e.message.content)
+        .join("\n\n"),
+    ).toBe("one\n\ntwo\n\nthree");
+    expect(adaTranscript.filter((e) => e.message.role === "assistant").map((e) => e.message.content)).toEqual(
+      turns.filter((t) => t.key === ada).map((t) => t.reply),
+    );
+    expect(adaSession?.turns).toBe(turns.filter((t) => t.key === ada).length);
+  });
+});
