@@ -29,3 +29,15 @@ export function normalizeWorkspacePath(input: string): string {
   }
   return parts.join("/");
 }
+
+/** Refusal for writing below a file ("notes.md/x.md" when notes.md is a file), on every adapter. */
+export function fileInTheWay(rel: string): WorkspacePathError {
+  return new WorkspacePathError(
+    `Cannot write "${rel}": a part of its folder path is a file, not a folder. Choose another path.`,
+  );
+}
+
+/** Refusal for writing a file where a folder is. */
+export function folderInTheWay(rel: string): WorkspacePathError {
+  return new WorkspacePathError(`Cannot write "${rel}": it is a folder. Name a file inside it.`);
+}

@@ -39,6 +39,15 @@ export function queueContract(name: string, make: () => Promise<QueueHarness>): 
       expect(await queue.receive({ max: 10, visibilityMs: VISIBILITY })).toEqual([]);
     });
 
+    it("refuses a body JSON cannot carry and an out-of-range max, alike on every adapter", async () => {
+      const { queue } = await open();
+      await expect(queue.enqueue({ group: "s1", dedupeId: "u", body: undefined })).rejects.toThrow(TypeError);
+      await expect(queue.enqueue({ group: "", dedupeId: "e", body: 1 })).rejects.toThrow(/group/);
+      await expect(queue.receive({ max: 11, visibilityMs: VISIBILITY })).rejects.toThrow(RangeError);
+      await expect(queue.receive({ max: 0, visibilityMs: VISIBILITY })).rejects.toThrow(RangeError);
+      expect(await queue.receive({ max: 10, visibilityMs: VISIBILITY })).toEqual([]);
+    });
+
     it("drops a duplicate dedupeId", async () => {
       const { queue } = await open();
       expect(await queue.enqueue({ group: "s1", dedupeId: "dup", body: 1 })).toBe(true);

@@ -44,6 +44,21 @@ export function workspaceContract(name: string, make: () => Promise<WorkspaceHar
       }
     });
 
+    it("refuses to write below a file or over a folder, naming the path", async () => {
+      const ws = await open();
+      await ws.write("todo.md", "- milk");
+      await ws.write("docs/a.md", "a");
+      await expect(ws.write("todo.md/more.md", "x")).rejects.toThrow(
+        /"todo\.md\/more\.md": a part of its folder path is a file/,
+      );
+      await expect(ws.write("docs", "x")).rejects.toThrow(/"docs": it is a folder/);
+      expect(text(await ws.read("todo.md"))).toBe("- milk");
+      expect((await ws.list("")).map((e) => [e.path, e.kind])).toEqual([
+        ["docs", "dir"],
+        ["todo.md", "file"],
+      ]);
+    });
+
     it("stats files and folders", async () => {
       const ws = await open();
       await ws.write("docs/readme.md", "12345");

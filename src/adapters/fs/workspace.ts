@@ -3,7 +3,7 @@
 import { lstatSync, mkdirSync, readFileSync, readlinkSync, realpathSync, statSync } from "node:fs";
 import { lstat, mkdir, readdir, realpath, stat, unlink } from "node:fs/promises";
 import { basename, dirname, join, resolve, sep } from "node:path";
-import { normalizeWorkspacePath } from "../../core/workspace-path.ts";
+import { fileInTheWay, folderInTheWay, normalizeWorkspacePath } from "../../core/workspace-path.ts";
 import { type Workspace, type WorkspaceEntry, WorkspacePathError } from "../../ports/workspace.ts";
 import { isAtomicTempName, writeFileAtomic } from "../../util/atomic-write.ts";
 
@@ -42,7 +42,13 @@ export function createFsWorkspace({ root }: FsWorkspaceOptions): Workspace {
     const parent = dirname(abs);
     if (parent === abs) return abs;
     // A dangling link must be judged by where it points, not by where it sits.
-    const info = lstatSync(abs, { throwIfNoEntry: false });
+    let info: ReturnType<typeof lstatSync>;
+    try {
+      info = lstatSync(abs, { throwIfNoEntry: false });
+    } catch (error) {
+      // A file where a folder would be: nothing can exist below it, so it is simply missing.
+      if (code(error) !== "ENOTDIR") throw error;
+    }
     if (info?.isSymbolicLink()) return realLocation(resolve(parent, readlinkSync(abs)), hops + 1);
     return join(realLocation(parent, hops), basename(abs));
   }
@@ -111,8 +117,15 @@ export function createFsWorkspace({ root }: FsWorkspaceOptions): Workspace {
     async write(path, data) {
       const { rel, real } = locate(path);
       if (rel === "") throw new WorkspacePathError("Cannot write to the workspace root; name a file.");
-      await mkdir(dirname(real), { recursive: true });
-      await writeFileAtomic(real, data);
+      try {
+        await mkdir(dirname(real), { recursive: true });
+        if (statSync(real, { throwIfNoEntry: false })?.isDirectory()) throw folderInTheWay(rel);
+        await writeFileAtomic(real, data);
+      } catch (error) {
+        // A file where a folder must go: say which, without the host's absolute path.
+        if (code(error) === "ENOTDIR" || code(error) === "EEXIST") throw fileInTheWay(rel);
+        throw error;
+      }
     },
 
     async stat(path) {

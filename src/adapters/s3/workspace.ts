@@ -8,7 +8,7 @@ import {
   PutObjectCommand,
   type S3Client,
 } from "@aws-sdk/client-s3";
-import { normalizeWorkspacePath } from "../../core/workspace-path.ts";
+import { fileInTheWay, folderInTheWay, normalizeWorkspacePath } from "../../core/workspace-path.ts";
 import type { Workspace, WorkspaceEntry } from "../../ports/workspace.ts";
 
 /** Options of createS3Workspace. */
@@ -73,6 +73,16 @@ export function createS3Workspace(options: S3WorkspaceOptions): Workspace {
     return { files, folders };
   }
 
+  async function objectExists(key: string): Promise<boolean> {
+    try {
+      await client.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
+      return true;
+    } catch (err) {
+      if (isMissing(err)) return false;
+      throw err;
+    }
+  }
+
   function requireFile(path: string, action: string): string {
     const normalized = normalizeWorkspacePath(path);
     if (normalized === "") throw new Error(`Cannot ${action} the workspace root; name a file inside it.`);
@@ -96,6 +106,13 @@ export function createS3Workspace(options: S3WorkspaceOptions): Workspace {
 
     async write(path, data) {
       const normalized = requireFile(path, "write");
+      // S3 has no folders, so a key can shadow or be shadowed by a "folder": refuse both, as a disk does.
+      const parts = normalized.split("/");
+      for (let i = 1; i < parts.length; i++) {
+        if (await objectExists(keyOf(parts.slice(0, i).join("/")))) throw fileInTheWay(normalized);
+      }
+      if ((await listKeys(folderPrefix(normalized), undefined, 1)).files.length > 0)
+        throw folderInTheWay(normalized);
       const body = typeof data === "string" ? new TextEncoder().encode(data) : data;
       // A PutObject replaces the object whole: readers see the old or the new bytes, never a mix.
       await client.send(new PutObjectCommand({ Bucket: bucket, Key: keyOf(normalized), Body: body }));

@@ -1,5 +1,6 @@
 // The local engine's durable queue: FIFO groups in state.db, long polling woken in-process.
 // A group is held while any of its messages is in flight; receive hands out the visible head run.
+import { checkReceiveOptions, queueBodyJson } from "../queue-input.ts";
 import { randomUUID } from "node:crypto";
 import type { DatabaseSync } from "node:sqlite";
 import type { Clock } from "../../ports/clock.ts";
@@ -99,9 +100,9 @@ export function createSqliteQueue({ db, clock, name = "intake", pollMs = 1_000 }
   };
 
   return {
-    async enqueue({ group, dedupeId, body }) {
-      const json = JSON.stringify(body);
-      if (json === undefined) throw new TypeError("queue: message body must be JSON-serialisable");
+    async enqueue(message) {
+      const { group, dedupeId } = message;
+      const json = queueBodyJson(message);
       const accepted = inTransaction(db, () => {
         const now = clock.now();
         sweepDedupe.run(now);
@@ -113,10 +114,9 @@ export function createSqliteQueue({ db, clock, name = "intake", pollMs = 1_000 }
       return accepted;
     },
 
-    async receive({ max, visibilityMs, waitMs = 0 }) {
-      if (!Number.isInteger(max) || max < 1 || max > 10) {
-        throw new RangeError(`queue: max must be an integer from 1 to 10, got ${max}`);
-      }
+    async receive(options) {
+      checkReceiveOptions(options);
+      const { max, visibilityMs, waitMs = 0 } = options;
       const deadline = clock.now() + waitMs;
       for (;;) {
         const batch = take(max, visibilityMs);

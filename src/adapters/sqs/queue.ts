@@ -1,6 +1,7 @@
 // The Queue port on an SQS FIFO queue: MessageGroupId = group, MessageDeduplicationId = dedupeId.
 // SQS accepts a duplicate silently (same 200 answer, original MessageId), so duplicates are told apart
 // by a claim on the dedupeId, written after the send (see enqueue for why that order).
+import { checkReceiveOptions, queueBodyJson } from "../queue-input.ts";
 import { createHash } from "node:crypto";
 import {
   ChangeMessageVisibilityCommand,
@@ -88,6 +89,7 @@ export function createSqsQueue(options: SqsQueueOptions): Queue {
      * would lose it: the retry would find the claim and drop the message that was never sent.
      */
     async enqueue(message) {
+      queueBodyJson(message);
       const envelope: Envelope = { group: message.group, dedupeId: message.dedupeId, body: message.body };
       // SQS refuses U+FFFE and U+FFFF in bodies; JSON lets them travel escaped.
       const body = JSON.stringify(envelope).replace(
@@ -105,11 +107,13 @@ export function createSqsQueue(options: SqsQueueOptions): Queue {
       return claims.claimOnce(`sqs:${queueId}:${message.dedupeId}`, window);
     },
 
-    async receive({ max, visibilityMs, waitMs = 0 }) {
+    async receive(options) {
+      checkReceiveOptions(options);
+      const { max, visibilityMs, waitMs = 0 } = options;
       const out = await client.send(
         new ReceiveMessageCommand({
           QueueUrl: queueUrl,
-          MaxNumberOfMessages: Math.min(10, Math.max(1, max)),
+          MaxNumberOfMessages: max,
           VisibilityTimeout: seconds(visibilityMs, MAX_VISIBILITY_S),
           WaitTimeSeconds: seconds(waitMs, 20),
           MessageSystemAttributeNames: [

@@ -1,7 +1,7 @@
 // An in-memory Workspace for tests of the tools: the port's contract without a disk.
 // Folders exist explicitly (created by writes, like mkdir -p), so stat and list behave like the fs adapter.
-import { normalizeWorkspacePath } from "../../core/workspace-path.ts";
-import type { Workspace, WorkspaceEntry } from "../../ports/workspace.ts";
+import { fileInTheWay, folderInTheWay, normalizeWorkspacePath } from "../../core/workspace-path.ts";
+import { type Workspace, type WorkspaceEntry, WorkspacePathError } from "../../ports/workspace.ts";
 
 interface FileNode {
   data: Uint8Array;
@@ -26,12 +26,12 @@ export function createMemoryWorkspace(
 
   const write = (input: string, data: string | Uint8Array): void => {
     const path = normalizeWorkspacePath(input);
-    if (path === "" || dirs.has(path)) throw new Error(`EISDIR: ${JSON.stringify(input)} is a folder`);
+    if (path === "") throw new WorkspacePathError("Cannot write to the workspace root; name a file.");
+    if (dirs.has(path)) throw folderInTheWay(path);
     const time = now();
-    for (const dir of parentsOf(path)) {
-      if (files.has(dir)) throw new Error(`ENOTDIR: ${JSON.stringify(dir)} is a file`);
-      if (!dirs.has(dir)) dirs.set(dir, time);
-    }
+    const parents = parentsOf(path);
+    if (parents.some((dir) => files.has(dir))) throw fileInTheWay(path);
+    for (const dir of parents) if (!dirs.has(dir)) dirs.set(dir, time);
     // Copy so a caller mutating its buffer afterwards cannot change the stored file.
     const bytes = typeof data === "string" ? encoder.encode(data) : new Uint8Array(data);
     files.set(path, { data: bytes, mtimeMs: time });
