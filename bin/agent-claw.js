@@ -8,6 +8,13 @@ if (major < 22 || (major === 22 && minor < 13)) {
   );
   process.exit(1);
 }
+// V8's on-disk compile cache (Node 22.1+) skips re-parsing the bundle on every run.
+try {
+  const { enableCompileCache } = await import("node:module");
+  enableCompileCache?.();
+} catch {
+  // Older Node, or a read-only cache folder: start without it.
+}
 try {
   await import("../dist/cli.js");
 } catch (error) {
