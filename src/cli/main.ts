@@ -5,6 +5,7 @@ import { registerAgent } from "./commands/agent.ts";
 import { registerChat } from "./commands/chat.ts";
 import { registerConfig } from "./commands/config.ts";
 import { registerDoctor } from "./commands/doctor.ts";
+import { registerGateway } from "./commands/gateway.ts";
 import { registerOnboard } from "./commands/onboard.ts";
 import { registerSessions } from "./commands/sessions.ts";
 
@@ -18,9 +19,10 @@ const program = new Command("agent-claw")
   .showHelpAfterError("(run with --help for usage)")
   .addHelpText(
     "after",
-    "\nStart here:\n  agent-claw onboard       set the model and create the workspace\n  agent-claw chat          talk to the assistant\n  agent-claw doctor        check that everything works\n\nFiles live in ~/.agent-claw (AGENT_CLAW_HOME moves them).",
+    "\nStart here:\n  agent-claw onboard       set the model and create the workspace\n  agent-claw gateway       run the assistant (web chat, API); what npm start does\n  agent-claw chat          talk to the assistant in the terminal\n  agent-claw doctor        check that everything works\n\nFiles live in ~/.agent-claw (AGENT_CLAW_HOME moves them).",
   );
 
+registerGateway(program);
 registerChat(program);
 registerAgent(program);
 registerOnboard(program);

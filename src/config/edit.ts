@@ -57,13 +57,22 @@ export function parseCliValue(text: string): unknown {
 }
 
 /**
- * Sets (or with value undefined, removes) a key in the config file. The whole result is validated
- * first; an invalid result throws and the file is left as it was.
+ * Sets (or with value undefined, removes) keys in the config file: one key and value, or a patch of
+ * dotted keys to values applied together. The whole result is validated first; an invalid result
+ * throws and the file is left as it was.
  */
-export async function updateConfigFile(file: string, key: string, value: unknown): Promise<Config> {
-  const raw = await readRawConfig(file);
-  const next = withKey(raw, key, value);
-  const config = validateConfig(next, `Setting "${key}" in ${file}`);
+export async function updateConfigFile(
+  file: string,
+  key: string | Record<string, unknown>,
+  value?: unknown,
+): Promise<Config> {
+  const patch = typeof key === "string" ? { [key]: value } : key;
+  let next = await readRawConfig(file);
+  for (const [k, v] of Object.entries(patch)) next = withKey(next, k, v);
+  const what = Object.keys(patch)
+    .map((k) => `"${k}"`)
+    .join(", ");
+  const config = validateConfig(next, `Setting ${what} in ${file}`);
   await writeFileAtomic(file, `${JSON.stringify(next, null, 2)}\n`);
   return config;
 }

@@ -29,6 +29,42 @@ const webFetchSchema = z
   })
   .strict();
 
+const gatewaySchema = z
+  .object({
+    port: z
+      .number()
+      .int()
+      .min(1)
+      .max(65_535)
+      .default(18_789)
+      .describe("Port of the gateway (HTTP + WebSocket)."),
+    bind: z
+      .string()
+      .min(1)
+      .default("127.0.0.1")
+      .describe(
+        "Address to listen on. Anything but loopback needs a token (AGENT_CLAW_GATEWAY_TOKEN or gateway.token).",
+      ),
+    token: z
+      .string()
+      .min(16, "at least 16 characters")
+      .optional()
+      .describe(
+        "Bearer token for the API, the control protocol and hooks (AGENT_CLAW_GATEWAY_TOKEN overrides it).",
+      ),
+    trustLoopback: z
+      .boolean()
+      .default(false)
+      .describe("Accept clients on this machine (127.0.0.1, ::1) without the token."),
+    allowedOrigins: z
+      .array(z.string().min(1))
+      .default([])
+      .describe(
+        "Browser origins allowed to connect besides the gateway's own, e.g. https://claw.example.com.",
+      ),
+  })
+  .strict();
+
 /** The whole config file. Every key has a default, so "{}" is a valid config. */
 export const configSchema = z
   .object({
@@ -84,6 +120,7 @@ export const configSchema = z
       })
       .strict()
       .default({ dmScope: "main" }),
+    gateway: gatewaySchema.default(gatewaySchema.parse({})),
     lanes: z
       .object({
         maxConcurrent: z

@@ -1,6 +1,7 @@
 // The set of ports an engine provides; the core receives one of these and never builds adapters.
 import type { Claims } from "./claims.ts";
 import type { Clock } from "./clock.ts";
+import type { Outbox } from "./outbox.ts";
 import type { Queue } from "./queue.ts";
 import type { SessionStore } from "./session-store.ts";
 import type { Workspace } from "./workspace.ts";
@@ -10,6 +11,7 @@ export interface Ports {
   sessions: SessionStore;
   claims: Claims;
   queue: Queue;
+  outbox: Outbox;
   clock: Clock;
   /** Contract: releases files, connections and timers; safe to call twice. */
   close(): Promise<void>;

@@ -7,6 +7,8 @@
 //   session index row    sessions                <session key>       sessionId, counters, previous ids
 //   transcript counter   transcript#<id>         head                seq: last reserved sequence number
 //   transcript entry     transcript#<id>         entry#<12 digits>   json, or s3Key for large entries
+//   outbox record        outbox#<key>            outbox              the outcome of one accepted message
+//   undelivered marker   outbox-pending          <createdAt>#<key>   listed by undelivered(); removed on delivery
 //
 // Claims and leases each get their own partition, so conditional writes never contend across keys.
 // The session index lives in one partition so that list() is a single paginated Query.
@@ -44,6 +46,9 @@ export const KEYS = {
   transcriptHeadSk: "head",
   entrySkPrefix: "entry#",
   entrySk: (seq: number) => `entry#${String(seq).padStart(12, "0")}`,
+  outbox: (key: string) => ({ pk: `outbox#${key}`, sk: "outbox" }),
+  outboxPendingPk: "outbox-pending",
+  outboxPendingSk: (createdAt: number, key: string) => `${String(createdAt).padStart(15, "0")}#${key}`,
 } as const;
 
 /** CreateTable input for a definition: on-demand billing, string keys. */

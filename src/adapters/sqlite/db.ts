@@ -66,6 +66,20 @@ const MIGRATIONS: readonly string[] = [
   ) WITHOUT ROWID;
   CREATE INDEX session_archive_key ON session_archive (key);
   `,
+  // 2: the outbox, one outcome per accepted message.
+  `
+  CREATE TABLE outbox (
+    key TEXT PRIMARY KEY,
+    session_key TEXT NOT NULL,
+    status TEXT NOT NULL,
+    reply TEXT NOT NULL,
+    input_tokens INTEGER NOT NULL,
+    output_tokens INTEGER NOT NULL,
+    created_at INTEGER NOT NULL,
+    delivered_at INTEGER
+  ) WITHOUT ROWID;
+  CREATE INDEX outbox_undelivered ON outbox (created_at) WHERE delivered_at IS NULL;
+  `,
 ];
 
 /** The schema version a fully migrated state.db has. */

@@ -163,3 +163,25 @@ describe("sqlite queue", () => {
     await expect(intake.receive({ max: 11, visibilityMs: VIS })).rejects.toThrow(RangeError);
   });
 });
+
+describe("releaseInFlight (the local gateway's restart recovery)", () => {
+  it("makes a crashed run's in-flight messages deliverable at once, attempts counted", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "ac-queue-release-"));
+    const db = openStateDb(join(dir, "state.db"));
+    try {
+      const clock = createFakeClock();
+      const queue = createSqliteQueue({ db, clock });
+      await queue.enqueue({ group: "s", dedupeId: "a", body: "a" });
+      await queue.enqueue({ group: "s", dedupeId: "b", body: "b" });
+      const first = await queue.receive({ max: 1, visibilityMs: 600_000 });
+      expect(first.map((d) => d.body)).toEqual(["a"]);
+      expect(await queue.receive({ max: 10, visibilityMs: 600_000 })).toEqual([]);
+      expect(await queue.releaseInFlight()).toBe(1);
+      const again = await queue.receive({ max: 1, visibilityMs: 600_000 });
+      expect(again).toMatchObject([{ body: "a", attempts: 2 }]);
+    } finally {
+      db.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -30,7 +30,22 @@ const WOKEN = new Error("queue: woken");
  * it has a receipt and its visibility has not expired; retry clears the receipt and keeps its seq,
  * so it stays first in its group.
  */
-export function createSqliteQueue({ db, clock, name = "intake", pollMs = 1_000 }: SqliteQueueOptions): Queue {
+/** The SQLite queue, with one extra for the engine that owns the database. */
+export interface SqliteQueue extends Queue {
+  /**
+   * Makes every in-flight message visible again now. Only for a process that knows no other consumer
+   * is running (the local gateway at start, holding its lock): a crashed run's messages are retried
+   * at once instead of after their visibility timeout. Returns how many were released.
+   */
+  releaseInFlight(): Promise<number>;
+}
+
+export function createSqliteQueue({
+  db,
+  clock,
+  name = "intake",
+  pollMs = 1_000,
+}: SqliteQueueOptions): SqliteQueue {
   const sweepDedupe = db.prepare("DELETE FROM queue_dedupe WHERE expires_at <= ?");
   const rememberDedupe = db.prepare(
     `INSERT INTO queue_dedupe (queue, dedupe_id, expires_at) VALUES (?, ?, ?)
@@ -59,6 +74,9 @@ export function createSqliteQueue({ db, clock, name = "intake", pollMs = 1_000 }
     "SELECT MIN(visible_at) AS at FROM queue_messages WHERE queue = ? AND visible_at > ?",
   );
   const remove = db.prepare("DELETE FROM queue_messages WHERE queue = ? AND receipt = ?");
+  const releaseAll = db.prepare(
+    "UPDATE queue_messages SET receipt = NULL, visible_at = ?1 WHERE queue = ?2 AND receipt IS NOT NULL AND visible_at > ?1",
+  );
   const release = db.prepare(
     "UPDATE queue_messages SET receipt = NULL, visible_at = ? WHERE queue = ? AND receipt = ?",
   );
@@ -100,6 +118,11 @@ export function createSqliteQueue({ db, clock, name = "intake", pollMs = 1_000 }
   };
 
   return {
+    async releaseInFlight() {
+      const released = Number(releaseAll.run(clock.now(), name).changes);
+      if (released > 0) wakeAll();
+      return released;
+    },
     async enqueue(message) {
       const { group, dedupeId } = message;
       const json = queueBodyJson(message);

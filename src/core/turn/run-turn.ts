@@ -11,6 +11,7 @@ import { loadBootstrapFiles } from "../prompt/bootstrap-files.ts";
 import { buildSystemPrompt } from "../prompt/system-prompt.ts";
 import type { TokenUsage, TranscriptEntry } from "../transcript.ts";
 import { messagesForModel } from "../transcript-repair.ts";
+import { findPriorAttempt, userEntryId } from "./resume.ts";
 import { userMessageText } from "./user-message.ts";
 
 export interface TurnDeps {
@@ -32,6 +33,11 @@ export interface TurnRequest {
   channel: ChannelContext;
   signal?: AbortSignal;
   onEvent?: AgentEventListener;
+  /**
+   * Identifies this turn across retries (the accepted message's id). A retry of a finished turn is
+   * answered from the transcript without calling the model; an unfinished one continues.
+   */
+  turnId?: string;
   /** Asks a person to approve an action; absent means nobody can approve (denied). */
   approve?: (request: ApprovalRequest) => Promise<boolean>;
 }
@@ -51,9 +57,20 @@ export async function runTurn(deps: TurnDeps, request: TurnRequest): Promise<Tur
   const { sessions, clock } = deps;
   const session = await sessions.open(request.sessionKey);
   const entries = await sessions.load(session.sessionId);
-  const entry = (message: ModelMessage, usage?: TokenUsage): TranscriptEntry => ({
+  const prior = request.turnId ? findPriorAttempt(entries, request.turnId) : { kind: "none" as const };
+  if (prior.kind === "finished") {
+    return {
+      reply: prior.reply || EMPTY_REPLY,
+      sessionKey: request.sessionKey,
+      sessionId: session.sessionId,
+      usage: prior.usage,
+      steps: 0,
+      stopReason: "done",
+    };
+  }
+  const entry = (message: ModelMessage, usage?: TokenUsage, id = deps.newId()): TranscriptEntry => ({
     type: "message",
-    id: deps.newId(),
+    id,
     at: clock.now(),
     message,
     ...(usage ? { usage } : {}),
@@ -66,7 +83,11 @@ export async function runTurn(deps: TurnDeps, request: TurnRequest): Promise<Tur
       maxChars: deps.settings.bootstrapMaxChars,
       includePrivate: request.channel.chatKind === "dm",
     }),
-    sessions.append(session.sessionId, [entry(user)]),
+    prior.kind === "unfinished"
+      ? Promise.resolve()
+      : sessions.append(session.sessionId, [
+          entry(user, undefined, request.turnId ? userEntryId(request.turnId) : undefined),
+        ]),
   ]);
   const system = buildSystemPrompt({
     files,
@@ -84,7 +105,7 @@ export async function runTurn(deps: TurnDeps, request: TurnRequest): Promise<Tur
   const result = await runAgentLoop({
     model: deps.model.model,
     system,
-    messages: [...messagesForModel(entries), user],
+    messages: prior.kind === "unfinished" ? messagesForModel(entries) : [...messagesForModel(entries), user],
     tools: deps.tools,
     maxSteps: deps.settings.maxSteps,
     signal,

@@ -5,6 +5,7 @@ import { S3Client } from "@aws-sdk/client-s3";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import { z } from "zod";
 import { createDynamoClaims } from "../../adapters/dynamodb/claims.ts";
+import { createDynamoOutbox } from "../../adapters/dynamodb/outbox.ts";
 import { createDynamoSessionStore } from "../../adapters/dynamodb/session-store.ts";
 import { createS3Workspace } from "../../adapters/s3/workspace.ts";
 import { createSqsQueue } from "../../adapters/sqs/queue.ts";
@@ -51,6 +52,7 @@ export function createAwsPorts(options: AwsEngineOptions): Ports {
     }),
     claims,
     queue: createSqsQueue({ client: sqs, queueUrl: options.queueUrl, claims }),
+    outbox: createDynamoOutbox({ client: dynamodb, table: options.table }),
     async close() {
       if (closed) return;
       closed = true;

@@ -9,11 +9,10 @@ import { ensureWorkspace } from "../../core/workspace/ensure-workspace.ts";
 import { noModelMessage } from "../../models/model-ref.ts";
 import { detectOllama, type ResolvedModel, resolveModel } from "../../models/resolve-model.ts";
 import type { Clock } from "../../ports/clock.ts";
-import type { Ports } from "../../ports/index.ts";
 import { createDefaultTools } from "../../tools/index.ts";
 import type { AgentTool } from "../../tools/tool.ts";
 import { redact, secretValues } from "../../util/redact.ts";
-import { createLocalPorts } from "./wire.ts";
+import { createLocalPorts, type LocalPorts } from "./wire.ts";
 
 /** Raised when no model is set; the message lists what to set (and a local Ollama if one answers). */
 export class NoModelError extends Error {
@@ -23,12 +22,17 @@ export class NoModelError extends Error {
 export interface LocalAssistant {
   paths: Paths;
   config: Config;
-  ports: Ports;
+  ports: LocalPorts;
   workspaceDir: string;
   timeZone: string;
   tools: AgentTool[];
   /** Files written because the workspace was new (empty when it existed). */
   createdFiles: string[];
+  /**
+   * Applies a new config to the running assistant: model, tools and policies change with the next
+   * turn. The workspace folder and the state paths stay as they were (they need a restart).
+   */
+  reconfigure(config: Config): void;
   /** Resolves the configured model once; throws NoModelError when none is set. */
   model(): Promise<ResolvedModel>;
   turn(request: TurnRequest): Promise<TurnResult>;
@@ -47,21 +51,8 @@ export function systemTimeZone(config: Config): string {
   return config.agent.timezone ?? Intl.DateTimeFormat().resolvedOptions().timeZone ?? "UTC";
 }
 
-export async function openLocalAssistant(
-  options: { env?: NodeJS.ProcessEnv; clock?: Clock; config?: Config } = {},
-): Promise<LocalAssistant> {
-  const env = options.env ?? process.env;
-  const paths = resolvePaths(env);
-  const config = options.config ?? (await loadConfig(paths, env));
-  const workspaceDir = workspaceDirFor(config, paths);
-  const ports = createLocalPorts({
-    workspaceDir,
-    stateDb: paths.stateDb,
-    sessionsDir: paths.sessionsDir,
-    clock: options.clock,
-  });
-  const createdFiles = await ensureWorkspace(ports.workspace);
-  const tools = createDefaultTools({
+function toolsFor(config: Config, workspaceDir: string): AgentTool[] {
+  return createDefaultTools({
     exec: config.tools.exec.enabled
       ? {
           cwd: workspaceDir,
@@ -74,20 +65,42 @@ export async function openLocalAssistant(
       ? { maxChars: config.tools.webFetch.maxChars, timeoutMs: config.tools.webFetch.timeoutSeconds * 1000 }
       : undefined,
   });
-  const timeZone = systemTimeZone(config);
+}
+
+export async function openLocalAssistant(
+  options: { env?: NodeJS.ProcessEnv; clock?: Clock; config?: Config } = {},
+): Promise<LocalAssistant> {
+  const env = options.env ?? process.env;
+  const paths = resolvePaths(env);
+  let config = options.config ?? (await loadConfig(paths, env));
+  const workspaceDir = workspaceDirFor(config, paths);
+  const ports = createLocalPorts({
+    workspaceDir,
+    stateDb: paths.stateDb,
+    sessionsDir: paths.sessionsDir,
+    clock: options.clock,
+  });
+  const createdFiles = await ensureWorkspace(ports.workspace);
+  let tools = toolsFor(config, workspaceDir);
+  let timeZone = systemTimeZone(config);
   const secrets = secretValues(env);
   let resolved: Promise<ResolvedModel> | undefined;
   const model = () => {
+    const current = config;
     resolved ??= (async () => {
-      if (!config.model) {
-        const base = env.OPENAI_COMPATIBLE_BASE_URL || config.providers.openaiCompatible.baseURL;
+      if (!current.model) {
+        const base = env.OPENAI_COMPATIBLE_BASE_URL || current.providers.openaiCompatible.baseURL;
         throw new NoModelError(noModelMessage(await detectOllama(base)));
       }
-      return resolveModel(config.model, config, env);
+      return resolveModel(current.model, current, env);
     })();
+    // A failed resolution (no model yet) is tried again next time, so a later config fixes it.
+    resolved.catch(() => {
+      resolved = undefined;
+    });
     return resolved;
   };
-  return {
+  const assistant: LocalAssistant = {
     paths,
     config,
     ports,
@@ -96,6 +109,13 @@ export async function openLocalAssistant(
     tools,
     createdFiles,
     model,
+    reconfigure(next) {
+      config = next;
+      tools = toolsFor(next, workspaceDir);
+      timeZone = systemTimeZone(next);
+      resolved = undefined;
+      Object.assign(assistant, { config, tools, timeZone });
+    },
     async turn(request) {
       return runTurn(
         {
@@ -117,4 +137,5 @@ export async function openLocalAssistant(
     },
     close: () => ports.close(),
   };
+  return assistant;
 }

@@ -2,6 +2,7 @@
 import { createFsWorkspace } from "../../adapters/fs/workspace.ts";
 import { createSqliteClaims } from "../../adapters/sqlite/claims.ts";
 import { openStateDb } from "../../adapters/sqlite/db.ts";
+import { createSqliteOutbox } from "../../adapters/sqlite/outbox.ts";
 import { createSqliteQueue } from "../../adapters/sqlite/queue.ts";
 import { createSqliteSessionStore } from "../../adapters/sqlite/session-store.ts";
 import type { Clock } from "../../ports/clock.ts";
@@ -15,16 +16,25 @@ export interface LocalEngineOptions {
   clock?: Clock;
 }
 
-export function createLocalPorts(options: LocalEngineOptions): Ports {
+/** The local ports, plus restart recovery that only the single owner of state.db may use. */
+export interface LocalPorts extends Ports {
+  /** Makes messages a crashed run left in flight deliverable now (see SqliteQueue.releaseInFlight). */
+  releaseInFlight(): Promise<number>;
+}
+
+export function createLocalPorts(options: LocalEngineOptions): LocalPorts {
   const clock = options.clock ?? createSystemClock();
   const db = openStateDb(options.stateDb);
   let closed = false;
+  const queue = createSqliteQueue({ db, clock });
   return {
     clock,
     workspace: createFsWorkspace({ root: options.workspaceDir }),
     sessions: createSqliteSessionStore({ db, dir: options.sessionsDir, clock }),
     claims: createSqliteClaims({ db, clock }),
-    queue: createSqliteQueue({ db, clock }),
+    queue,
+    releaseInFlight: () => queue.releaseInFlight(),
+    outbox: createSqliteOutbox({ db }),
     async close() {
       if (closed) return;
       closed = true;

@@ -1,0 +1,55 @@
+// `agent-claw gateway`: runs the always-on gateway (web chat, control protocol, HTTP API, hooks)
+// until SIGTERM or Ctrl-C, then drains.
+import type { Command } from "commander";
+import { startGateway } from "../../gateway/server.ts";
+import { action, bold, dim } from "../io.ts";
+
+interface GatewayFlags {
+  port?: string;
+  bind?: string;
+}
+
+export function registerGateway(program: Command): void {
+  program
+    .command("gateway")
+    .description("Run the gateway: web chat, control protocol, OpenAI-compatible API and hooks")
+    .option("-p, --port <port>", "port (default: gateway.port, 18789)")
+    .option("-b, --bind <address>", "address to listen on (default: gateway.bind, 127.0.0.1)")
+    .addHelpText(
+      "after",
+      "\nBinding beyond loopback needs a token: AGENT_CLAW_GATEWAY_TOKEN or gateway.token.\nSIGTERM (or Ctrl-C) finishes running turns and exits; queued messages are answered after the next start.",
+    )
+    .action(
+      action(async (flags: GatewayFlags) => {
+        const port = flags.port === undefined ? undefined : Number.parseInt(flags.port, 10);
+        if (port !== undefined && !(port >= 0 && port <= 65_535)) {
+          throw new Error(`--port must be a number from 0 to 65535, got "${flags.port}".`);
+        }
+        const gateway = await startGateway({ port, bind: flags.bind });
+        const { auth } = gateway.ctx;
+        // The token goes into the link only on a terminal: a service's stdout ends up in its logs.
+        const link = process.stdout.isTTY
+          ? `${gateway.url}/#token=${encodeURIComponent(auth.token)}`
+          : gateway.url;
+        process.stdout.write(
+          `${bold("agent-claw gateway")} ready\n  Web chat:  ${link}\n  API:       ${gateway.url}/v1\n`,
+        );
+        if (!process.stdout.isTTY || auth.source !== "generated") {
+          process.stdout.write(
+            dim(
+              `  Token:     ${auth.source === "generated" ? "in gateway.token in the agent-claw home folder" : `from ${auth.source === "env" ? "AGENT_CLAW_GATEWAY_TOKEN" : "gateway.token"}`}\n`,
+            ),
+          );
+        }
+        await new Promise<void>((resolve) => {
+          const stop = () => {
+            process.off("SIGTERM", stop);
+            process.off("SIGINT", stop);
+            void gateway.close().then(resolve);
+          };
+          process.on("SIGTERM", stop);
+          process.on("SIGINT", stop);
+        });
+      }),
+    );
+}

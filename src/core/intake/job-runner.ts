@@ -1,0 +1,256 @@
+// The durable path from an accepted message to its one answer: jobs are enqueued before anyone is
+// told "accepted", drained in per-session lanes, and each outcome is written to the outbox before
+// the job is acked, so a crash anywhere means a retry that ends in exactly one stored outcome.
+import type { Clock } from "../../ports/clock.ts";
+import type { Outbox, OutboxRecord } from "../../ports/outbox.ts";
+import type { Queue, QueueDelivery } from "../../ports/queue.ts";
+import type { AgentEvent } from "../agent/events.ts";
+import { createLanes } from "../lanes/lanes.ts";
+import type { TurnRequest, TurnResult } from "../turn/run-turn.ts";
+import { asTurnJob, type TurnJob } from "./turn-job.ts";
+
+export interface JobRunnerOptions {
+  queue: Queue;
+  outbox: Outbox;
+  clock: Clock;
+  /** Runs one turn (runTurn with the engine's deps bound). */
+  runTurn: (request: TurnRequest) => Promise<TurnResult>;
+  /** Sessions whose turns may run at once. */
+  maxConcurrent: number;
+  /** How long a received job stays hidden from other consumers; longer than a slow turn. */
+  visibilityMs?: number;
+  /** Tries per job, counting the first: a job whose turn failed or crashed this often fails for good. */
+  maxAttempts?: number;
+  /** How long a receive waits for work (the local queue wakes early on enqueue). */
+  pollMs?: number;
+  /** Contract: must not throw. Streams a turn's events to whoever watches its jobs. */
+  onEvent?: (jobs: TurnJob[], event: AgentEvent) => void;
+  /** Contract: must not throw. Called once a job's outcome is stored (to deliver it). */
+  onOutcome?: (record: OutboxRecord, job: TurnJob) => void;
+  /** Contract: must not throw. */
+  log?: (level: "info" | "warn" | "error", message: string) => void;
+}
+
+export interface JobRunner {
+  /** Contract: durable when it resolves; false for an id accepted before (its outcome will come once). */
+  submit(job: TurnJob): Promise<boolean>;
+  /** Resolves with the job's outcome, stored now or later (also one stored by an earlier process). */
+  outcome(id: string, signal?: AbortSignal): Promise<OutboxRecord>;
+  /** Starts draining the queue. */
+  start(): void;
+  /** Stops taking jobs and waits for the turns that run; unfinished jobs stay queued for the next start. */
+  stop(): Promise<void>;
+  /** Stops the running turn that holds this job id or session key; false when none runs. */
+  abort(target: { jobId?: string; sessionKey?: string }): boolean;
+  /** Turns running now. */
+  readonly running: number;
+}
+
+export const FAILED_REPLY =
+  "Sorry, I could not answer this message: something kept failing while I worked on it. Please send it again.";
+
+export function createJobRunner(options: JobRunnerOptions): JobRunner {
+  const { queue, outbox, clock } = options;
+  const visibilityMs = options.visibilityMs ?? 15 * 60_000;
+  const maxAttempts = options.maxAttempts ?? 2;
+  const pollMs = options.pollMs ?? 1_000;
+  const log = options.log ?? (() => {});
+  const waiters = new Map<string, Set<(record: OutboxRecord) => void>>();
+  let stopping: AbortController | undefined;
+  let loop: Promise<void> | undefined;
+  let inFlight = 0;
+  let slotFreed: (() => void) | undefined;
+  const runningTurns = new Set<{ jobs: TurnJob[]; controller: AbortController }>();
+
+  const settle = async (delivery: QueueDelivery, job: TurnJob, record: OutboxRecord) => {
+    const stored = await outbox.put(record);
+    await queue.ack(delivery);
+    for (const wake of waiters.get(job.id) ?? []) wake(stored);
+    waiters.delete(job.id);
+    try {
+      options.onOutcome?.(stored, job);
+    } catch {
+      // delivery problems are the channel's to report
+    }
+  };
+
+  const failed = (job: TurnJob, reply: string): OutboxRecord => ({
+    key: job.id,
+    sessionKey: job.sessionKey,
+    status: "failed",
+    reply,
+    usage: { inputTokens: 0, outputTokens: 0 },
+    createdAt: clock.now(),
+  });
+
+  /** One turn for the deliveries of one session, collected while it waited. */
+  const runBatch = async (deliveries: QueueDelivery[]): Promise<void> => {
+    const work: Array<{ delivery: QueueDelivery; job: TurnJob }> = [];
+    for (const delivery of deliveries) {
+      const job = asTurnJob(delivery.body);
+      if (!job) {
+        log(
+          "error",
+          `dropping a queue message that is not a turn job: ${JSON.stringify(delivery.body).slice(0, 200)}`,
+        );
+        await queue.ack(delivery);
+        continue;
+      }
+      const done = await outbox.get(job.id);
+      if (done) {
+        // A crash between storing the outcome and the ack: deliver what is stored, never run again.
+        await settle(delivery, job, done);
+      } else if (delivery.attempts > maxAttempts) {
+        log("error", `job ${job.id} failed ${maxAttempts} times; telling the user`);
+        await settle(delivery, job, failed(job, FAILED_REPLY));
+      } else {
+        work.push({ delivery, job });
+      }
+    }
+    if (work.length === 0) return;
+    const jobs = work.map((w) => w.job);
+    const turn = { jobs, controller: new AbortController() };
+    runningTurns.add(turn);
+    try {
+      const result = await options.runTurn({
+        sessionKey: jobs[0]!.sessionKey,
+        messages: jobs.map((j) => j.message),
+        channel: jobs[0]!.channel,
+        turnId: jobs[0]!.id,
+        signal: turn.controller.signal,
+        onEvent: (event) => options.onEvent?.(jobs, event),
+      });
+      for (const { delivery, job } of work) {
+        await settle(delivery, job, {
+          key: job.id,
+          sessionKey: job.sessionKey,
+          status: "done",
+          reply: result.reply,
+          usage: result.usage,
+          createdAt: clock.now(),
+        });
+      }
+    } catch (error) {
+      const message = (error as Error)?.message ?? String(error);
+      for (const { delivery, job } of work) {
+        if (delivery.attempts >= maxAttempts) {
+          log("error", `job ${job.id} failed for good: ${message}`);
+          await settle(delivery, job, failed(job, `${FAILED_REPLY} (${message})`));
+        } else {
+          log(
+            "warn",
+            `job ${job.id} failed (attempt ${delivery.attempts} of ${maxAttempts}), retrying: ${message}`,
+          );
+          await queue.retry(delivery, 2_000 * delivery.attempts);
+        }
+      }
+    } finally {
+      runningTurns.delete(turn);
+    }
+  };
+
+  const lanes = createLanes<QueueDelivery[], void>({
+    maxConcurrent: options.maxConcurrent,
+    run: (_group, batches) => runBatch(batches.flat()),
+  });
+
+  const drain = async (signal: AbortSignal) => {
+    while (!signal.aborted) {
+      if (inFlight >= options.maxConcurrent) {
+        await new Promise<void>((resolve) => {
+          slotFreed = resolve;
+        });
+        continue;
+      }
+      let deliveries: QueueDelivery[];
+      try {
+        deliveries = await queue.receive({
+          max: Math.min(10, options.maxConcurrent - inFlight),
+          visibilityMs,
+          waitMs: pollMs,
+        });
+      } catch (error) {
+        log("error", `receiving from the queue failed: ${(error as Error).message}`);
+        await clock.sleep(1_000, signal).catch(() => {});
+        continue;
+      }
+      if (signal.aborted) {
+        // Stopping: hand back what was just taken, untouched, for the next start.
+        for (const d of deliveries) await queue.retry(d, 0).catch(() => {});
+        return;
+      }
+      const byGroup = new Map<string, QueueDelivery[]>();
+      for (const d of deliveries) byGroup.set(d.group, [...(byGroup.get(d.group) ?? []), d]);
+      for (const [group, batch] of byGroup) {
+        inFlight++;
+        lanes
+          .submit(group, batch)
+          .catch((error: unknown) => log("error", `turn for ${group} failed: ${(error as Error).message}`))
+          .finally(() => {
+            inFlight--;
+            slotFreed?.();
+            slotFreed = undefined;
+          });
+      }
+    }
+  };
+
+  return {
+    async submit(job) {
+      return queue.enqueue({ group: job.sessionKey, dedupeId: job.id, body: job });
+    },
+
+    async outcome(id, signal) {
+      const stored = await outbox.get(id);
+      if (stored) return stored;
+      return new Promise<OutboxRecord>((resolve, reject) => {
+        const set = waiters.get(id) ?? new Set();
+        const wake = (record: OutboxRecord) => {
+          signal?.removeEventListener("abort", onAbort);
+          resolve(record);
+        };
+        const onAbort = () => {
+          set.delete(wake);
+          reject(signal?.reason);
+        };
+        set.add(wake);
+        waiters.set(id, set);
+        signal?.addEventListener("abort", onAbort, { once: true });
+        // The outcome may have been stored between the first look and registering the waiter.
+        void outbox.get(id).then((record) => record && wake(record));
+      });
+    },
+
+    start() {
+      if (loop) return;
+      stopping = new AbortController();
+      loop = drain(stopping.signal);
+    },
+
+    async stop() {
+      stopping?.abort();
+      slotFreed?.();
+      await loop;
+      await lanes.idle();
+      loop = undefined;
+    },
+
+    abort({ jobId, sessionKey }) {
+      let aborted = false;
+      for (const turn of runningTurns) {
+        const hit = turn.jobs.some(
+          (j) => j.id === jobId || (sessionKey !== undefined && j.sessionKey === sessionKey),
+        );
+        if (hit) {
+          turn.controller.abort(new Error("stopped by the user"));
+          aborted = true;
+        }
+      }
+      return aborted;
+    },
+
+    get running() {
+      return lanes.running;
+    },
+  };
+}

@@ -1,0 +1,25 @@
+// A turn job: one accepted message waiting in the durable queue for its turn.
+import type { ChannelContext, InboundMessage } from "../messages.ts";
+
+export interface TurnJob {
+  /** The idempotency id: queue dedupeId, outbox key and turn id ("http:<key>", "ws:<id>", ...). */
+  id: string;
+  sessionKey: string;
+  message: InboundMessage;
+  channel: ChannelContext;
+}
+
+/** Queue bodies come back as unknown JSON; this is the one place that trusts their shape. */
+export function asTurnJob(body: unknown): TurnJob | null {
+  const job = body as Partial<TurnJob> | null;
+  if (
+    !job ||
+    typeof job.id !== "string" ||
+    typeof job.sessionKey !== "string" ||
+    !job.message ||
+    !job.channel
+  ) {
+    return null;
+  }
+  return job as TurnJob;
+}

@@ -1,0 +1,88 @@
+// Who may talk to the gateway: a bearer token (constant-time compare), loopback optionally trusted,
+// and browser origins checked. The token comes from the environment, the config, or is generated once.
+import { randomBytes, timingSafeEqual } from "node:crypto";
+import { readFile } from "node:fs/promises";
+import { isIP } from "node:net";
+import type { Paths } from "../config/paths.ts";
+import type { Config } from "../config/schema.ts";
+import { writeFileAtomic } from "../util/atomic-write.ts";
+
+export interface GatewayAuth {
+  token: string;
+  /** "generated": made by the gateway and kept in <home>/gateway.token (loopback use only). */
+  source: "env" | "config" | "generated";
+  trustLoopback: boolean;
+}
+
+export function isLoopback(address: string | undefined): boolean {
+  if (!address) return false;
+  const a = address.startsWith("::ffff:") ? address.slice(7) : address;
+  return a === "::1" || (isIP(a) === 4 && a.startsWith("127.")) || a === "localhost";
+}
+
+/** True when `presented` equals the token; the comparison takes the same time wherever they differ. */
+export function tokenMatches(presented: string | undefined | null, token: string): boolean {
+  if (!presented) return false;
+  const a = Buffer.from(presented);
+  const b = Buffer.from(token);
+  if (a.length !== b.length) {
+    timingSafeEqual(b, b);
+    return false;
+  }
+  return timingSafeEqual(a, b);
+}
+
+/** "Bearer <token>" → the token. */
+export function bearer(header: string | undefined | null): string | undefined {
+  const match = /^Bearer\s+(.+)$/i.exec(header?.trim() ?? "");
+  return match?.[1]?.trim();
+}
+
+/** Whether a request may pass: the right token, or a trusted loopback client. */
+export function authorized(
+  auth: GatewayAuth,
+  presented: string | undefined,
+  remote: string | undefined,
+): boolean {
+  return tokenMatches(presented, auth.token) || (auth.trustLoopback && isLoopback(remote));
+}
+
+/** Whether a browser Origin may connect: the gateway's own origin or one listed in gateway.allowedOrigins. */
+export function originAllowed(
+  origin: string | undefined,
+  host: string | undefined,
+  allowed: readonly string[],
+): boolean {
+  if (!origin) return true; // not a browser
+  try {
+    const url = new URL(origin);
+    if (host && url.host === host) return true;
+  } catch {
+    return false;
+  }
+  return allowed.includes(origin);
+}
+
+/**
+ * The token in force: AGENT_CLAW_GATEWAY_TOKEN, gateway.token, or one generated on first start and
+ * kept (mode 0600) in <home>/gateway.token.
+ */
+export async function resolveGatewayAuth(
+  env: NodeJS.ProcessEnv,
+  config: Config,
+  paths: Paths,
+): Promise<GatewayAuth> {
+  const trustLoopback = config.gateway.trustLoopback;
+  const fromEnv = env.AGENT_CLAW_GATEWAY_TOKEN?.trim();
+  if (fromEnv) return { token: fromEnv, source: "env", trustLoopback };
+  if (config.gateway.token) return { token: config.gateway.token, source: "config", trustLoopback };
+  const file = `${paths.home}/gateway.token`;
+  const existing = await readFile(file, "utf8").then(
+    (text) => text.trim(),
+    () => "",
+  );
+  if (existing.length >= 16) return { token: existing, source: "generated", trustLoopback };
+  const token = randomBytes(24).toString("base64url");
+  await writeFileAtomic(file, `${token}\n`, { mode: 0o600 });
+  return { token, source: "generated", trustLoopback };
+}

@@ -1,0 +1,33 @@
+// Everything the gateway's routes share. Built once by gateway/server.ts; route modules receive it.
+import type { Config } from "../config/schema.ts";
+import type { JobRunner } from "../core/intake/job-runner.ts";
+import type { LocalAssistant } from "../engines/local/assistant.ts";
+import type { GatewayAuth } from "./auth.ts";
+import type { EventHub } from "./event-hub.ts";
+import type { LogBuffer } from "./log-buffer.ts";
+
+export interface GatewayContext {
+  version: string;
+  /** The config in force now (hot reloaded: read it per request, do not keep it). */
+  config(): Config;
+  /**
+   * Validates and writes a change to config.json (dotted keys → values, undefined removes), then
+   * applies it. Contract: a patch that fails validation throws a ConfigError and changes nothing.
+   */
+  patchConfig(patch: Record<string, unknown>): Promise<Config>;
+  /** The local assistant: ports (sessions, workspace, queue, outbox), tools, model. */
+  assistant: LocalAssistant;
+  /** Accepts jobs durably and reports their outcomes. */
+  runner: JobRunner;
+  events: EventHub;
+  logs: LogBuffer;
+  auth: GatewayAuth;
+  /** When the gateway started, in Clock milliseconds. */
+  startedAt: number;
+  /** True once the gateway takes turns (runner started, not draining). */
+  ready(): boolean;
+  /** Aborts when the gateway shuts down: requests waiting for an outcome answer 503 "retry later". */
+  shutdown: AbortSignal;
+  /** True while SIGTERM drains: new work is refused with 503. */
+  draining(): boolean;
+}

@@ -1,0 +1,172 @@
+// Starts the gateway: the local assistant, the durable job runner, the HTTP + WebSocket server, and a
+// drain on shutdown. One gateway per home folder (a pid lock), loopback unless a token is set.
+import { readFile, rm } from "node:fs/promises";
+import { join } from "node:path";
+import { type ServerType, serve } from "@hono/node-server";
+import { WebSocketServer } from "ws";
+import pkg from "../../package.json" with { type: "json" };
+import { updateConfigFile } from "../config/edit.ts";
+import { ConfigError } from "../config/errors.ts";
+import { loadConfig } from "../config/load.ts";
+import { resolvePaths } from "../config/paths.ts";
+import type { Config } from "../config/schema.ts";
+import { createJobRunner } from "../core/intake/job-runner.ts";
+import { openLocalAssistant } from "../engines/local/assistant.ts";
+import type { Clock } from "../ports/clock.ts";
+import { writeFileAtomic } from "../util/atomic-write.ts";
+import { secretValues } from "../util/redact.ts";
+import { createGatewayApp, type RouteModule } from "./app.ts";
+import { isLoopback, resolveGatewayAuth } from "./auth.ts";
+import { createEventHub } from "./event-hub.ts";
+import type { GatewayContext } from "./gateway-context.ts";
+import { createLogBuffer } from "./log-buffer.ts";
+import { routeModules } from "./routes.ts";
+
+export interface GatewayOptions {
+  env?: NodeJS.ProcessEnv;
+  /** Overrides gateway.port (0 picks a free port). */
+  port?: number;
+  /** Overrides gateway.bind. */
+  bind?: string;
+  clock?: Clock;
+  /** Where log lines go besides the buffer (default: stderr). */
+  write?: (text: string) => void;
+  /** Route modules to mount (default: all of them). */
+  modules?: RouteModule[];
+}
+
+export interface RunningGateway {
+  /** http://host:port */
+  url: string;
+  port: number;
+  ctx: GatewayContext;
+  /** Drains and stops; resolves when everything is closed. Safe to call twice. */
+  close(): Promise<void>;
+}
+
+/** Refuses to start when another live gateway holds this home folder. */
+async function takePidLock(file: string): Promise<void> {
+  const other = Number((await readFile(file, "utf8").catch(() => "")).trim());
+  if (other && other !== process.pid) {
+    let alive = false;
+    try {
+      process.kill(other, 0);
+      alive = true;
+    } catch (error) {
+      alive = (error as NodeJS.ErrnoException).code === "EPERM";
+    }
+    if (alive) {
+      throw new ConfigError(
+        `Another gateway (pid ${other}) is running on this home folder. Stop it first (\`kill ${other}\`, or \`agent-claw daemon uninstall\` if it runs as a service), or set AGENT_CLAW_HOME to use another folder.`,
+      );
+    }
+  }
+  await writeFileAtomic(file, `${process.pid}\n`);
+}
+
+export async function startGateway(options: GatewayOptions = {}): Promise<RunningGateway> {
+  const env = options.env ?? process.env;
+  const paths = resolvePaths(env);
+  const initial = await loadConfig(paths, env);
+  const bind = options.bind ?? initial.gateway.bind;
+  const port = options.port ?? initial.gateway.port;
+  const auth = await resolveGatewayAuth(env, initial, paths);
+  if (!isLoopback(bind) && auth.source === "generated") {
+    throw new ConfigError(
+      `Refusing to listen on ${bind} without a gateway token: anyone who can reach it could use your assistant. Set AGENT_CLAW_GATEWAY_TOKEN (or gateway.token, 16+ characters), or bind to 127.0.0.1.`,
+    );
+  }
+  const lockFile = join(paths.home, "gateway.pid");
+  await takePidLock(lockFile);
+
+  const assistant = await openLocalAssistant({ env, clock: options.clock, config: initial });
+  const clock = assistant.ports.clock;
+  const logs = createLogBuffer({
+    now: () => clock.now(),
+    secrets: [...secretValues(env), auth.token],
+    write: options.write ?? ((text) => process.stderr.write(text)),
+  });
+  const events = createEventHub();
+  let config: Config = initial;
+  let ready = false;
+  let draining = false;
+  const shutdown = new AbortController();
+
+  const runner = createJobRunner({
+    queue: assistant.ports.queue,
+    outbox: assistant.ports.outbox,
+    clock,
+    runTurn: (request) => assistant.turn(request),
+    maxConcurrent: initial.lanes.maxConcurrent,
+    onEvent: (jobs, event) => events.publish(jobs, event),
+    log: (level, message) => logs.log(level, message),
+  });
+
+  const applyConfig = (next: Config) => {
+    config = next;
+    assistant.reconfigure(next);
+  };
+
+  const ctx: GatewayContext = {
+    version: pkg.version,
+    config: () => config,
+    async patchConfig(patch) {
+      await updateConfigFile(paths.configFile, patch);
+      const effective = await loadConfig(paths, env);
+      applyConfig(effective);
+      logs.log("info", `config changed: ${Object.keys(patch).join(", ")}`);
+      return effective;
+    },
+    assistant,
+    runner,
+    events,
+    logs,
+    auth,
+    startedAt: clock.now(),
+    ready: () => ready && !draining,
+    shutdown: shutdown.signal,
+    draining: () => draining,
+  };
+
+  const app = createGatewayApp(ctx, options.modules ?? routeModules);
+  const wss = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 });
+  const server = await new Promise<ServerType>((resolve, reject) => {
+    const s = serve({ fetch: app.fetch, port, hostname: bind, websocket: { server: wss } }, () => resolve(s));
+    s.once("error", reject);
+  });
+  const address = server.address();
+  const actualPort = typeof address === "object" && address ? address.port : port;
+  const host = bind.includes(":") ? `[${bind}]` : bind;
+
+  const released = await assistant.ports.releaseInFlight();
+  if (released > 0)
+    logs.log("warn", `retrying ${released} message(s) that were being answered when the gateway stopped`);
+  runner.start();
+  ready = true;
+  logs.log(
+    "info",
+    `gateway ${pkg.version} listening on http://${host}:${actualPort} (model ${config.model ?? "not set"})`,
+  );
+
+  let closing: Promise<void> | undefined;
+  const close = () => {
+    closing ??= (async () => {
+      draining = true;
+      logs.log("info", "draining: finishing running turns; queued messages stay for the next start");
+      await runner.stop();
+      // Whoever still waits for a queued message is told to come back: it will be answered after the restart.
+      shutdown.abort(new Error("gateway shutting down"));
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        for (const client of wss.clients) client.close(1001, "gateway shutting down");
+        (server as { closeIdleConnections?: () => void }).closeIdleConnections?.();
+      });
+      wss.close();
+      await assistant.close();
+      await rm(lockFile, { force: true });
+    })();
+    return closing;
+  };
+
+  return { url: `http://${host}:${actualPort}`, port: actualPort, ctx, close };
+}
