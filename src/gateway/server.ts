@@ -48,7 +48,7 @@ export interface RunningGateway {
 async function takePidLock(file: string): Promise<void> {
   const other = Number((await readFile(file, "utf8").catch(() => "")).trim());
   if (other && other !== process.pid) {
-    let alive = false;
+    let alive: boolean;
     try {
       process.kill(other, 0);
       alive = true;
