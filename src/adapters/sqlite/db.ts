@@ -143,3 +143,19 @@ export function inTransaction<T>(db: DatabaseSync, fn: () => T): T {
     throw error;
   }
 }
+
+/**
+ * Runs `fn` with its commits not fsynced (synchronous=NORMAL), for writes that are safe to lose in
+ * a power cut because a later synced commit or a redelivery makes up for them (turn counters, queue
+ * leases and acks: a lost ack only redelivers a message whose outcome the outbox already holds).
+ * In WAL mode they still survive a crash of the process, and become durable with the next synced
+ * commit. `fn` must be synchronous.
+ */
+export function withRelaxedSync<T>(db: DatabaseSync, fn: () => T): T {
+  db.exec("PRAGMA synchronous = NORMAL");
+  try {
+    return fn();
+  } finally {
+    db.exec("PRAGMA synchronous = FULL");
+  }
+}

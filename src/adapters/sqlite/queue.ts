@@ -5,7 +5,7 @@ import { randomUUID } from "node:crypto";
 import type { DatabaseSync } from "node:sqlite";
 import type { Clock } from "../../ports/clock.ts";
 import type { Queue, QueueDelivery } from "../../ports/queue.ts";
-import { inTransaction } from "./db.ts";
+import { inTransaction, withRelaxedSync } from "./db.ts";
 
 export interface SqliteQueueOptions {
   /** A database opened by openStateDb. */
@@ -88,20 +88,24 @@ export function createSqliteQueue({
   };
 
   const take = (max: number, visibilityMs: number): QueueDelivery[] =>
-    inTransaction(db, () => {
-      const now = clock.now();
-      return ready.all(name, now, max).map((row) => {
-        const receipt = randomUUID();
-        lease.run(receipt, now + visibilityMs, row["seq"] as number);
-        return {
-          receipt,
-          group: String(row["grp"]),
-          dedupeId: String(row["dedupe_id"]),
-          body: JSON.parse(String(row["body"])),
-          attempts: Number(row["attempts"]) + 1,
-        };
-      });
-    });
+    // Leases, acks and retries need no fsync: losing one in a power cut only redelivers a message,
+    // and the outbox answers a redelivered message without running its turn again.
+    withRelaxedSync(db, () =>
+      inTransaction(db, () => {
+        const now = clock.now();
+        return ready.all(name, now, max).map((row) => {
+          const receipt = randomUUID();
+          lease.run(receipt, now + visibilityMs, row["seq"] as number);
+          return {
+            receipt,
+            group: String(row["grp"]),
+            dedupeId: String(row["dedupe_id"]),
+            body: JSON.parse(String(row["body"])),
+            attempts: Number(row["attempts"]) + 1,
+          };
+        });
+      }),
+    );
 
   /** Sleeps up to ms, returning early when this queue changes; never leaves a sleeper behind. */
   const park = async (ms: number): Promise<void> => {
@@ -153,12 +157,12 @@ export function createSqliteQueue({
     },
 
     async ack(delivery) {
-      if (remove.run(name, delivery.receipt).changes > 0) wakeAll();
+      if (withRelaxedSync(db, () => remove.run(name, delivery.receipt)).changes > 0) wakeAll();
     },
 
     async retry(delivery, delayMs) {
       const visibleAt = clock.now() + Math.max(0, delayMs);
-      if (release.run(visibleAt, name, delivery.receipt).changes > 0) wakeAll();
+      if (withRelaxedSync(db, () => release.run(visibleAt, name, delivery.receipt)).changes > 0) wakeAll();
     },
   };
 }

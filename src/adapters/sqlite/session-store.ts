@@ -9,7 +9,7 @@ import type { TokenUsage, TranscriptEntry } from "../../core/transcript.ts";
 import type { Clock } from "../../ports/clock.ts";
 import type { SessionMeta, SessionStore } from "../../ports/session-store.ts";
 import { createLineAppender } from "../../util/line-appender.ts";
-import { inTransaction } from "./db.ts";
+import { inTransaction, withRelaxedSync } from "./db.ts";
 
 export interface SqliteSessionStoreOptions {
   /** A database opened by openStateDb. */
@@ -105,14 +105,10 @@ export function createSqliteSessionStore(options: SqliteSessionStoreOptions): Se
     },
 
     async recordTurn(key, usage: TokenUsage) {
-      // Turn counters are not worth an fsync of their own (it was a quarter of a turn's overhead):
-      // committed without one, they become durable with the next synced commit on this database.
-      db.exec("PRAGMA synchronous = NORMAL");
-      try {
-        return toMeta(record.get(usage.inputTokens, usage.outputTokens, clock.now(), key));
-      } finally {
-        db.exec("PRAGMA synchronous = FULL");
-      }
+      // Turn counters are not worth an fsync of their own (it was a quarter of a turn's overhead).
+      return withRelaxedSync(db, () =>
+        toMeta(record.get(usage.inputTokens, usage.outputTokens, clock.now(), key)),
+      );
     },
 
     async reset(key, resetOptions) {

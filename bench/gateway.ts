@@ -1,0 +1,124 @@
+// Gateway figures: cold start until /readyz, idle RSS, the latency the gateway adds to a
+// /v1/chat/completions request over calling the (zero-latency) fake model directly, and throughput.
+import { type ChildProcess, spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import { Agent, request } from "node:http";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { startOpenAIChatFake } from "../test/fakes/openai-chat-server.ts";
+import { type Summary, summarize } from "./stats.ts";
+
+const BIN = join(import.meta.dirname, "../bin/agent-claw.js");
+const TOKEN = "bench-token-0123456789abcdef";
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+const agent = new Agent({ keepAlive: true, maxSockets: 256 });
+
+/** One POST with a keep-alive connection; resolves with the status and the body. */
+function post(url: string, body: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const data = JSON.stringify(body);
+    const req = request(url, { method: "POST", agent, headers: { "content-type": "application/json", "content-length": Buffer.byteLength(data), ...headers } }, (res) => {
+      let text = "";
+      res.setEncoding("utf8").on("data", (d) => (text += d));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, body: text }));
+    });
+    req.on("error", reject);
+    req.end(data);
+  });
+}
+
+async function waitReady(url: string, child: ChildProcess): Promise<void> {
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`gateway exited with ${child.exitCode}`);
+    const ok = await fetch(`${url}/readyz`).then((r) => r.ok, () => false);
+    if (ok) return;
+    await new Promise((r) => setImmediate(r));
+  }
+}
+
+const rssMb = (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? 0) / 1024;
+
+export interface GatewayFigures {
+  coldStartMs: number;
+  idleRssMb: number;
+  direct: Summary;
+  viaGateway: Summary;
+  throughput: { requests: number; seconds: number; perSecond: number; errors: number };
+}
+
+export async function benchGateway(options: { idleMs?: number; sequential?: number; concurrent?: number; perClient?: number } = {}): Promise<GatewayFigures> {
+  const fake = await startOpenAIChatFake({ record: false, onExhausted: "text" });
+  const home = await mkdtemp(join(tmpdir(), "ac-bench-gw-"));
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const env = {
+    PATH: process.env.PATH,
+    HOME: home,
+    AGENT_CLAW_HOME: join(home, ".agent-claw"),
+    AGENT_CLAW_MODEL: "openai-compatible/fake",
+    OPENAI_COMPATIBLE_BASE_URL: fake.url,
+    AGENT_CLAW_GATEWAY_TOKEN: TOKEN,
+  };
+  const started = performance.now();
+  const child = spawn(process.execPath, [BIN, "gateway", "--port", String(port)], { env, stdio: ["ignore", "ignore", "ignore"] });
+  try {
+    await waitReady(url, child);
+    const coldStartMs = performance.now() - started;
+    await new Promise((r) => setTimeout(r, options.idleMs ?? 10_000));
+    const idleRssMb = rssMb(child.pid!);
+
+    const chat = (user: string, text: string) => ({ model: "agent-claw", user, messages: [{ role: "user", content: text }] });
+    const auth = { authorization: `Bearer ${TOKEN}` };
+    const n = options.sequential ?? 300;
+    const direct: number[] = [];
+    const via: number[] = [];
+    for (let i = 0; i < n + 30; i++) {
+      let t = performance.now();
+      await post(`${fake.url}/chat/completions`, { model: "fake", messages: [{ role: "user", content: `hi ${i}` }] });
+      if (i >= 30) direct.push(performance.now() - t);
+      t = performance.now();
+      const res = await post(`${url}/v1/chat/completions`, chat(`seq-${i % 10}`, `hi ${i}`), auth);
+      if (res.status !== 200) throw new Error(`gateway answered ${res.status}: ${res.body}`);
+      if (i >= 30) via.push(performance.now() - t);
+    }
+
+    const clients = options.concurrent ?? 50;
+    const perClient = options.perClient ?? 40;
+    let errors = 0;
+    const t0 = performance.now();
+    await Promise.all(
+      Array.from({ length: clients }, async (_, c) => {
+        for (let i = 0; i < perClient; i++) {
+          const res = await post(`${url}/v1/chat/completions`, chat(`load-${c}`, `m ${i}`), auth);
+          if (res.status !== 200) errors++;
+        }
+      }),
+    );
+    const seconds = (performance.now() - t0) / 1000;
+    const requests = clients * perClient;
+    return {
+      coldStartMs,
+      idleRssMb,
+      direct: summarize(direct),
+      viaGateway: summarize(via),
+      throughput: { requests, seconds, perSecond: requests / seconds, errors },
+    };
+  } finally {
+    child.kill("SIGTERM");
+    await new Promise((r) => child.once("exit", r));
+    await fake.close();
+    agent.destroy();
+    await rm(home, { recursive: true, force: true });
+  }
+}
