@@ -101,6 +101,22 @@ export function queueContract(name: string, make: () => Promise<QueueHarness>): 
       expect(again).toMatchObject({ body: "first", attempts: 2 });
     });
 
+    it("ends a long poll early when its signal aborts", async () => {
+      const { queue } = await open();
+      const controller = new AbortController();
+      const waiting = queue.receive({
+        max: 1,
+        visibilityMs: VISIBILITY,
+        waitMs: 20_000,
+        signal: controller.signal,
+      });
+      controller.abort();
+      expect(await waiting).toEqual([]);
+      await queue.enqueue({ group: "s1", dedupeId: "after-abort", body: "still here" });
+      const [d] = await queue.receive({ max: 1, visibilityMs: VISIBILITY, waitMs: 1_000 });
+      expect(d?.body).toBe("still here");
+    });
+
     it("long-polls: a receive waiting for work returns the message enqueued meanwhile", async () => {
       const { queue } = await open();
       const waiting = queue.receive({ max: 1, visibilityMs: VISIBILITY, waitMs: 2_000 });

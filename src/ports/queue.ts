@@ -27,6 +27,8 @@ export interface ReceiveOptions {
   visibilityMs: number;
   /** Wait up to this long for a message when none is ready (long polling); 0 returns at once. */
   waitMs?: number;
+  /** Ends a long poll early (shutdown): the receive then resolves with what it has, usually []. */
+  signal?: AbortSignal;
 }
 
 /**

@@ -108,16 +108,18 @@ export function createSqliteQueue({
     );
 
   /** Sleeps up to ms, returning early when this queue changes; never leaves a sleeper behind. */
-  const park = async (ms: number): Promise<void> => {
+  const park = async (ms: number, outer?: AbortSignal): Promise<void> => {
     const controller = new AbortController();
     const wake = () => controller.abort(WOKEN);
     waiters.add(wake);
+    outer?.addEventListener("abort", wake, { once: true });
     try {
       await clock.sleep(ms, controller.signal);
     } catch (error) {
       if (error !== WOKEN) throw error;
     } finally {
       waiters.delete(wake);
+      outer?.removeEventListener("abort", wake);
     }
   };
 
@@ -143,16 +145,16 @@ export function createSqliteQueue({
 
     async receive(options) {
       checkReceiveOptions(options);
-      const { max, visibilityMs, waitMs = 0 } = options;
+      const { max, visibilityMs, waitMs = 0, signal } = options;
       const deadline = clock.now() + waitMs;
       for (;;) {
         const batch = take(max, visibilityMs);
         const now = clock.now();
-        if (batch.length > 0 || now >= deadline) return batch;
+        if (batch.length > 0 || now >= deadline || signal?.aborted) return batch;
         // Wake for the deadline, the next visibility expiry or retry delay, or a cross-process look.
         const next = nextVisible.get(name, now)?.["at"];
         const until = Math.min(deadline, now + pollMs, typeof next === "number" ? next : deadline);
-        await park(Math.max(0, until - now));
+        await park(Math.max(0, until - now), signal);
       }
     },
 

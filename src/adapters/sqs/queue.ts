@@ -109,20 +109,28 @@ export function createSqsQueue(options: SqsQueueOptions): Queue {
 
     async receive(options) {
       checkReceiveOptions(options);
-      const { max, visibilityMs, waitMs = 0 } = options;
-      const out = await client.send(
-        new ReceiveMessageCommand({
-          QueueUrl: queueUrl,
-          MaxNumberOfMessages: max,
-          VisibilityTimeout: seconds(visibilityMs, MAX_VISIBILITY_S),
-          WaitTimeSeconds: seconds(waitMs, 20),
-          MessageSystemAttributeNames: [
-            "ApproximateReceiveCount",
-            "MessageGroupId",
-            "MessageDeduplicationId",
-          ],
-        }),
-      );
+      const { max, visibilityMs, waitMs = 0, signal } = options;
+      if (signal?.aborted) return [];
+      const out = await client
+        .send(
+          new ReceiveMessageCommand({
+            QueueUrl: queueUrl,
+            MaxNumberOfMessages: max,
+            VisibilityTimeout: seconds(visibilityMs, MAX_VISIBILITY_S),
+            WaitTimeSeconds: seconds(waitMs, 20),
+            MessageSystemAttributeNames: [
+              "ApproximateReceiveCount",
+              "MessageGroupId",
+              "MessageDeduplicationId",
+            ],
+          }),
+          { abortSignal: signal },
+        )
+        .catch((error: unknown) => {
+          // An aborted long poll took nothing: SQS only hides messages it returned.
+          if (signal?.aborted) return { Messages: [] };
+          throw error;
+        });
       return (out.Messages ?? []).map(toDelivery);
     },
 

@@ -168,6 +168,7 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
           max: Math.min(10, options.maxConcurrent - inFlight),
           visibilityMs,
           waitMs: pollMs,
+          signal,
         });
       } catch (error) {
         log("error", `receiving from the queue failed: ${(error as Error).message}`);
