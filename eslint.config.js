@@ -42,4 +42,27 @@ export default tseslint.config(
       eqeqeq: ["error", "always"],
     },
   },
+  {
+    // The web UI's scripts run in the browser, not in Node.
+    files: ["src/gateway/ui/static/**/*.js"],
+    languageOptions: {
+      globals: Object.fromEntries(
+        [
+          "window",
+          "document",
+          "location",
+          "history",
+          "localStorage",
+          "addEventListener",
+          "WebSocket",
+          "Node",
+          "crypto",
+          "requestAnimationFrame",
+          "cancelAnimationFrame",
+          "setInterval",
+          "clearInterval",
+        ].map((name) => [name, "readonly"]),
+      ),
+    },
+  },
 );

@@ -25,14 +25,30 @@ function freePort(): Promise<number> {
 const agent = new Agent({ keepAlive: true, maxSockets: 256 });
 
 /** One POST with a keep-alive connection; resolves with the status and the body. */
-function post(url: string, body: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: string }> {
+function post(
+  url: string,
+  body: unknown,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
     const data = JSON.stringify(body);
-    const req = request(url, { method: "POST", agent, headers: { "content-type": "application/json", "content-length": Buffer.byteLength(data), ...headers } }, (res) => {
-      let text = "";
-      res.setEncoding("utf8").on("data", (d) => (text += d));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, body: text }));
-    });
+    const req = request(
+      url,
+      {
+        method: "POST",
+        agent,
+        headers: {
+          "content-type": "application/json",
+          "content-length": Buffer.byteLength(data),
+          ...headers,
+        },
+      },
+      (res) => {
+        let text = "";
+        res.setEncoding("utf8").on("data", (d) => (text += d));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, body: text }));
+      },
+    );
     req.on("error", reject);
     req.end(data);
   });
@@ -41,13 +57,17 @@ function post(url: string, body: unknown, headers: Record<string, string> = {}):
 async function waitReady(url: string, child: ChildProcess): Promise<void> {
   for (;;) {
     if (child.exitCode !== null) throw new Error(`gateway exited with ${child.exitCode}`);
-    const ok = await fetch(`${url}/readyz`).then((r) => r.ok, () => false);
+    const ok = await fetch(`${url}/readyz`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ok) return;
     await new Promise((r) => setImmediate(r));
   }
 }
 
-const rssMb = (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? 0) / 1024;
+const rssMb = (pid: number) =>
+  Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? 0) / 1024;
 
 export interface GatewayFigures {
   coldStartMs: number;
@@ -57,7 +77,9 @@ export interface GatewayFigures {
   throughput: { requests: number; seconds: number; perSecond: number; errors: number };
 }
 
-export async function benchGateway(options: { idleMs?: number; sequential?: number; concurrent?: number; perClient?: number } = {}): Promise<GatewayFigures> {
+export async function benchGateway(
+  options: { idleMs?: number; sequential?: number; concurrent?: number; perClient?: number } = {},
+): Promise<GatewayFigures> {
   const fake = await startOpenAIChatFake({ record: false, onExhausted: "text" });
   const home = await mkdtemp(join(tmpdir(), "ac-bench-gw-"));
   const port = await freePort();
@@ -71,21 +93,31 @@ export async function benchGateway(options: { idleMs?: number; sequential?: numb
     AGENT_CLAW_GATEWAY_TOKEN: TOKEN,
   };
   const started = performance.now();
-  const child = spawn(process.execPath, [BIN, "gateway", "--port", String(port)], { env, stdio: ["ignore", "ignore", "ignore"] });
+  const child = spawn(process.execPath, [BIN, "gateway", "--port", String(port)], {
+    env,
+    stdio: ["ignore", "ignore", "ignore"],
+  });
   try {
     await waitReady(url, child);
     const coldStartMs = performance.now() - started;
     await new Promise((r) => setTimeout(r, options.idleMs ?? 10_000));
     const idleRssMb = rssMb(child.pid!);
 
-    const chat = (user: string, text: string) => ({ model: "agent-claw", user, messages: [{ role: "user", content: text }] });
+    const chat = (user: string, text: string) => ({
+      model: "agent-claw",
+      user,
+      messages: [{ role: "user", content: text }],
+    });
     const auth = { authorization: `Bearer ${TOKEN}` };
     const n = options.sequential ?? 300;
     const direct: number[] = [];
     const via: number[] = [];
     for (let i = 0; i < n + 30; i++) {
       let t = performance.now();
-      await post(`${fake.url}/chat/completions`, { model: "fake", messages: [{ role: "user", content: `hi ${i}` }] });
+      await post(`${fake.url}/chat/completions`, {
+        model: "fake",
+        messages: [{ role: "user", content: `hi ${i}` }],
+      });
       if (i >= 30) direct.push(performance.now() - t);
       t = performance.now();
       const res = await post(`${url}/v1/chat/completions`, chat(`seq-${i % 10}`, `hi ${i}`), auth);

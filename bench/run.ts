@@ -17,12 +17,20 @@ line(`${report("load a 10,000-entry transcript", load, { p50: 50 })}   ${(load.b
 
 line("");
 const gw = await benchGateway();
-line(`gateway cold start until /readyz answers       ${gw.coldStartMs.toFixed(0)} ms${check(gw.coldStartMs < 500, "< 500 ms")}`);
-line(`gateway idle RSS after 10 s                    ${gw.idleRssMb.toFixed(1)} MB${check(gw.idleRssMb < 80, "< 80 MB")}`);
+line(
+  `gateway cold start until /readyz answers       ${gw.coldStartMs.toFixed(0)} ms${check(gw.coldStartMs < 500, "< 500 ms")}`,
+);
+line(
+  `gateway idle RSS after 10 s                    ${gw.idleRssMb.toFixed(1)} MB${check(gw.idleRssMb < 80, "< 80 MB")}`,
+);
 line(report("fake model called directly", gw.direct));
 line(report("the same through /v1/chat/completions", gw.viaGateway));
 const addedP50 = gw.viaGateway.p50 - gw.direct.p50;
 const addedP99 = gw.viaGateway.p99 - gw.direct.p99;
-line(`added by the gateway                           p50 ${addedP50.toFixed(2)} ms${check(addedP50 < 2, "< 2 ms")}   p99 ${addedP99.toFixed(2)} ms${check(addedP99 < 10, "< 10 ms")}`);
+line(
+  `added by the gateway                           p50 ${addedP50.toFixed(2)} ms${check(addedP50 < 2, "< 2 ms")}   p99 ${addedP99.toFixed(2)} ms${check(addedP99 < 10, "< 10 ms")}`,
+);
 const t = gw.throughput;
-line(`throughput, 50 clients over 50 sessions        ${t.perSecond.toFixed(0)} req/s${check(t.perSecond >= 1500, ">= 1500 req/s")}   (${t.requests} requests in ${t.seconds.toFixed(1)} s, ${t.errors} errors)`);
+line(
+  `throughput, 50 clients over 50 sessions        ${t.perSecond.toFixed(0)} req/s${check(t.perSecond >= 1500, ">= 1500 req/s")}   (${t.requests} requests in ${t.seconds.toFixed(1)} s, ${t.errors} errors)`,
+);

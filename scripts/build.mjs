@@ -1,6 +1,7 @@
 // Bundles the CLI into dist/ with esbuild: one file to load keeps start-up fast, and code
 // splitting keeps adapters that a run does not use (the AWS SDK, other providers) out of it.
-import { rmSync } from "node:fs";
+// The web UI's static files are copied as they are to dist/ui, where the bundle looks for them.
+import { cpSync, rmSync } from "node:fs";
 import { build } from "esbuild";
 
 rmSync(new URL("../dist", import.meta.url), { recursive: true, force: true });
@@ -19,4 +20,7 @@ await build({
   banner: {
     js: "import { createRequire as __acRequire } from 'node:module'; const require = __acRequire(import.meta.url);",
   },
+});
+cpSync(new URL("../src/gateway/ui/static", import.meta.url), new URL("../dist/ui", import.meta.url), {
+  recursive: true,
 });

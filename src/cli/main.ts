@@ -4,6 +4,7 @@ import pkg from "../../package.json" with { type: "json" };
 import { registerAgent } from "./commands/agent.ts";
 import { registerChat } from "./commands/chat.ts";
 import { registerConfig } from "./commands/config.ts";
+import { registerDaemon } from "./commands/daemon.ts";
 import { registerDoctor } from "./commands/doctor.ts";
 import { registerGateway } from "./commands/gateway.ts";
 import { registerOnboard } from "./commands/onboard.ts";
@@ -29,5 +30,6 @@ registerOnboard(program);
 registerConfig(program);
 registerSessions(program);
 registerDoctor(program);
+registerDaemon(program);
 
 await program.parseAsync(process.argv);

@@ -1,4 +1,8 @@
 // The route modules the gateway mounts, in order. Each is one file under gateway/.
 import type { RouteModule } from "./app.ts";
+import { hooks } from "./hooks.ts";
+import { openAIApi } from "./openai-api.ts";
+import { controlRoute } from "./control/control-route.ts";
+import { uiRoutes } from "./ui/ui-routes.ts";
 
-export const routeModules: RouteModule[] = [];
+export const routeModules: RouteModule[] = [openAIApi, hooks, controlRoute, uiRoutes];

@@ -17,6 +17,7 @@ import { writeFileAtomic } from "../util/atomic-write.ts";
 import { secretValues } from "../util/redact.ts";
 import { createGatewayApp, type RouteModule } from "./app.ts";
 import { isLoopback, resolveGatewayAuth } from "./auth.ts";
+import { watchGatewayConfig } from "./config-reload.ts";
 import { createEventHub } from "./event-hub.ts";
 import type { GatewayContext } from "./gateway-context.ts";
 import { createLogBuffer } from "./log-buffer.ts";
@@ -129,7 +130,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
   };
 
   const app = createGatewayApp(ctx, options.modules ?? routeModules);
-  const wss = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 });
+  const wss = new WebSocketServer({ noServer: true, maxPayload: 4 * 1024 * 1024 });
   const server = await new Promise<ServerType>((resolve, reject) => {
     const s = serve({ fetch: app.fetch, port, hostname: bind, websocket: { server: wss } }, () => resolve(s));
     s.once("error", reject);
@@ -148,9 +149,19 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
     `gateway ${pkg.version} listening on http://${host}:${actualPort} (model ${config.model ?? "not set"})`,
   );
 
+  // Edits to config.json apply without a restart (restart-only keys are logged as such).
+  const configWatcher = watchGatewayConfig({
+    file: paths.configFile,
+    load: () => loadConfig(paths, env),
+    current: () => config,
+    apply: applyConfig,
+    logs,
+  });
+
   let closing: Promise<void> | undefined;
   const close = () => {
     closing ??= (async () => {
+      configWatcher.close();
       draining = true;
       logs.log("info", "draining: finishing running turns; queued messages stay for the next start");
       await runner.stop();

@@ -18,7 +18,11 @@ const quiet = () => {};
 beforeEach(async () => {
   fake = await startOpenAIChatFake();
   home = await mkdtemp(join(tmpdir(), "ac-gw-"));
-  env = { AGENT_CLAW_HOME: home, AGENT_CLAW_MODEL: "openai-compatible/fake", OPENAI_COMPATIBLE_BASE_URL: fake.url };
+  env = {
+    AGENT_CLAW_HOME: home,
+    AGENT_CLAW_MODEL: "openai-compatible/fake",
+    OPENAI_COMPATIBLE_BASE_URL: fake.url,
+  };
 });
 afterEach(async () => {
   await fake.close();
@@ -28,7 +32,15 @@ afterEach(async () => {
 const job = (id: string, text: string, sessionKey = "agent:main:main"): TurnJob => ({
   id,
   sessionKey,
-  message: { id, channel: "web", account: "default", chat: { id: "c", kind: "dm" }, sender: { id: "u" }, text, at: 0 },
+  message: {
+    id,
+    channel: "web",
+    account: "default",
+    chat: { id: "c", kind: "dm" },
+    sender: { id: "u" },
+    text,
+    at: 0,
+  },
   channel: { channel: "web", chatKind: "dm", description: "the web chat", interactive: false },
 });
 
@@ -84,7 +96,9 @@ describe("gateway server", () => {
       // A live pid that is not ours holds the lock: this test runner's parent stands in for it.
       const { writeFile } = await import("node:fs/promises");
       await writeFile(join(home, "gateway.pid"), `${process.ppid}\n`);
-      await expect(startGateway({ env, port: 0, write: quiet })).rejects.toThrow(/Another gateway \(pid \d+\) is running/);
+      await expect(startGateway({ env, port: 0, write: quiet })).rejects.toThrow(
+        /Another gateway \(pid \d+\) is running/,
+      );
     } finally {
       await first.close();
     }

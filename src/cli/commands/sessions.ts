@@ -1,30 +1,9 @@
 // `agent-claw sessions list|show|reset`: what the assistant remembers, per conversation.
-import type { ModelMessage } from "ai";
 import type { Command } from "commander";
 import { normalizeSessionKey } from "../../core/session-key.ts";
+import { messageText } from "../../core/transcript-text.ts";
 import { openLocalAssistant } from "../../engines/local/assistant.ts";
 import { action, ago, bold, dim, UsageError } from "../io.ts";
-
-function messageText(message: ModelMessage): string {
-  if (typeof message.content === "string") return message.content;
-  return message.content
-    .map((part) => {
-      switch (part.type) {
-        case "text":
-          return part.text;
-        case "tool-call":
-          return `[tool call ${part.toolName} ${JSON.stringify(part.input)}]`;
-        case "tool-result": {
-          const output = part.output as { type: string; value?: unknown };
-          const value = typeof output.value === "string" ? output.value : JSON.stringify(output.value);
-          return `[${output.type.startsWith("error") ? "tool error" : "tool result"} ${part.toolName}] ${value}`;
-        }
-        default:
-          return `[${part.type}]`;
-      }
-    })
-    .join("\n");
-}
 
 export function registerSessions(program: Command): void {
   const sessions = program.command("sessions").description("List, show and reset conversations");

@@ -1,0 +1,70 @@
+// channels.status: which ways to reach the assistant work right now. Each channel is a small source;
+// Telegram and others add theirs to the list later.
+import { z } from "zod";
+import { type ControlServices, type MethodTable, method } from "./methods.ts";
+
+/** running: served now; stopped: not served by this gateway; error: failing (detail says why); available: usable on its own, outside the gateway. */
+export type ChannelState = "running" | "stopped" | "error" | "available";
+
+/** One line of channels.status. */
+export interface ChannelStatus {
+  id: string;
+  label: string;
+  state: ChannelState;
+  detail: string;
+}
+
+/** Where one channel's status comes from. */
+export interface ChannelStatusSource {
+  id: string;
+  label: string;
+  /** Contract: quick (no network calls); a throw is reported as state "error" with its message. */
+  status(
+    services: ControlServices,
+  ): Pick<ChannelStatus, "state" | "detail"> | Promise<Pick<ChannelStatus, "state" | "detail">>;
+}
+
+const web: ChannelStatusSource = {
+  id: "web",
+  label: "Web chat (control WebSocket)",
+  status: (services) => {
+    const n = services.connectedClients();
+    return { state: "running", detail: `${n} client${n === 1 ? "" : "s"} connected` };
+  },
+};
+
+const http: ChannelStatusSource = {
+  id: "http",
+  label: "HTTP API",
+  status: (services) => {
+    const routes = services.routes().filter((r) => r.path.startsWith("/v1/") && r.method !== "ALL");
+    if (routes.length === 0) return { state: "stopped", detail: "not served by this gateway" };
+    return { state: "running", detail: [...new Set(routes.map((r) => `${r.method} ${r.path}`))].join(", ") };
+  },
+};
+
+const cli: ChannelStatusSource = {
+  id: "cli",
+  label: "Terminal",
+  status: () => ({ state: "available", detail: "`agent-claw chat` runs in its own process" }),
+};
+
+/** The channels every gateway has. */
+export const builtInChannels: readonly ChannelStatusSource[] = [web, http, cli];
+
+/** The channels.status method over `sources`. */
+export function channelsMethods(sources: readonly ChannelStatusSource[] = builtInChannels): MethodTable {
+  return {
+    "channels.status": method(z.object({}).strict(), async (_params, services) => ({
+      channels: await Promise.all(
+        sources.map(async ({ id, label, status }): Promise<ChannelStatus> => {
+          try {
+            return { id, label, ...(await status(services)) };
+          } catch (error) {
+            return { id, label, state: "error", detail: (error as Error).message };
+          }
+        }),
+      ),
+    })),
+  };
+}

@@ -1,0 +1,124 @@
+// chat.send, chat.history, chat.abort: the web chat. A message becomes a durable TurnJob; its turn
+// streams back as `chat` events through the relay; the transcript is read back for history.
+import { randomUUID } from "node:crypto";
+import { z } from "zod";
+import type { TurnJob } from "../../core/intake/turn-job.ts";
+import type { ChannelContext } from "../../core/messages.ts";
+import { messageParts } from "../../core/transcript-text.ts";
+import { ControlError } from "./frames.ts";
+import { type MethodTable, method } from "./methods.ts";
+import { optionalSessionKeyParam } from "./params.ts";
+
+/** How the web chat appears in the system prompt. */
+export const WEB_CHANNEL: ChannelContext = {
+  channel: "web",
+  chatKind: "dm",
+  description: "the web chat",
+  interactive: false,
+};
+
+const sendParams = z
+  .object({
+    text: z
+      .string({ error: "expected a string" })
+      .refine((text) => text.trim().length > 0, "must not be empty or only spaces"),
+    sessionKey: optionalSessionKeyParam,
+    idempotencyKey: z
+      .string({ error: "expected a string" })
+      .min(1, "must not be empty")
+      .max(200, "at most 200 characters")
+      .optional(),
+  })
+  .strict();
+
+const historyParams = z
+  .object({
+    sessionKey: optionalSessionKeyParam,
+    limit: z
+      .number({ error: "expected a number" })
+      .int("expected a whole number")
+      .min(1, "at least 1")
+      .max(1000, "at most 1000")
+      .default(200),
+  })
+  .strict();
+
+const abortParams = z
+  .object({
+    sessionKey: optionalSessionKeyParam,
+    jobId: z.string({ error: "expected a string" }).min(1, "must not be empty").optional(),
+  })
+  .strict();
+
+/** One transcript message as chat.history returns it. */
+export interface HistoryMessage {
+  role: string;
+  text: string;
+  at: number;
+  toolCalls?: Array<{ name: string; input: unknown }>;
+  toolResults?: Array<{ name: string; text: string; isError: boolean }>;
+}
+
+export const chatMethods: MethodTable = {
+  "chat.send": method(
+    sendParams,
+    async (params, { gateway, relay, client, afterResponse }) => {
+      const at = gateway.assistant.ports.clock.now();
+      if (!gateway.config().model) {
+        throw new ControlError(
+          "unavailable",
+          'No model is configured. Set one with config.patch {"patch":{"model":"provider/model"}} or AGENT_CLAW_MODEL, then send again.',
+        );
+      }
+      const id = `ws:${params.idempotencyKey ?? randomUUID()}`;
+      const job: TurnJob = {
+        id,
+        sessionKey: params.sessionKey,
+        channel: WEB_CHANNEL,
+        message: {
+          id,
+          channel: "web",
+          account: "default",
+          chat: { id: params.sessionKey, kind: "dm" },
+          sender: { id: "web-user", name: "you" },
+          text: params.text,
+          at,
+        },
+      };
+      // Followed before it is submitted, so not one delta is missed; events wait for the answer.
+      const follow = relay.follow(job, client);
+      let accepted: boolean;
+      try {
+        accepted = await gateway.runner.submit(job);
+      } catch (error) {
+        follow.cancel();
+        throw error;
+      }
+      afterResponse(follow.release);
+      return { jobId: id, sessionKey: job.sessionKey, accepted };
+    },
+    { refuseWhileDraining: true },
+  ),
+
+  "chat.history": method(historyParams, async ({ sessionKey, limit }, { gateway }) => {
+    const sessions = gateway.assistant.ports.sessions;
+    const meta = await sessions.get(sessionKey);
+    if (!meta) return { sessionKey, sessionId: null, messages: [] };
+    const entries = (await sessions.load(meta.sessionId)).slice(-limit);
+    const messages = entries.map((entry): HistoryMessage => {
+      const { text, toolCalls, toolResults } = messageParts(entry.message);
+      return {
+        role: entry.message.role,
+        text,
+        at: entry.at,
+        ...(toolCalls.length > 0 && { toolCalls }),
+        ...(toolResults.length > 0 && { toolResults }),
+      };
+    });
+    return { sessionKey, sessionId: meta.sessionId, messages };
+  }),
+
+  "chat.abort": method(abortParams, ({ sessionKey, jobId }, { gateway }) => ({
+    aborted: gateway.runner.abort(jobId !== undefined ? { jobId } : { sessionKey }),
+  })),
+};

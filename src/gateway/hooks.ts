@@ -1,0 +1,148 @@
+// Webhooks for other programs: /hooks/wake drops a system event into the main session, /hooks/agent
+// runs an isolated turn and can POST its outcome to a URL. Both queue a durable job and answer 202 at
+// once; an Idempotency-Key makes a sender's retries one job.
+import { randomUUID } from "node:crypto";
+import type { Context } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { z } from "zod";
+import type { TurnJob } from "../core/intake/turn-job.ts";
+import type { ChannelContext } from "../core/messages.ts";
+import { DEFAULT_AGENT_ID, mainSessionKey, normalizeSessionKey } from "../core/session-key.ts";
+import { refuseWhileDraining, requireToken, type RouteModule } from "./app.ts";
+import type { GatewayContext } from "./gateway-context.ts";
+import { createHookDeliveries, type HookDeliveries } from "./hook-deliveries.ts";
+import { idempotencyKey, readBody } from "./request-body.ts";
+
+const text = (field: string) =>
+  z
+    .string({ error: `required: the ${field} text` })
+    .trim()
+    .min(1, `the ${field} is empty`)
+    .max(100_000);
+
+const wakeSchema = z.strictObject({ text: text("event") });
+
+const agentSchema = z.strictObject({
+  message: text("message"),
+  sessionKey: z.string().trim().min(1, "must not be empty (leave it out for a fresh session)").optional(),
+  deliver: z
+    .strictObject({
+      url: z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }),
+    })
+    .optional(),
+});
+
+const HOOK_CHANNEL: ChannelContext = {
+  channel: "hook",
+  chatKind: "dm",
+  description:
+    "a webhook from another program (no person is waiting on this reply; nobody can approve actions)",
+  interactive: false,
+};
+
+/** Escapes an idempotency key for a session key segment (as session-key.ts escapes ids). */
+const keyPart = (value: string) => value.replaceAll("%", "%25").replaceAll(":", "%3A");
+
+const problem = (c: Context, message: string, field: string | null = null) =>
+  c.json({ error: { message, field } }, 400);
+
+function hookJob(ctx: GatewayContext, id: string, sessionKey: string, sender: string, body: string): TurnJob {
+  return {
+    id,
+    sessionKey,
+    message: {
+      id,
+      channel: "hook",
+      account: "default",
+      chat: { id: sessionKey, kind: "dm" },
+      sender: { id: sender, name: sender },
+      text: body,
+      at: ctx.assistant.ports.clock.now(),
+    },
+    channel: HOOK_CHANNEL,
+  };
+}
+
+/** The hook routes; `retryDelaysMs` paces delivery retries (tests shorten it). */
+export function createHooks(options: { retryDelaysMs?: readonly number[] } = {}): RouteModule {
+  return (app, ctx) => {
+    const deliveries: HookDeliveries = createHookDeliveries(ctx, options);
+    // Job ids this process accepted, to tell "pending" from "unknown" (a restart forgets them).
+    const accepted = new Set<string>();
+    const remember = (id: string) => {
+      accepted.add(id);
+      if (accepted.size > 10_000) accepted.delete(accepted.values().next().value!);
+    };
+    const guard = [
+      requireToken(ctx),
+      refuseWhileDraining(ctx),
+      bodyLimit({ maxSize: 1024 * 1024, onError: (c) => problem(c, "The request body is over 1 MiB.") }),
+    ] as const;
+
+    app.post("/hooks/wake", ...guard, async (c) => {
+      const body = await readBody(c, wakeSchema);
+      if (!body.ok) return problem(c, body.problem.message, body.problem.param);
+      const idem = idempotencyKey(c);
+      if (idem.problem) return problem(c, idem.problem.message, idem.problem.param);
+      const jobId = `hook:wake:${idem.key ?? randomUUID()}`;
+      const sessionKey = mainSessionKey();
+      // The prefix tells the model this is not the person speaking.
+      const job = hookJob(ctx, jobId, sessionKey, "system", `System event: ${body.value.text}`);
+      const fresh = await ctx.runner.submit(job);
+      remember(jobId);
+      return c.json({ jobId, sessionKey, ...(!fresh && { duplicate: true }) }, 202);
+    });
+
+    app.post("/hooks/agent", ...guard, async (c) => {
+      const body = await readBody(c, agentSchema);
+      if (!body.ok) return problem(c, body.problem.message, body.problem.param);
+      const idem = idempotencyKey(c);
+      if (idem.problem) return problem(c, idem.problem.message, idem.problem.param);
+      const name = idem.key ?? randomUUID();
+      const jobId = `hook:agent:${name}`;
+      let sessionKey = `agent:${DEFAULT_AGENT_ID}:hook:${keyPart(name)}`;
+      if (body.value.sessionKey !== undefined) {
+        sessionKey = normalizeSessionKey(body.value.sessionKey);
+        if (!sessionKey.startsWith(`agent:${DEFAULT_AGENT_ID}:`) || sessionKey.endsWith(":")) {
+          return problem(
+            c,
+            `sessionKey "${body.value.sessionKey}" is not a session of agent "main".`,
+            "sessionKey",
+          );
+        }
+      }
+      const fresh = await ctx.runner.submit(hookJob(ctx, jobId, sessionKey, "hook", body.value.message));
+      remember(jobId);
+      // Also for a repeat: a crash between queueing and saving the delivery must not lose it.
+      if (body.value.deliver) await deliveries.ensure({ jobId, sessionKey, url: body.value.deliver.url });
+      return c.json({ jobId, sessionKey, ...(!fresh && { duplicate: true }) }, 202);
+    });
+
+    app.get("/hooks/agent/:jobId", requireToken(ctx), async (c) => {
+      const jobId = c.req.param("jobId");
+      if (!jobId.startsWith("hook:")) {
+        return c.json(
+          { error: { message: `"${jobId}" is not a hook job id (they start with "hook:").` } },
+          404,
+        );
+      }
+      const record = await ctx.assistant.ports.outbox.get(jobId);
+      if (record) {
+        const { sessionKey, status, reply, usage, deliveredAt } = record;
+        return c.json({ jobId, sessionKey, status, reply, usage, delivered: deliveredAt !== undefined });
+      }
+      if (accepted.has(jobId) || deliveries.pending(jobId)) return c.json({ jobId, status: "pending" }, 202);
+      return c.json(
+        {
+          error: {
+            message: `No hook job "${jobId}" (or it was accepted before a restart and is still queued).`,
+          },
+        },
+        404,
+      );
+    });
+  };
+}
+
+/** The hook routes with the default delivery retry schedule. */
+export const hooks: RouteModule = createHooks();

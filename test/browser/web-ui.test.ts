@@ -1,0 +1,342 @@
+// The web UI end to end: Debian's chromium (playwright-core) against an in-process gateway whose model
+// is a scripted fake. Waits are on conditions only; screenshots go to .tmp/screenshots for a look.
+import { mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Browser, BrowserContext, Page, WebSocketRoute } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from "vitest";
+import { type RunningGateway, startGateway } from "../../src/gateway/server.ts";
+import { createGate, type FakeModelServer, startOpenAIChatFake } from "../fakes/openai-chat-server.ts";
+import { launchChromium } from "./chromium.ts";
+
+const TOKEN = "test-token-0123456789";
+const SCREENSHOTS = join(import.meta.dirname, "../../.tmp/screenshots");
+
+let browser: Browser;
+let gateway: RunningGateway;
+let fake: FakeModelServer;
+let home: string;
+
+/** A page in a fresh context (own localStorage) that records dialogs and page errors. */
+async function openPage(options: { colorScheme?: "light" | "dark"; width?: number } = {}) {
+  const context: BrowserContext = await browser.newContext({
+    viewport: { width: options.width ?? 1180, height: 760 },
+    colorScheme: options.colorScheme ?? "light",
+    reducedMotion: "reduce",
+  });
+  // Below the test timeout, so a missing element fails with its locator named.
+  context.setDefaultTimeout(10_000);
+  const page = await context.newPage();
+  const problems: string[] = [];
+  page.on("dialog", (dialog) => {
+    problems.push(`dialog: ${dialog.message()}`);
+    void dialog.dismiss();
+  });
+  page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
+  // A CSP violation or a failed module shows up as a console error.
+  page.on("console", (message) => {
+    if (message.type() === "error") problems.push(`console: ${message.text()}`);
+  });
+  return { page, problems, close: () => context.close() };
+}
+
+const shot = (page: Page, name: string) => page.screenshot({ path: join(SCREENSHOTS, `${name}.png`) });
+const connected = (page: Page) => page.locator('#conn[data-state="connected"]').waitFor();
+const lastAssistant = (page: Page) => page.locator(".msg.assistant").last();
+
+async function send(page: Page, text: string) {
+  const input = page.getByLabel("Message", { exact: true });
+  await input.fill(text);
+  await input.press("Enter");
+}
+
+beforeAll(async () => {
+  // Installing chromium on a clean machine (apt-get) takes a while; later runs start in a second.
+  browser = await launchChromium();
+  home = await mkdtemp(join(tmpdir(), "agent-claw-web-ui-"));
+  await mkdir(SCREENSHOTS, { recursive: true });
+  fake = await startOpenAIChatFake();
+  gateway = await startGateway({
+    env: {
+      AGENT_CLAW_HOME: home,
+      AGENT_CLAW_MODEL: "openai-compatible/fake",
+      OPENAI_COMPATIBLE_BASE_URL: fake.url,
+      AGENT_CLAW_GATEWAY_TOKEN: TOKEN,
+      PATH: process.env.PATH,
+    },
+    port: 0,
+    write: () => {},
+  });
+}, 600_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await gateway?.close();
+  await fake?.close();
+  if (home) await rm(home, { recursive: true, force: true });
+});
+
+describe("web UI", () => {
+  it("serves the page with a strict CSP, and asks for the token when there is none", async () => {
+    const response = await fetch(`${gateway.url}/`);
+    expect(response.headers.get("content-security-policy")).toContain("script-src 'self'");
+
+    const { page, problems, close } = await openPage();
+    await page.goto(gateway.url);
+    const dialog = page.getByRole("dialog", { name: "Connect to your gateway" });
+    await dialog.waitFor();
+    await page.getByLabel("Gateway token").fill("wrong-token-0123456789");
+    await page.getByRole("button", { name: "Connect" }).click();
+    await page.getByText("The gateway refused the saved token").waitFor();
+    await shot(page, "token-prompt");
+    await page.getByLabel("Gateway token").fill(TOKEN);
+    await page.getByRole("button", { name: "Connect" }).click();
+    await connected(page);
+    expect(await dialog.isVisible()).toBe(false);
+
+    await page.getByRole("button", { name: "Forget token" }).click();
+    await dialog.waitFor();
+    expect(await page.evaluate(() => localStorage.getItem("agent-claw.token"))).toBeNull();
+    await close();
+    expect(problems).toEqual([]);
+  });
+
+  it("chats: streams the reply, renders Markdown, keeps a hostile reply inert, stops, and reloads history", async () => {
+    const gate = createGate();
+    const stopGate = createGate();
+    // A parked stream would keep the gateway from closing when an assertion fails.
+    onTestFinished(() => {
+      gate.release();
+      stopGate.release();
+    });
+    fake.script([
+      {
+        text: [
+          "Streaming ",
+          "partial ",
+          "text, then **bold** and code:\n\n",
+          "```js\nconst answer = 42;\n```\n",
+        ],
+        hold: { after: 2, gate },
+      },
+      { toolCalls: [{ name: "list", input: { path: "." } }] },
+      {
+        text:
+          'Careful: <img src=x onerror="alert(1)"> <script>alert(2)</script> [click me](javascript:alert(3)) ' +
+          '[ok](https://example.com/"><svg/onload=alert(4)>) <a href="javascript:alert(5)">a</a>',
+      },
+      { text: ["Thinking ", "about ", "it ", "for a long time"], hold: { after: 2, gate: stopGate } },
+    ]);
+    const { page, problems, close } = await openPage();
+    await page.goto(`${gateway.url}/#token=${TOKEN}`);
+    await connected(page);
+    // The token moved from the address bar to storage.
+    expect(page.url()).not.toContain(TOKEN);
+    expect(await page.evaluate(() => localStorage.getItem("agent-claw.token"))).toBe(TOKEN);
+
+    await send(page, "Hello there");
+    await page.locator(".msg.user", { hasText: "Hello there" }).waitFor();
+    await gate.reached;
+    // Parked after two deltas: the partial text is on screen, the rest is not, and Stop is offered.
+    const reply = lastAssistant(page);
+    await reply.getByText("Streaming partial").waitFor();
+    expect(await reply.getAttribute("aria-busy")).toBe("true");
+    expect(await reply.innerText()).not.toContain("bold");
+    await page.getByRole("button", { name: "Stop" }).waitFor();
+    gate.release();
+    await reply.locator("strong", { hasText: "bold" }).waitFor();
+    await reply.locator("pre code", { hasText: "const answer = 42;" }).waitFor();
+    await page.getByRole("button", { name: "Stop" }).waitFor({ state: "hidden" });
+    expect(await reply.getAttribute("aria-busy")).toBeNull();
+
+    // A tool call shows compactly, and hostile HTML in a reply stays text.
+    await send(page, "List my files, then be evil");
+    const evil = page.locator(".msg.assistant", { hasText: "Careful:" });
+    await evil.waitFor();
+    await page.locator(".tool .tool-name", { hasText: "list" }).first().waitFor();
+    await evil.getByText('<img src=x onerror="alert(1)">').waitFor();
+    expect(
+      await page.locator(".messages img, .messages script, .messages svg, .messages iframe").count(),
+    ).toBe(0);
+    const hrefs = await page
+      .locator(".messages a")
+      .evaluateAll((links) => links.map((a) => a.getAttribute("href")));
+    for (const href of hrefs) expect(href).toMatch(/^https?:\/\//);
+    expect(await page.locator(".messages [onerror], .messages [onload], .messages [onclick]").count()).toBe(
+      0,
+    );
+    await shot(page, "chat");
+
+    // Stop: the turn ends with what was streamed so far.
+    await send(page, "Take your time");
+    await stopGate.reached;
+    const slow = page.locator(".msg.assistant", { hasText: "Thinking about" });
+    await slow.waitFor();
+    await page.getByRole("button", { name: "Stop" }).click();
+    await page.getByRole("button", { name: "Stop" }).waitFor({ state: "hidden" });
+    await slow.locator(".meta .stopped").waitFor();
+    stopGate.release();
+
+    // History survives a reload: the same exchange, rendered the same way.
+    await page.reload();
+    await connected(page);
+    await page.locator(".msg.user").nth(2).waitFor();
+    expect(await page.locator(".msg.user .bubble").allInnerTexts()).toEqual([
+      "Hello there",
+      "List my files, then be evil",
+      "Take your time",
+    ]);
+    await page.locator(".msg.assistant strong", { hasText: "bold" }).waitFor();
+    await page.locator(".msg.assistant .tool-name", { hasText: "list" }).waitFor();
+    expect(await page.locator(".messages img, .messages script").count()).toBe(0);
+    await close();
+    expect(problems).toEqual([]);
+  });
+
+  it("lists sessions with their turns, and opens one in the chat", async () => {
+    const { page, problems, close } = await openPage();
+    await page.goto(`${gateway.url}/#token=${TOKEN}`);
+    await connected(page);
+    await page.getByRole("link", { name: "Sessions" }).click();
+    const row = page.locator('tr[data-key="agent:main:main"]');
+    await row.waitFor();
+    expect(await row.locator('[data-label="Turns"]').innerText()).toBe("3");
+    await shot(page, "sessions");
+    await row.getByRole("button", { name: "Open" }).click();
+    await page.locator("#view-chat").waitFor();
+    await page.locator(".msg.user", { hasText: "Hello there" }).waitFor();
+    await close();
+    expect(problems).toEqual([]);
+  });
+
+  it("edits the config: a bad value is refused next to the editor, a good one is saved", async () => {
+    const { page, problems, close } = await openPage();
+    await page.goto(`${gateway.url}/#token=${TOKEN}`);
+    await connected(page);
+    await page.getByRole("link", { name: "Config" }).click();
+    const editor = page.getByLabel("Settings (JSON)");
+    await page.waitForFunction(() =>
+      (document.getElementById("config-editor") as HTMLTextAreaElement).value.includes("maxSteps"),
+    );
+    const config = JSON.parse(await editor.inputValue());
+    expect(config.agent.maxSteps).toBe(25);
+
+    config.agent.maxSteps = -3;
+    await editor.fill(JSON.stringify(config, null, 2));
+    await page.getByRole("button", { name: "Save" }).click();
+    const message = page.locator("#config-message.error");
+    await message.waitFor();
+    expect(await message.innerText()).toContain("maxSteps");
+    expect(await editor.getAttribute("aria-invalid")).toBe("true");
+    expect(gateway.ctx.config().agent.maxSteps).toBe(25);
+    await shot(page, "config-error");
+
+    config.agent.maxSteps = 7;
+    await editor.fill(JSON.stringify(config, null, 2));
+    await page.getByRole("button", { name: "Save" }).click();
+    await page.locator("#config-message.success", { hasText: "agent.maxSteps" }).waitFor();
+    expect(gateway.ctx.config().agent.maxSteps).toBe(7);
+    // Only the changed key was written, not the defaults around it.
+    expect(JSON.parse(await readFile(join(home, "config.json"), "utf8"))).toMatchObject({
+      agent: { maxSteps: 7 },
+    });
+    expect(JSON.parse(await readFile(join(home, "config.json"), "utf8")).gateway).toBeUndefined();
+    await shot(page, "config");
+    await close();
+    expect(problems).toEqual([]);
+  });
+
+  it("survives a dropped connection: the message is sent again under its key and answered once", async () => {
+    const gate = createGate();
+    onTestFinished(() => gate.release());
+    fake.script([{ text: ["Before ", "the drop, ", "and after it."], hold: { after: 2, gate } }]);
+    const { page, problems, close } = await openPage();
+    // Every socket goes through a proxy the test can cut, recording the chat.send frames.
+    const sockets: Array<{ page: WebSocketRoute; server: WebSocketRoute }> = [];
+    const sends: Array<{ text: string; idempotencyKey: string }> = [];
+    await page.routeWebSocket(/\/ws$/, (ws) => {
+      const server = ws.connectToServer();
+      sockets.push({ page: ws, server });
+      ws.onMessage((message) => {
+        const frame = JSON.parse(String(message));
+        if (frame.method === "chat.send") sends.push(frame.params);
+        server.send(message);
+      });
+    });
+    await page.goto(`${gateway.url}/#token=${TOKEN}`);
+    await connected(page);
+
+    // Shift+Enter is a new line, Enter sends.
+    const input = page.getByLabel("Message", { exact: true });
+    await input.fill("Survive");
+    await input.press("Shift+Enter");
+    await input.pressSequentially("a drop");
+    await input.press("Enter");
+    await gate.reached;
+    const reply = lastAssistant(page);
+    await reply.getByText("Before the drop").waitFor();
+
+    await sockets[0]!.server.close({ code: 1012, reason: "test: connection cut" });
+    await sockets[0]!.page.close({ code: 4000, reason: "test: connection cut" });
+    await page.locator('#conn[data-state="waiting"]').waitFor();
+    await expect.poll(() => sockets.length, { timeout: 10_000 }).toBe(2);
+    await connected(page);
+    await expect.poll(() => sends.length, { timeout: 10_000 }).toBe(2);
+    gate.release();
+    await reply.getByText("and after it.").waitFor();
+    await page.getByRole("button", { name: "Stop" }).waitFor({ state: "hidden" });
+
+    expect(sends[0]).toEqual(sends[1]);
+    expect(sends[0]!.text).toBe("Survive\na drop");
+    expect(fake.requests.filter((r) => r.lastUserText === "Survive\na drop")).toHaveLength(1);
+    await page.reload();
+    await connected(page);
+    await page.locator(".msg.assistant", { hasText: "and after it." }).waitFor();
+    expect(await page.locator(".msg.user", { hasText: "Survive" }).count()).toBe(1);
+    expect(await page.locator(".msg.assistant", { hasText: "and after it." }).count()).toBe(1);
+    await close();
+    expect(problems).toEqual([]);
+  });
+
+  it("follows the log with level colours", async () => {
+    const { page, problems, close } = await openPage();
+    await page.goto(`${gateway.url}/#token=${TOKEN}`);
+    await connected(page);
+    await page.getByRole("link", { name: "Logs" }).click();
+    await page.locator(".log-line", { hasText: "listening on" }).waitFor();
+    gateway.ctx.logs.log("warn", "a warning from the browser test");
+    gateway.ctx.logs.log("error", "an error from the browser test");
+    await page.locator(".log-line.level-warn", { hasText: "a warning from the browser test" }).waitFor();
+    await page.locator(".log-line.level-error", { hasText: "an error from the browser test" }).waitFor();
+    await shot(page, "logs");
+    await page.getByRole("link", { name: "Channels" }).click();
+    await page.locator('.card[data-id="web"] .badge', { hasText: "Running" }).waitFor();
+    await shot(page, "channels");
+    await close();
+    expect(problems).toEqual([]);
+  });
+
+  it("looks right in the dark and on a narrow screen", async () => {
+    const dark = await openPage({ colorScheme: "dark" });
+    await dark.page.goto(`${gateway.url}/#token=${TOKEN}`);
+    await connected(dark.page);
+    await dark.page.locator(".msg.assistant strong", { hasText: "bold" }).waitFor();
+    const background = await dark.page.evaluate(
+      () => getComputedStyle(document.documentElement).backgroundColor,
+    );
+    expect(background).toBe("rgb(19, 20, 22)");
+    await shot(dark.page, "chat-dark");
+    await dark.close();
+
+    const narrow = await openPage({ width: 390 });
+    await narrow.page.goto(`${gateway.url}/#token=${TOKEN}`);
+    await connected(narrow.page);
+    await narrow.page.locator(".msg.assistant strong", { hasText: "bold" }).waitFor();
+    await shot(narrow.page, "chat-narrow");
+    await narrow.page.getByRole("link", { name: "Sessions" }).click();
+    await narrow.page.locator('tr[data-key="agent:main:main"]').waitFor();
+    await shot(narrow.page, "sessions-narrow");
+    await narrow.close();
+    expect([...dark.problems, ...narrow.problems]).toEqual([]);
+  });
+});
