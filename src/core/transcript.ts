@@ -17,4 +17,9 @@ export interface TranscriptEntry {
   message: ModelMessage;
   /** Set on assistant entries: what the model call that produced it cost. */
   usage?: TokenUsage;
+  /**
+   * Set on the user entry of a turn that answers accepted messages: their ids (queue job ids), so a
+   * retry of any of them finds the attempt that already holds its message.
+   */
+  turn?: string[];
 }

@@ -1,6 +1,7 @@
 // Starts the gateway: the local assistant, the durable job runner, the HTTP + WebSocket server, and a
 // drain on shutdown. One gateway per home folder (a pid lock), loopback unless a token is set.
 import { readFile, rm } from "node:fs/promises";
+import type { Server as HttpServer } from "node:http";
 import { join } from "node:path";
 import { type ServerType, serve } from "@hono/node-server";
 import { WebSocketServer } from "ws";
@@ -23,6 +24,9 @@ import type { GatewayContext } from "./gateway-context.ts";
 import { createLogBuffer } from "./log-buffer.ts";
 import { routeModules } from "./routes.ts";
 
+/** How long a stopping gateway waits for open connections before cutting them. */
+const CLOSE_GRACE_MS = 2_000;
+
 export interface GatewayOptions {
   env?: NodeJS.ProcessEnv;
   /** Overrides gateway.port (0 picks a free port). */
@@ -34,6 +38,8 @@ export interface GatewayOptions {
   write?: (text: string) => void;
   /** Route modules to mount (default: all of them). */
   modules?: RouteModule[];
+  /** Wait before retrying a failed turn, times the tries so far (default 2 s). */
+  retryDelayMs?: number;
 }
 
 export interface RunningGateway {
@@ -99,6 +105,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
     clock,
     runTurn: (request) => assistant.turn(request),
     maxConcurrent: initial.lanes.maxConcurrent,
+    ...(options.retryDelayMs !== undefined && { retryDelayMs: options.retryDelayMs }),
     onEvent: (jobs, event) => events.publish(jobs, event),
     log: (level, message) => logs.log(level, message),
   });
@@ -135,6 +142,12 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
     const s = serve({ fetch: app.fetch, port, hostname: bind, websocket: { server: wss } }, () => resolve(s));
     s.once("error", reject);
   });
+  const http = server as HttpServer;
+  http.on("request", (_req, res) => {
+    res.once("finish", () => {
+      if (draining) setImmediate(() => http.closeIdleConnections());
+    });
+  });
   const address = server.address();
   const actualPort = typeof address === "object" && address ? address.port : port;
   const host = bind.includes(":") ? `[${bind}]` : bind;
@@ -170,7 +183,14 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         for (const client of wss.clients) client.close(1001, "gateway shutting down");
-        (server as { closeIdleConnections?: () => void }).closeIdleConnections?.();
+        http.closeIdleConnections();
+        // Keep-alive sockets still writing a response close as soon as it is sent (see the request
+        // hook above); whatever is left after a grace period (a peer that never answers a WebSocket
+        // close) is cut so that a stop never hangs.
+        setTimeout(() => {
+          http.closeAllConnections();
+          for (const client of wss.clients) client.terminate();
+        }, CLOSE_GRACE_MS).unref();
       });
       wss.close();
       await assistant.close();

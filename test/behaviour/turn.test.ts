@@ -85,8 +85,12 @@ describe.each(engines)("a turn on the $name engine", (engine) => {
       settings: { maxSteps: 8, bootstrapMaxChars: 20_000, timeZone: TIME_ZONE },
       newId: () => `e${++ids}`,
     };
-    const turnWith = (sessionKey: string, messages: InboundMessage[]): Promise<TurnResult> =>
-      runTurn(deps, { sessionKey, messages, channel: DM });
+    const turnWith = (
+      sessionKey: string,
+      messages: InboundMessage[],
+      turnIds?: string[],
+    ): Promise<TurnResult> =>
+      runTurn(deps, { sessionKey, messages, channel: DM, ...(turnIds ? { turnIds } : {}) });
     const turn = (sessionKey: string, ...texts: string[]) =>
       turnWith(
         sessionKey,
@@ -293,5 +297,96 @@ describe.each(engines)("a turn on the $name engine", (engine) => {
       turns.filter((t) => t.key === ada).map((t) => t.reply),
     );
     expect(adaSession?.turns).toBe(turns.filter((t) => t.key === ada).length);
+  });
+
+  describe("retries of accepted messages (turn ids)", () => {
+    const key = "agent:main:main";
+
+    it("answers a retry of a finished turn from the transcript, without calling the model again", async () => {
+      const ports = await open();
+      const { calls, turnWith } = assistant(ports, [
+        { text: "It is sunny.", usage: { input: 50, output: 7 } },
+      ]);
+      const message = inbound("Weather?");
+
+      const first = await turnWith(key, [message], ["job-a"]);
+      const retry = await turnWith(key, [message], ["job-a"]);
+
+      expect(calls).toHaveLength(1);
+      expect(retry).toMatchObject({
+        reply: first.reply,
+        usage: { inputTokens: 50, outputTokens: 7 },
+        steps: 0,
+      });
+      const transcript = await ports.sessions.load(first.sessionId);
+      expect(transcript.filter((e) => e.message.role === "user")).toHaveLength(1);
+    });
+
+    it("continues a failed attempt and also answers a new message batched in with the retry", async () => {
+      const ports = await open();
+      const { calls, turnWith } = assistant(ports, [
+        { error: new Error("upstream overloaded") },
+        { text: "Sunny, and yes: bring a hat." },
+      ]);
+      const weather = inbound("Weather?");
+      const hat = inbound("Do I need a hat?");
+
+      await expect(turnWith(key, [weather], ["job-a"])).rejects.toThrow("upstream overloaded");
+      const retry = await turnWith(key, [weather, hat], ["job-a", "job-b"]);
+
+      expect(retry.reply).toBe("Sunny, and yes: bring a hat.");
+      // Each message reaches the model once: the first from the failed attempt, the second added now.
+      expect(conversation(calls[1])).toEqual(["user: Weather?", "user: Do I need a hat?"]);
+    });
+
+    it("delivers a finished attempt's undelivered answer together with the answer to a new message", async () => {
+      const ports = await open();
+      const { calls, turnWith } = assistant(ports, [
+        { text: "It is sunny.", usage: { input: 50, output: 7 } },
+        { text: "Yes, bring a hat.", usage: { input: 80, output: 5 } },
+      ]);
+      const weather = inbound("Weather?");
+
+      await turnWith(key, [weather], ["job-a"]); // finished, then the process died before delivering it
+      const retry = await turnWith(key, [weather, inbound("Do I need a hat?")], ["job-a", "job-b"]);
+
+      expect(retry.reply).toBe("It is sunny.\n\nYes, bring a hat.");
+      expect(retry.usage).toEqual({ inputTokens: 130, outputTokens: 12 });
+      expect(conversation(calls[1])).toEqual([
+        "user: Weather?",
+        "assistant: It is sunny.",
+        "user: Do I need a hat?",
+      ]);
+    });
+
+    it("asks again when a failed attempt was overtaken by another turn, instead of taking that turn's answer", async () => {
+      const ports = await open();
+      const { calls, turnWith } = assistant(ports, [
+        { error: new Error("upstream overloaded") },
+        { text: "Hello Ada." },
+        { text: "It is sunny." },
+      ]);
+      const weather = inbound("Weather?");
+
+      await expect(turnWith(key, [weather], ["job-a"])).rejects.toThrow("upstream overloaded");
+      await turnWith(key, [inbound("Hi!")], ["job-c"]);
+      const retry = await turnWith(key, [weather], ["job-a"]);
+
+      expect(retry.reply).toBe("It is sunny.");
+      expect(conversation(calls[2])).toEqual([
+        "user: Weather?",
+        "user: Hi!",
+        "assistant: Hello Ada.",
+        "user: Weather?",
+      ]);
+    });
+
+    it("refuses turn ids that do not match the messages one to one", async () => {
+      const ports = await open();
+      const { turnWith } = assistant(ports, [{ text: "unused" }]);
+      await expect(turnWith(key, [inbound("a"), inbound("b")], ["job-a"])).rejects.toThrow(
+        "1 turn ids for 2 messages",
+      );
+    });
   });
 });

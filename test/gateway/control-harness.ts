@@ -125,6 +125,7 @@ export async function startControlWorld(
       TZ: "UTC",
     },
     port: 0,
+    retryDelayMs: 0,
     write: () => undefined,
     ...(options.modules && { modules: options.modules }),
   });

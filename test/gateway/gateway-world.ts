@@ -35,6 +35,7 @@ export function useGatewayWorld(modules?: () => RouteModule[]): GatewayWorld {
         TZ: "UTC",
       },
       port: 0,
+      retryDelayMs: 0,
       write: () => {},
       ...(mods && { modules: mods }),
     });

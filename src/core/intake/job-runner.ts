@@ -23,6 +23,8 @@ export interface JobRunnerOptions {
   maxAttempts?: number;
   /** How long a receive waits for work (the local queue wakes early on enqueue). */
   pollMs?: number;
+  /** Wait before the next try of a failed turn, times the tries so far (default 2 s). */
+  retryDelayMs?: number;
   /** Contract: must not throw. Streams a turn's events to whoever watches its jobs. */
   onEvent?: (jobs: TurnJob[], event: AgentEvent) => void;
   /** Contract: must not throw. Called once a job's outcome is stored (to deliver it). */
@@ -54,6 +56,7 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
   const visibilityMs = options.visibilityMs ?? 15 * 60_000;
   const maxAttempts = options.maxAttempts ?? 2;
   const pollMs = options.pollMs ?? 1_000;
+  const retryDelayMs = options.retryDelayMs ?? 2_000;
   const log = options.log ?? (() => {});
   const waiters = new Map<string, Set<(record: OutboxRecord) => void>>();
   let stopping: AbortController | undefined;
@@ -116,7 +119,7 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
         sessionKey: jobs[0]!.sessionKey,
         messages: jobs.map((j) => j.message),
         channel: jobs[0]!.channel,
-        turnId: jobs[0]!.id,
+        turnIds: jobs.map((j) => j.id),
         signal: turn.controller.signal,
         onEvent: (event) => options.onEvent?.(jobs, event),
       });
@@ -141,7 +144,7 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
             "warn",
             `job ${job.id} failed (attempt ${delivery.attempts} of ${maxAttempts}), retrying: ${message}`,
           );
-          await queue.retry(delivery, 2_000 * delivery.attempts);
+          await queue.retry(delivery, retryDelayMs * delivery.attempts);
         }
       }
     } finally {

@@ -1,26 +1,41 @@
-// A retried turn (same turnId) picks up where the first attempt stopped instead of starting over:
-// a finished turn is answered from the transcript, an unfinished one continues without re-adding
-// the user's message.
+// A retried turn picks up where its earlier attempt stopped instead of starting over: a finished
+// attempt is answered from the transcript, an unfinished one continues without re-adding the
+// messages it already holds. Messages the earlier attempt never saw (batched in with the retry)
+// are still answered.
 import type { TokenUsage, TranscriptEntry } from "../transcript.ts";
 
 export type PriorAttempt =
-  { kind: "none" } | { kind: "finished"; reply: string; usage: TokenUsage } | { kind: "unfinished" };
+  | { kind: "none" }
+  | { kind: "unfinished"; covered: ReadonlySet<string> }
+  | { kind: "finished"; covered: ReadonlySet<string>; reply: string; usage: TokenUsage };
 
-/** The transcript id of a turn's user message; stable across retries of the same turn. */
-export const userEntryId = (turnId: string) => `${turnId}:user`;
+/**
+ * The latest attempt at any of these turn ids: the user entries that carry them and everything up
+ * to the next user entry that does not. An unfinished attempt that a later turn already followed is
+ * stale (the conversation moved on), so its messages count as not yet answered.
+ */
+export function findPriorAttempt(entries: TranscriptEntry[], turnIds: readonly string[]): PriorAttempt {
+  const wanted = new Set(turnIds);
+  const ours = (e: TranscriptEntry) =>
+    e.message.role === "user" && (e.turn ?? []).some((id) => wanted.has(id));
+  const foreign = (e: TranscriptEntry) => e.message.role === "user" && !ours(e);
+  const last = entries.findLastIndex(ours);
+  if (last < 0) return { kind: "none" };
+  let start = last;
+  for (let i = last - 1; i >= 0 && !foreign(entries[i]!); i--) if (ours(entries[i]!)) start = i;
+  const next = entries.findIndex((e, i) => i > last && foreign(e));
+  const span = entries.slice(start, next < 0 ? entries.length : next);
+  const covered = new Set(span.filter(ours).flatMap((e) => e.turn!.filter((id) => wanted.has(id))));
 
-export function findPriorAttempt(entries: TranscriptEntry[], turnId: string): PriorAttempt {
-  const start = entries.findIndex((e) => e.id === userEntryId(turnId));
-  if (start < 0) return { kind: "none" };
-  const after = entries.slice(start + 1);
-  const last = after.at(-1)?.message;
+  const final = span.at(-1)!.message;
   const finished =
-    last?.role === "assistant" &&
-    (typeof last.content === "string" || !last.content.some((part) => part.type === "tool-call"));
-  if (!finished) return { kind: "unfinished" };
+    final.role === "assistant" &&
+    (typeof final.content === "string" || !final.content.some((part) => part.type === "tool-call"));
+  if (!finished) return next < 0 ? { kind: "unfinished", covered } : { kind: "none" };
+
   const texts: string[] = [];
   const usage: TokenUsage = { inputTokens: 0, outputTokens: 0 };
-  for (const { message, usage: used } of after) {
+  for (const { message, usage: used } of span) {
     if (used) {
       usage.inputTokens += used.inputTokens;
       usage.outputTokens += used.outputTokens;
@@ -32,5 +47,5 @@ export function findPriorAttempt(entries: TranscriptEntry[], turnId: string): Pr
         : message.content.map((part) => (part.type === "text" ? part.text : "")).join("");
     if (text.trim()) texts.push(text);
   }
-  return { kind: "finished", reply: texts.join("\n\n"), usage };
+  return { kind: "finished", covered, reply: texts.join("\n\n"), usage };
 }

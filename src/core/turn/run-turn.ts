@@ -11,7 +11,7 @@ import { loadBootstrapFiles } from "../prompt/bootstrap-files.ts";
 import { buildSystemPrompt } from "../prompt/system-prompt.ts";
 import type { TokenUsage, TranscriptEntry } from "../transcript.ts";
 import { messagesForModel } from "../transcript-repair.ts";
-import { findPriorAttempt, userEntryId } from "./resume.ts";
+import { findPriorAttempt, type PriorAttempt } from "./resume.ts";
 import { userMessageText } from "./user-message.ts";
 
 export interface TurnDeps {
@@ -34,10 +34,11 @@ export interface TurnRequest {
   signal?: AbortSignal;
   onEvent?: AgentEventListener;
   /**
-   * Identifies this turn across retries (the accepted message's id). A retry of a finished turn is
-   * answered from the transcript without calling the model; an unfinished one continues.
+   * Identifies each message across retries (the accepted messages' job ids, one per message). A
+   * retry of a finished turn is answered from the transcript without calling the model, an
+   * unfinished one continues, and only messages no earlier attempt holds are added.
    */
-  turnId?: string;
+  turnIds?: string[];
   /** Asks a person to approve an action; absent means nobody can approve (denied). */
   approve?: (request: ApprovalRequest) => Promise<boolean>;
 }
@@ -57,37 +58,49 @@ export async function runTurn(deps: TurnDeps, request: TurnRequest): Promise<Tur
   const { sessions, clock } = deps;
   const session = await sessions.open(request.sessionKey);
   const entries = await sessions.load(session.sessionId);
-  const prior = request.turnId ? findPriorAttempt(entries, request.turnId) : { kind: "none" as const };
-  if (prior.kind === "finished") {
+  const ids = request.turnIds;
+  if (ids && ids.length !== request.messages.length) {
+    throw new Error(`runTurn: ${ids.length} turn ids for ${request.messages.length} messages`);
+  }
+  const prior = ids ? findPriorAttempt(entries, ids) : NO_PRIOR;
+  const isNew = (i: number) => prior.kind === "none" || !prior.covered.has(ids![i]!);
+  const fresh = request.messages.filter((_, i) => isNew(i));
+  const earlier = prior.kind === "finished" ? prior : undefined;
+  if (earlier && fresh.length === 0) {
     return {
-      reply: prior.reply || EMPTY_REPLY,
+      reply: earlier.reply || EMPTY_REPLY,
       sessionKey: request.sessionKey,
       sessionId: session.sessionId,
-      usage: prior.usage,
+      usage: earlier.usage,
       steps: 0,
       stopReason: "done",
     };
   }
-  const entry = (message: ModelMessage, usage?: TokenUsage, id = deps.newId()): TranscriptEntry => ({
+  const entry = (message: ModelMessage, usage?: TokenUsage, turn?: string[]): TranscriptEntry => ({
     type: "message",
-    id,
+    id: deps.newId(),
     at: clock.now(),
     message,
     ...(usage ? { usage } : {}),
+    ...(turn ? { turn } : {}),
   });
   // The user's message is durable before the model is called: a crash mid-turn loses nothing said.
   // Its write overlaps reading the workspace files, which it does not depend on.
-  const user: ModelMessage = { role: "user", content: userMessageText(request.messages) };
+  const user: ModelMessage[] = fresh.length ? [{ role: "user", content: userMessageText(fresh) }] : [];
   const [files] = await Promise.all([
     loadBootstrapFiles(deps.workspace, {
       maxChars: deps.settings.bootstrapMaxChars,
       includePrivate: request.channel.chatKind === "dm",
     }),
-    prior.kind === "unfinished"
-      ? Promise.resolve()
-      : sessions.append(session.sessionId, [
-          entry(user, undefined, request.turnId ? userEntryId(request.turnId) : undefined),
-        ]),
+    user.length
+      ? sessions.append(session.sessionId, [
+          entry(
+            user[0]!,
+            undefined,
+            ids?.filter((_, i) => isNew(i)),
+          ),
+        ])
+      : Promise.resolve(),
   ]);
   const system = buildSystemPrompt({
     files,
@@ -105,7 +118,7 @@ export async function runTurn(deps: TurnDeps, request: TurnRequest): Promise<Tur
   const result = await runAgentLoop({
     model: deps.model.model,
     system,
-    messages: prior.kind === "unfinished" ? messagesForModel(entries) : [...messagesForModel(entries), user],
+    messages: [...messagesForModel(entries), ...user],
     tools: deps.tools,
     maxSteps: deps.settings.maxSteps,
     signal,
@@ -139,12 +152,21 @@ export async function runTurn(deps: TurnDeps, request: TurnRequest): Promise<Tur
     const note = `(Stopped after ${result.steps} steps, the limit for one turn; say "continue" to go on.)`;
     reply = reply ? `${reply}\n\n${note}` : note;
   }
+  // An earlier attempt answered some of these messages but its answer was never delivered: say both.
+  if (earlier?.reply) reply = `${earlier.reply}\n\n${reply}`;
   return {
     reply,
     sessionKey: request.sessionKey,
     sessionId: session.sessionId,
-    usage: result.usage,
+    usage: earlier ? addUsage(earlier.usage, result.usage) : result.usage,
     steps: result.steps,
     stopReason: result.stopReason,
   };
 }
+
+const NO_PRIOR: PriorAttempt = { kind: "none" };
+
+const addUsage = (a: TokenUsage, b: TokenUsage): TokenUsage => ({
+  inputTokens: a.inputTokens + b.inputTokens,
+  outputTokens: a.outputTokens + b.outputTokens,
+});
