@@ -3,6 +3,7 @@
 import { randomBytes, timingSafeEqual } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { isIP } from "node:net";
+import { ConfigError } from "../config/errors.ts";
 import type { Paths } from "../config/paths.ts";
 import type { Config } from "../config/schema.ts";
 import { writeFileAtomic } from "../util/atomic-write.ts";
@@ -63,6 +64,9 @@ export function originAllowed(
   return allowed.includes(origin);
 }
 
+/** The shortest token accepted; gateway.token has the same limit in the config schema. */
+const MIN_TOKEN_CHARS = 16;
+
 /**
  * The token in force: AGENT_CLAW_GATEWAY_TOKEN, gateway.token, or one generated on first start and
  * kept (mode 0600) in <home>/gateway.token.
@@ -74,14 +78,21 @@ export async function resolveGatewayAuth(
 ): Promise<GatewayAuth> {
   const trustLoopback = config.gateway.trustLoopback;
   const fromEnv = env.AGENT_CLAW_GATEWAY_TOKEN?.trim();
-  if (fromEnv) return { token: fromEnv, source: "env", trustLoopback };
+  if (fromEnv) {
+    if (fromEnv.length < MIN_TOKEN_CHARS) {
+      throw new ConfigError(
+        `AGENT_CLAW_GATEWAY_TOKEN is ${fromEnv.length} characters; use at least ${MIN_TOKEN_CHARS} (for example: openssl rand -base64 24).`,
+      );
+    }
+    return { token: fromEnv, source: "env", trustLoopback };
+  }
   if (config.gateway.token) return { token: config.gateway.token, source: "config", trustLoopback };
   const file = `${paths.home}/gateway.token`;
   const existing = await readFile(file, "utf8").then(
     (text) => text.trim(),
     () => "",
   );
-  if (existing.length >= 16) return { token: existing, source: "generated", trustLoopback };
+  if (existing.length >= MIN_TOKEN_CHARS) return { token: existing, source: "generated", trustLoopback };
   const token = randomBytes(24).toString("base64url");
   await writeFileAtomic(file, `${token}\n`, { mode: 0o600 });
   return { token, source: "generated", trustLoopback };

@@ -29,6 +29,15 @@ export function restartNeededKeys(before: Config, after: Config): string[] {
   return RESTART_KEYS.filter(([, read]) => !isDeepStrictEqual(read(before), read(after))).map(([key]) => key);
 }
 
+/** Logs that these changed keys act only after a restart; nothing when there are none. */
+export function warnRestartNeeded(logs: LogBuffer, keys: string[]): void {
+  if (keys.length === 0) return;
+  logs.log(
+    "warn",
+    `config.json changed ${keys.join(", ")}: ${keys.length > 1 ? "these take" : "this takes"} effect after a restart of the gateway (agent-claw daemon restart, if it runs as a service)`,
+  );
+}
+
 export interface GatewayConfigReloadOptions {
   file: string;
   /** Loads the effective config (file, defaults, environment overrides). */
@@ -70,12 +79,7 @@ function watchReloads(options: GatewayConfigReloadOptions, logs: LogBuffer): Con
       const restart = restartNeededKeys(before, next);
       options.apply(next);
       logs.log("info", `config reloaded: ${changed.join(", ")}`);
-      if (restart.length > 0) {
-        logs.log(
-          "warn",
-          `config.json changed ${restart.join(", ")}: ${restart.length > 1 ? "these take" : "this takes"} effect after a restart of the gateway (agent-claw daemon restart, if it runs as a service)`,
-        );
-      }
+      warnRestartNeeded(logs, restart);
     },
     onError(error) {
       logs.log("warn", `config.json has an error; keeping the running config: ${error.message}`);

@@ -18,7 +18,7 @@ import { writeFileAtomic } from "../util/atomic-write.ts";
 import { secretValues } from "../util/redact.ts";
 import { createGatewayApp, type RouteModule } from "./app.ts";
 import { isLoopback, resolveGatewayAuth } from "./auth.ts";
-import { watchGatewayConfig } from "./config-reload.ts";
+import { restartNeededKeys, warnRestartNeeded, watchGatewayConfig } from "./config-reload.ts";
 import { createEventHub } from "./event-hub.ts";
 import type { GatewayContext } from "./gateway-context.ts";
 import { createLogBuffer } from "./log-buffer.ts";
@@ -121,8 +121,10 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
     async patchConfig(patch) {
       await updateConfigFile(paths.configFile, patch);
       const effective = await loadConfig(paths, env);
+      const restart = restartNeededKeys(config, effective);
       applyConfig(effective);
       logs.log("info", `config changed: ${Object.keys(patch).join(", ")}`);
+      warnRestartNeeded(logs, restart);
       return effective;
     },
     assistant,

@@ -115,6 +115,17 @@ describe("config", () => {
     });
   });
 
+  it("config.patch applies a key read only at start, and logs that it needs a restart", async () => {
+    const w = await start();
+    const c = await w.client();
+    const patched = await c.request("config.patch", { patch: { "lanes.maxConcurrent": 9 } });
+    expect(patched).toMatchObject({ ok: true, payload: { config: { lanes: { maxConcurrent: 9 } } } });
+    const warnings = w.gateway.ctx.logs.tail().filter((line) => line.level === "warn");
+    expect(warnings.map((line) => line.message)).toContainEqual(
+      expect.stringMatching(/lanes\.maxConcurrent: this takes effect after a restart/),
+    );
+  });
+
   it("config.patch refuses an invalid patch and changes nothing", async () => {
     const w = await start({ agent: { maxSteps: 9 } });
     const c = await w.client();

@@ -79,6 +79,12 @@ describe("gateway server", () => {
     await withToken.close();
   });
 
+  it("refuses a gateway token under 16 characters from the environment", async () => {
+    await expect(
+      startGateway({ env: { ...env, AGENT_CLAW_GATEWAY_TOKEN: "short" }, port: 0, write: quiet }),
+    ).rejects.toThrow("AGENT_CLAW_GATEWAY_TOKEN is 5 characters; use at least 16");
+  });
+
   it("generates a private token on first start and keeps it", async () => {
     const first = await startGateway({ env, port: 0, write: quiet });
     const token = first.ctx.auth.token;

@@ -99,6 +99,11 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
         await queue.ack(delivery);
         continue;
       }
+      if (work.some((w) => w.job.id === job.id)) {
+        // The same job queued twice (a resend after the duplicate window): one turn, one outcome.
+        await queue.ack(delivery);
+        continue;
+      }
       const done = await outbox.get(job.id);
       if (done) {
         // A crash between storing the outcome and the ack: deliver what is stored, never run again.
@@ -168,7 +173,9 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
       let deliveries: QueueDelivery[];
       try {
         deliveries = await queue.receive({
-          max: Math.min(10, options.maxConcurrent - inFlight),
+          // Up to 10 even when few turns may start: messages of one session that arrived while its
+          // turn ran come together and become one turn; the lanes keep the concurrency cap.
+          max: 10,
           visibilityMs,
           waitMs: pollMs,
           signal,

@@ -89,7 +89,9 @@ export const chatMethods: MethodTable = {
       const follow = relay.follow(job, client);
       let accepted: boolean;
       try {
-        accepted = await gateway.runner.submit(job);
+        // A reply stored earlier (a resend after the queue's duplicate window) is replayed, not queued.
+        const stored = await gateway.assistant.ports.outbox.get(id);
+        accepted = stored ? false : await gateway.runner.submit(job);
       } catch (error) {
         follow.cancel();
         throw error;
