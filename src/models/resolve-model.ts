@@ -1,12 +1,12 @@
 // Builds an AI SDK LanguageModel from a model reference, loading only the provider it needs.
-import type { LanguageModel } from "ai";
+import type { LanguageModelV4 } from "@ai-sdk/provider";
 import type { Config } from "../config/schema.ts";
 import { DEFAULT_OLLAMA_URL, parseModelRef } from "./model-ref.ts";
 
 /** A model ready to call, with the reference it came from (for status lines and --json). */
 export interface ResolvedModel {
   ref: string;
-  model: Exclude<LanguageModel, string>;
+  model: LanguageModelV4;
 }
 
 /**

@@ -1,30 +1,25 @@
 // The agent loop: call the model, run the tools it asks for, repeat until it answers or the step
 // budget is spent. Each step's messages are handed to onMessages (persisted) before the next starts.
-import {
-  type AssistantModelMessage,
-  jsonSchema,
-  type LanguageModel,
-  type ModelMessage,
-  streamText,
-  type ToolResultPart,
-} from "ai";
-import { z } from "zod";
+import type { LanguageModelV4 } from "@ai-sdk/provider";
+import type { AssistantModelMessage, ModelMessage, ToolResultPart } from "ai";
 import type { AgentTool, ToolContext } from "../../tools/tool.ts";
 import type { TokenUsage } from "../transcript.ts";
 import type { AgentEventListener } from "./events.ts";
 import { ModelCallError } from "./model-call-error.ts";
+import { type ModelToolCall, runModelStep } from "./model-step.ts";
+import { providerTools, toProviderPrompt } from "./provider-prompt.ts";
 import { runToolCall } from "./tool-runner.ts";
 
 export type StopReason = "done" | "max_steps" | "aborted";
 
 export interface AgentLoopOptions {
-  model: Exclude<LanguageModel, string>;
+  model: LanguageModelV4;
   system: string;
   /** The conversation so far, ending with the new user message. */
   messages: ModelMessage[];
   tools: AgentTool[];
   maxSteps: number;
-  /** Per-call context for tools (workspace, approval, signal). */
+  /** Per-call context for tools (workspace, approval, signal, clock); its clock also times model retries. */
   toolContext: ToolContext;
   signal: AbortSignal;
   onEvent?: AgentEventListener;
@@ -42,12 +37,6 @@ export interface AgentLoopResult {
   stopReason: StopReason;
 }
 
-interface ToolCall {
-  id: string;
-  name: string;
-  input: unknown;
-}
-
 export async function runAgentLoop(options: AgentLoopOptions): Promise<AgentLoopResult> {
   const { signal } = options;
   const emit: AgentEventListener = (event) => {
@@ -58,49 +47,27 @@ export async function runAgentLoop(options: AgentLoopOptions): Promise<AgentLoop
     }
   };
   const toolMap = new Map(options.tools.map((tool) => [tool.name, tool]));
-  const toolSet = providerToolSet(options.tools);
+  const tools = providerTools(options.tools);
   const history = [...options.messages];
   const texts: string[] = [];
   const usage: TokenUsage = { inputTokens: 0, outputTokens: 0 };
 
   for (let step = 1; step <= options.maxSteps; step++) {
     emit({ type: "step_start", step });
-    let stepText = "";
-    const calls: ToolCall[] = [];
-    let stepUsage: TokenUsage | undefined;
-    let finishReason = "unknown";
-    let streamError: unknown;
-    const result = streamText({
-      model: options.model,
-      instructions: options.system,
-      messages: history,
-      tools: toolSet,
-      abortSignal: signal,
-      onError: ({ error }) => {
-        streamError ??= error;
-      },
-    });
+    let answer: Awaited<ReturnType<typeof runModelStep>>;
     try {
-      for await (const part of result.stream) {
-        if (part.type === "text-delta") {
-          stepText += part.text;
-          emit({ type: "text_delta", text: part.text });
-        } else if (part.type === "tool-call") {
-          calls.push({ id: part.toolCallId, name: part.toolName, input: part.input });
-          emit({ type: "tool_call", id: part.toolCallId, name: part.toolName, input: part.input });
-        } else if (part.type === "finish-step") {
-          stepUsage = {
-            inputTokens: part.usage.inputTokens ?? 0,
-            outputTokens: part.usage.outputTokens ?? 0,
-          };
-          finishReason = part.finishReason;
-        } else if (part.type === "error") {
-          streamError ??= part.error;
-        }
-      }
+      answer = await runModelStep({
+        model: options.model,
+        call: { prompt: toProviderPrompt(options.system, history), tools, abortSignal: signal },
+        clock: options.toolContext.clock,
+        onText: (text) => emit({ type: "text_delta", text }),
+        onToolCall: (call) => emit({ type: "tool_call", ...call }),
+      });
     } catch (error) {
-      streamError ??= error;
+      if (signal.aborted) return { text: texts.join("\n\n"), usage, steps: step, stopReason: "aborted" };
+      throw new ModelCallError(error);
     }
+    const { text: stepText, calls, usage: stepUsage, finishReason, error: streamError } = answer;
     if (signal.aborted) {
       if (stepText) await options.onMessages([{ role: "assistant", content: stepText }], stepUsage);
       if (stepText) texts.push(stepText);
@@ -151,33 +118,8 @@ export async function runAgentLoop(options: AgentLoopOptions): Promise<AgentLoop
   return { text: texts.join("\n\n"), usage, steps: options.maxSteps, stopReason: "max_steps" };
 }
 
-// Arguments are validated by runToolCall against the zod schema, so the model's mistakes come back
-// to it as readable errors; the SDK only passes the JSON Schema on to the provider. Converting the
-// schemas costs more than the rest of a turn's CPU work, so it is done once per tool list.
-const toolSets = new WeakMap<
-  AgentTool[],
-  Record<string, { description: string; inputSchema: ReturnType<typeof jsonSchema> }>
->();
-
-function providerToolSet(tools: AgentTool[]) {
-  let set = toolSets.get(tools);
-  if (!set) {
-    set = Object.fromEntries(
-      tools.map((tool) => [
-        tool.name,
-        {
-          description: tool.description,
-          inputSchema: jsonSchema(z.toJSONSchema(tool.input, { io: "input" }) as never),
-        },
-      ]),
-    );
-    toolSets.set(tools, set);
-  }
-  return set;
-}
-
 /** The assistant's message for one step: its text, then its tool calls; null when it said nothing. */
-function assistantMessage(text: string, calls: ToolCall[]): AssistantModelMessage | null {
+function assistantMessage(text: string, calls: ModelToolCall[]): AssistantModelMessage | null {
   if (calls.length === 0) return text ? { role: "assistant", content: text } : null;
   return {
     role: "assistant",

@@ -1,5 +1,6 @@
 // One turn: load the session, build the prompt, run the agent loop, persist every step.
-import type { LanguageModel, ModelMessage } from "ai";
+import type { LanguageModelV4 } from "@ai-sdk/provider";
+import type { ModelMessage } from "ai";
 import type { Clock } from "../../ports/clock.ts";
 import type { SessionStore } from "../../ports/session-store.ts";
 import type { Workspace } from "../../ports/workspace.ts";
@@ -18,7 +19,7 @@ export interface TurnDeps {
   sessions: SessionStore;
   workspace: Workspace;
   clock: Clock;
-  model: { ref: string; model: Exclude<LanguageModel, string> };
+  model: { ref: string; model: LanguageModelV4 };
   tools: AgentTool[];
   settings: { maxSteps: number; bootstrapMaxChars: number; timeZone: string };
   newId: () => string;

@@ -1,0 +1,126 @@
+// The transcript's AI SDK messages and our tools in the shape a provider model takes (LanguageModelV4).
+// The agent loop calls providers directly: streamText's per-call prompt validation and stream
+// plumbing cost about 2 ms of CPU per model call, more than the rest of a turn's own work.
+import type {
+  LanguageModelV4FilePart,
+  LanguageModelV4FunctionTool,
+  LanguageModelV4Message,
+  LanguageModelV4Prompt,
+  LanguageModelV4TextPart,
+} from "@ai-sdk/provider";
+import type { FilePart, ImagePart, ModelMessage, TextPart } from "ai";
+import { z } from "zod";
+import type { AgentTool } from "../../tools/tool.ts";
+
+type UserPart = TextPart | ImagePart | FilePart;
+
+/** Raised for message content the loop cannot hand to a provider; names the part. */
+export class UnsupportedContentError extends Error {
+  override readonly name = "UnsupportedContentError";
+}
+
+function fileData(data: unknown): LanguageModelV4FilePart["data"] {
+  if (data instanceof URL) return { type: "url", url: data };
+  if (typeof data === "string" || data instanceof Uint8Array) return { type: "data", data };
+  if (data instanceof ArrayBuffer) return { type: "data", data: new Uint8Array(data) };
+  throw new UnsupportedContentError(
+    "A file or image part holds data that is neither bytes, base64 nor a URL.",
+  );
+}
+
+function userPart(part: UserPart): LanguageModelV4TextPart | LanguageModelV4FilePart {
+  switch (part.type) {
+    case "text":
+      return { type: "text", text: part.text };
+    case "image":
+      if (!part.mediaType)
+        throw new UnsupportedContentError("An image part needs its mediaType (image/png, ...).");
+      return { type: "file", data: fileData(part.image), mediaType: part.mediaType };
+    case "file":
+      return {
+        type: "file",
+        data: fileData(part.data),
+        mediaType: part.mediaType,
+        ...(part.filename && { filename: part.filename }),
+      };
+  }
+}
+
+function providerMessage(message: ModelMessage): LanguageModelV4Message {
+  switch (message.role) {
+    case "system":
+      return { role: "system", content: message.content };
+    case "user":
+      return {
+        role: "user",
+        content:
+          typeof message.content === "string"
+            ? [{ type: "text", text: message.content }]
+            : message.content.map(userPart),
+      };
+    case "assistant": {
+      if (typeof message.content === "string") {
+        return { role: "assistant", content: [{ type: "text", text: message.content }] };
+      }
+      const content = message.content.map((part) => {
+        switch (part.type) {
+          case "text":
+          case "reasoning":
+            return { type: part.type, text: part.text };
+          case "tool-call":
+            return {
+              type: "tool-call" as const,
+              toolCallId: part.toolCallId,
+              toolName: part.toolName,
+              input: part.input,
+            };
+          case "file":
+            return userPart(part);
+          default:
+            throw new UnsupportedContentError(`An assistant message holds a "${part.type}" part.`);
+        }
+      });
+      return { role: "assistant", content };
+    }
+    case "tool":
+      return {
+        role: "tool",
+        content: message.content.map((part) => {
+          if (part.type !== "tool-result") {
+            throw new UnsupportedContentError(`A tool message holds a "${part.type}" part.`);
+          }
+          return {
+            type: "tool-result",
+            toolCallId: part.toolCallId,
+            toolName: part.toolName,
+            output: part.output as never,
+          };
+        }),
+      };
+  }
+}
+
+/** Contract: the system prompt first, then every message in order; throws UnsupportedContentError. */
+export function toProviderPrompt(system: string, messages: ModelMessage[]): LanguageModelV4Prompt {
+  return [{ role: "system", content: system }, ...messages.map(providerMessage)];
+}
+
+// Arguments are validated by runToolCall against the zod schema, so the model's mistakes come back
+// to it as readable errors; the provider only gets the JSON Schema. Converting the schemas costs
+// more than the rest of a turn's CPU work, so it is done once per tool list.
+const toolLists = new WeakMap<AgentTool[], LanguageModelV4FunctionTool[]>();
+
+/** Contract: the same array for the same tool list (cached by identity). */
+export function providerTools(tools: AgentTool[]): LanguageModelV4FunctionTool[] {
+  let list = toolLists.get(tools);
+  if (!list) {
+    list = tools.map((tool) => ({
+      type: "function",
+      name: tool.name,
+      description: tool.description,
+      inputSchema: z.toJSONSchema(tool.input, { io: "input" }) as LanguageModelV4FunctionTool["inputSchema"],
+    }));
+    toolLists.set(tools, list);
+  }
+  return list;
+}
