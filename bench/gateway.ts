@@ -80,7 +80,7 @@ export interface GatewayFigures {
 export async function benchGateway(
   options: { idleMs?: number; sequential?: number; concurrent?: number; perClient?: number } = {},
 ): Promise<GatewayFigures> {
-  const fake = await startOpenAIChatFake({ record: false, onExhausted: "text" });
+  const fake = await startOpenAIChatFake({ onExhausted: "text" });
   const home = await mkdtemp(join(tmpdir(), "ac-bench-gw-"));
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
@@ -110,19 +110,24 @@ export async function benchGateway(
     });
     const auth = { authorization: `Bearer ${TOKEN}` };
     const n = options.sequential ?? 300;
+    // The baseline is the very request the gateway sends the model (system prompt, tools, history,
+    // streamed), so that the difference is what the gateway itself adds.
+    const first = await post(`${url}/v1/chat/completions`, chat("seq-0", "hi"), auth);
+    if (first.status !== 200) throw new Error(`gateway answered ${first.status}: ${first.body}`);
+    const modelRequest = fake.requests.at(-1)!.body;
+    fake.requests.length = 0;
     const direct: number[] = [];
     const via: number[] = [];
     for (let i = 0; i < n + 30; i++) {
       let t = performance.now();
-      await post(`${fake.url}/chat/completions`, {
-        model: "fake",
-        messages: [{ role: "user", content: `hi ${i}` }],
-      });
+      const res = await post(`${fake.url}/chat/completions`, modelRequest);
+      if (res.status !== 200) throw new Error(`the fake model answered ${res.status}: ${res.body}`);
       if (i >= 30) direct.push(performance.now() - t);
       t = performance.now();
-      const res = await post(`${url}/v1/chat/completions`, chat(`seq-${i % 10}`, `hi ${i}`), auth);
-      if (res.status !== 200) throw new Error(`gateway answered ${res.status}: ${res.body}`);
+      const answer = await post(`${url}/v1/chat/completions`, chat(`seq-${i % 10}`, `hi ${i}`), auth);
+      if (answer.status !== 200) throw new Error(`gateway answered ${answer.status}: ${answer.body}`);
       if (i >= 30) via.push(performance.now() - t);
+      fake.requests.length = 0;
     }
 
     const clients = options.concurrent ?? 50;
@@ -134,6 +139,7 @@ export async function benchGateway(
         for (let i = 0; i < perClient; i++) {
           const res = await post(`${url}/v1/chat/completions`, chat(`load-${c}`, `m ${i}`), auth);
           if (res.status !== 200) errors++;
+          fake.requests.length = 0;
         }
       }),
     );

@@ -23,7 +23,7 @@ line(
 line(
   `gateway idle RSS after 10 s                    ${gw.idleRssMb.toFixed(1)} MB${check(gw.idleRssMb < 80, "< 80 MB")}`,
 );
-line(report("fake model called directly", gw.direct));
+line(report("the gateway's model request, sent directly", gw.direct));
 line(report("the same through /v1/chat/completions", gw.viaGateway));
 const addedP50 = gw.viaGateway.p50 - gw.direct.p50;
 const addedP99 = gw.viaGateway.p99 - gw.direct.p99;

@@ -1,5 +1,5 @@
 // Turns a model call failure into a message that says what went wrong and what to do next.
-import { APICallError, RetryError } from "ai";
+import { APICallError } from "@ai-sdk/provider";
 import { parseModelRef } from "./model-ref.ts";
 
 const KEY_VARIABLE: Record<string, string> = {
@@ -8,10 +8,6 @@ const KEY_VARIABLE: Record<string, string> = {
   bedrock: "your AWS credentials (AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY)",
   "openai-compatible": "OPENAI_COMPATIBLE_API_KEY",
 };
-
-function unwrap(error: unknown): unknown {
-  return RetryError.isInstance(error) ? (error.lastError ?? error) : error;
-}
 
 function causeCode(error: unknown): string | undefined {
   let node = error as { code?: string; cause?: unknown } | undefined;
@@ -31,7 +27,7 @@ export function explainModelError(error: unknown, modelRef: string): string {
       return "openai-compatible";
     }
   })();
-  const inner = unwrap(error);
+  const inner = error;
   const code = causeCode(inner);
   if (APICallError.isInstance(inner)) {
     const status = inner.statusCode;

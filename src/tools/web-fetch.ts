@@ -4,7 +4,6 @@ import type { LookupFunction } from "node:net";
 import { z } from "zod";
 import { formatBytes } from "../util/format-bytes.ts";
 import { FetchRefusedError, type GuardedResponse, guardedFetch } from "./guarded-fetch.ts";
-import { htmlToText } from "./html-to-text.ts";
 import type { AgentTool, ToolOutput } from "./tool.ts";
 import { toolError } from "./tool-result.ts";
 
@@ -129,7 +128,11 @@ async function render(
   const raw = decode(body, response.charset, kind);
   let title = "";
   let text = raw;
-  if (kind === "html") ({ title, text } = htmlToText(raw, response.url));
+  if (kind === "html") {
+    // Loaded on first use: the HTML parser is a fifth of the gateway's start-up code otherwise.
+    const { htmlToText } = await import("./html-to-text.ts");
+    ({ title, text } = htmlToText(raw, response.url));
+  }
   else if (kind === "json") {
     try {
       text = JSON.stringify(JSON.parse(raw), null, 2);

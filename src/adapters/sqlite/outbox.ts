@@ -1,6 +1,7 @@
 // The outbox in SQLite: INSERT OR IGNORE makes the first outcome for a message the only one.
 import type { DatabaseSync } from "node:sqlite";
 import type { Outbox, OutboxRecord } from "../../ports/outbox.ts";
+import { groupCommit } from "./group-commit.ts";
 
 type Row = Record<string, unknown>;
 
@@ -21,6 +22,7 @@ function toRecord(row: Row | undefined): OutboxRecord | null {
 }
 
 export function createSqliteOutbox({ db }: { db: DatabaseSync }): Outbox {
+  const durably = groupCommit(db);
   const insert = db.prepare(
     `INSERT OR IGNORE INTO outbox (key, session_key, status, reply, input_tokens, output_tokens, created_at)
      VALUES (?, ?, ?, ?, ?, ?, ?)`,
@@ -33,8 +35,10 @@ export function createSqliteOutbox({ db }: { db: DatabaseSync }): Outbox {
   return {
     async put(record) {
       const { key, sessionKey, status, reply, usage, createdAt } = record;
-      insert.run(key, sessionKey, status, reply, usage.inputTokens, usage.outputTokens, createdAt);
-      return toRecord(byKey.get(key) as Row)!;
+      return durably(() => {
+        insert.run(key, sessionKey, status, reply, usage.inputTokens, usage.outputTokens, createdAt);
+        return toRecord(byKey.get(key) as Row)!;
+      });
     },
     async get(key) {
       return toRecord(byKey.get(key) as Row | undefined);

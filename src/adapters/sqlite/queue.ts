@@ -6,6 +6,7 @@ import type { DatabaseSync } from "node:sqlite";
 import type { Clock } from "../../ports/clock.ts";
 import type { Queue, QueueDelivery } from "../../ports/queue.ts";
 import { inTransaction, withRelaxedSync } from "./db.ts";
+import { groupCommit } from "./group-commit.ts";
 
 export interface SqliteQueueOptions {
   /** A database opened by openStateDb. */
@@ -46,6 +47,7 @@ export function createSqliteQueue({
   name = "intake",
   pollMs = 1_000,
 }: SqliteQueueOptions): SqliteQueue {
+  const durably = groupCommit(db);
   const sweepDedupe = db.prepare("DELETE FROM queue_dedupe WHERE expires_at <= ?");
   const rememberDedupe = db.prepare(
     `INSERT INTO queue_dedupe (queue, dedupe_id, expires_at) VALUES (?, ?, ?)
@@ -132,7 +134,7 @@ export function createSqliteQueue({
     async enqueue(message) {
       const { group, dedupeId } = message;
       const json = queueBodyJson(message);
-      const accepted = inTransaction(db, () => {
+      const accepted = await durably(() => {
         const now = clock.now();
         sweepDedupe.run(now);
         if (rememberDedupe.run(name, dedupeId, now + DEDUPE_WINDOW_MS, now).changes === 0) return false;

@@ -51,8 +51,8 @@ export function chunkText(text: string, maxChars: number): string[] {
     let n = c;
     while (n < text.length && WS.test(text[n]!)) n++;
     if (n >= textEnd) return text.length;
-    const lastBreak = text.lastIndexOf("\n", n - 1);
-    return openAt(n) && lastBreak >= c ? lastBreak + 1 : n;
+    const lastBreak = text.slice(c, n).lastIndexOf("\n"); // only within the whitespace just skipped
+    return openAt(n) && lastBreak >= 0 ? c + lastBreak + 1 : n;
   };
 
   /** A cut must not leave half a fence line, an opener with no code, or a piece that is only a closer. */
@@ -64,7 +64,8 @@ export function chunkText(text: string, maxChars: number): string[] {
     return !(g && g.closeStart < text.length && g.closeStart <= n && n < g.closeEnd);
   };
 
-  const length = (pos: number, prefix: number, c: number) => prefix + c - pos + (openAt(c)?.close.length ?? 0);
+  const length = (pos: number, prefix: number, c: number) =>
+    prefix + c - pos + (openAt(c)?.close.length ?? 0);
 
   /** The best whitespace cut that fits, or undefined when the window has none. */
   const softCut = (pos: number, prefix: number): number | undefined => {
@@ -75,7 +76,11 @@ export function chunkText(text: string, maxChars: number): string[] {
       if (m.index === 0) continue; // leading code indentation is not a cut
       const at = pos + m.index;
       let run = m[0];
-      if (m.index + run.length === window.length) run += /[ \t\n\r\f\v]*/y.exec(text.slice(at + run.length))![0];
+      if (m.index + run.length === window.length) {
+        const tail = /[ \t\n\r\f\v]*/y; // the run may go on past the window: count all its breaks
+        tail.lastIndex = at + run.length;
+        run += tail.exec(text)![0];
+      }
       const breaks = run.split("\n").length - 1;
       const rank = breaks >= 2 ? 0 : breaks === 1 ? 1 : ".!?".includes(text[at - 1]!) ? 2 : 3;
       runs.push({ at, rank });
@@ -91,16 +96,18 @@ export function chunkText(text: string, maxChars: number): string[] {
     return undefined;
   };
 
-  /** Last resort: cut a run of text with no usable whitespace between two graphemes. */
+  /** Last resort: cut between graphemes, stepping back off fence lines (a few tries, then any fit). */
   const hardCut = (pos: number, prefix: number): number => {
-    let room = maxChars - prefix;
-    for (;;) {
+    let fallback: number | undefined;
+    for (let room = maxChars - prefix, tries = 0; room >= 1 && tries < 64; room--) {
       let c = boundaryBefore(text, pos, pos + room);
       while (c > pos + 1 && WS.test(text[c - 1]!)) c--;
-      const close = openAt(c)?.close.length ?? 0;
-      if (prefix + c - pos + close <= maxChars) return c;
-      room = Math.min(room - 1, maxChars - prefix - close);
+      if (length(pos, prefix, c) > maxChars) continue;
+      if (allowed(c)) return c;
+      fallback ??= c;
+      tries++;
     }
+    return fallback ?? boundaryBefore(text, pos, pos + 1);
   };
 
   const pieces: string[] = [];
@@ -123,7 +130,7 @@ export function chunkText(text: string, maxChars: number): string[] {
 function findFences(text: string, maxChars: number): Fence[] {
   const fences: Fence[] = [];
   let open: { start: number; end: number; marker: string; lang: string } | undefined;
-  for (let start = 0; start <= text.length; ) {
+  for (let start = 0; start <= text.length;) {
     const newline = text.indexOf("\n", start);
     let end = newline === -1 ? text.length : newline;
     if (end > start && text[end - 1] === "\r") end--;

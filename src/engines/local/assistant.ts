@@ -82,7 +82,8 @@ export async function openLocalAssistant(
   });
   const createdFiles = await ensureWorkspace(ports.workspace);
   let tools = toolsFor(config, workspaceDir);
-  let timeZone = systemTimeZone(config);
+  // Worked out on first use: asking Intl loads ICU's time zone data (8 MB), which an idle gateway never needs.
+  let timeZone: string | undefined;
   const secrets = secretValues(env);
   let resolved: Promise<ResolvedModel> | undefined;
   const model = () => {
@@ -105,16 +106,18 @@ export async function openLocalAssistant(
     config,
     ports,
     workspaceDir,
-    timeZone,
+    get timeZone() {
+      return (timeZone ??= systemTimeZone(config));
+    },
     tools,
     createdFiles,
     model,
     reconfigure(next) {
       config = next;
       tools = toolsFor(next, workspaceDir);
-      timeZone = systemTimeZone(next);
+      timeZone = undefined;
       resolved = undefined;
-      Object.assign(assistant, { config, tools, timeZone });
+      Object.assign(assistant, { config, tools });
     },
     async turn(request) {
       return runTurn(
@@ -127,7 +130,7 @@ export async function openLocalAssistant(
           settings: {
             maxSteps: config.agent.maxSteps,
             bootstrapMaxChars: config.agent.bootstrapMaxChars,
-            timeZone,
+            timeZone: assistant.timeZone,
           },
           newId: randomUUID,
           redact: (text) => redact(text, secrets),
