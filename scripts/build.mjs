@@ -18,7 +18,9 @@ const httpWithoutUndici = {
       args.kind === "import-statement" ? { path: "node:http", namespace: "http-without-undici" } : undefined,
     );
     b.onLoad({ filter: /.*/, namespace: "http-without-undici" }, () => {
-      const names = Object.keys(process.getBuiltinModule("node:http")).filter((n) => !LAZY_HTTP_EXPORTS.has(n));
+      const names = Object.keys(process.getBuiltinModule("node:http")).filter(
+        (n) => !LAZY_HTTP_EXPORTS.has(n),
+      );
       return {
         contents: `const http = process.getBuiltinModule("node:http");\nexport default http;\nexport const { ${names.join(", ")} } = http;\n`,
         loader: "js",

@@ -132,8 +132,7 @@ async function render(
     // Loaded on first use: the HTML parser is a fifth of the gateway's start-up code otherwise.
     const { htmlToText } = await import("./html-to-text.ts");
     ({ title, text } = htmlToText(raw, response.url));
-  }
-  else if (kind === "json") {
+  } else if (kind === "json") {
     try {
       text = JSON.stringify(JSON.parse(raw), null, 2);
     } catch {

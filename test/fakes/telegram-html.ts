@@ -134,8 +134,10 @@ export function parseTelegramHtml(html: string): ParsedHtml {
   if (unclosed !== undefined) fail(`Can't find end tag corresponding to start tag "${unclosed.name}"`);
 
   const sorted = entities
-    .map(({ language, ...entity }) => (entity.type === "pre" && language !== undefined ? { ...entity, language } : entity))
-    .sort((a, b) => a.offset - b.offset || b.length - a.length);
+    .map(({ language, ...entity }) =>
+      entity.type === "pre" && language !== undefined ? { ...entity, language } : entity,
+    )
+    .sort((a, b) => a.offset - b.offset || b.length - a.length || priority(a) - priority(b));
   return { text, entities: sorted };
 }
 
@@ -176,12 +178,13 @@ function closeTag(open: OpenTag, text: string, entities: Pending[], fail: (messa
 function checkUrl(raw: string): string | undefined {
   if (raw === "" || /\s/.test(raw)) return undefined;
   const withScheme = /^[a-z][a-z0-9+.-]*:/i.test(raw) ? raw : `http://${raw}`;
-  try {
-    const url = new URL(withScheme);
-    return ["http:", "https:", "tg:", "ton:"].includes(url.protocol) ? url.href : undefined;
-  } catch {
-    return undefined;
-  }
+  if (!URL.canParse(withScheme)) return undefined;
+  const { protocol } = new URL(withScheme);
+  if (protocol === "tg:" || protocol === "ton:") return withScheme;
+  if (protocol !== "http:" && protocol !== "https:") return undefined;
+  // Like TDLib, add the root path but keep the rest as written (WHATWG URL would percent-encode it).
+  const [, origin, rest] = /^([^:]+:\/\/[^/?#]*)(.*)$/.exec(withScheme) ?? ["", withScheme, ""];
+  return `${origin}${rest!.startsWith("/") ? rest : `/${rest}`}`;
 }
 
 /** Decodes `&lt; &gt; &amp; &quot;` and numeric references; `;` is optional, as in TDLib. */
@@ -197,6 +200,24 @@ function decodeEntity(html: string, start: number): { char: string; end: number 
   const code = match[1] !== undefined ? parseInt(match[1], 16) : Number(match[2]);
   if (code === 0 || code >= 0x10ffff || match[0].length - match[4]!.length >= 10) return undefined;
   return { char: String.fromCodePoint(code), end };
+}
+
+/** TDLib's order for entities sharing a span: blocks first, then code, links and styles. */
+function priority(entity: MessageEntity): number {
+  const order: Partial<Record<MessageEntity["type"], number>> = {
+    blockquote: 0,
+    expandable_blockquote: 0,
+    pre: 11,
+    code: 20,
+    text_link: 49,
+    bold: 90,
+    italic: 91,
+    underline: 92,
+    strikethrough: 93,
+    spoiler: 94,
+    custom_emoji: 99,
+  };
+  return order[entity.type] ?? 50;
 }
 
 function isSpace(char: string): boolean {

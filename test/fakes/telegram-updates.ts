@@ -29,7 +29,7 @@ export function createConversations(): Conversations {
       return next;
     },
     remember(message) {
-      if (!chats.has(message.chat.id)) chats.set(message.chat.id, message.chat);
+      chats.set(message.chat.id, message.chat);
       const seen = counters.get(message.chat.id) ?? 0;
       if (message.message_id > seen) counters.set(message.chat.id, message.message_id);
       messages.set(key(message.chat.id, message.message_id), message);
@@ -46,7 +46,7 @@ export function createConversations(): Conversations {
 export interface MessageOptions {
   /** Defaults to the sender's id for a private chat, else a typical group or supergroup id. */
   chatId?: number;
-  /** The sender; defaults to a human user "Ada" (id 1001). */
+  /** The sender; defaults to the human user Ada Lovelace (@ada, id 1001, or the private chat's id). */
   from?: Partial<User>;
   /** The text, or the caption when a photo, document or voice note is attached. */
   text?: string;
@@ -72,6 +72,16 @@ export interface UpdateSource {
   nextUpdateId(): number;
 }
 
+/** The default sender. */
+const ADA: User = {
+  id: 1001,
+  is_bot: false,
+  first_name: "Ada",
+  last_name: "Lovelace",
+  username: "ada",
+  language_code: "en",
+};
+
 let fileCounter = 0;
 
 /** A file_id / file_unique_id pair shaped like Telegram's (opaque base64url strings). */
@@ -94,20 +104,22 @@ export function photoSizes(width = 1280, height = 960, fileSize = 120_000) {
 /** Builds a `message` Update with the next update_id; the message is remembered, not queued. */
 export function buildMessageUpdate(source: UpdateSource, options: MessageOptions = {}): Update {
   const type = options.chatType ?? typeFromId(options.chatId);
-  const chatId = options.chatId ?? (type === "private" ? (options.from?.id ?? 1001) : defaultGroupId(type));
-  const from: User = {
-    id: type === "private" ? chatId : 1001,
-    is_bot: false,
-    first_name: "Ada",
-    last_name: "Lovelace",
-    username: "ada",
-    language_code: "en",
-    ...options.from,
-  };
+  const chatId = options.chatId ?? (type === "private" ? (options.from?.id ?? ADA.id) : defaultGroupId(type));
+  // In a private chat the sender is the chat; a given `from` replaces Ada rather than merging into her.
+  const senderId = options.from?.id ?? (type === "private" ? chatId : ADA.id);
+  const from: User =
+    options.from === undefined
+      ? { ...ADA, id: senderId }
+      : { is_bot: false, first_name: "User", ...options.from, id: senderId };
   const chat = chatFor(source.conversations, chatId, type, from, options.messageThreadId !== undefined);
   const text = options.text ?? "";
   const entities = options.entities ?? detectEntities(text);
   const attachment = options.photo ?? options.document ?? options.voice;
+  // Resolved first so a stand-in bot message gets the lower message id, as it came earlier.
+  const replyTo =
+    options.replyToBot === undefined || options.replyToBot === false
+      ? undefined
+      : botMessage(source, chat, options.replyToBot);
   const message = {
     message_id: source.conversations.nextMessageId(chatId),
     from,
@@ -117,15 +129,14 @@ export function buildMessageUpdate(source: UpdateSource, options: MessageOptions
       message_thread_id: options.messageThreadId,
       is_topic_message: true,
     }),
-    ...(options.replyToBot !== undefined &&
-      options.replyToBot !== false && { reply_to_message: botMessage(source, chat, options.replyToBot) }),
+    ...(replyTo !== undefined && { reply_to_message: replyTo }),
     ...attachmentFields(options),
     ...(attachment === undefined
       ? { text, ...(entities.length > 0 && { entities }) }
       : text !== "" && { caption: text, ...(entities.length > 0 && { caption_entities: entities }) }),
   } as Message;
   source.conversations.remember(message);
-  return { update_id: source.nextUpdateId(), message };
+  return { update_id: source.nextUpdateId(), message } as Update;
 }
 
 function attachmentFields(options: MessageOptions): Partial<Message> {
@@ -147,7 +158,12 @@ function attachmentFields(options: MessageOptions): Partial<Message> {
   if (options.voice !== undefined) {
     const { duration, fileSize } = options.voice;
     return {
-      voice: { ...fileIds("voice"), duration, mime_type: "audio/ogg", file_size: fileSize ?? duration * 4000 },
+      voice: {
+        ...fileIds("voice"),
+        duration,
+        mime_type: "audio/ogg",
+        file_size: fileSize ?? duration * 4000,
+      },
     };
   }
   return {};
@@ -176,7 +192,9 @@ function botMessage(source: UpdateSource, chat: Chat, target: true | number): Me
 /** Bot commands and @mentions, which Telegram marks on inbound text by itself. */
 function detectEntities(text: string): MessageEntity[] {
   const entities: MessageEntity[] = [];
-  for (const match of text.matchAll(/(^|\s)(\/[A-Za-z0-9_]{1,32}(?:@[A-Za-z0-9_]{5,32})?|@[A-Za-z0-9_]{5,32})/g)) {
+  for (const match of text.matchAll(
+    /(^|\s)(\/[A-Za-z0-9_]{1,32}(?:@[A-Za-z0-9_]{5,32})?|@[A-Za-z0-9_]{5,32})/g,
+  )) {
     const offset = match.index + match[1]!.length;
     const type = match[2]!.startsWith("/") ? "bot_command" : "mention";
     entities.push({ type, offset, length: match[2]!.length });
@@ -191,12 +209,12 @@ function chatFor(
   from: User,
   forum: boolean,
 ): Chat {
-  const known = conversations.chat(id);
-  if (known.type === type && (!forum || ("is_forum" in known && known.is_forum === true))) return known;
   if (type === "private") {
     const { first_name, last_name, username } = from;
     return { id, type, first_name, ...(last_name && { last_name }), ...(username && { username }) };
   }
+  const known = conversations.chat(id);
+  if (known.type === type && (!forum || ("is_forum" in known && known.is_forum === true))) return known;
   if (type === "group") return { id, type, title: "Test Group" };
   return { id, type: "supergroup", title: "Test Supergroup", ...(forum && { is_forum: true as const }) };
 }

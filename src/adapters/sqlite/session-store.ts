@@ -1,7 +1,8 @@
 // Sessions for the local engine: the index in state.db, transcripts as append-only JSONL files
-// `<dir>/<sessionId>.jsonl`, fsynced per append and read tolerant of a torn last line.
+// `<dir>/<sessionId>.jsonl`, fsynced per append and read tolerant of a torn last line; recently
+// used transcripts stay parsed in memory while their file keeps the size they match.
 import { randomUUID } from "node:crypto";
-import { mkdirSync, readFileSync } from "node:fs";
+import { mkdirSync, readFileSync, statSync } from "node:fs";
 import { readdir, rename, rm } from "node:fs/promises";
 import { join } from "node:path";
 import type { DatabaseSync } from "node:sqlite";
@@ -10,6 +11,7 @@ import type { Clock } from "../../ports/clock.ts";
 import type { SessionMeta, SessionStore } from "../../ports/session-store.ts";
 import { createLineAppender } from "../../util/line-appender.ts";
 import { inTransaction, withRelaxedSync } from "./db.ts";
+import { createTranscriptCache } from "./transcript-cache.ts";
 
 export interface SqliteSessionStoreOptions {
   /** A database opened by openStateDb. */
@@ -51,6 +53,9 @@ const stamp = (ms: number) => new Date(ms).toISOString().replaceAll(":", "-");
 export function createSqliteSessionStore(options: SqliteSessionStoreOptions): SessionStore {
   const { db, dir, clock, newId = randomUUID, onCorruptLines } = options;
   mkdirSync(dir, { recursive: true });
+  const cache = createTranscriptCache();
+  /** The file's size now; -1 when it does not exist. */
+  const sizeOf = (file: string) => statSync(file, { throwIfNoEntry: false })?.size ?? -1;
   const insert = db.prepare(
     `INSERT INTO sessions (key, session_id, created_at, updated_at) VALUES (?, ?, ?, ?)
      ON CONFLICT (key) DO NOTHING`,
@@ -83,7 +88,10 @@ export function createSqliteSessionStore(options: SqliteSessionStoreOptions): Se
     const ours = (name: string) =>
       sessionIds.some((id) => name === `${id}.jsonl` || name.startsWith(`${id}.jsonl.reset.`));
     for (const name of names.filter(ours)) await rm(join(dir, name), { force: true });
-    for (const id of sessionIds) append.forget(fileOf(id));
+    for (const id of sessionIds) {
+      append.forget(fileOf(id));
+      cache.forget(id);
+    }
   }
 
   return {
@@ -138,6 +146,7 @@ export function createSqliteSessionStore(options: SqliteSessionStoreOptions): Se
         if (error.code !== "ENOENT") throw error;
       });
       append.forget(old);
+      cache.forget(swapped.old);
       return swapped.fresh;
     },
 
@@ -147,19 +156,30 @@ export function createSqliteSessionStore(options: SqliteSessionStoreOptions): Se
       if (entries.length === 0) return;
       let data = "";
       for (const entry of entries) data += `${JSON.stringify(entry)}\n`;
-      await append(fileOf(sessionId), data);
+      const file = fileOf(sessionId);
+      try {
+        await append(file, data);
+      } catch (error) {
+        cache.forget(sessionId);
+        throw error;
+      }
+      cache.appended(sessionId, entries, Buffer.byteLength(data), sizeOf(file));
     },
 
     async load(sessionId) {
       if (!SAFE_ID.test(sessionId)) return [];
-      let text: string;
+      const file = fileOf(sessionId);
+      const hit = cache.get(sessionId, sizeOf(file));
+      if (hit) return hit;
+      let bytes: Buffer;
       try {
         // One synchronous read: cheaper than the thread pool's round trips, even for 10,000 entries.
-        text = readFileSync(fileOf(sessionId), "utf8");
+        bytes = readFileSync(file);
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code === "ENOENT") return [];
         throw error;
       }
+      const text = bytes.toString("utf8");
       const lines = text.split("\n");
       // Whatever follows the last "\n" is an append that never completed: drop it, as append does.
       lines.pop();
@@ -179,7 +199,8 @@ export function createSqliteSessionStore(options: SqliteSessionStoreOptions): Se
         skipped++;
       }
       if (skipped > 0) onCorruptLines?.({ sessionId, skipped });
-      return entries;
+      cache.set(sessionId, entries, bytes.length);
+      return entries.slice();
     },
   };
 }

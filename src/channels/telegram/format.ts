@@ -8,7 +8,7 @@ export interface TelegramPiece {
   plain: string;
 }
 
-// The language is the info string's first word when it is a plain name (it becomes a class attribute).
+// The language is the info string's leading name characters only, as it becomes a class attribute.
 const FENCE = /^ {0,3}(`{3,}|~{3,})[ \t]*([\w#+.-]*)[^`]*$/;
 const HEADING = /^ {0,3}#{1,6}[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$/;
 const RULE = /^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$/;

@@ -1,7 +1,64 @@
-// Reads a Bot API request's parameters the ways Telegram accepts them: query string, JSON,
-// form-urlencoded and multipart/form-data (grammY uploads files that way). Non-JSON values are
-// coerced like Telegram reads them, so recorded params look the same whichever encoding was used.
-import type { IncomingMessage } from "node:http";
+// The Bot API wire format for the fake: reading parameters the ways Telegram accepts them (query
+// string, JSON, form-urlencoded, multipart/form-data as grammY uploads files) and writing the
+// `{ ok, result }` / `{ ok: false, error_code, description, parameters }` envelope.
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { ResponseParameters } from "grammy/types";
+
+/** Telegram's response envelope; an error's HTTP status equals its error_code. */
+export type ApiReply =
+  | { ok: true; result: unknown; description?: string }
+  | { ok: false; error_code: number; description: string; parameters?: ResponseParameters };
+
+/** One API call as a method handler sees it. */
+export interface Call {
+  params: Record<string, unknown>;
+  files: UploadedFile[];
+  /** True once the client has closed the connection (an aborted long poll). */
+  aborted(): boolean;
+  onAbort(listener: () => void): void;
+}
+
+/** Runs one Bot API method. */
+export type MethodHandler = (call: Call) => ApiReply | Promise<ApiReply>;
+
+/** A successful answer; setWebhook and deleteWebhook also carry a description. */
+export const ok = (result: unknown, description?: string): ApiReply => ({
+  ok: true,
+  result,
+  ...(description !== undefined && { description }),
+});
+
+/** An error answer in Telegram's shape. */
+export const fail = (error_code: number, description: string, parameters?: ResponseParameters): ApiReply => ({
+  ok: false,
+  error_code,
+  description,
+  ...(parameters !== undefined && { parameters }),
+});
+
+/** A 400 with Telegram's "Bad Request: " prefix. */
+export const bad = (what: string): ApiReply => fail(400, `Bad Request: ${what}`);
+
+/** Tells an ApiReply from a result object (a Chat or Message has no `ok` key). */
+export const isReply = (value: object): value is ApiReply => "ok" in value;
+
+/** A parameter that must be a number (form values are already coerced). */
+export const num = (value: unknown): number | undefined => (typeof value === "number" ? value : undefined);
+
+/** A parameter read as an object, `{}` when absent. */
+export const record = (value: unknown): Record<string, unknown> =>
+  typeof value === "object" && value !== null ? (value as Record<string, unknown>) : {};
+
+/** Writes the envelope unless the client has gone (an aborted long poll). */
+export function writeReply(res: ServerResponse, body: ApiReply): void {
+  if (res.destroyed || res.writableEnded) return;
+  const text = JSON.stringify(body);
+  res.writeHead(body.ok ? 200 : body.error_code, {
+    "content-type": "application/json",
+    "content-length": String(Buffer.byteLength(text)),
+  });
+  res.end(text);
+}
 
 /** One file part of a multipart upload. */
 export interface UploadedFile {
@@ -50,7 +107,8 @@ export async function readParams(req: IncomingMessage): Promise<RequestParams | 
   if (type.startsWith("application/json")) {
     try {
       const value: unknown = JSON.parse(body.toString("utf8"));
-      if (typeof value !== "object" || value === null || Array.isArray(value)) throw new Error("not an object");
+      if (typeof value !== "object" || value === null || Array.isArray(value))
+        throw new Error("not an object");
       Object.assign(params, value);
     } catch {
       return { error: "Bad Request: can't parse JSON object" };
