@@ -48,6 +48,18 @@ export function sessionStoreContract(name: string, make: () => Promise<SessionSt
       expect(await store.load("no-such-session")).toEqual([]);
     });
 
+    it("shows unsynced appends to load, in order with synced ones, and syncs on request", async () => {
+      const { store } = await open();
+      const s = await store.open("k");
+      await store.append(s.sessionId, [entry("1", "user", "hi")], { sync: false });
+      await store.append(s.sessionId, [entry("2", "assistant", "hello")], { sync: false });
+      await store.append(s.sessionId, [entry("3", "user", "and?")]);
+      await store.append(s.sessionId, [entry("4", "assistant", "that is all")], { sync: false });
+      await store.sync(s.sessionId);
+      await store.sync("no-such-session");
+      expect((await store.load(s.sessionId)).map((e) => e.id)).toEqual(["1", "2", "3", "4"]);
+    });
+
     it("keeps large transcripts whole", async () => {
       const { store } = await open();
       const s = await store.open("big");

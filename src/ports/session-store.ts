@@ -33,8 +33,14 @@ export interface SessionStore {
    * its counters; with `forget`, removes the key and its transcripts instead.
    */
   reset(key: string, options?: { forget?: boolean }): Promise<SessionMeta | null>;
-  /** Contract: durable once resolved; entries are appended in order; a crash mid-append loses at most that call. */
-  append(sessionId: string, entries: TranscriptEntry[]): Promise<void>;
+  /**
+   * Contract: durable once resolved; entries are appended in order; a crash mid-append loses at most
+   * that call. With `sync: false` the entries are written (load sees them, they survive the process)
+   * but may be lost in a power cut until a later synced append or sync().
+   */
+  append(sessionId: string, entries: TranscriptEntry[], options?: { sync?: boolean }): Promise<void>;
+  /** Contract: every entry appended to the transcript so far is durable once resolved. */
+  sync(sessionId: string): Promise<void>;
   /** Contract: every complete entry in order; a torn last line is dropped, never thrown; [] for unknown ids. */
   load(sessionId: string): Promise<TranscriptEntry[]>;
 }

@@ -1,5 +1,5 @@
-// Durable appends of whole lines to a file (JSONL transcripts): one write plus fdatasync per call,
-// serialised per file, and never gluing new lines onto a line torn by an earlier crash.
+// Appends of whole lines to a file (JSONL transcripts): one write plus fdatasync per call (or one
+// fdatasync for several writes), serialised per file, never gluing new lines onto a torn line.
 import { closeSync, fdatasyncSync, openSync, writeSync } from "node:fs";
 import { open } from "node:fs/promises";
 import { dirname } from "node:path";
@@ -7,8 +7,13 @@ import { syncDir } from "./atomic-write.ts";
 
 /** Appends complete lines to files; see createLineAppender. */
 export interface LineAppender {
-  /** Appends `data` (one or more lines, each ending in "\n") to `path`, durable once resolved. */
-  (path: string, data: string): Promise<void>;
+  /**
+   * Appends `data` (one or more lines, each ending in "\n") to `path`, durable once resolved; with
+   * `sync: false` only written (it survives the process, not a power cut) until a later sync.
+   */
+  (path: string, data: string, options?: { sync?: boolean }): Promise<void>;
+  /** Makes everything appended to `path` so far durable; nothing to do when it does not exist. */
+  sync(path: string): Promise<void>;
   /** Forgets what is known about `path` (call after deleting or renaming it). */
   forget(path: string): void;
 }
@@ -24,9 +29,11 @@ const CHUNK = 64 * 1024;
  */
 export function createLineAppender(): LineAppender {
   const checked = new Set<string>();
+  /** Files created by an unsynced append: their folder entry still needs an fsync. */
+  const unsyncedNew = new Set<string>();
   const queues = new Map<string, Promise<void>>();
 
-  async function write(path: string, data: string): Promise<void> {
+  async function write(path: string, data: string, sync: boolean): Promise<void> {
     const created = checked.has(path) ? false : await repairTail(path);
     // Synchronous on purpose: open, write, fdatasync and close take ~0.2 ms together here, while the
     // same four steps through the thread pool cost ~0.8 ms, and a turn appends at least twice.
@@ -35,7 +42,7 @@ export function createLineAppender(): LineAppender {
       const bytes = Buffer.from(data);
       let written = 0;
       while (written < bytes.length) written += writeSync(fd, bytes, written);
-      fdatasyncSync(fd);
+      if (sync) fdatasyncSync(fd);
       checked.add(path);
     } catch (error) {
       // A failed write may itself have left a torn tail: look again next time.
@@ -44,21 +51,45 @@ export function createLineAppender(): LineAppender {
     } finally {
       closeSync(fd);
     }
-    if (created) await syncDir(dirname(path));
+    // A new file's name must be durable too; after an unsynced append that waits for the next sync.
+    if (created) unsyncedNew.add(path);
+    if (sync && unsyncedNew.delete(path)) await syncDir(dirname(path));
   }
 
-  const append = (path: string, data: string): Promise<void> => {
+  async function flush(path: string): Promise<void> {
+    let fd: number;
+    try {
+      fd = openSync(path, "r");
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === "ENOENT") return;
+      throw error;
+    }
+    try {
+      fdatasyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    if (unsyncedNew.delete(path)) await syncDir(dirname(path));
+  }
+
+  /** Runs `step` after everything queued for `path`, in call order. */
+  function enqueue(path: string, step: () => Promise<void>): Promise<void> {
     const previous = queues.get(path) ?? Promise.resolve();
-    const result = previous.then(() => write(path, data));
+    const result = previous.then(step);
     const settled = result.catch(() => {});
     queues.set(path, settled);
     void settled.then(() => {
       if (queues.get(path) === settled) queues.delete(path);
     });
     return result;
-  };
+  }
+
+  const append = (path: string, data: string, options?: { sync?: boolean }): Promise<void> =>
+    enqueue(path, () => write(path, data, options?.sync ?? true));
+  append.sync = (path: string): Promise<void> => enqueue(path, () => flush(path));
   append.forget = (path: string) => {
     checked.delete(path);
+    unsyncedNew.delete(path);
   };
   return append;
 }

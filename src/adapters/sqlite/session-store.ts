@@ -150,7 +150,7 @@ export function createSqliteSessionStore(options: SqliteSessionStoreOptions): Se
       return swapped.fresh;
     },
 
-    async append(sessionId, entries) {
+    async append(sessionId, entries, appendOptions) {
       if (!SAFE_ID.test(sessionId))
         throw new Error(`session-store: invalid session id ${JSON.stringify(sessionId)}`);
       if (entries.length === 0) return;
@@ -158,12 +158,16 @@ export function createSqliteSessionStore(options: SqliteSessionStoreOptions): Se
       for (const entry of entries) data += `${JSON.stringify(entry)}\n`;
       const file = fileOf(sessionId);
       try {
-        await append(file, data);
+        await append(file, data, appendOptions);
       } catch (error) {
         cache.forget(sessionId);
         throw error;
       }
       cache.appended(sessionId, entries, Buffer.byteLength(data), sizeOf(file));
+    },
+
+    async sync(sessionId) {
+      if (SAFE_ID.test(sessionId)) await append.sync(fileOf(sessionId));
     },
 
     async load(sessionId) {

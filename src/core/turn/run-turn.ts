@@ -85,8 +85,9 @@ export async function runTurn(deps: TurnDeps, request: TurnRequest): Promise<Tur
     ...(usage ? { usage } : {}),
     ...(turn ? { turn } : {}),
   });
-  // The user's message is durable before the model is called: a crash mid-turn loses nothing said.
-  // Its write overlaps reading the workspace files, which it does not depend on.
+  // Every step is written as it happens (a crashed process loses nothing), and the turn is made
+  // durable with one sync at its end: the queue holds the message until its outcome is stored, so a
+  // power cut mid-turn costs a retry, not a message. The user's write overlaps reading the workspace.
   const user: ModelMessage[] = fresh.length ? [{ role: "user", content: userMessageText(fresh) }] : [];
   const [files] = await Promise.all([
     loadBootstrapFiles(deps.workspace, {
@@ -94,13 +95,19 @@ export async function runTurn(deps: TurnDeps, request: TurnRequest): Promise<Tur
       includePrivate: request.channel.chatKind === "dm",
     }),
     user.length
-      ? sessions.append(session.sessionId, [
-          entry(
-            user[0]!,
-            undefined,
-            ids?.filter((_, i) => isNew(i)),
-          ),
-        ])
+      ? sessions.append(
+          session.sessionId,
+          [
+            entry(
+              user[0]!,
+              undefined,
+              ids?.filter((_, i) => isNew(i)),
+            ),
+          ],
+          {
+            sync: false,
+          },
+        )
       : Promise.resolve(),
   ]);
   const system = buildSystemPrompt({
@@ -144,9 +151,11 @@ export async function runTurn(deps: TurnDeps, request: TurnRequest): Promise<Tur
       await sessions.append(
         session.sessionId,
         messages.map((m) => entry(m, m.role === "assistant" ? usage : undefined)),
+        { sync: false },
       );
     },
   });
+  await sessions.sync(session.sessionId);
   await sessions.recordTurn(request.sessionKey, result.usage);
   let reply = result.text.trim() ? result.text : result.stopReason === "max_steps" ? "" : EMPTY_REPLY;
   if (result.stopReason === "max_steps") {
