@@ -2,7 +2,7 @@
 // /v1/chat/completions request over calling the (zero-latency) fake model directly, and throughput.
 import { type ChildProcess, spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { Agent, request } from "node:http";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -92,6 +92,10 @@ export async function benchGateway(
     OPENAI_COMPATIBLE_BASE_URL: fake.url,
     AGENT_CLAW_GATEWAY_TOKEN: TOKEN,
   };
+  // 50 clients over 50 sessions: the lanes cap (default 4, a cost guard for one person's assistant)
+  // is raised so those sessions' turns can run at once, as a deployment serving an API would set it.
+  await mkdir(env.AGENT_CLAW_HOME, { recursive: true });
+  await writeFile(join(env.AGENT_CLAW_HOME, "config.json"), JSON.stringify({ lanes: { maxConcurrent: 50 } }));
   const started = performance.now();
   const child = spawn(process.execPath, [BIN, "gateway", "--port", String(port)], {
     env,

@@ -57,17 +57,19 @@ export function createLineAppender(): LineAppender {
   }
 
   async function flush(path: string): Promise<void> {
-    let fd: number;
+    let handle: Awaited<ReturnType<typeof open>>;
     try {
-      fd = openSync(path, "r");
+      handle = await open(path, "r");
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === "ENOENT") return;
       throw error;
     }
     try {
-      fdatasyncSync(fd);
+      // On the thread pool, unlike the small writes: an fsync can take milliseconds on a busy disk,
+      // and the event loop serves other sessions meanwhile (several syncs then overlap).
+      await handle.datasync();
     } finally {
-      closeSync(fd);
+      await handle.close();
     }
     if (unsyncedNew.delete(path)) await syncDir(dirname(path));
   }
