@@ -1,7 +1,6 @@
 // `agent-claw gateway`: runs the always-on gateway (web chat, control protocol, HTTP API, hooks)
 // until SIGTERM or Ctrl-C, then drains.
 import type { Command } from "commander";
-import { startGateway } from "../../gateway/server.ts";
 import { action, bold, dim } from "../io.ts";
 
 interface GatewayFlags {
@@ -25,6 +24,8 @@ export function registerGateway(program: Command): void {
         if (port !== undefined && !(port >= 0 && port <= 65_535)) {
           throw new Error(`--port must be a number from 0 to 65535, got "${flags.port}".`);
         }
+        // Loaded here, not at the top: the other commands start faster without the gateway's code.
+        const { startGateway } = await import("../../gateway/server.ts");
         const gateway = await startGateway({ port, bind: flags.bind });
         const { auth } = gateway.ctx;
         // The token goes into the link only on a terminal: a service's stdout ends up in its logs.
