@@ -52,15 +52,33 @@ export function validateConfig(raw: unknown, source: string): Config {
 
 /** Environment variables that override config keys. */
 export function applyEnvOverrides(config: Config, env: NodeJS.ProcessEnv): Config {
+  let out = config;
   const model = env.AGENT_CLAW_MODEL?.trim();
-  if (!model) return config;
-  const parsed = modelRefSchema.safeParse(model);
-  if (!parsed.success) {
-    throw new ConfigError(
-      `AGENT_CLAW_MODEL=${JSON.stringify(model)} is not valid: expected ${parsed.error.issues[0]?.message}, e.g. "anthropic/claude-sonnet-4-5".`,
-    );
+  if (model) {
+    const parsed = modelRefSchema.safeParse(model);
+    if (!parsed.success) {
+      throw new ConfigError(
+        `AGENT_CLAW_MODEL=${JSON.stringify(model)} is not valid: expected ${parsed.error.issues[0]?.message}, e.g. "anthropic/claude-sonnet-4-5".`,
+      );
+    }
+    out = { ...out, model: parsed.data };
   }
-  return { ...config, model: parsed.data };
+  const telegram: Record<string, string> = {};
+  const token = env.TELEGRAM_BOT_TOKEN?.trim();
+  if (token) telegram["botToken"] = token;
+  const apiRoot = env.TELEGRAM_API_ROOT?.trim();
+  if (apiRoot) telegram["apiRoot"] = apiRoot.replace(/\/+$/, "");
+  if (Object.keys(telegram).length > 0) {
+    const merged = { ...out.channels.telegram, ...telegram };
+    const parsed = configSchema.shape.channels.unwrap().shape.telegram.unwrap().safeParse(merged);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]!;
+      const name = issue.path[0] === "botToken" ? "TELEGRAM_BOT_TOKEN" : "TELEGRAM_API_ROOT";
+      throw new ConfigError(`${name} is not valid: expected ${issue.message}.`);
+    }
+    out = { ...out, channels: { ...out.channels, telegram: parsed.data } };
+  }
+  return out;
 }
 
 /** The effective config: file, defaults, then environment overrides. */

@@ -65,6 +65,59 @@ const gatewaySchema = z
   })
   .strict();
 
+const telegramSchema = z
+  .object({
+    enabled: z
+      .boolean()
+      .default(true)
+      .describe("Run the Telegram channel when a bot token is set (TELEGRAM_BOT_TOKEN or botToken)."),
+    botToken: z
+      .string()
+      .regex(/^\d+:[A-Za-z0-9_-]{20,}$/, "a bot token from @BotFather, like 123456:ABC-DEF...")
+      .optional()
+      .describe("The bot's token from @BotFather (TELEGRAM_BOT_TOKEN overrides it)."),
+    apiRoot: z
+      .url()
+      .default("https://api.telegram.org")
+      .describe("Bot API server (TELEGRAM_API_ROOT overrides it): a self-hosted one, or a fake in tests."),
+    mode: z
+      .enum(["polling", "webhook"])
+      .default("polling")
+      .describe("Long polling (nothing to expose) or a webhook on the gateway's /telegram/webhook."),
+    webhookUrl: z
+      .url()
+      .optional()
+      .describe("The public https URL Telegram posts to, ending in /telegram/webhook (webhook mode)."),
+    webhookSecret: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{16,256}$/, "16 to 256 characters of A-Z, a-z, 0-9, _ and -")
+      .optional()
+      .describe("Secret Telegram sends with each webhook call (default: one generated and kept in <home>)."),
+    dmPolicy: z
+      .enum(["pairing", "allowlist", "open"])
+      .default("pairing")
+      .describe(
+        "Direct messages: unknown senders get a pairing code (pairing), only allowFrom (allowlist), or anyone (open).",
+      ),
+    allowFrom: z
+      .array(z.string().regex(/^\d+$/, "a numeric Telegram user id"))
+      .default([])
+      .describe("Telegram user ids always allowed to talk to the assistant."),
+    groups: z
+      .array(z.string().regex(/^-?\d+$/, "a numeric Telegram chat id"))
+      .default([])
+      .describe("Group chat ids the assistant takes part in; other groups are ignored."),
+    requireMention: z
+      .boolean()
+      .default(true)
+      .describe("In groups, answer only when @mentioned or replied to."),
+    streaming: z
+      .boolean()
+      .default(true)
+      .describe("Show the reply as it is written by editing one message, then the final text."),
+  })
+  .strict();
+
 /** The whole config file. Every key has a default, so "{}" is a valid config. */
 export const configSchema = z
   .object({
@@ -133,6 +186,10 @@ export const configSchema = z
       })
       .strict()
       .default({ maxConcurrent: 4 }),
+    channels: z
+      .object({ telegram: telegramSchema.default(telegramSchema.parse({})) })
+      .strict()
+      .default({ telegram: telegramSchema.parse({}) }),
     tools: z
       .object({
         exec: execSchema.default(execSchema.parse({})),
@@ -142,6 +199,9 @@ export const configSchema = z
       .default({ exec: execSchema.parse({}), webFetch: webFetchSchema.parse({}) }),
   })
   .strict();
+
+/** The Telegram channel's settings with defaults filled in. */
+export type TelegramConfig = z.infer<typeof telegramSchema>;
 
 /** The validated config with every default filled in. */
 export type Config = z.infer<typeof configSchema>;

@@ -15,6 +15,24 @@ export interface InboundMessage {
   text: string;
   /** When it was received, in Clock milliseconds. */
   at: number;
+  /** In a group: the bot was named (@mention) or replied to, so the message is meant for it. */
+  addressed?: boolean;
+  /** The platform's id of this message in its chat (Telegram message_id), to reply to it. */
+  messageId?: string;
+  /** Files that came with the message, still on the platform until fetched. */
+  attachments?: InboundAttachment[];
+}
+
+/** A file sent with a message: a photo, a document or a voice note. */
+export interface InboundAttachment {
+  kind: "image" | "document" | "audio";
+  /** The platform's id to download it with (Telegram file_id). */
+  fileId: string;
+  /** The sender's file name, when the platform keeps one. */
+  name?: string;
+  mediaType?: string;
+  /** Size in bytes, when known before download. */
+  size?: number;
 }
 
 /** Where a turn runs and what the prompt says about it. */

@@ -10,10 +10,23 @@ import { type MethodTable, method } from "./methods.ts";
 /** What a secret reads as in config.get. */
 export const MASK = "[redacted]";
 
-/** The config as clients may see it: the gateway token is masked. */
+const mask = <T>(value: T | undefined) => (value === undefined ? undefined : MASK);
+
+/** The config as clients may see it: the gateway token, the bot token and the webhook secret masked. */
 export function maskedConfig(config: Config): Config {
-  if (config.gateway.token === undefined) return config;
-  return { ...config, gateway: { ...config.gateway, token: MASK } };
+  const telegram = config.channels.telegram;
+  return {
+    ...config,
+    gateway: { ...config.gateway, token: mask(config.gateway.token) },
+    channels: {
+      ...config.channels,
+      telegram: {
+        ...telegram,
+        botToken: mask(telegram.botToken),
+        webhookSecret: mask(telegram.webhookSecret),
+      },
+    },
+  };
 }
 
 const patchParams = z
