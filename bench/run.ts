@@ -1,6 +1,7 @@
 // `npm run bench`: prints the figures the issues set targets for. Run on an idle machine.
 import { benchCliProcess } from "./cli-process.ts";
 import { benchGateway } from "./gateway.ts";
+import { benchTelegram } from "./telegram.ts";
 import { report } from "./stats.ts";
 import { benchTranscriptLoad } from "./transcript-load.ts";
 import { benchTurnOverhead } from "./turn-overhead.ts";
@@ -36,4 +37,11 @@ line(
 const t = gw.throughput;
 line(
   `throughput, 50 clients over 50 sessions        ${t.perSecond.toFixed(0)} req/s${check(t.perSecond >= 1500, ">= 1500 req/s")}   (${t.requests} requests in ${t.seconds.toFixed(1)} s, ${t.errors} errors)`,
+);
+
+line("");
+const tg = await benchTelegram();
+line(report("Telegram webhook acknowledged", tg.ack, { p99: 10 }));
+line(
+  `Telegram, ${tg.updates} updates over ${tg.chats} chats          ${tg.seconds.toFixed(1)} s, ${(tg.updates / tg.seconds).toFixed(0)} updates/s, ${tg.wrong === 0 ? "one reply per update, in order ✓" : `${tg.wrong} replies missing, doubled or out of order ✗`}`,
 );

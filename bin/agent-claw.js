@@ -8,6 +8,14 @@ if (major < 22 || (major === 22 && minor < 13)) {
   );
   process.exit(1);
 }
+// grammY's fetch shim (node-fetch 2 → whatwg-url → tr46) requires Node's deprecated punycode
+// module; that warning says nothing to our users, so it alone is dropped. Others still print.
+const printWarning = process.listeners("warning");
+process.removeAllListeners("warning");
+process.on("warning", (warning) => {
+  if (warning.name === "DeprecationWarning" && warning.code === "DEP0040") return;
+  for (const listener of printWarning) listener(warning);
+});
 // V8's on-disk compile cache (Node 22.1+) skips re-parsing the bundle on every run.
 try {
   const { enableCompileCache } = await import("node:module");

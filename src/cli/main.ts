@@ -2,12 +2,14 @@
 import { Command } from "commander";
 import pkg from "../../package.json" with { type: "json" };
 import { registerAgent } from "./commands/agent.ts";
+import { registerChannels } from "./commands/channels.ts";
 import { registerChat } from "./commands/chat.ts";
 import { registerConfig } from "./commands/config.ts";
 import { registerDaemon } from "./commands/daemon.ts";
 import { registerDoctor } from "./commands/doctor.ts";
 import { registerGateway } from "./commands/gateway.ts";
 import { registerOnboard } from "./commands/onboard.ts";
+import { registerPairing } from "./commands/pairing.ts";
 import { registerSessions } from "./commands/sessions.ts";
 
 // The AI SDK prints provider warnings on the console; in a terminal chat they are noise.
@@ -29,7 +31,9 @@ registerAgent(program);
 registerOnboard(program);
 registerConfig(program);
 registerSessions(program);
+registerPairing(program);
 registerDoctor(program);
 registerDaemon(program);
+registerChannels(program);
 
 await program.parseAsync(process.argv);

@@ -35,6 +35,17 @@ export interface InboundAttachment {
   size?: number;
 }
 
+/** Where a reply goes when it is not answered in the request itself: a channel account's chat. */
+export interface DeliveryAddress {
+  channel: string;
+  account: string;
+  chatId: string;
+  /** A forum topic or thread inside the chat. */
+  threadId?: string;
+  /** The message the reply answers (shown as a reply in groups). */
+  replyToMessageId?: string;
+}
+
 /** Where a turn runs and what the prompt says about it. */
 export interface ChannelContext {
   channel: string;

@@ -5,6 +5,7 @@ import type { LocalAssistant } from "../engines/local/assistant.ts";
 import type { GatewayAuth } from "./auth.ts";
 import type { EventHub } from "./event-hub.ts";
 import type { LogBuffer } from "./log-buffer.ts";
+import type { TelegramService } from "./telegram/telegram-service.ts";
 
 export interface GatewayContext {
   version: string;
@@ -20,6 +21,8 @@ export interface GatewayContext {
   /** Accepts jobs durably and reports their outcomes. */
   runner: JobRunner;
   events: EventHub;
+  /** The Telegram channel (stopped when no bot token is set). */
+  telegram: TelegramService;
   logs: LogBuffer;
   auth: GatewayAuth;
   /** When the gateway started, in Clock milliseconds. */

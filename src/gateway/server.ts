@@ -23,6 +23,7 @@ import { createEventHub } from "./event-hub.ts";
 import type { GatewayContext } from "./gateway-context.ts";
 import { createLogBuffer } from "./log-buffer.ts";
 import { routeModules } from "./routes.ts";
+import { createTelegramService, type TelegramService } from "./telegram/telegram-service.ts";
 
 /** How long a stopping gateway waits for open connections before cutting them. */
 const CLOSE_GRACE_MS = 2_000;
@@ -106,13 +107,18 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
     runTurn: (request) => assistant.turn(request),
     maxConcurrent: initial.lanes.maxConcurrent,
     ...(options.retryDelayMs !== undefined && { retryDelayMs: options.retryDelayMs }),
-    onEvent: (jobs, event) => events.publish(jobs, event),
+    onEvent: (jobs, event) => {
+      events.publish(jobs, event);
+      telegram.onEvent(jobs, event);
+    },
+    onOutcome: (record, job, turnJobs) => telegram.onOutcome(record, job, turnJobs),
     log: (level, message) => logs.log(level, message),
   });
 
   const applyConfig = (next: Config) => {
     config = next;
     assistant.reconfigure(next);
+    void telegram.reconfigure();
   };
 
   const ctx: GatewayContext = {
@@ -130,6 +136,9 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
     assistant,
     runner,
     events,
+    get telegram() {
+      return telegram;
+    },
     logs,
     auth,
     startedAt: clock.now(),
@@ -138,6 +147,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
     draining: () => draining,
   };
 
+  const telegram: TelegramService = createTelegramService(ctx);
   const app = createGatewayApp(ctx, options.modules ?? routeModules);
   const wss = new WebSocketServer({ noServer: true, maxPayload: 4 * 1024 * 1024 });
   const server = await new Promise<ServerType>((resolve, reject) => {
@@ -158,6 +168,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
   if (released > 0)
     logs.log("warn", `retrying ${released} message(s) that were being answered when the gateway stopped`);
   runner.start();
+  await telegram.start();
   ready = true;
   logs.log(
     "info",
@@ -179,6 +190,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
       configWatcher.close();
       draining = true;
       logs.log("info", "draining: finishing running turns; queued messages stay for the next start");
+      await telegram.stop();
       await runner.stop();
       // Whoever still waits for a queued message is told to come back: it will be answered after the restart.
       shutdown.abort(new Error("gateway shutting down"));

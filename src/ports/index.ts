@@ -2,6 +2,7 @@
 import type { Claims } from "./claims.ts";
 import type { Clock } from "./clock.ts";
 import type { Outbox } from "./outbox.ts";
+import type { Pairings } from "./pairings.ts";
 import type { Queue } from "./queue.ts";
 import type { SessionStore } from "./session-store.ts";
 import type { Workspace } from "./workspace.ts";
@@ -12,6 +13,7 @@ export interface Ports {
   claims: Claims;
   queue: Queue;
   outbox: Outbox;
+  pairings: Pairings;
   clock: Clock;
   /** Contract: releases files, connections and timers; safe to call twice. */
   close(): Promise<void>;

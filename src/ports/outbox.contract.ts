@@ -31,6 +31,20 @@ export function outboxContract(name: string, make: () => Promise<OutboxHarness>)
       expect(await outbox.get("m1")).toEqual(record("m1"));
     });
 
+    it("keeps where a channel delivers the reply", async () => {
+      const { outbox } = await open();
+      const deliverTo = {
+        channel: "telegram",
+        account: "default",
+        chatId: "-100123",
+        threadId: "7",
+        replyToMessageId: "42",
+      };
+      await outbox.put(record("t1", { deliverTo }));
+      expect(await outbox.get("t1")).toEqual(record("t1", { deliverTo }));
+      expect((await outbox.undelivered(10)).map((r) => r.deliverTo)).toEqual([deliverTo]);
+    });
+
     it("keeps the first record written for a key, also when writers race", async () => {
       const { outbox } = await open();
       const results = await Promise.all(

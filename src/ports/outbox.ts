@@ -1,5 +1,6 @@
 // The outbox: the outcome of each accepted message (its reply, or why it failed), written before
 // anything is sent, so a retry delivers the stored reply instead of asking the model again.
+import type { DeliveryAddress } from "../core/messages.ts";
 import type { TokenUsage } from "../core/transcript.ts";
 
 export interface OutboxRecord {
@@ -13,6 +14,8 @@ export interface OutboxRecord {
   createdAt: number;
   /** Set once the reply was handed to its channel. */
   deliveredAt?: number;
+  /** Where the reply goes, for outcomes a channel delivers (copied from the job). */
+  deliverTo?: DeliveryAddress;
 }
 
 /** Implemented in adapters/sqlite/outbox.ts and adapters/dynamodb/outbox.ts. */

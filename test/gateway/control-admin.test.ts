@@ -179,16 +179,20 @@ describe("logs.tail", () => {
 });
 
 describe("channels.status", () => {
-  it("lists web with its connected clients, the HTTP API and the terminal", async () => {
+  it("lists web with its connected clients, the HTTP API, Telegram (no token: stopped) and the terminal", async () => {
     const w = await start();
     const c = await w.client();
     await w.client();
     const res = (await c.request("channels.status")) as Payload<{
       channels: Array<{ id: string; state: string; detail: string; label: string }>;
     }>;
-    expect(res.payload.channels.map((ch) => ch.id)).toEqual(["web", "http", "cli"]);
+    expect(res.payload.channels.map((ch) => ch.id)).toEqual(["web", "http", "telegram", "cli"]);
     expect(res.payload.channels[0]).toMatchObject({ state: "running", detail: "2 clients connected" });
-    expect(res.payload.channels[2]).toMatchObject({ state: "available" });
+    expect(res.payload.channels[2]).toMatchObject({
+      state: "stopped",
+      detail: expect.stringContaining("TELEGRAM_BOT_TOKEN"),
+    });
+    expect(res.payload.channels[3]).toMatchObject({ state: "available" });
     for (const channel of res.payload.channels) expect(channel.label).toEqual(expect.any(String));
   });
 });

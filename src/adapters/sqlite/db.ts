@@ -80,6 +80,31 @@ const MIGRATIONS: readonly string[] = [
   ) WITHOUT ROWID;
   CREATE INDEX outbox_undelivered ON outbox (created_at) WHERE delivered_at IS NULL;
   `,
+  // 3: where a channel delivers an outcome (JSON), so a restart can still deliver it.
+  `
+  ALTER TABLE outbox ADD COLUMN deliver_to TEXT;
+  `,
+  // 4: pairing: senders waiting for the owner's approval (one per sender, code unique per channel),
+  // and the senders approved. rowid orders requests made in the same millisecond.
+  `
+  CREATE TABLE pairing_requests (
+    channel TEXT NOT NULL,
+    code TEXT NOT NULL,
+    sender_id TEXT NOT NULL,
+    sender_name TEXT,
+    created_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL,
+    UNIQUE (channel, code),
+    UNIQUE (channel, sender_id)
+  );
+  CREATE TABLE allowed_senders (
+    channel TEXT NOT NULL,
+    sender_id TEXT NOT NULL,
+    sender_name TEXT,
+    approved_at INTEGER NOT NULL,
+    PRIMARY KEY (channel, sender_id)
+  ) WITHOUT ROWID;
+  `,
 ];
 
 /** The schema version a fully migrated state.db has. */

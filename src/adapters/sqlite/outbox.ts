@@ -18,14 +18,16 @@ function toRecord(row: Row | undefined): OutboxRecord | null {
   if (row["delivered_at"] !== null && row["delivered_at"] !== undefined) {
     record.deliveredAt = Number(row["delivered_at"]);
   }
+  if (typeof row["deliver_to"] === "string") record.deliverTo = JSON.parse(row["deliver_to"]);
   return record;
 }
 
 export function createSqliteOutbox({ db }: { db: DatabaseSync }): Outbox {
   const durably = groupCommit(db);
   const insert = db.prepare(
-    `INSERT OR IGNORE INTO outbox (key, session_key, status, reply, input_tokens, output_tokens, created_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?)`,
+    `INSERT OR IGNORE INTO outbox
+       (key, session_key, status, reply, input_tokens, output_tokens, created_at, deliver_to)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   const byKey = db.prepare("SELECT * FROM outbox WHERE key = ?");
   const deliver = db.prepare("UPDATE outbox SET delivered_at = ? WHERE key = ? AND delivered_at IS NULL");
@@ -34,9 +36,10 @@ export function createSqliteOutbox({ db }: { db: DatabaseSync }): Outbox {
   );
   return {
     async put(record) {
-      const { key, sessionKey, status, reply, usage, createdAt } = record;
+      const { key, sessionKey, status, reply, usage, createdAt, deliverTo } = record;
+      const to = deliverTo ? JSON.stringify(deliverTo) : null;
       return durably(() => {
-        insert.run(key, sessionKey, status, reply, usage.inputTokens, usage.outputTokens, createdAt);
+        insert.run(key, sessionKey, status, reply, usage.inputTokens, usage.outputTokens, createdAt, to);
         return toRecord(byKey.get(key) as Row)!;
       });
     },

@@ -27,8 +27,11 @@ export interface JobRunnerOptions {
   retryDelayMs?: number;
   /** Contract: must not throw. Streams a turn's events to whoever watches its jobs. */
   onEvent?: (jobs: TurnJob[], event: AgentEvent) => void;
-  /** Contract: must not throw. Called once a job's outcome is stored (to deliver it). */
-  onOutcome?: (record: OutboxRecord, job: TurnJob) => void;
+  /**
+   * Contract: must not throw. Called once a job's outcome is stored (to deliver it), with the jobs
+   * whose messages were answered by the same turn (the job alone when it ran by itself).
+   */
+  onOutcome?: (record: OutboxRecord, job: TurnJob, turnJobs: TurnJob[]) => void;
   /** Contract: must not throw. */
   log?: (level: "info" | "warn" | "error", message: string) => void;
 }
@@ -65,13 +68,13 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
   let slotFreed: (() => void) | undefined;
   const runningTurns = new Set<{ jobs: TurnJob[]; controller: AbortController }>();
 
-  const settle = async (delivery: QueueDelivery, job: TurnJob, record: OutboxRecord) => {
+  const settle = async (delivery: QueueDelivery, job: TurnJob, record: OutboxRecord, turnJobs = [job]) => {
     const stored = await outbox.put(record);
     await queue.ack(delivery);
     for (const wake of waiters.get(job.id) ?? []) wake(stored);
     waiters.delete(job.id);
     try {
-      options.onOutcome?.(stored, job);
+      options.onOutcome?.(stored, job, turnJobs);
     } catch {
       // delivery problems are the channel's to report
     }
@@ -80,6 +83,7 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
   const failed = (job: TurnJob, reply: string): OutboxRecord => ({
     key: job.id,
     sessionKey: job.sessionKey,
+    ...(job.deliverTo && { deliverTo: job.deliverTo }),
     status: "failed",
     reply,
     usage: { inputTokens: 0, outputTokens: 0 },
@@ -129,14 +133,20 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
         onEvent: (event) => options.onEvent?.(jobs, event),
       });
       for (const { delivery, job } of work) {
-        await settle(delivery, job, {
-          key: job.id,
-          sessionKey: job.sessionKey,
-          status: "done",
-          reply: result.reply,
-          usage: result.usage,
-          createdAt: clock.now(),
-        });
+        await settle(
+          delivery,
+          job,
+          {
+            key: job.id,
+            sessionKey: job.sessionKey,
+            ...(job.deliverTo && { deliverTo: job.deliverTo }),
+            status: "done",
+            reply: result.reply,
+            usage: result.usage,
+            createdAt: clock.now(),
+          },
+          jobs,
+        );
       }
     } catch (error) {
       const message = (error as Error)?.message ?? String(error);

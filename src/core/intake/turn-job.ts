@@ -1,5 +1,5 @@
 // A turn job: one accepted message waiting in the durable queue for its turn.
-import type { ChannelContext, InboundMessage } from "../messages.ts";
+import type { ChannelContext, DeliveryAddress, InboundMessage } from "../messages.ts";
 
 export interface TurnJob {
   /** The idempotency id: queue dedupeId, outbox key and turn id ("http:<key>", "ws:<id>", ...). */
@@ -7,6 +7,8 @@ export interface TurnJob {
   sessionKey: string;
   message: InboundMessage;
   channel: ChannelContext;
+  /** Where the outcome is delivered (kept with the outcome, so a restart can still deliver it). */
+  deliverTo?: DeliveryAddress;
 }
 
 /** Queue bodies come back as unknown JSON; this is the one place that trusts their shape. */

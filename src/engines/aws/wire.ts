@@ -6,6 +6,7 @@ import { SQSClient } from "@aws-sdk/client-sqs";
 import { z } from "zod";
 import { createDynamoClaims } from "../../adapters/dynamodb/claims.ts";
 import { createDynamoOutbox } from "../../adapters/dynamodb/outbox.ts";
+import { createDynamoPairings } from "../../adapters/dynamodb/pairings.ts";
 import { createDynamoSessionStore } from "../../adapters/dynamodb/session-store.ts";
 import { createS3Workspace } from "../../adapters/s3/workspace.ts";
 import { createSqsQueue } from "../../adapters/sqs/queue.ts";
@@ -53,6 +54,7 @@ export function createAwsPorts(options: AwsEngineOptions): Ports {
     claims,
     queue: createSqsQueue({ client: sqs, queueUrl: options.queueUrl, claims }),
     outbox: createDynamoOutbox({ client: dynamodb, table: options.table }),
+    pairings: createDynamoPairings({ client: dynamodb, table: options.table, clock }),
     async close() {
       if (closed) return;
       closed = true;

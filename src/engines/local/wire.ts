@@ -3,6 +3,7 @@ import { createFsWorkspace } from "../../adapters/fs/workspace.ts";
 import { createSqliteClaims } from "../../adapters/sqlite/claims.ts";
 import { openStateDb } from "../../adapters/sqlite/db.ts";
 import { createSqliteOutbox } from "../../adapters/sqlite/outbox.ts";
+import { createSqlitePairings } from "../../adapters/sqlite/pairings.ts";
 import { createSqliteQueue } from "../../adapters/sqlite/queue.ts";
 import { createSqliteSessionStore } from "../../adapters/sqlite/session-store.ts";
 import type { Clock } from "../../ports/clock.ts";
@@ -35,6 +36,7 @@ export function createLocalPorts(options: LocalEngineOptions): LocalPorts {
     queue,
     releaseInFlight: () => queue.releaseInFlight(),
     outbox: createSqliteOutbox({ db }),
+    pairings: createSqlitePairings({ db, clock }),
     async close() {
       if (closed) return;
       closed = true;

@@ -1,5 +1,4 @@
-// channels.status: which ways to reach the assistant work right now. Each channel is a small source;
-// Telegram and others add theirs to the list later.
+// channels.status: which ways to reach the assistant work right now. Each channel is a small source.
 import { z } from "zod";
 import { type ControlServices, type MethodTable, method } from "./methods.ts";
 
@@ -49,8 +48,14 @@ const cli: ChannelStatusSource = {
   status: () => ({ state: "available", detail: "`agent-claw chat` runs in its own process" }),
 };
 
+const telegram: ChannelStatusSource = {
+  id: "telegram",
+  label: "Telegram",
+  status: (services) => services.gateway.telegram.status(),
+};
+
 /** The channels every gateway has. */
-export const builtInChannels: readonly ChannelStatusSource[] = [web, http, cli];
+export const builtInChannels: readonly ChannelStatusSource[] = [web, http, telegram, cli];
 
 /** The channels.status method over `sources`. */
 export function channelsMethods(sources: readonly ChannelStatusSource[] = builtInChannels): MethodTable {

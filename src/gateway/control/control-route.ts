@@ -12,6 +12,7 @@ import { configMethods } from "./config-methods.ts";
 import { type Connection, createConnection } from "./connection.ts";
 import { logsMethods } from "./logs-methods.ts";
 import type { ControlServices, MethodTable } from "./methods.ts";
+import { pairingMethods } from "./pairing-methods.ts";
 import { sessionsMethods } from "./sessions-methods.ts";
 import { statusMethods } from "./status-methods.ts";
 
@@ -42,6 +43,7 @@ export function createControlRoute(options: ControlRouteOptions = {}): RouteModu
       ...statusMethods,
       ...chatMethods,
       ...sessionsMethods,
+      ...pairingMethods,
       ...configMethods,
       ...logsMethods,
       ...channelsMethods(options.channels ?? builtInChannels),

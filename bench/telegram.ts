@@ -1,0 +1,131 @@
+// Telegram through the webhook: 1,000 updates across 100 chats (each chat waits for its reply
+// before writing again, as a person does), checking one reply per update, in order per chat; and
+// the time the gateway takes to acknowledge each webhook call.
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { RecordedRequest } from "../test/fakes/model-script.ts";
+import { startOpenAIChatFake } from "../test/fakes/openai-chat-server.ts";
+import { startTelegramFake } from "../test/fakes/telegram-bot-api.ts";
+import { type Summary, summarize } from "./stats.ts";
+
+const BIN = join(import.meta.dirname, "../bin/agent-claw.js");
+const SECRET = "bench-webhook-secret-0123456789";
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitReady(url: string, child: ChildProcess): Promise<void> {
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`gateway exited with ${child.exitCode}`);
+    if (
+      await fetch(`${url}/readyz`).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      return;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+export interface TelegramFigures {
+  ack: Summary;
+  updates: number;
+  chats: number;
+  seconds: number;
+  /** Replies that were missing, doubled or out of order (0 when correct). */
+  wrong: number;
+}
+
+export async function benchTelegram(
+  options: { chats?: number; perChat?: number } = {},
+): Promise<TelegramFigures> {
+  const chats = options.chats ?? 100;
+  const perChat = options.perChat ?? 10;
+  const echo = (request: RecordedRequest) => ({ text: `re: ${request.lastUserText}` });
+  const model = await startOpenAIChatFake({ record: false, onExhausted: "text" });
+  model.script(Array.from({ length: chats * perChat }, () => echo));
+  const telegram = await startTelegramFake();
+  const home = await mkdtemp(join(tmpdir(), "ac-bench-tg-"));
+  const agentHome = join(home, ".agent-claw");
+  await mkdir(agentHome, { recursive: true });
+  await writeFile(
+    join(agentHome, "config.json"),
+    JSON.stringify({
+      lanes: { maxConcurrent: 50 },
+      channels: { telegram: { mode: "webhook", webhookSecret: SECRET, dmPolicy: "open", streaming: false } },
+    }),
+  );
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const child = spawn(process.execPath, [BIN, "gateway", "--port", String(port)], {
+    env: {
+      PATH: process.env.PATH,
+      HOME: home,
+      AGENT_CLAW_HOME: agentHome,
+      AGENT_CLAW_MODEL: "openai-compatible/fake",
+      OPENAI_COMPATIBLE_BASE_URL: model.url,
+      AGENT_CLAW_GATEWAY_TOKEN: "bench-token-0123456789abcdef",
+      TELEGRAM_BOT_TOKEN: telegram.token,
+      TELEGRAM_API_ROOT: telegram.url,
+    },
+    stdio: ["ignore", "ignore", "ignore"],
+  });
+  try {
+    await waitReady(url, child);
+    const acks: number[] = [];
+    const t0 = performance.now();
+    await Promise.all(
+      Array.from({ length: chats }, async (_, c) => {
+        const chatId = 5_000_000 + c;
+        for (let i = 0; i < perChat; i++) {
+          const update = telegram.message({
+            chatId,
+            from: { id: chatId, first_name: `User ${c}` },
+            text: `m${i}`,
+          });
+          const started = performance.now();
+          const response = await fetch(`${url}/telegram/webhook`, {
+            method: "POST",
+            headers: { "content-type": "application/json", "x-telegram-bot-api-secret-token": SECRET },
+            body: JSON.stringify(update),
+          });
+          acks.push(performance.now() - started);
+          if (response.status !== 200) throw new Error(`webhook answered ${response.status}`);
+          await telegram.waitFor(
+            (call) => call.method === "sendMessage" && call.params["chat_id"] === chatId,
+            60_000,
+            i + 1,
+          );
+        }
+      }),
+    );
+    const seconds = (performance.now() - t0) / 1000;
+    let wrong = 0;
+    for (let c = 0; c < chats; c++) {
+      const chatId = 5_000_000 + c;
+      const replies = telegram.sent
+        .filter((call) => call.method === "sendMessage" && call.params["chat_id"] === chatId)
+        .map((call) => String(call.params["text"]));
+      const expected = Array.from({ length: perChat }, (_, i) => `re: m${i}`);
+      wrong +=
+        expected.filter((text, i) => replies[i] !== text).length + Math.max(0, replies.length - perChat);
+    }
+    return { ack: summarize(acks), updates: chats * perChat, chats, seconds, wrong };
+  } finally {
+    child.kill("SIGTERM");
+    await new Promise((r) => child.once("exit", r));
+    await telegram.close();
+    await model.close();
+    await rm(home, { recursive: true, force: true });
+  }
+}

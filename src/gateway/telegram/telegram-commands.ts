@@ -1,0 +1,45 @@
+// The bot's own commands, answered without the model: /new and /reset start a fresh session,
+// /status says what the assistant runs on, /help and /start list the commands.
+import type { GatewayContext } from "../gateway-context.ts";
+
+/** The commands registered with setMyCommands, in menu order. */
+export const TELEGRAM_COMMANDS = [
+  { command: "new", description: "Start a new conversation" },
+  { command: "reset", description: "Forget this conversation and start over" },
+  { command: "status", description: "Model, session and usage" },
+  { command: "help", description: "What I can do" },
+] as const;
+
+const HELP = [
+  "I'm your assistant: write to me as you would to a person.",
+  "",
+  ...TELEGRAM_COMMANDS.map((c) => `/${c.command} — ${c.description}`),
+].join("\n");
+
+/** The reply to a command; unknown names get the help text. */
+export async function runTelegramCommand(
+  ctx: GatewayContext,
+  name: string,
+  sessionKey: string,
+): Promise<string> {
+  const sessions = ctx.assistant.ports.sessions;
+  switch (name) {
+    case "new":
+    case "reset": {
+      const fresh = await sessions.reset(sessionKey);
+      return fresh
+        ? "Started a new conversation. The earlier one is kept in the transcript archive."
+        : "This is already a new conversation.";
+    }
+    case "status": {
+      const session = await sessions.get(sessionKey);
+      const model = ctx.config().model ?? "none set (agent-claw config set model provider/model)";
+      const usage = session
+        ? `${session.turns} turn${session.turns === 1 ? "" : "s"}, ${session.usage.inputTokens} tokens in, ${session.usage.outputTokens} out`
+        : "no turns yet";
+      return [`Model: ${model}`, `Session: ${sessionKey}`, `This conversation: ${usage}`].join("\n");
+    }
+    default:
+      return HELP;
+  }
+}

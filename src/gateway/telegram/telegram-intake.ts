@@ -1,0 +1,101 @@
+// From Telegram updates to durable work: parse, decide who may talk (pairing, allowlists, group
+// mentions), answer bot commands, and queue everything else as a turn job. Resolves only once each
+// update is durable (queued, or its direct reply claimed), so the webhook may then answer 200.
+import { decideAccess, PAIRING_LIMIT_REPLY, pairingReply } from "../../core/intake/access.ts";
+import type { TurnJob } from "../../core/intake/turn-job.ts";
+import type { ChannelContext, InboundMessage } from "../../core/messages.ts";
+import { sessionKeyFor } from "../../core/session-key.ts";
+import type { DeliveryTarget } from "../../channels/channel.ts";
+import { parseTelegramUpdate, telegramCommand } from "../../channels/telegram/parse.ts";
+import type { GatewayContext } from "../gateway-context.ts";
+import { runTelegramCommand } from "./telegram-commands.ts";
+
+/** How long an update's direct reply (a command, a pairing code) is remembered as sent. */
+const REPLY_CLAIM_MS = 48 * 60 * 60_000;
+
+export interface TelegramIntakeDeps {
+  ctx: GatewayContext;
+  account: string;
+  bot: { id: number; username: string };
+  /** Sends a direct reply (not a turn): commands, pairing codes. Contract: must not throw. */
+  reply: (target: DeliveryTarget, text: string) => void;
+}
+
+/** The target a reply to `message` goes to: its chat, its forum topic, and in groups the message itself. */
+export function replyTarget(message: InboundMessage): DeliveryTarget {
+  return {
+    chatId: message.chat.id,
+    ...(message.chat.threadId && { threadId: message.chat.threadId }),
+    ...(message.chat.kind === "group" && message.messageId && { replyToMessageId: message.messageId }),
+  };
+}
+
+function channelContext(message: InboundMessage): ChannelContext {
+  const who = message.sender.name ?? `user ${message.sender.id}`;
+  return {
+    channel: "telegram",
+    chatKind: message.chat.kind,
+    description:
+      message.chat.kind === "dm"
+        ? `Telegram, a direct chat with ${who}`
+        : `Telegram group "${message.chat.title ?? message.chat.id}", message from ${who}`,
+    interactive: false,
+  };
+}
+
+export function createTelegramIntake(deps: TelegramIntakeDeps) {
+  const { ctx, account, bot } = deps;
+  const { claims, outbox, pairings } = ctx.assistant.ports;
+
+  /** True the first time for this update's direct reply: a retried update is not answered twice. */
+  const firstReply = (message: InboundMessage) =>
+    claims.claimOnce(`telegram:${account}:reply:${message.id}`, REPLY_CLAIM_MS);
+
+  async function acceptOne(raw: unknown): Promise<void> {
+    const [message] = parseTelegramUpdate(raw, bot, account);
+    if (!message) return;
+    const telegram = ctx.config().channels.telegram;
+    const allowed = await pairings.isAllowed("telegram", message.sender.id);
+    const access = decideAccess(message, telegram, allowed);
+    if (access.kind === "ignore") return;
+    const target = replyTarget(message);
+    if (access.kind === "pair") {
+      if (!(await firstReply(message))) return;
+      const request = await pairings.request("telegram", message.sender.id, message.sender.name);
+      deps.reply(target, request ? pairingReply(request.code, "telegram") : PAIRING_LIMIT_REPLY);
+      ctx.logs.log(
+        "info",
+        request?.created
+          ? `telegram: pairing requested by ${message.sender.name ?? message.sender.id} (code ${request.code})`
+          : `telegram: unknown sender ${message.sender.id} wrote again`,
+      );
+      return;
+    }
+    const sessionKey = sessionKeyFor(message, ctx.config().session.dmScope);
+    const command = telegramCommand(message, bot.username);
+    if (command && ["new", "reset", "status", "help", "start"].includes(command.name)) {
+      if (!(await firstReply(message))) return;
+      deps.reply(target, await runTelegramCommand(ctx, command.name, sessionKey));
+      return;
+    }
+    const job: TurnJob = {
+      id: `telegram:${account}:${message.id}`,
+      sessionKey,
+      message,
+      channel: channelContext(message),
+      deliverTo: { channel: "telegram", account, ...target },
+    };
+    // Answered before (a retry after the queue forgot the id): the outbox has it, nothing to queue.
+    if (await outbox.get(job.id)) return;
+    await ctx.runner.submit(job);
+  }
+
+  return {
+    /** Contract: resolves once every update is durable; rejects when one could not be queued (retry them all). */
+    async accept(updates: unknown[]): Promise<void> {
+      for (const update of updates) await acceptOne(update);
+    },
+  };
+}
+
+export type TelegramIntake = ReturnType<typeof createTelegramIntake>;

@@ -1,0 +1,239 @@
+// The Telegram channel inside the gateway: connects the bot (getMe, commands), takes updates by long
+// polling or by webhook (never both), and hands them to intake; delivery sends the outcomes back.
+// A config change to the token, API root or mode restarts it; policies are read per update.
+import { randomBytes } from "node:crypto";
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import type { TelegramConfig } from "../../config/schema.ts";
+import type { TelegramPoller } from "../../channels/telegram/polling.ts";
+import { verifyTelegramSecret } from "../../channels/telegram/verify.ts";
+import type { AgentEvent } from "../../core/agent/events.ts";
+import type { TurnJob } from "../../core/intake/turn-job.ts";
+import type { OutboxRecord } from "../../ports/outbox.ts";
+import { writeFileAtomic } from "../../util/atomic-write.ts";
+import type { GatewayContext } from "../gateway-context.ts";
+import { TELEGRAM_COMMANDS } from "./telegram-commands.ts";
+import type { TelegramDelivery } from "./telegram-delivery.ts";
+import type { TelegramIntake } from "./telegram-intake.ts";
+
+export const TELEGRAM_ALLOWED_UPDATES = ["message", "edited_message", "callback_query"] as const;
+const ACCOUNT = "default";
+
+export interface TelegramStatus {
+  state: "running" | "stopped" | "error";
+  detail: string;
+}
+
+interface Running {
+  settings: TelegramConfig;
+  intake: TelegramIntake;
+  delivery: TelegramDelivery;
+  poller?: TelegramPoller;
+  stop: AbortController;
+  bot: { id: number; username: string };
+}
+
+/** The settings that need a restart of the channel when they change. */
+const connectionOf = (t: TelegramConfig) =>
+  JSON.stringify([t.enabled, t.botToken, t.apiRoot, t.mode, t.webhookUrl, t.webhookSecret]);
+
+/** The webhook secret: channels.telegram.webhookSecret, or one generated once and kept in <home>. */
+export async function telegramWebhookSecret(home: string, configured?: string): Promise<string> {
+  if (configured) return configured;
+  const file = join(home, "telegram-webhook.secret");
+  const existing = (await readFile(file, "utf8").catch(() => "")).trim();
+  if (existing.length >= 16) return existing;
+  const secret = randomBytes(24).toString("base64url");
+  await writeFileAtomic(file, `${secret}\n`, { mode: 0o600 });
+  return secret;
+}
+
+export function createTelegramService(ctx: GatewayContext) {
+  const { clock } = ctx.assistant.ports;
+  const offsetFile = join(ctx.assistant.paths.home, "telegram-offset.json");
+  let running: Running | undefined;
+  let status: TelegramStatus = { state: "stopped", detail: "not started" };
+  let secret: string | undefined;
+  let connection = "";
+  let starting: Promise<void> = Promise.resolve();
+  const log = (level: "info" | "warn" | "error" | "debug", message: string) =>
+    ctx.logs.log(level === "debug" ? "info" : level, `telegram: ${message}`);
+
+  async function connect(settings: TelegramConfig): Promise<void> {
+    if (!settings.enabled) {
+      status = { state: "stopped", detail: "disabled (channels.telegram.enabled is false)" };
+      return;
+    }
+    if (!settings.botToken) {
+      status = {
+        state: "stopped",
+        detail: "no bot token: set TELEGRAM_BOT_TOKEN or channels.telegram.botToken",
+      };
+      return;
+    }
+    // Loaded only when a bot is configured: grammY and its fetch shim are a gateway's largest module.
+    const [
+      { createBotApi },
+      { createTelegramOutbound },
+      { createTelegramPoller },
+      { createTelegramDelivery },
+      { createTelegramIntake },
+    ] = await Promise.all([
+      import("../../channels/telegram/bot-api.ts"),
+      import("../../channels/telegram/outbound.ts"),
+      import("../../channels/telegram/polling.ts"),
+      import("./telegram-delivery.ts"),
+      import("./telegram-intake.ts"),
+    ]);
+    const api = createBotApi(settings.botToken, settings.apiRoot);
+    const stop = new AbortController();
+    let me: Awaited<ReturnType<typeof api.getMe>>;
+    try {
+      me = await api.getMe();
+    } catch (error) {
+      status = { state: "error", detail: `getMe failed: ${(error as Error).message}` };
+      log("error", `${status.detail}; check the bot token and the API root (${settings.apiRoot})`);
+      return;
+    }
+    const bot = { id: me.id, username: me.username };
+    const outbound = createTelegramOutbound({
+      token: settings.botToken,
+      apiRoot: settings.apiRoot,
+      clock,
+      log,
+    });
+    const delivery = createTelegramDelivery({ ctx, account: ACCOUNT, outbound, signal: stop.signal });
+    const intake = createTelegramIntake({
+      ctx,
+      account: ACCOUNT,
+      bot,
+      reply: (target, text) => {
+        void outbound
+          .send(target, text)
+          .catch((error: Error) => log("warn", `a reply failed: ${error.message}`));
+      },
+    });
+    running = { settings, intake, delivery, stop, bot };
+    void api
+      .setMyCommands(TELEGRAM_COMMANDS.map((c) => ({ ...c })))
+      .catch((error: Error) => log("warn", `setMyCommands failed: ${error.message}`));
+
+    if (settings.mode === "webhook") {
+      secret = await telegramWebhookSecret(ctx.assistant.paths.home, settings.webhookSecret);
+      if (settings.webhookUrl) {
+        await api.setWebhook(settings.webhookUrl, {
+          secret_token: secret,
+          allowed_updates: [...TELEGRAM_ALLOWED_UPDATES],
+        });
+      }
+      status = {
+        state: "running",
+        detail: `@${bot.username}, webhook ${settings.webhookUrl ?? "(set webhookUrl, or point Telegram at /telegram/webhook)"}`,
+      };
+    } else {
+      const poller = createTelegramPoller({
+        token: settings.botToken,
+        apiRoot: settings.apiRoot,
+        clock,
+        handle: (updates) => intake.accept(updates),
+        loadOffset: async () => {
+          const saved = JSON.parse(await readFile(offsetFile, "utf8").catch(() => "{}")) as {
+            offset?: number;
+          };
+          return typeof saved.offset === "number" ? saved.offset : undefined;
+        },
+        saveOffset: (offset) => writeFileAtomic(offsetFile, JSON.stringify({ offset })),
+        log,
+      });
+      running.poller = poller;
+      status = { state: "running", detail: `@${bot.username}, long polling` };
+      void poller.start().catch((error: Error) => {
+        status = { state: "error", detail: error.message };
+        log("error", error.message);
+      });
+    }
+    const recovered = await delivery.recover();
+    if (recovered > 0) log("info", `sending ${recovered} reply(s) left undelivered by the last run`);
+  }
+
+  async function disconnect(): Promise<void> {
+    const current = running;
+    running = undefined;
+    if (!current) return;
+    current.stop.abort();
+    await current.poller?.stop();
+    current.delivery.stop();
+    status = { state: "stopped", detail: "stopped" };
+  }
+
+  return {
+    /** Connects with the config in force; problems end up in status(), not in a throw. */
+    start(): Promise<void> {
+      const settings = ctx.config().channels.telegram;
+      connection = connectionOf(settings);
+      starting = starting
+        .then(() => connect(settings))
+        .catch((error: Error) => {
+          status = { state: "error", detail: error.message };
+          log("error", error.message);
+        });
+      return starting;
+    },
+
+    /** Applies a new config: reconnects when the connection settings changed. */
+    reconfigure(): Promise<void> {
+      const settings = ctx.config().channels.telegram;
+      if (connectionOf(settings) === connection) return starting;
+      connection = connectionOf(settings);
+      starting = starting
+        .then(disconnect)
+        .then(() => connect(settings))
+        .catch((error: Error) => {
+          status = { state: "error", detail: error.message };
+          log("error", error.message);
+        });
+      return starting;
+    },
+
+    stop(): Promise<void> {
+      starting = starting.then(disconnect);
+      return starting;
+    },
+
+    status(): TelegramStatus {
+      const poll = running?.poller?.status();
+      if (poll && status.state === "running" && poll.state !== "polling" && poll.state !== "starting") {
+        const restarts = poll.restarts ? `, ${poll.restarts} restart(s) after stalls` : "";
+        return {
+          state: poll.state === "error" ? "error" : "running",
+          detail: `${poll.state}: ${poll.detail ?? ""}${restarts}`,
+        };
+      }
+      if (poll?.restarts)
+        return { ...status, detail: `${status.detail}, ${poll.restarts} restart(s) after stalls` };
+      return status;
+    },
+
+    /**
+     * A webhook call: 404 when the channel does not take webhooks, 401 for a wrong secret (checked
+     * before anything is parsed), 200 once the updates are durable.
+     */
+    async webhook(headers: Headers, body: () => Promise<unknown>): Promise<200 | 401 | 404> {
+      const current = running;
+      if (!current || current.settings.mode !== "webhook" || !secret) return 404;
+      if (!verifyTelegramSecret(headers, secret)) return 401;
+      await current.intake.accept([await body()]);
+      return 200;
+    },
+
+    onEvent(jobs: TurnJob[], event: AgentEvent): void {
+      running?.delivery.onEvent(jobs, event);
+    },
+
+    onOutcome(record: OutboxRecord, job: TurnJob, turnJobs: TurnJob[]): void {
+      running?.delivery.onOutcome(record, job, turnJobs);
+    },
+  };
+}
+
+export type TelegramService = ReturnType<typeof createTelegramService>;

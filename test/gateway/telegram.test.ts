@@ -1,0 +1,191 @@
+// The Telegram channel end to end in a real gateway: the fake Bot API (driven by grammY inside the
+// gateway), a fake model, pairing, group gating, webhooks, retried updates and delivery after a crash.
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { type RunningGateway, startGateway } from "../../src/gateway/server.ts";
+import type { FakeModelServer } from "../fakes/fake-model-server.ts";
+import { startOpenAIChatFake } from "../fakes/openai-chat-server.ts";
+import { type RecordedCall, startTelegramFake, type TelegramFake } from "../fakes/telegram-bot-api.ts";
+
+const ADA = 1001;
+const SECRET = "webhook-secret-0123456789";
+
+let home: string;
+let model: FakeModelServer;
+let telegram: TelegramFake;
+let gateway: RunningGateway | undefined;
+
+async function start(channel: Record<string, unknown> = {}): Promise<RunningGateway> {
+  await writeFile(
+    join(home, "config.json"),
+    JSON.stringify({ channels: { telegram: { allowFrom: [String(ADA)], streaming: false, ...channel } } }),
+  );
+  gateway = await startGateway({
+    env: {
+      AGENT_CLAW_HOME: home,
+      AGENT_CLAW_MODEL: "openai-compatible/fake",
+      OPENAI_COMPATIBLE_BASE_URL: model.url,
+      AGENT_CLAW_GATEWAY_TOKEN: "test-token-0123456789",
+      TELEGRAM_BOT_TOKEN: telegram.token,
+      TELEGRAM_API_ROOT: telegram.url,
+      TZ: "UTC",
+    },
+    port: 0,
+    retryDelayMs: 0,
+    write: () => {},
+  });
+  return gateway;
+}
+
+async function restart(channel: Record<string, unknown> = {}) {
+  await gateway?.close();
+  gateway = undefined;
+  return start(channel);
+}
+
+const texts = (calls: RecordedCall[]) => calls.map((c) => String(c.params["text"]));
+const sentMessages = () => telegram.sent.filter((c) => c.method === "sendMessage");
+
+beforeEach(async () => {
+  home = await mkdtemp(join(tmpdir(), "ac-telegram-"));
+  model = await startOpenAIChatFake();
+  telegram = await startTelegramFake();
+});
+
+afterEach(async () => {
+  await gateway?.close();
+  gateway = undefined;
+  await telegram.close();
+  await model.close();
+  await rm(home, { recursive: true, force: true });
+});
+
+describe("Telegram by long polling", () => {
+  it("answers an allowed user's message once, through the model, and registers the bot's commands", async () => {
+    model.script([{ text: "Hello **Ada**!" }]);
+    await start();
+    const update = telegram.message({ text: "Hi there" });
+    telegram.pushUpdate(update);
+    const [reply] = await telegram.waitFor("sendMessage");
+    expect(reply?.params).toMatchObject({ chat_id: ADA, text: "Hello <b>Ada</b>!", parse_mode: "HTML" });
+    expect(model.requests.at(-1)?.lastUserText).toBe("Hi there");
+    expect(telegram.sent.some((c) => c.method === "setMyCommands")).toBe(true);
+    // The poll after the batch confirms it: Telegram will not send the update again.
+    const polls = await telegram.waitFor("getUpdates", 2_000, 2);
+    expect(polls[1]?.params["offset"]).toBe(update.update_id + 1);
+    expect(telegram.pending).toEqual([]);
+    expect(sentMessages()).toHaveLength(1);
+    const status = await gateway!.ctx.telegram.status();
+    expect(status).toMatchObject({ state: "running" });
+  });
+
+  it("pairs an unknown sender: a code and no model call, then answers once the owner approves", async () => {
+    model.script([{ text: "Nice to meet you, Bob." }]);
+    await start({ allowFrom: [] });
+    const bob = { id: 2002, first_name: "Bob" };
+    telegram.pushUpdate(telegram.message({ text: "hello?", from: bob }));
+    const [pairing] = await telegram.waitFor("sendMessage");
+    const code = /([A-Z0-9]{8})/.exec(String(pairing?.params["text"]))?.[1];
+    expect(code).toBeDefined();
+    expect(model.requests).toHaveLength(0);
+
+    const pairings = gateway!.ctx.assistant.ports.pairings;
+    expect(await pairings.approve("telegram", code!)).toMatchObject({ senderId: "2002" });
+    telegram.pushUpdate(telegram.message({ text: "hello again", from: bob }));
+    await telegram.waitFor("sendMessage", 5_000, 2);
+    expect(texts(sentMessages()).at(-1)).toBe("Nice to meet you, Bob.");
+    expect(model.requests).toHaveLength(1);
+  });
+
+  it("in an allowed group, answers only when mentioned, in reply to that message", async () => {
+    model.script([{ text: "On it." }]);
+    await start({ groups: ["-1001234"] });
+    telegram.pushUpdate(telegram.message({ chatId: -1001234, text: "anyone there?" }));
+    telegram.pushUpdate(
+      telegram.message({ chatId: -1009999, text: `@${telegram.botInfo.username} other group` }),
+    );
+    const mention = telegram.message({
+      chatId: -1001234,
+      text: `@${telegram.botInfo.username} summarise please`,
+    });
+    telegram.pushUpdate(mention);
+    const [reply] = await telegram.waitFor("sendMessage");
+    expect(reply?.params).toMatchObject({
+      chat_id: -1001234,
+      text: "On it.",
+      reply_parameters: { message_id: mention.message!.message_id },
+    });
+    expect(model.requests).toHaveLength(1);
+    expect(model.requests[0]?.lastUserText).toContain("summarise please");
+  });
+
+  it("answers /status and /new itself, without the model", async () => {
+    await start();
+    telegram.pushUpdate(telegram.message({ text: "/status" }));
+    const [status] = await telegram.waitFor("sendMessage");
+    expect(String(status?.params["text"])).toContain("Model: openai-compatible/fake");
+    telegram.pushUpdate(telegram.message({ text: "/new" }));
+    await telegram.waitFor("sendMessage", 2_000, 2);
+    expect(texts(sentMessages()).at(-1)).toMatch(/new conversation/);
+    expect(model.requests).toHaveLength(0);
+  });
+});
+
+describe("Telegram by webhook", () => {
+  async function webhookGateway() {
+    await start({
+      mode: "webhook",
+      webhookSecret: SECRET,
+      webhookUrl: "https://claw.example.com/telegram/webhook",
+    });
+    expect(telegram.webhook).toMatchObject({
+      url: "https://claw.example.com/telegram/webhook",
+      secretToken: SECRET,
+    });
+  }
+
+  const post = (update: unknown, secret = SECRET) =>
+    fetch(`${gateway!.url}/telegram/webhook`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-telegram-bot-api-secret-token": secret },
+      body: JSON.stringify(update),
+    });
+
+  it("refuses a wrong secret with 401 and runs no turn", async () => {
+    await webhookGateway();
+    const response = await post(telegram.message({ text: "let me in" }), "wrong-secret-0123456789");
+    expect(response.status).toBe(401);
+    expect(model.requests).toHaveLength(0);
+  });
+
+  it("acknowledges at once and answers a retried update only once", async () => {
+    model.script([{ text: "Once." }, { text: "Twice?!" }]);
+    await webhookGateway();
+    const update = telegram.message({ text: "ping" });
+    expect((await post(update)).status).toBe(200);
+    await telegram.waitFor("sendMessage");
+    expect((await post(update)).status).toBe(200); // Telegram retried
+    const later = telegram.message({ text: "and now?" });
+    expect((await post(later)).status).toBe(200);
+    await telegram.waitFor("sendMessage", 5_000, 2);
+    expect(texts(sentMessages())).toEqual(["Once.", "Twice?!"]);
+    expect(model.requests.map((r) => r.lastUserText)).toEqual(["ping", "and now?"]);
+  });
+
+  it("delivers a stored reply after a restart when sending failed before it, exactly once", async () => {
+    model.script([{ text: "Stored, then sent." }]);
+    await webhookGateway();
+    telegram.failNext("sendMessage", { status: 403, description: "Forbidden: bot was blocked by the user" });
+    expect((await post(telegram.message({ text: "remember this" }))).status).toBe(200);
+    await telegram.waitFor("sendMessage"); // refused: the outcome stays stored, undelivered
+    await restart({ mode: "webhook", webhookSecret: SECRET });
+    await telegram.waitFor("sendMessage", 5_000, 2);
+    expect(texts(sentMessages())).toEqual(["Stored, then sent.", "Stored, then sent."]);
+    expect(await gateway!.ctx.assistant.ports.outbox.undelivered(10)).toEqual([]);
+    await restart({ mode: "webhook", webhookSecret: SECRET }); // nothing left to send
+    expect(sentMessages()).toHaveLength(2);
+    expect(model.requests).toHaveLength(1);
+  });
+});
