@@ -153,6 +153,17 @@ describe("Telegram by webhook", () => {
       body: JSON.stringify(update),
     });
 
+  it("switches to long polling on a config change: the webhook goes first, then updates arrive by polling", async () => {
+    model.script([{ text: "Polled." }]);
+    await webhookGateway();
+    await gateway!.ctx.patchConfig({ "channels.telegram.mode": "polling" });
+    await expect.poll(() => telegram.webhook, { timeout: 5_000 }).toBeUndefined();
+    telegram.pushUpdate(telegram.message({ text: "still there?" }));
+    const [reply] = await telegram.waitFor("sendMessage", 5_000);
+    expect(reply?.params["text"]).toBe("Polled.");
+    expect((await post(telegram.message({ text: "webhook?" }))).status).toBe(404);
+  });
+
   it("refuses a wrong secret with 401 and runs no turn", async () => {
     await webhookGateway();
     const response = await post(telegram.message({ text: "let me in" }), "wrong-secret-0123456789");

@@ -88,10 +88,15 @@ export function createTelegramDelivery(deps: TelegramDeliveryDeps) {
       }
     },
 
-    /** The runner's outcome callback. Messages collected into one turn get one reply, on the last. */
+    /**
+     * The runner's outcome callback. Messages of one chat collected into one turn get one reply, on
+     * the last of them; a turn that collected several chats (a shared session) answers each chat.
+     */
     onOutcome(record: OutboxRecord, job: TurnJob, turnJobs: TurnJob[]): void {
       if (!ours(record.deliverTo)) return;
-      if (turnJobs.length > 1 && turnJobs.at(-1)!.id !== job.id) {
+      const chat = record.deliverTo.chatId;
+      const sameChat = turnJobs.filter((j) => ours(j.deliverTo) && j.deliverTo.chatId === chat);
+      if (sameChat.length > 1 && sameChat.at(-1)!.id !== job.id) {
         void outbox.markDelivered(record.key, clock.now()).catch(() => {});
         return;
       }

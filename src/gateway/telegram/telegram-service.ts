@@ -156,7 +156,7 @@ export function createTelegramService(ctx: GatewayContext) {
     if (recovered > 0) log("info", `sending ${recovered} reply(s) left undelivered by the last run`);
   }
 
-  async function disconnect(): Promise<void> {
+  async function disconnect(next?: TelegramConfig): Promise<void> {
     const current = running;
     running = undefined;
     if (!current) return;
@@ -164,6 +164,17 @@ export function createTelegramService(ctx: GatewayContext) {
     await current.poller?.stop();
     current.delivery.stop();
     status = { state: "stopped", detail: "stopped" };
+    // Switching this gateway from webhook to polling: the webhook it set goes first, or Telegram
+    // would refuse the long poll and no update would arrive at all. (A webhook found at start is
+    // left alone: it may be another deployment's.)
+    const { botToken, apiRoot, mode } = current.settings;
+    if (mode === "webhook" && next?.mode === "polling" && next.botToken === botToken && botToken) {
+      const { createBotApi } = await import("../../channels/telegram/bot-api.ts");
+      await createBotApi(botToken, apiRoot)
+        .deleteWebhook()
+        .then(() => log("info", "webhook removed: switching to long polling"))
+        .catch((error: Error) => log("warn", `could not remove the webhook: ${error.message}`));
+    }
   }
 
   return {
@@ -186,7 +197,7 @@ export function createTelegramService(ctx: GatewayContext) {
       if (connectionOf(settings) === connection) return starting;
       connection = connectionOf(settings);
       starting = starting
-        .then(disconnect)
+        .then(() => disconnect(settings))
         .then(() => connect(settings))
         .catch((error: Error) => {
           status = { state: "error", detail: error.message };
@@ -196,7 +207,7 @@ export function createTelegramService(ctx: GatewayContext) {
     },
 
     stop(): Promise<void> {
-      starting = starting.then(disconnect);
+      starting = starting.then(() => disconnect());
       return starting;
     },
 
