@@ -121,6 +121,14 @@ describe("Telegram by long polling", () => {
     expect(model.requests[0]?.lastUserText).toContain("summarise please");
   });
 
+  it("tells the model about a photo it cannot open yet, instead of sending an empty message", async () => {
+    model.script([{ text: "I can't see photos yet." }]);
+    await start();
+    telegram.pushUpdate(telegram.message({ photo: true }));
+    await telegram.waitFor("sendMessage");
+    expect(model.requests[0]?.lastUserText).toMatch(/sent a photo, which you cannot open yet/);
+  });
+
   it("answers /status and /new itself, without the model", async () => {
     await start();
     telegram.pushUpdate(telegram.message({ text: "/status" }));
