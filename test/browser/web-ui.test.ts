@@ -316,6 +316,83 @@ describe("web UI", () => {
     expect(problems).toEqual([]);
   });
 
+  it("pairs senders on the Channels page: approve, deny, a code handled elsewhere, revoke after asking", async () => {
+    const { pairings } = gateway.ctx.assistant.ports;
+    const bob = (await pairings.request("telegram", "2002", "Bob"))!.code;
+    const eve = (await pairings.request("telegram", "3003", '<img src=x onerror="alert(1)">Eve'))!.code;
+    const { page, problems, close } = await openPage();
+    await page.goto(`${gateway.url}/#token=${TOKEN}`);
+    await connected(page);
+    await page.getByRole("link", { name: "Channels" }).click();
+    await page.locator('.card[data-id="telegram"]').waitFor();
+    const waiting = page.locator("#pairing-requests-rows");
+    const approved = page.locator("#pairing-allowed-rows");
+
+    // Bob waits with his code; a hostile name stays text.
+    const bobRow = waiting.locator('tr[data-sender="2002"]');
+    await bobRow.getByText(bob).waitFor();
+    expect(await bobRow.locator(".sender-name").innerText()).toBe("Bob");
+    expect(await bobRow.locator('[data-label="Channel"]').innerText()).toBe("Telegram");
+    expect(await bobRow.locator('[data-label="Expires"]').innerText()).toMatch(/^in (59|60) minutes$/);
+    const eveRow = waiting.locator('tr[data-sender="3003"]');
+    await eveRow.getByText('<img src=x onerror="alert(1)">Eve').waitFor();
+    await eveRow.getByText(eve).waitFor();
+    expect(await page.locator("#view-channels img").count()).toBe(0);
+    await page.getByText("Nobody is approved yet.").waitFor();
+
+    await bobRow.getByRole("button", { name: "Approve" }).click();
+    await approved.locator('tr[data-sender="2002"]', { hasText: "Bob" }).waitFor();
+    await page.locator("#pairing-message.success", { hasText: "Approved Bob (2002) on Telegram" }).waitFor();
+    await bobRow.waitFor({ state: "detached" });
+    expect(await pairings.isAllowed("telegram", "2002")).toBe(true);
+    expect(await page.getByText("Nobody is approved yet.").isVisible()).toBe(false);
+    await page.locator(".pairing").evaluate((section) => section.scrollIntoView());
+    // Only the view scrolls, never the page around the sidebar.
+    expect(await page.evaluate(() => document.documentElement.scrollTop)).toBe(0);
+    await shot(page, "channels-pairing");
+
+    const narrow = await openPage({ width: 390 });
+    await narrow.page.goto(`${gateway.url}/#token=${TOKEN}`);
+    await connected(narrow.page);
+    await narrow.page.getByRole("link", { name: "Channels" }).click();
+    await narrow.page.locator('#pairing-allowed-rows tr[data-sender="2002"]').waitFor();
+    await narrow.page.locator('#pairing-requests-rows tr[data-sender="3003"]').waitFor();
+    await narrow.page.locator(".pairing").scrollIntoViewIfNeeded();
+    await shot(narrow.page, "channels-pairing-narrow");
+    await narrow.close();
+
+    // Refresh shows a request that came in meanwhile; Deny removes Eve's.
+    const carol = (await pairings.request("telegram", "4004", "Carol"))!.code;
+    await page.getByRole("button", { name: "Refresh" }).click();
+    const carolRow = waiting.locator('tr[data-sender="4004"]');
+    await carolRow.getByText(carol).waitFor();
+    await eveRow.getByRole("button", { name: "Deny" }).click();
+    await eveRow.waitFor({ state: "detached" });
+    await page.locator("#pairing-message.success", { hasText: "Denied" }).waitFor();
+    expect((await pairings.list("telegram")).map((r) => r.senderId)).toEqual(["4004"]);
+
+    // Carol's code is handled elsewhere before the click: the error shows inline and her row goes.
+    await pairings.deny("telegram", carol);
+    await carolRow.getByRole("button", { name: "Approve" }).click();
+    await page.locator("#pairing-message.error", { hasText: "no pending request" }).waitFor();
+    await carolRow.waitFor({ state: "detached" });
+    await page.getByText("Nobody is waiting. When someone unknown writes to the bot").waitFor();
+    expect(await pairings.isAllowed("telegram", "4004")).toBe(false);
+
+    // Revoke asks first, in the page.
+    const bobApproved = approved.locator('tr[data-sender="2002"]');
+    await bobApproved.getByRole("button", { name: "Revoke" }).click();
+    expect(await pairings.isAllowed("telegram", "2002")).toBe(true);
+    await bobApproved.getByRole("button", { name: "Revoke?" }).click();
+    await bobApproved.waitFor({ state: "detached" });
+    await page.locator("#pairing-message.success", { hasText: "Revoked Bob (2002)" }).waitFor();
+    await page.getByText("Nobody is approved yet.").waitFor();
+    expect(await pairings.isAllowed("telegram", "2002")).toBe(false);
+    await shot(page, "channels-pairing-empty");
+    await close();
+    expect([...problems, ...narrow.problems]).toEqual([]);
+  });
+
   it("looks right in the dark and on a narrow screen", async () => {
     const dark = await openPage({ colorScheme: "dark" });
     await dark.page.goto(`${gateway.url}/#token=${TOKEN}`);
