@@ -33,6 +33,8 @@ export interface InboundAttachment {
   mediaType?: string;
   /** Size in bytes, when known before download. */
   size?: number;
+  /** Where the file was saved in the workspace (a workspace-relative path), once downloaded. */
+  path?: string;
 }
 
 /** Where a reply goes when it is not answered in the request itself: a channel account's chat. */

@@ -104,7 +104,9 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
     queue: assistant.ports.queue,
     outbox: assistant.ports.outbox,
     clock,
-    runTurn: (request) => assistant.turn(request),
+    // A Telegram turn's files are downloaded first, so the model is told where they are.
+    runTurn: async (request) =>
+      assistant.turn(request.channel.channel === "telegram" ? await telegram.prepareTurn(request) : request),
     maxConcurrent: initial.lanes.maxConcurrent,
     ...(options.retryDelayMs !== undefined && { retryDelayMs: options.retryDelayMs }),
     onEvent: (jobs, event) => {

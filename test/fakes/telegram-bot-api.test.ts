@@ -251,6 +251,40 @@ describe("Bot API methods through grammY's client", () => {
   });
 });
 
+it("serves attached files through getFile and /file/bot<token>/<file_path>", async () => {
+  const bot = makeBot();
+  const download = async (filePath: string, token = fake.token) => {
+    const response = await fetch(`${fake.url}/file/bot${token}/${filePath}`);
+    return { status: response.status, bytes: new Uint8Array(await response.arrayBuffer()) };
+  };
+  const photo = fake.message({ photo: true }).message!.photo!.at(-1)!;
+  const file = await bot.api.getFile(photo.file_id);
+  expect(file).toMatchObject({ file_id: photo.file_id, file_unique_id: photo.file_unique_id });
+  expect(file.file_path).toMatch(/^photos\/file_\d+\.jpg$/);
+  const image = await download(file.file_path!);
+  expect(image.status).toBe(200);
+  expect(image.bytes.length).toBe(file.file_size);
+  expect([...image.bytes.subarray(1, 4)]).toEqual([...Buffer.from("PNG")]);
+  expect((await download(file.file_path!, "1:wrong")).status).toBe(401);
+  expect((await download("photos/file_999.jpg")).status).toBe(404);
+
+  const document = fake.message({ document: { fileName: "notes.txt" } }).message!.document!;
+  const docFile = await bot.api.getFile(document.file_id);
+  expect(docFile.file_path).toMatch(/^documents\/file_\d+\.txt$/);
+  expect(Buffer.from((await download(docFile.file_path!)).bytes).toString()).toContain("notes.txt");
+
+  fake.setFile(document.file_id, Buffer.from("new contents"));
+  expect(Buffer.from((await download(docFile.file_path!)).bytes).toString()).toBe("new contents");
+  const voice = fake.message({ voice: { duration: 3 } }).message!.voice!;
+  expect((await bot.api.getFile(voice.file_id)).file_path).toMatch(/^voice\/file_\d+\.oga$/);
+
+  expect((await rejection(bot.api.getFile("no-such-file"))).description).toBe("Bad Request: invalid file_id");
+  fake.setFile("big-file", Buffer.from("x"), { fileSize: 21 * 1024 * 1024 });
+  expect((await rejection(bot.api.getFile("big-file"))).description).toBe("Bad Request: file is too big");
+  fake.setFile("unsized", Buffer.from("abc"), { fileSize: null });
+  expect(await bot.api.getFile("unsized")).not.toHaveProperty("file_size");
+});
+
 describe("long polling", () => {
   it("bot.start deletes the webhook, gets a pushed update at once, and bot.stop confirms it", async () => {
     const bot = makeBot();

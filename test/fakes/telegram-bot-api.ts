@@ -4,6 +4,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { BotCommand, ResponseParameters, Update, UserFromGetMe } from "grammy/types";
+import { createFileStore, type FileOptions } from "./telegram-files.ts";
 import { createMessageMethods } from "./telegram-messages.ts";
 import { buildMessageUpdate, createConversations, type MessageOptions } from "./telegram-updates.ts";
 import {
@@ -20,6 +21,7 @@ import {
   writeReply,
 } from "./telegram-wire.ts";
 
+export type { FileOptions } from "./telegram-files.ts";
 export type { MessageOptions } from "./telegram-updates.ts";
 export type { UploadedFile } from "./telegram-wire.ts";
 
@@ -78,6 +80,11 @@ export interface TelegramFake {
   message(options?: MessageOptions): Update;
   /** Stamps the next update_id on any other update kind, e.g. `{ callback_query: … }`. */
   update(fields: Omit<Update, "update_id">): Update;
+  /**
+   * Sets the bytes getFile and `GET /file/bot<token>/<file_path>` serve for a file id (one a
+   * builder attached, or a new one); `fileSize` changes what getFile reports (null: left out).
+   */
+  setFile(fileId: string, bytes: Uint8Array, options?: FileOptions): void;
   /** Queues an update for getUpdates; a waiting long poll answers at once. */
   pushUpdate(update: Update): void;
   /**
@@ -131,6 +138,7 @@ export async function startTelegramFake(options: TelegramFakeOptions = {}): Prom
   };
   const bot = { id: botInfo.id, is_bot: true, first_name: botInfo.first_name, username: botInfo.username };
   const conversations = createConversations();
+  const files = createFileStore();
   const sent: RecordedCall[] = [];
   const waiters = new Set<() => void>();
   const failures = new Map<string, { failure: ScriptedFailure; remaining: number }[]>();
@@ -192,6 +200,7 @@ export async function startTelegramFake(options: TelegramFakeOptions = {}): Prom
   const methods: Record<string, MethodHandler> = {
     getMe: () => ok(botInfo),
     getUpdates,
+    getFile: files.getFile,
     ...createMessageMethods(bot, conversations),
     setWebhook({ params }) {
       const url = typeof params["url"] === "string" ? params["url"] : "";
@@ -279,6 +288,11 @@ export async function startTelegramFake(options: TelegramFakeOptions = {}): Prom
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const path = (req.url ?? "/").split("?")[0] ?? "/";
+    const download = /^\/file\/bot([^/]+)\/(.+)$/.exec(path);
+    if (download !== null && req.method === "GET") {
+      if (download[1] !== token) return writeReply(res, fail(401, "Unauthorized"));
+      return files.serve(res, download[2]!);
+    }
     const route = /^\/bot([^/]+)\/([A-Za-z0-9_]+)$/.exec(path);
     if (route === null) return writeReply(res, fail(404, "Not Found"));
     if (route[1] !== token) return writeReply(res, fail(401, "Unauthorized"));
@@ -315,8 +329,10 @@ export async function startTelegramFake(options: TelegramFakeOptions = {}): Prom
     get webhook() {
       return webhook === undefined ? undefined : { ...webhook };
     },
-    message: (messageOptions) => buildMessageUpdate({ bot, conversations, nextUpdateId }, messageOptions),
+    message: (messageOptions) =>
+      buildMessageUpdate({ bot, conversations, nextUpdateId, files }, messageOptions),
     update: (fields) => ({ ...fields, update_id: nextUpdateId() }),
+    setFile: (fileId, bytes, fileOptions) => files.set(fileId, bytes, fileOptions),
     pushUpdate(update) {
       if (update.message !== undefined) conversations.remember(update.message);
       queue.push(update);

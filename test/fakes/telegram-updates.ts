@@ -2,6 +2,7 @@
 // (private chats, groups, forum topics, replies to the bot, photos, documents, voice notes).
 // Message ids come from one counter per chat shared with the bot's own messages, as on Telegram.
 import type { Chat, Message, MessageEntity, Update, User } from "grammy/types";
+import { type FileStore, TINY_PNG } from "./telegram-files.ts";
 
 /** Chats and messages the fake has seen or sent. */
 export interface Conversations {
@@ -70,6 +71,8 @@ export interface UpdateSource {
   bot: User;
   conversations: Conversations;
   nextUpdateId(): number;
+  /** Where attached files' bytes are registered, so getFile and downloads find them. */
+  files: FileStore;
 }
 
 /** The default sender. */
@@ -130,7 +133,7 @@ export function buildMessageUpdate(source: UpdateSource, options: MessageOptions
       is_topic_message: true,
     }),
     ...(replyTo !== undefined && { reply_to_message: replyTo }),
-    ...attachmentFields(options),
+    ...attachmentFields(options, source.files),
     ...(attachment === undefined
       ? { text, ...(entities.length > 0 && { entities }) }
       : text !== "" && { caption: text, ...(entities.length > 0 && { caption_entities: entities }) }),
@@ -139,16 +142,24 @@ export function buildMessageUpdate(source: UpdateSource, options: MessageOptions
   return { update_id: source.nextUpdateId(), message } as Update;
 }
 
-function attachmentFields(options: MessageOptions): Partial<Message> {
+/**
+ * The photo, document or voice fields, each file registered with deterministic bytes: a tiny PNG
+ * for every photo size, a line of text naming a document, an OGG header and the file id for a voice.
+ */
+function attachmentFields(options: MessageOptions, files: FileStore): Partial<Message> {
   if (options.photo !== undefined) {
     const photo = options.photo === true ? {} : options.photo;
-    return { photo: photoSizes(photo.width, photo.height, photo.fileSize) };
+    const sizes = photoSizes(photo.width, photo.height, photo.fileSize);
+    for (const size of sizes) files.register("photo", size, TINY_PNG);
+    return { photo: sizes };
   }
   if (options.document !== undefined) {
     const { fileName, mimeType, fileSize } = options.document;
+    const ids = fileIds("document");
+    files.register("document", ids, Buffer.from(`Contents of ${fileName} (${ids.file_id})\n`), fileName);
     return {
       document: {
-        ...fileIds("document"),
+        ...ids,
         file_name: fileName,
         mime_type: mimeType ?? "application/octet-stream",
         file_size: fileSize ?? 2048,
@@ -157,9 +168,11 @@ function attachmentFields(options: MessageOptions): Partial<Message> {
   }
   if (options.voice !== undefined) {
     const { duration, fileSize } = options.voice;
+    const ids = fileIds("voice");
+    files.register("voice", ids, Buffer.from(`OggS${ids.file_id}`));
     return {
       voice: {
-        ...fileIds("voice"),
+        ...ids,
         duration,
         mime_type: "audio/ogg",
         file_size: fileSize ?? duration * 4000,

@@ -121,12 +121,33 @@ describe("Telegram by long polling", () => {
     expect(model.requests[0]?.lastUserText).toContain("summarise please");
   });
 
-  it("tells the model about a photo it cannot open yet, instead of sending an empty message", async () => {
-    model.script([{ text: "I can't see photos yet." }]);
+  it("saves a photo in the workspace and tells the model its path", async () => {
+    model.script([{ text: "Nice photo." }]);
     await start();
-    telegram.pushUpdate(telegram.message({ photo: true }));
+    const update = telegram.message({ photo: true, text: "What is this?" });
+    const photo = update.message!.photo!.at(-1)!;
+    const bytes = Buffer.from("not really a jpeg, but bytes all the same");
+    telegram.setFile(photo.file_id, bytes);
+    telegram.pushUpdate(update);
     await telegram.waitFor("sendMessage");
-    expect(model.requests[0]?.lastUserText).toMatch(/sent a photo, which you cannot open yet/);
+    const text = model.requests[0]?.lastUserText ?? "";
+    const path = /inbox\/telegram\/\d{4}-\d{2}-\d{2}\/\d+-photo\.jpg/.exec(text)?.[0];
+    expect(path).toContain(`/${update.message!.message_id}-photo.jpg`);
+    expect(text).toMatch(/^What is this\?\n\n\[The user sent a photo, saved as inbox\/telegram\//);
+    const saved = await gateway!.ctx.assistant.ports.workspace.read(path!);
+    expect(Buffer.from(saved!).equals(bytes)).toBe(true);
+  });
+
+  it("names a file that could not be downloaded, and still answers", async () => {
+    model.script([{ text: "I could not get that file." }]);
+    await start();
+    telegram.failNext("getFile", { status: 400, description: "Bad Request: file is too big" });
+    telegram.pushUpdate(telegram.message({ document: { fileName: "huge.zip" } }));
+    const [reply] = await telegram.waitFor("sendMessage");
+    expect(reply?.params["text"]).toBe("I could not get that file.");
+    expect(model.requests[0]?.lastUserText).toBe(
+      '[The user sent a document "huge.zip", which could not be downloaded: Telegram refused the file (Bad Request: file is too big).]',
+    );
   });
 
   it("answers /status and /new itself, without the model", async () => {

@@ -2,6 +2,7 @@
 // fake Bot API's update builders, plus hand-written captures for the kinds the builders do not make.
 import type { Update, User } from "grammy/types";
 import { beforeEach, describe, expect, it } from "vitest";
+import { createFileStore } from "../../../test/fakes/telegram-files.ts";
 import {
   buildMessageUpdate,
   createConversations,
@@ -18,7 +19,12 @@ const FORUM = -1_001_987_654_321;
 let fake: { message(options?: MessageOptions): Update };
 beforeEach(() => {
   let updateId = 866_200_000;
-  const source = { bot: BOT_USER, conversations: createConversations(), nextUpdateId: () => ++updateId };
+  const source = {
+    bot: BOT_USER,
+    conversations: createConversations(),
+    nextUpdateId: () => ++updateId,
+    files: createFileStore(),
+  };
   fake = { message: (options) => buildMessageUpdate(source, options) };
 });
 

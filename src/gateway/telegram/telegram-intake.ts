@@ -43,20 +43,6 @@ function channelContext(message: InboundMessage): ChannelContext {
   };
 }
 
-const KIND_NAMES = { image: "a photo", document: "a document", audio: "a voice note" } as const;
-
-/**
- * Files are not downloaded yet: the model is told what came with the message, so that it does not
- * answer as if it had seen them (and a photo without a caption is not an empty message).
- */
-export function withAttachmentNote(message: InboundMessage): InboundMessage {
-  const files = message.attachments ?? [];
-  if (files.length === 0) return message;
-  const listed = files.map((f) => (f.name ? `${KIND_NAMES[f.kind]} ("${f.name}")` : KIND_NAMES[f.kind]));
-  const note = `[The user also sent ${listed.join(", ")}, which you cannot open yet; say so if it matters.]`;
-  return { ...message, text: message.text ? `${message.text}\n\n${note}` : note };
-}
-
 export function createTelegramIntake(deps: TelegramIntakeDeps) {
   const { ctx, account, bot } = deps;
   const { claims, outbox, pairings } = ctx.assistant.ports;
@@ -95,7 +81,8 @@ export function createTelegramIntake(deps: TelegramIntakeDeps) {
     const job: TurnJob = {
       id: `telegram:${account}:${message.id}`,
       sessionKey,
-      message: withAttachmentNote(message),
+      // Its files are downloaded when the turn runs (prepareTurn), not here: the update is acked fast.
+      message,
       channel: channelContext(message),
       deliverTo: { channel: "telegram", account, ...target },
     };

@@ -9,12 +9,15 @@ import type { TelegramPoller } from "../../channels/telegram/polling.ts";
 import { verifyTelegramSecret } from "../../channels/telegram/verify.ts";
 import type { AgentEvent } from "../../core/agent/events.ts";
 import type { TurnJob } from "../../core/intake/turn-job.ts";
+import type { TurnRequest } from "../../core/turn/run-turn.ts";
+import { systemTimeZone } from "../../engines/local/assistant.ts";
 import type { OutboxRecord } from "../../ports/outbox.ts";
 import { writeFileAtomic } from "../../util/atomic-write.ts";
 import type { GatewayContext } from "../gateway-context.ts";
 import { TELEGRAM_COMMANDS } from "./telegram-commands.ts";
 import type { TelegramDelivery } from "./telegram-delivery.ts";
 import type { TelegramIntake } from "./telegram-intake.ts";
+import { prepareTelegramTurn, type TelegramMediaDeps, withAttachmentNote } from "./telegram-media.ts";
 
 export const TELEGRAM_ALLOWED_UPDATES = ["message", "edited_message", "callback_query"] as const;
 const ACCOUNT = "default";
@@ -31,6 +34,8 @@ interface Running {
   poller?: TelegramPoller;
   stop: AbortController;
   bot: { id: number; username: string };
+  /** Downloads a user's file with this bot's token. */
+  download: TelegramMediaDeps["download"];
 }
 
 /** The settings that need a restart of the channel when they change. */
@@ -78,12 +83,14 @@ export function createTelegramService(ctx: GatewayContext) {
       { createTelegramPoller },
       { createTelegramDelivery },
       { createTelegramIntake },
+      { downloadTelegramFile },
     ] = await Promise.all([
       import("../../channels/telegram/bot-api.ts"),
       import("../../channels/telegram/outbound.ts"),
       import("../../channels/telegram/polling.ts"),
       import("./telegram-delivery.ts"),
       import("./telegram-intake.ts"),
+      import("../../channels/telegram/files.ts"),
     ]);
     const api = createBotApi(settings.botToken, settings.apiRoot);
     const stop = new AbortController();
@@ -113,7 +120,10 @@ export function createTelegramService(ctx: GatewayContext) {
           .catch((error: Error) => log("warn", `a reply failed: ${error.message}`));
       },
     });
-    running = { settings, intake, delivery, stop, bot };
+    const { botToken: token, apiRoot } = settings;
+    const download = (fileId: string, maxBytes: number) =>
+      downloadTelegramFile(api, { token, apiRoot, fileId, maxBytes, signal: stop.signal });
+    running = { settings, intake, delivery, stop, bot, download };
     void api
       .setMyCommands(TELEGRAM_COMMANDS.map((c) => ({ ...c })))
       .catch((error: Error) => log("warn", `setMyCommands failed: ${error.message}`));
@@ -235,6 +245,22 @@ export function createTelegramService(ctx: GatewayContext) {
       if (!verifyTelegramSecret(headers, secret)) return 401;
       await current.intake.accept([await body()]);
       return 200;
+    },
+
+    /**
+     * Contract: never rejects. Saves the files of a Telegram turn's messages in the workspace and
+     * notes their paths in the text; while the bot is not running, notes only that files came.
+     */
+    prepareTurn(request: TurnRequest): Promise<TurnRequest> {
+      const current = running;
+      if (!current)
+        return Promise.resolve({ ...request, messages: request.messages.map(withAttachmentNote) });
+      return prepareTelegramTurn(request, {
+        workspace: ctx.assistant.ports.workspace,
+        download: current.download,
+        timeZone: systemTimeZone(ctx.config()),
+        log: (level, message) => ctx.logs.log(level, message),
+      });
     },
 
     onEvent(jobs: TurnJob[], event: AgentEvent): void {
