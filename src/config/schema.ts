@@ -161,9 +161,15 @@ export const configSchema = z
           .max(500_000)
           .default(20_000)
           .describe("Largest part of one workspace file put into the system prompt."),
+        imageInput: z
+          .enum(["auto", "on", "off"])
+          .default("auto")
+          .describe(
+            "Show the model the images people send (auto: for anthropic, openai and bedrock models; not for openai-compatible ones, which are often text-only).",
+          ),
       })
       .strict()
-      .default({ maxSteps: 25, bootstrapMaxChars: 20_000 }),
+      .default({ maxSteps: 25, bootstrapMaxChars: 20_000, imageInput: "auto" }),
     session: z
       .object({
         dmScope: z

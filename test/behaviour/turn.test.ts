@@ -73,7 +73,7 @@ describe.each(engines)("a turn on the $name engine", (engine) => {
   }
 
   /** Ports plus a scripted model: `turn(key, ...texts)` runs one turn for those messages. */
-  function assistant(ports: Ports, replies: ScriptedReply[]) {
+  function assistant(ports: Ports, replies: ScriptedReply[], settings: Partial<TurnDeps["settings"]> = {}) {
     const { model, calls } = scriptedModel(replies);
     let ids = 0;
     const deps: TurnDeps = {
@@ -82,7 +82,7 @@ describe.each(engines)("a turn on the $name engine", (engine) => {
       clock: ports.clock,
       model: { ref: "test/scripted", model },
       tools: TOOLS,
-      settings: { maxSteps: 8, bootstrapMaxChars: 20_000, timeZone: TIME_ZONE },
+      settings: { maxSteps: 8, bootstrapMaxChars: 20_000, timeZone: TIME_ZONE, ...settings },
       newId: () => `e${++ids}`,
     };
     const turnWith = (
@@ -297,6 +297,33 @@ describe.each(engines)("a turn on the $name engine", (engine) => {
       turns.filter((t) => t.key === ada).map((t) => t.reply),
     );
     expect(adaSession?.turns).toBe(turns.filter((t) => t.key === ada).length);
+  });
+
+  it("shows the model an image saved from the message, for this turn only, when image input is on", async () => {
+    const ports = await open();
+    const png = new Uint8Array([137, 80, 78, 71, 13, 10, 26, 10, 1, 2, 3]);
+    await ports.workspace.write("inbox/telegram/2026-11-23/7-photo.png", png);
+    const photo = inbound("What is this?", {
+      attachments: [{ kind: "image", fileId: "f1", path: "inbox/telegram/2026-11-23/7-photo.png" }],
+    });
+    const seen = assistant(ports, [{ text: "A tiny PNG." }, { text: "Still a PNG." }], { imageInput: true });
+    const result = await seen.turnWith("agent:main:main", [photo]);
+    await seen.turn("agent:main:main", "And now?");
+
+    const files = (call: LanguageModelV4CallOptions | undefined) =>
+      (call?.prompt ?? []).flatMap((m) =>
+        m.role === "user" ? m.content.filter((p) => p.type === "file") : [],
+      );
+    expect(files(seen.calls[0])).toEqual([
+      { type: "file", data: { type: "data", data: png }, mediaType: "image/png" },
+    ]);
+    expect(files(seen.calls[1])).toEqual([]); // later turns only have the text
+    const transcript = await ports.sessions.load(result.sessionId);
+    expect(transcript[0]?.message).toEqual({ role: "user", content: "What is this?" });
+
+    const blind = assistant(ports, [{ text: "I only read text." }], { imageInput: false });
+    await blind.turnWith("agent:main:other", [photo]);
+    expect(files(blind.calls[0])).toEqual([]);
   });
 
   describe("retries of accepted messages (turn ids)", () => {

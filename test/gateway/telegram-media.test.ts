@@ -72,7 +72,7 @@ describe("telegram media", () => {
     expect(saved.attachments?.[0]?.path).toBe("inbox/telegram/2026-12-02/42-photo.jpg");
     expect(saved.text).toBe(
       "look\n\n[The user sent a photo, saved as inbox/telegram/2026-12-02/42-photo.jpg. " +
-        "Open text files with your read tool if it helps. You cannot see images yet.]",
+        "Open text files with your read tool if it helps. You cannot see images.]",
     );
     const retried = await prepareTelegramTurn(request(message()), deps({ "photo-1": "one" }));
     expect(retried.messages[0]?.attachments?.[0]?.path).toBe("inbox/telegram/2026-12-02/42-photo.jpg");

@@ -17,10 +17,16 @@ let model: FakeModelServer;
 let telegram: TelegramFake;
 let gateway: RunningGateway | undefined;
 
-async function start(channel: Record<string, unknown> = {}): Promise<RunningGateway> {
+async function start(
+  channel: Record<string, unknown> = {},
+  rest: Record<string, unknown> = {},
+): Promise<RunningGateway> {
   await writeFile(
     join(home, "config.json"),
-    JSON.stringify({ channels: { telegram: { allowFrom: [String(ADA)], streaming: false, ...channel } } }),
+    JSON.stringify({
+      channels: { telegram: { allowFrom: [String(ADA)], streaming: false, ...channel } },
+      ...rest,
+    }),
   );
   gateway = await startGateway({
     env: {
@@ -136,6 +142,19 @@ describe("Telegram by long polling", () => {
     expect(text).toMatch(/^What is this\?\n\n\[The user sent a photo, saved as inbox\/telegram\//);
     const saved = await gateway!.ctx.assistant.ports.workspace.read(path!);
     expect(Buffer.from(saved!).equals(bytes)).toBe(true);
+  });
+
+  it("shows the model the photo itself when agent.imageInput is on", async () => {
+    model.script([{ text: "A cat." }]);
+    await start({}, { agent: { imageInput: "on" } });
+    const update = telegram.message({ photo: true, text: "What is this?" });
+    const bytes = Buffer.from("jpeg bytes for the model");
+    telegram.setFile(update.message!.photo!.at(-1)!.file_id, bytes);
+    telegram.pushUpdate(update);
+    await telegram.waitFor("sendMessage");
+    const body = JSON.stringify(model.requests[0]?.body);
+    expect(body).toContain(`data:image/jpeg;base64,${bytes.toString("base64")}`);
+    expect(model.requests[0]?.lastUserText).toContain("The images are attached to this message.");
   });
 
   it("names a file that could not be downloaded, and still answers", async () => {

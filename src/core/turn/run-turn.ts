@@ -1,6 +1,6 @@
 // One turn: load the session, build the prompt, run the agent loop, persist every step.
 import type { LanguageModelV4 } from "@ai-sdk/provider";
-import type { ModelMessage } from "ai";
+import type { ImagePart, ModelMessage } from "ai";
 import type { Clock } from "../../ports/clock.ts";
 import type { SessionStore } from "../../ports/session-store.ts";
 import type { Workspace } from "../../ports/workspace.ts";
@@ -21,7 +21,8 @@ export interface TurnDeps {
   clock: Clock;
   model: { ref: string; model: LanguageModelV4 };
   tools: AgentTool[];
-  settings: { maxSteps: number; bootstrapMaxChars: number; timeZone: string };
+  /** imageInput: show the model images saved from this turn's messages (the model must accept them). */
+  settings: { maxSteps: number; bootstrapMaxChars: number; timeZone: string; imageInput?: boolean };
   newId: () => string;
   /** Masks secrets in tool results before they reach the model and the transcript. */
   redact?: (text: string) => string;
@@ -110,6 +111,12 @@ export async function runTurn(deps: TurnDeps, request: TurnRequest): Promise<Tur
         )
       : Promise.resolve(),
   ]);
+  // Images go to the model with this turn only; the transcript keeps the text, which names their paths.
+  const images = deps.settings.imageInput ? await turnImages(deps, fresh) : [];
+  const userForModel: ModelMessage[] =
+    user.length && images.length
+      ? [{ role: "user", content: [{ type: "text", text: userMessageText(fresh) }, ...images] }]
+      : user;
   const system = buildSystemPrompt({
     files,
     tools: deps.tools,
@@ -126,7 +133,7 @@ export async function runTurn(deps: TurnDeps, request: TurnRequest): Promise<Tur
   const result = await runAgentLoop({
     model: deps.model.model,
     system,
-    messages: [...messagesForModel(entries), ...user],
+    messages: [...messagesForModel(entries), ...userForModel],
     tools: deps.tools,
     maxSteps: deps.settings.maxSteps,
     signal,
@@ -175,6 +182,23 @@ export async function runTurn(deps: TurnDeps, request: TurnRequest): Promise<Tur
 }
 
 const NO_PRIOR: PriorAttempt = { kind: "none" };
+
+/** The images saved from these messages, read from the workspace; a missing file is skipped. */
+async function turnImages(deps: TurnDeps, messages: InboundMessage[]): Promise<ImagePart[]> {
+  const parts: ImagePart[] = [];
+  for (const attachment of messages.flatMap((m) => m.attachments ?? [])) {
+    if (attachment.kind !== "image" || !attachment.path) continue;
+    const bytes = await deps.workspace.read(attachment.path).catch(() => null);
+    if (bytes) parts.push({ type: "image", image: bytes, mediaType: imageMediaType(attachment) });
+  }
+  return parts;
+}
+
+/** Telegram sends photos as JPEG; documents carry their own type. */
+function imageMediaType(attachment: { mediaType?: string; path?: string }): string {
+  if (attachment.mediaType?.startsWith("image/")) return attachment.mediaType;
+  return /\.png$/i.test(attachment.path ?? "") ? "image/png" : "image/jpeg";
+}
 
 const addUsage = (a: TokenUsage, b: TokenUsage): TokenUsage => ({
   inputTokens: a.inputTokens + b.inputTokens,

@@ -47,6 +47,13 @@ export function workspaceDirFor(config: Config, paths: Paths): string {
   return isAbsolute(expanded) ? expanded : resolve(paths.home, expanded);
 }
 
+/** Whether the configured model is shown images (agent.imageInput; auto: not openai-compatible ones). */
+export function takesImages(config: Config): boolean {
+  const setting = config.agent.imageInput;
+  if (setting !== "auto") return setting === "on";
+  return Boolean(config.model) && !config.model!.startsWith("openai-compatible/");
+}
+
 export function systemTimeZone(config: Config): string {
   return config.agent.timezone ?? Intl.DateTimeFormat().resolvedOptions().timeZone ?? "UTC";
 }
@@ -131,6 +138,7 @@ export async function openLocalAssistant(
             maxSteps: config.agent.maxSteps,
             bootstrapMaxChars: config.agent.bootstrapMaxChars,
             timeZone: assistant.timeZone,
+            imageInput: takesImages(config),
           },
           newId: randomUUID,
           redact: (text) => redact(text, secrets),

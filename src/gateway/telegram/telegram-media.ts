@@ -14,6 +14,8 @@ export interface TelegramMediaDeps {
   download: (fileId: string, maxBytes: number) => Promise<{ bytes: Uint8Array }>;
   /** Names the day folder, in the user's time zone. */
   timeZone: string;
+  /** The model is shown the images (agent.imageInput): the note then says they are attached. */
+  seesImages?: boolean;
   /** Contract: must not throw. */
   log?: (level: "warn", message: string) => void;
 }
@@ -94,7 +96,8 @@ async function saveAttachments(message: InboundMessage, deps: TelegramMediaDeps)
   const saved = attachments.filter((f) => f.path);
   const hints = [
     saved.length > 0 && "Open text files with your read tool if it helps.",
-    saved.some((f) => f.kind === "image") && "You cannot see images yet.",
+    saved.some((f) => f.kind === "image") &&
+      (deps.seesImages ? "The images are attached to this message." : "You cannot see images."),
     saved.some((f) => f.kind === "audio") && "You cannot listen to audio yet.",
   ].filter(Boolean);
   const note = `[The user sent ${described.join("; ")}.${hints.length ? ` ${hints.join(" ")}` : ""}]`;
