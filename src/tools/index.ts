@@ -3,6 +3,7 @@ import { createEditTool } from "./edit.ts";
 import { createExecTool, type ExecToolOptions } from "./exec.ts";
 import { createListTool } from "./list.ts";
 import { createReadTool } from "./read.ts";
+import { createSendFileTool } from "./send-file.ts";
 import type { AgentTool } from "./tool.ts";
 import { createWebFetchTool, type WebFetchToolOptions } from "./web-fetch.ts";
 import { createWriteTool } from "./write.ts";
@@ -19,11 +20,17 @@ export interface DefaultToolsOptions {
 }
 
 /**
- * read, write, edit and list always (they only touch the Workspace port, so they work on both
- * engines); exec when `exec` is given; web_fetch when `webFetch` is given.
+ * read, write, edit, list and send_file always (they only touch the Workspace port and the turn's
+ * context, so they work on both engines); exec when `exec` is given; web_fetch when `webFetch` is given.
  */
 export function createDefaultTools(options: DefaultToolsOptions = {}): AgentTool[] {
-  const tools: AgentTool[] = [createReadTool(), createWriteTool(), createEditTool(), createListTool()];
+  const tools: AgentTool[] = [
+    createReadTool(),
+    createWriteTool(),
+    createEditTool(),
+    createListTool(),
+    createSendFileTool(),
+  ];
   if (options.exec) tools.push(createExecTool(options.exec));
   if (options.webFetch) tools.push(createWebFetchTool(options.webFetch));
   return tools;

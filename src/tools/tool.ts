@@ -21,6 +21,16 @@ export interface ToolContext {
    * person to ask resolve false. Must not throw.
    */
   approve(request: ApprovalRequest): Promise<boolean>;
+  /** Sends a file to the chat of this turn; absent where the channel cannot receive files. */
+  sendFile?: (file: OutgoingFile) => Promise<void>;
+}
+
+/** A file the agent sends to the person it talks with. */
+export interface OutgoingFile {
+  name: string;
+  bytes: Uint8Array;
+  mediaType: string;
+  caption?: string;
 }
 
 /** What a tool gives back to the model. `isError` marks a failure the model should read and handle. */

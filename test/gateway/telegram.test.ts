@@ -157,6 +157,26 @@ describe("Telegram by long polling", () => {
     expect(model.requests[0]?.lastUserText).toContain("The images are attached to this message.");
   });
 
+  it("lets the agent send a workspace file back to the chat, as a document and as a photo", async () => {
+    model.script([
+      { toolCalls: [{ name: "send_file", input: { path: "notes/list.txt", caption: "Your list" } }] },
+      { toolCalls: [{ name: "send_file", input: { path: "chart.png" } }] },
+      { text: "Sent both." },
+    ]);
+    await start();
+    const workspace = gateway!.ctx.assistant.ports.workspace;
+    await workspace.write("notes/list.txt", new TextEncoder().encode("milk\neggs\n"));
+    await workspace.write("chart.png", new Uint8Array([137, 80, 78, 71, 13, 10, 26, 10]));
+    telegram.pushUpdate(telegram.message({ text: "send me my list and the chart" }));
+    await telegram.waitFor("sendMessage", 6_000); // one message a second per chat: after both files
+    const document = telegram.sent.find((c) => c.method === "sendDocument");
+    expect(document?.params).toMatchObject({ chat_id: ADA, caption: "Your list" });
+    expect(document?.files[0]).toMatchObject({ filename: "list.txt", size: 10 });
+    const photo = telegram.sent.find((c) => c.method === "sendPhoto");
+    expect(photo?.files[0]).toMatchObject({ filename: "chart.png", size: 8 });
+    expect(texts(sentMessages())).toEqual(["Sent both."]);
+  });
+
   it("names a file that could not be downloaded, and still answers", async () => {
     model.script([{ text: "I could not get that file." }]);
     await start();

@@ -1,6 +1,7 @@
 // Sends replies to Telegram through grammY's Api: HTML pieces with a plain-text fallback, one 429
 // limiter per bot token, retries of 5xx and network failures, and a preview that streams by editing.
-import { GrammyError } from "grammy";
+import { GrammyError, InputFile } from "grammy";
+import type { OutgoingFile } from "../../tools/tool.ts";
 import { createBotApi } from "./bot-api.ts";
 import type { Clock } from "../../ports/clock.ts";
 import type { ChannelOutbound, DeliveryTarget } from "../channel.ts";
@@ -42,7 +43,13 @@ export interface PreviewStream {
 export interface TelegramOutbound extends Required<ChannelOutbound> {
   /** Contract: makes no call until the first update long enough to show, or finish. */
   preview(target: DeliveryTarget): PreviewStream;
+  /** Contract: sends one file (a photo when Telegram can show it, else a document); resolves its message id. */
+  sendFile(target: DeliveryTarget, file: OutgoingFile): Promise<string>;
 }
+
+/** Image types Telegram shows as photos, and its size limit for those. */
+const PHOTO_TYPES = new Set(["image/jpeg", "image/png", "image/gif", "image/webp"]);
+const MAX_PHOTO_BYTES = 10 * 1024 * 1024;
 
 const PARSE_ERROR = /can't parse entities|unsupported start tag|unexpected end tag/i;
 const NOT_MODIFIED = /message is not modified/i;
@@ -146,6 +153,16 @@ export function createTelegramOutbound(options: TelegramOutboundOptions): Telegr
         const level = flood || isTransient(error) ? "debug" : "warn";
         log(level, `telegram: typing in chat ${target.chatId} failed: ${describeError(error)}`);
       }
+    },
+    async sendFile(target, file) {
+      // Images Telegram can show arrive as photos; anything else (and big images) as a document.
+      const asPhoto = PHOTO_TYPES.has(file.mediaType) && file.bytes.byteLength <= MAX_PHOTO_BYTES;
+      const upload = new InputFile(file.bytes, file.name);
+      const other = { ...thread(target), ...(file.caption && { caption: file.caption.slice(0, 1024) }) };
+      const sent = asPhoto
+        ? await call("sendPhoto", target, () => api.sendPhoto(chat(target), upload, other))
+        : await call("sendDocument", target, () => api.sendDocument(chat(target), upload, other));
+      return String(sent.message_id);
     },
     preview: (target) => createPreview(target),
   };

@@ -4,7 +4,7 @@ import type { ImagePart, ModelMessage } from "ai";
 import type { Clock } from "../../ports/clock.ts";
 import type { SessionStore } from "../../ports/session-store.ts";
 import type { Workspace } from "../../ports/workspace.ts";
-import type { AgentTool, ApprovalRequest } from "../../tools/tool.ts";
+import type { AgentTool, ApprovalRequest, ToolContext } from "../../tools/tool.ts";
 import { runAgentLoop, type StopReason } from "../agent/agent-loop.ts";
 import type { AgentEventListener } from "../agent/events.ts";
 import type { ChannelContext, InboundMessage } from "../messages.ts";
@@ -43,6 +43,8 @@ export interface TurnRequest {
   turnIds?: string[];
   /** Asks a person to approve an action; absent means nobody can approve (denied). */
   approve?: (request: ApprovalRequest) => Promise<boolean>;
+  /** Sends a file to the chat this turn answers (send_file); absent where the channel cannot. */
+  sendFile?: ToolContext["sendFile"];
 }
 
 export interface TurnResult {
@@ -143,6 +145,7 @@ export async function runTurn(deps: TurnDeps, request: TurnRequest): Promise<Tur
       workspace: deps.workspace,
       clock,
       signal,
+      ...(request.sendFile && { sendFile: request.sendFile }),
       approve: async (approval) => {
         if (!request.approve) return false;
         try {

@@ -5,6 +5,7 @@ import { randomBytes } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { TelegramConfig } from "../../config/schema.ts";
+import type { TelegramOutbound } from "../../channels/telegram/outbound.ts";
 import type { TelegramPoller } from "../../channels/telegram/polling.ts";
 import { verifyTelegramSecret } from "../../channels/telegram/verify.ts";
 import type { AgentEvent } from "../../core/agent/events.ts";
@@ -16,7 +17,7 @@ import { writeFileAtomic } from "../../util/atomic-write.ts";
 import type { GatewayContext } from "../gateway-context.ts";
 import { TELEGRAM_COMMANDS } from "./telegram-commands.ts";
 import type { TelegramDelivery } from "./telegram-delivery.ts";
-import type { TelegramIntake } from "./telegram-intake.ts";
+import { replyTarget, type TelegramIntake } from "./telegram-intake.ts";
 import { prepareTelegramTurn, type TelegramMediaDeps, withAttachmentNote } from "./telegram-media.ts";
 
 export const TELEGRAM_ALLOWED_UPDATES = ["message", "edited_message", "callback_query"] as const;
@@ -36,6 +37,7 @@ interface Running {
   bot: { id: number; username: string };
   /** Downloads a user's file with this bot's token. */
   download: TelegramMediaDeps["download"];
+  outbound: TelegramOutbound;
 }
 
 /** The settings that need a restart of the channel when they change. */
@@ -123,7 +125,7 @@ export function createTelegramService(ctx: GatewayContext) {
     const { botToken: token, apiRoot } = settings;
     const download = (fileId: string, maxBytes: number) =>
       downloadTelegramFile(api, { token, apiRoot, fileId, maxBytes, signal: stop.signal });
-    running = { settings, intake, delivery, stop, bot, download };
+    running = { settings, intake, delivery, stop, bot, download, outbound };
     void api
       .setMyCommands(TELEGRAM_COMMANDS.map((c) => ({ ...c })))
       .catch((error: Error) => log("warn", `setMyCommands failed: ${error.message}`));
@@ -255,13 +257,23 @@ export function createTelegramService(ctx: GatewayContext) {
       const current = running;
       if (!current)
         return Promise.resolve({ ...request, messages: request.messages.map(withAttachmentNote) });
-      return prepareTelegramTurn(request, {
+      const last = request.messages.at(-1);
+      const prepared = prepareTelegramTurn(request, {
         workspace: ctx.assistant.ports.workspace,
         download: current.download,
         timeZone: systemTimeZone(ctx.config()),
         seesImages: takesImages(ctx.config()),
         log: (level, message) => ctx.logs.log(level, message),
       });
+      if (!last) return prepared;
+      // send_file goes to the chat (and topic) of the message this turn answers.
+      const target = replyTarget(last);
+      return prepared.then((ready) => ({
+        ...ready,
+        sendFile: async (file) => {
+          await current.outbound.sendFile(target, file);
+        },
+      }));
     },
 
     onEvent(jobs: TurnJob[], event: AgentEvent): void {
