@@ -188,6 +188,9 @@ describe("channels.status", () => {
     }>;
     expect(res.payload.channels.map((ch) => ch.id)).toEqual(["web", "http", "telegram", "cli"]);
     expect(res.payload.channels[0]).toMatchObject({ state: "running", detail: "2 clients connected" });
+    expect(res.payload.channels[1]?.detail).toBe(
+      "GET /v1/models, GET /v1/models/{model}, POST /v1/chat/completions",
+    );
     expect(res.payload.channels[2]).toMatchObject({
       state: "stopped",
       detail: expect.stringContaining("TELEGRAM_BOT_TOKEN"),

@@ -38,7 +38,12 @@ const http: ChannelStatusSource = {
   status: (services) => {
     const routes = services.routes().filter((r) => r.path.startsWith("/v1/") && r.method !== "ALL");
     if (routes.length === 0) return { state: "stopped", detail: "not served by this gateway" };
-    return { state: "running", detail: [...new Set(routes.map((r) => `${r.method} ${r.path}`))].join(", ") };
+    // Route patterns read as paths: "/v1/models/:model{.+}" → "/v1/models/{model}".
+    const path = (p: string) => p.replace(/:(\w+)(\{[^}]*\})?/g, "{$1}");
+    return {
+      state: "running",
+      detail: [...new Set(routes.map((r) => `${r.method} ${path(r.path)}`))].join(", "),
+    };
   },
 };
 
