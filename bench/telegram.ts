@@ -9,6 +9,7 @@ import { join } from "node:path";
 import type { RecordedRequest } from "../test/fakes/model-script.ts";
 import { startOpenAIChatFake } from "../test/fakes/openai-chat-server.ts";
 import { startTelegramFake } from "../test/fakes/telegram-bot-api.ts";
+import { agent, post as postJson } from "./http-client.ts";
 import { type Summary, summarize } from "./stats.ts";
 
 const BIN = join(import.meta.dirname, "../bin/agent-claw.js");
@@ -61,7 +62,7 @@ export async function benchTelegram(
   await writeFile(
     join(agentHome, "config.json"),
     JSON.stringify({
-      lanes: { maxConcurrent: 50 },
+      lanes: { maxConcurrent: Number(process.env.BENCH_LANES ?? 50) },
       // 100 people, each in a conversation of their own.
       session: { dmScope: "per-channel-peer" },
       channels: { telegram: { mode: "webhook", webhookSecret: SECRET, dmPolicy: "open", streaming: false } },
@@ -85,11 +86,7 @@ export async function benchTelegram(
   try {
     await waitReady(url, child);
     const post = (update: unknown) =>
-      fetch(`${url}/telegram/webhook`, {
-        method: "POST",
-        headers: { "content-type": "application/json", "x-telegram-bot-api-secret-token": SECRET },
-        body: JSON.stringify(update),
-      });
+      postJson(`${url}/telegram/webhook`, update, { "x-telegram-bot-api-secret-token": SECRET });
     // Warm-up, as in the gateway bench: the first turns load the model provider and compile the hot
     // paths; ten chats of their own, not counted.
     await Promise.all(
@@ -140,6 +137,7 @@ export async function benchTelegram(
   } finally {
     child.kill("SIGTERM");
     await new Promise((r) => child.once("exit", r));
+    agent.destroy();
     await telegram.close();
     await model.close();
     await rm(home, { recursive: true, force: true });

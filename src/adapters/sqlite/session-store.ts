@@ -11,6 +11,7 @@ import type { Clock } from "../../ports/clock.ts";
 import type { SessionMeta, SessionStore } from "../../ports/session-store.ts";
 import { createLineAppender } from "../../util/line-appender.ts";
 import { inTransaction, withRelaxedSync } from "./db.ts";
+import { groupCommit } from "./group-commit.ts";
 import { createTranscriptCache } from "./transcript-cache.ts";
 
 export interface SqliteSessionStoreOptions {
@@ -54,6 +55,7 @@ export function createSqliteSessionStore(options: SqliteSessionStoreOptions): Se
   const { db, dir, clock, newId = randomUUID, onCorruptLines } = options;
   mkdirSync(dir, { recursive: true });
   const cache = createTranscriptCache();
+  const durably = groupCommit(db);
   /** The file's size now; -1 when it does not exist. */
   const sizeOf = (file: string) => statSync(file, { throwIfNoEntry: false })?.size ?? -1;
   const insert = db.prepare(
@@ -100,8 +102,11 @@ export function createSqliteSessionStore(options: SqliteSessionStoreOptions): Se
       if (existing) return existing;
       const now = clock.now();
       // DO NOTHING on conflict: a racing open (or process) that inserted first wins, and we read it.
-      insert.run(key, freshId(), now, now);
-      return toMeta(byKey.get(key))!;
+      // Group-committed: many new sessions at once (a burst of new chats) share one fsync.
+      return durably(() => {
+        insert.run(key, freshId(), now, now);
+        return toMeta(byKey.get(key))!;
+      });
     },
 
     async get(key) {
