@@ -2,6 +2,7 @@
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { startTelegramFake } from "../fakes/telegram-bot-api.ts";
 import { runCli, useCliWorld } from "./run-cli.ts";
 
 const world = useCliWorld();
@@ -160,6 +161,33 @@ describe("agent-claw doctor", () => {
     });
     expect(none.stdout).toMatch(/✗ model: not configured/);
     expect(none.stdout).toContain("AGENT_CLAW_MODEL=");
+  });
+});
+
+describe("agent-claw doctor with a Telegram bot", () => {
+  it("checks the bot against the Bot API, and says what to do when polling meets a webhook", async () => {
+    const telegram = await startTelegramFake();
+    try {
+      const env = { ...world.env, TELEGRAM_BOT_TOKEN: telegram.token, TELEGRAM_API_ROOT: telegram.url };
+      const good = await runCli(["doctor"], env);
+      expect(good.stdout).toMatch(/✓ telegram: @claw_test_bot, polling/);
+      await runCli(
+        ["channels", "telegram", "set-webhook", "--url", "https://claw.example.com/telegram/webhook"],
+        env,
+      );
+      expect(telegram.webhook?.url).toBe("https://claw.example.com/telegram/webhook");
+      const conflicted = await runCli(["doctor"], env);
+      expect(conflicted.code).toBe(1);
+      expect(conflicted.stdout).toMatch(/✗ telegram: @claw_test_bot, polling/);
+      expect(conflicted.stdout).toContain("delete-webhook");
+      const status = await runCli(["channels", "status", "--json"], env);
+      expect(JSON.parse(status.stdout).telegram).toMatchObject({
+        bot: "@claw_test_bot",
+        webhook: { url: "https://claw.example.com/telegram/webhook" },
+      });
+    } finally {
+      await telegram.close();
+    }
   });
 });
 

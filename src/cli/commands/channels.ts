@@ -18,7 +18,7 @@ async function telegramApi(config: Config): Promise<BotApi> {
   return createBotApi(botToken, apiRoot);
 }
 
-interface TelegramReport {
+export interface TelegramReport {
   configured: boolean;
   mode: string;
   bot?: string;
@@ -26,7 +26,8 @@ interface TelegramReport {
   problem?: string;
 }
 
-async function telegramReport(config: Config): Promise<TelegramReport> {
+/** What the Telegram settings amount to, checked against the Bot API (getMe, getWebhookInfo). */
+export async function telegramReport(config: Config): Promise<TelegramReport> {
   const t = config.channels.telegram;
   const report: TelegramReport = { configured: Boolean(t.botToken && t.enabled), mode: t.mode };
   if (!t.enabled) return { ...report, problem: "disabled (channels.telegram.enabled is false)" };

@@ -1,4 +1,4 @@
-// `agent-claw doctor`: checks config, model, workspace and state; every failure says how to fix it.
+// `agent-claw doctor`: checks config, model, Telegram, workspace and state; every failure says how to fix it.
 import { constants } from "node:fs";
 import { access } from "node:fs/promises";
 import type { Command } from "commander";
@@ -22,7 +22,9 @@ interface Check {
 export function registerDoctor(program: Command): void {
   program
     .command("doctor")
-    .description("Check the config, the model, the workspace and the state folder")
+    .description(
+      "Check the config, the model, Telegram (when a bot is set), the workspace and the state folder",
+    )
     .option("--json", "print the checks as JSON")
     .action(
       action(async (options: { json?: boolean }) => {
@@ -83,6 +85,22 @@ async function runChecks(env: NodeJS.ProcessEnv): Promise<Check[]> {
       status: result.ok ? "ok" : "fail",
       detail: `${config.model}: ${result.detail}`,
       fix: result.fix,
+    });
+  }
+
+  // Telegram only when a bot is configured: most installs talk through other channels.
+  if (config.channels.telegram.botToken && config.channels.telegram.enabled) {
+    const { telegramReport } = await import("./channels.ts");
+    const telegram = await telegramReport(config);
+    checks.push({
+      name: "telegram",
+      status: telegram.problem ? "fail" : "ok",
+      detail: telegram.problem
+        ? telegram.bot
+          ? `${telegram.bot}, ${telegram.mode}`
+          : telegram.mode
+        : `${telegram.bot}, ${telegram.mode}${telegram.webhook ? ` (${telegram.webhook.url})` : ""}`,
+      ...(telegram.problem && { fix: telegram.problem }),
     });
   }
 
