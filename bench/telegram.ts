@@ -6,14 +6,14 @@ import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { RecordedRequest } from "../test/fakes/model-script.ts";
-import { startOpenAIChatFake } from "../test/fakes/openai-chat-server.ts";
 import { startTelegramFake } from "../test/fakes/telegram-bot-api.ts";
 import { agent, post as postJson } from "./http-client.ts";
 import { type Summary, summarize } from "./stats.ts";
 
 const BIN = join(import.meta.dirname, "../bin/agent-claw.js");
 const SECRET = "bench-webhook-secret-0123456789";
+/** Telegram's default for a webhook's parallel connections. */
+const MAX_CONNECTIONS = 40;
 
 function freePort(): Promise<number> {
   return new Promise((resolve) => {
@@ -22,6 +22,28 @@ function freePort(): Promise<number> {
       server.close(() => resolve(port));
     });
   });
+}
+
+/** The fake model in its own process (bench/fake-model-process.ts): its URL, and how to stop it. */
+async function startModelProcess(turns: number): Promise<{ url: string; close(): Promise<void> }> {
+  const child = spawn(process.execPath, [join(import.meta.dirname, "fake-model-process.ts"), String(turns)], {
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = "";
+    child.stdout.on("data", (chunk: Buffer) => {
+      out += chunk.toString();
+      if (out.includes("\n")) resolve(out.trim());
+    });
+    child.once("exit", (code) => reject(new Error(`the fake model exited with ${code}`)));
+  });
+  return {
+    url,
+    close: async () => {
+      child.kill("SIGTERM");
+      if (child.exitCode === null) await new Promise((r) => child.once("exit", r));
+    },
+  };
 }
 
 async function waitReady(url: string, child: ChildProcess): Promise<void> {
@@ -52,9 +74,7 @@ export async function benchTelegram(
 ): Promise<TelegramFigures> {
   const chats = options.chats ?? 100;
   const perChat = options.perChat ?? 10;
-  const echo = (request: RecordedRequest) => ({ text: `re: ${request.lastUserText}` });
-  const model = await startOpenAIChatFake({ record: false, onExhausted: "text" });
-  model.script(Array.from({ length: chats * perChat + 10 }, () => echo));
+  const model = await startModelProcess(chats * perChat + 10);
   const telegram = await startTelegramFake();
   const home = await mkdtemp(join(tmpdir(), "ac-bench-tg-"));
   const agentHome = join(home, ".agent-claw");
@@ -101,27 +121,49 @@ export async function benchTelegram(
     );
     const acks: number[] = [];
     const t0 = performance.now();
-    await Promise.all(
-      Array.from({ length: chats }, async (_, c) => {
+    // Telegram posts to a webhook over at most 40 connections at once (setWebhook's max_connections
+    // default): updates ready to go wait in one line for a free connection, and each connection's
+    // time is counted from its own send.
+    const ready: Array<{ update: unknown; sent: () => void }> = [];
+    const idle: Array<() => void> = [];
+    const send = (update: unknown) =>
+      new Promise<void>((resolve) => {
+        ready.push({ update, sent: resolve });
+        idle.shift()?.();
+      });
+    let open = chats;
+    const connections = Array.from({ length: Math.min(MAX_CONNECTIONS, chats) }, async () => {
+      for (;;) {
+        const next = ready.shift();
+        if (!next) {
+          if (open === 0) return;
+          await new Promise<void>((resolve) => idle.push(resolve));
+          continue;
+        }
+        const started = performance.now();
+        const response = await post(next.update);
+        acks.push(performance.now() - started);
+        if (response.status !== 200) throw new Error(`webhook answered ${response.status}`);
+        next.sent();
+      }
+    });
+    await Promise.all([
+      ...connections,
+      ...Array.from({ length: chats }, async (_, c) => {
         const chatId = 5_000_000 + c;
         for (let i = 0; i < perChat; i++) {
-          const update = telegram.message({
-            chatId,
-            from: { id: chatId, first_name: `User ${c}` },
-            text: `m${i}`,
-          });
-          const started = performance.now();
-          const response = await post(update);
-          acks.push(performance.now() - started);
-          if (response.status !== 200) throw new Error(`webhook answered ${response.status}`);
+          await send(
+            telegram.message({ chatId, from: { id: chatId, first_name: `User ${c}` }, text: `m${i}` }),
+          );
           await telegram.waitFor(
             (call) => call.method === "sendMessage" && call.params["chat_id"] === chatId,
             60_000,
             i + 1,
           );
         }
+        if (--open === 0) for (const resume of idle.splice(0)) resume();
       }),
-    );
+    ]);
     const seconds = (performance.now() - t0) / 1000;
     let wrong = 0;
     for (let c = 0; c < chats; c++) {
