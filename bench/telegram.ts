@@ -1,7 +1,7 @@
 // Telegram through the webhook: 1,000 updates across 100 chats (each chat waits for its reply
 // before writing again, as a person does), checking one reply per update, in order per chat; and
 // the time the gateway takes to acknowledge each webhook call.
-import { type ChildProcess, spawn } from "node:child_process";
+import { type ChildProcess, fork, spawn } from "node:child_process";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -121,35 +121,28 @@ export async function benchTelegram(
     );
     const acks: number[] = [];
     const t0 = performance.now();
-    // Telegram posts to a webhook over at most 40 connections at once (setWebhook's max_connections
-    // default): updates ready to go wait in one line for a free connection, and each connection's
-    // time is counted from its own send.
-    const ready: Array<{ update: unknown; sent: () => void }> = [];
-    const idle: Array<() => void> = [];
+    // The webhook calls come from a process of its own (bench/webhook-poster.ts), over at most 40
+    // connections as Telegram makes them (setWebhook's max_connections default).
+    const poster = fork(join(import.meta.dirname, "webhook-poster.ts"), [], {
+      stdio: ["ignore", "ignore", "inherit", "ipc"],
+    });
+    poster.send({ setup: { url: `${url}/telegram/webhook`, secret: SECRET, connections: MAX_CONNECTIONS } });
+    const pending = new Map<number, () => void>();
+    poster.on("message", ({ id, ackMs, status }: { id: number; ackMs: number; status: number }) => {
+      acks.push(ackMs);
+      if (status !== 200) throw new Error(`webhook answered ${status}`);
+      pending.get(id)?.();
+      pending.delete(id);
+    });
+    let ids = 0;
     const send = (update: unknown) =>
       new Promise<void>((resolve) => {
-        ready.push({ update, sent: resolve });
-        idle.shift()?.();
+        const id = ++ids;
+        pending.set(id, resolve);
+        poster.send({ id, update });
       });
-    let open = chats;
-    const connections = Array.from({ length: Math.min(MAX_CONNECTIONS, chats) }, async () => {
-      for (;;) {
-        const next = ready.shift();
-        if (!next) {
-          if (open === 0) return;
-          await new Promise<void>((resolve) => idle.push(resolve));
-          continue;
-        }
-        const started = performance.now();
-        const response = await post(next.update);
-        acks.push(performance.now() - started);
-        if (response.status !== 200) throw new Error(`webhook answered ${response.status}`);
-        next.sent();
-      }
-    });
-    await Promise.all([
-      ...connections,
-      ...Array.from({ length: chats }, async (_, c) => {
+    await Promise.all(
+      Array.from({ length: chats }, async (_, c) => {
         const chatId = 5_000_000 + c;
         for (let i = 0; i < perChat; i++) {
           await send(
@@ -161,9 +154,10 @@ export async function benchTelegram(
             i + 1,
           );
         }
-        if (--open === 0) for (const resume of idle.splice(0)) resume();
       }),
-    ]);
+    );
+    poster.send({ done: true });
+    await new Promise((resolve) => poster.once("exit", resolve));
     const seconds = (performance.now() - t0) / 1000;
     let wrong = 0;
     for (let c = 0; c < chats; c++) {
