@@ -27,7 +27,8 @@ function describeIssue(issue: z.core.$ZodIssue, input: unknown): string {
   return `${key}: ${issue.message.replace(/^Invalid input: /, "")}${shown}`;
 }
 
-function valueAt(input: unknown, path: ReadonlyArray<PropertyKey>): unknown {
+/** The value at `path` inside `input`, or undefined where the path leaves it. */
+export function valueAt(input: unknown, path: ReadonlyArray<PropertyKey>): unknown {
   let node = input;
   for (const part of path) {
     if (node === null || typeof node !== "object") return undefined;

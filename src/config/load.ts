@@ -2,7 +2,7 @@
 import { readFile } from "node:fs/promises";
 import { ConfigError, configErrorFrom } from "./errors.ts";
 import type { Paths } from "./paths.ts";
-import { type Config, configSchema, modelRefSchema } from "./schema.ts";
+import { type Config, configSchema, modelRefSchema, telegramSchema } from "./schema.ts";
 
 /** Parses JSON text, reporting a syntax error with its line and column. */
 export function parseJsonFile(text: string, file: string): unknown {
@@ -70,7 +70,7 @@ export function applyEnvOverrides(config: Config, env: NodeJS.ProcessEnv): Confi
   if (apiRoot) telegram["apiRoot"] = apiRoot.replace(/\/+$/, "");
   if (Object.keys(telegram).length > 0) {
     const merged = { ...out.channels.telegram, ...telegram };
-    const parsed = configSchema.shape.channels.unwrap().shape.telegram.unwrap().safeParse(merged);
+    const parsed = telegramSchema.safeParse(merged);
     if (!parsed.success) {
       const issue = parsed.error.issues[0]!;
       const name = issue.path[0] === "botToken" ? "TELEGRAM_BOT_TOKEN" : "TELEGRAM_API_ROOT";

@@ -65,7 +65,7 @@ const gatewaySchema = z
   })
   .strict();
 
-const telegramSchema = z
+export const telegramSchema = z
   .object({
     enabled: z
       .boolean()

@@ -91,7 +91,8 @@ export async function runTurn(deps: TurnDeps, request: TurnRequest): Promise<Tur
   // Every step is written as it happens (a crashed process loses nothing), and the turn is made
   // durable with one sync at its end: the queue holds the message until its outcome is stored, so a
   // power cut mid-turn costs a retry, not a message. The user's write overlaps reading the workspace.
-  const user: ModelMessage[] = fresh.length ? [{ role: "user", content: userMessageText(fresh) }] : [];
+  const text = fresh.length ? userMessageText(fresh) : "";
+  const user: ModelMessage[] = fresh.length ? [{ role: "user", content: text }] : [];
   const [files] = await Promise.all([
     loadBootstrapFiles(deps.workspace, {
       maxChars: deps.settings.bootstrapMaxChars,
@@ -116,9 +117,7 @@ export async function runTurn(deps: TurnDeps, request: TurnRequest): Promise<Tur
   // Images go to the model with this turn only; the transcript keeps the text, which names their paths.
   const images = deps.settings.imageInput ? await turnImages(deps, fresh) : [];
   const userForModel: ModelMessage[] =
-    user.length && images.length
-      ? [{ role: "user", content: [{ type: "text", text: userMessageText(fresh) }, ...images] }]
-      : user;
+    user.length && images.length ? [{ role: "user", content: [{ type: "text", text }, ...images] }] : user;
   const system = buildSystemPrompt({
     files,
     tools: deps.tools,

@@ -1,7 +1,7 @@
 // Validates a method's params with its zod schema and words the failure for people: which field,
 // and what was expected. Also the param types several methods share (session keys).
 import { z } from "zod";
-import { formatKey } from "../../config/errors.ts";
+import { formatKey, valueAt } from "../../config/errors.ts";
 import { mainSessionKey, normalizeSessionKey } from "../../core/session-key.ts";
 import { ControlError } from "./frames.ts";
 
@@ -20,15 +20,6 @@ export const sessionKeyParam = z
 
 /** An optional session key that defaults to the main session. */
 export const optionalSessionKeyParam = sessionKeyParam.optional().transform((key) => key ?? mainSessionKey());
-
-function valueAt(input: unknown, path: ReadonlyArray<PropertyKey>): unknown {
-  let node = input;
-  for (const part of path) {
-    if (node === null || typeof node !== "object") return undefined;
-    node = (node as Record<PropertyKey, unknown>)[part];
-  }
-  return node;
-}
 
 function describeIssue(issue: z.core.$ZodIssue, params: unknown): string {
   const field = formatKey(["params", ...issue.path]);

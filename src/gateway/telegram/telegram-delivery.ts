@@ -16,7 +16,6 @@ interface LiveTurn {
   stopTyping: () => void;
   preview?: PreviewStream;
   text: string;
-  steps: number;
 }
 
 export interface TelegramDeliveryDeps {
@@ -77,10 +76,11 @@ export function createTelegramDelivery(deps: TelegramDeliveryDeps) {
       if (!last || !ours(last.deliverTo)) return;
       let turn = live.get(last.id);
       if (!turn) {
-        turn = { stopTyping: startTyping(outbound, toTarget(last.deliverTo), clock), text: "", steps: 0 };
+        turn = { stopTyping: startTyping(outbound, toTarget(last.deliverTo), clock), text: "" };
         live.set(last.id, turn);
       }
-      if (event.type === "step_start" && turn.text && turn.steps++ > 0) turn.text += "\n\n";
+      // A later step's text starts a new paragraph, as in the final reply.
+      if (event.type === "step_start" && turn.text) turn.text += "\n\n";
       if (event.type === "text_delta" && ctx.config().channels.telegram.streaming) {
         turn.text += event.text;
         turn.preview ??= outbound.preview(toTarget(last.deliverTo));
