@@ -82,7 +82,9 @@ export async function benchTelegram(
   await writeFile(
     join(agentHome, "config.json"),
     JSON.stringify({
-      lanes: { maxConcurrent: Number(process.env.BENCH_LANES ?? 50) },
+      // The shipped lane cap (4) unless BENCH_LANES says otherwise: Telegram's rate limits, not
+      // the lanes, bound this run's throughput.
+      ...(process.env.BENCH_LANES && { lanes: { maxConcurrent: Number(process.env.BENCH_LANES) } }),
       // 100 people, each in a conversation of their own.
       session: { dmScope: "per-channel-peer" },
       channels: { telegram: { mode: "webhook", webhookSecret: SECRET, dmPolicy: "open", streaming: false } },

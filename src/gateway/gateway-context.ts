@@ -1,5 +1,6 @@
 // Everything the gateway's routes share. Built once by gateway/server.ts; route modules receive it.
 import type { Config } from "../config/schema.ts";
+import type { IntakeGate } from "../core/intake/intake-gate.ts";
 import type { JobRunner } from "../core/intake/job-runner.ts";
 import type { LocalAssistant } from "../engines/local/assistant.ts";
 import type { GatewayAuth } from "./auth.ts";
@@ -20,6 +21,8 @@ export interface GatewayContext {
   assistant: LocalAssistant;
   /** Accepts jobs durably and reports their outcomes. */
   runner: JobRunner;
+  /** Intake that must be acknowledged fast runs through this gate; turns wait for it to go quiet. */
+  intake: IntakeGate;
   events: EventHub;
   /** The Telegram channel (stopped when no bot token is set). */
   telegram: TelegramService;

@@ -11,6 +11,7 @@ import { ConfigError } from "../config/errors.ts";
 import { loadConfig } from "../config/load.ts";
 import { resolvePaths } from "../config/paths.ts";
 import type { Config } from "../config/schema.ts";
+import { createIntakeGate } from "../core/intake/intake-gate.ts";
 import { createJobRunner } from "../core/intake/job-runner.ts";
 import { openLocalAssistant } from "../engines/local/assistant.ts";
 import type { Clock } from "../ports/clock.ts";
@@ -100,7 +101,10 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
   let draining = false;
   const shutdown = new AbortController();
 
+  // Telegram's webhook calls are acknowledged before turns start (see intake-gate.ts).
+  const intake = createIntakeGate({ clock });
   const runner = createJobRunner({
+    intake,
     queue: assistant.ports.queue,
     outbox: assistant.ports.outbox,
     clock,
@@ -137,6 +141,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
     },
     assistant,
     runner,
+    intake,
     events,
     get telegram() {
       return telegram;

@@ -33,7 +33,10 @@ afterEach(async () => {
 });
 
 /** A runner over a real SQLite queue and outbox; `turns` records what each turn was asked. */
-async function world(runTurn: (request: TurnRequest) => Promise<TurnResult>) {
+async function world(
+  runTurn: (request: TurnRequest) => Promise<TurnResult>,
+  extra: Partial<Parameters<typeof createJobRunner>[0]> = {},
+) {
   const dir = await mkdtemp(join(tmpdir(), "agent-claw-runner-"));
   const db = openStateDb(join(dir, "state.db"));
   const clock = createSystemClock();
@@ -50,6 +53,7 @@ async function world(runTurn: (request: TurnRequest) => Promise<TurnResult>) {
       turns.push(request);
       return runTurn(request);
     },
+    ...extra,
   });
   cleanup.push(async () => {
     await runner.stop();
@@ -71,6 +75,28 @@ const answer =
   });
 
 describe("the job runner", () => {
+  it("starts a turn only once the intake gate says the intake is quiet", async () => {
+    let asked!: () => void;
+    const quietAsked = new Promise<void>((resolve) => (asked = resolve));
+    let open!: () => void;
+    const intake = {
+      track: <T>(work: () => Promise<T>) => work(),
+      quiet: () => {
+        asked();
+        return new Promise<void>((resolve) => (open = resolve));
+      },
+    };
+    const { runner, turns } = await world(answer("hello"), { intake });
+    await runner.submit(job("ws:gate", "hi"));
+    runner.start();
+    await quietAsked;
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(turns).toHaveLength(0);
+    open();
+    expect(await runner.outcome("ws:gate")).toMatchObject({ status: "done", reply: "hello" });
+    expect(turns).toHaveLength(1);
+  });
+
   it("answers a job queued twice under two dedupe ids with one turn and one outcome", async () => {
     const { runner, queue, outbox, turns } = await world(answer("hello"));
     const twice = job("ws:k1", "hi");

@@ -7,6 +7,7 @@ import type { Queue, QueueDelivery } from "../../ports/queue.ts";
 import type { AgentEvent } from "../agent/events.ts";
 import { createLanes } from "../lanes/lanes.ts";
 import type { TurnRequest, TurnResult } from "../turn/run-turn.ts";
+import type { IntakeGate } from "./intake-gate.ts";
 import { asTurnJob, type TurnJob } from "./turn-job.ts";
 
 export interface JobRunnerOptions {
@@ -25,6 +26,8 @@ export interface JobRunnerOptions {
   pollMs?: number;
   /** Wait before the next try of a failed turn, times the tries so far (default 2 s). */
   retryDelayMs?: number;
+  /** When given, a turn starts only once this intake is quiet (acknowledgements before work). */
+  intake?: IntakeGate;
   /** Contract: must not throw. Streams a turn's events to whoever watches its jobs. */
   onEvent?: (jobs: TurnJob[], event: AgentEvent) => void;
   /**
@@ -120,6 +123,7 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
       }
     }
     if (work.length === 0) return;
+    await options.intake?.quiet();
     const jobs = work.map((w) => w.job);
     const turn = { jobs, controller: new AbortController() };
     runningTurns.add(turn);

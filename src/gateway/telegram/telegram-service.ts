@@ -11,7 +11,7 @@ import { verifyTelegramSecret } from "../../channels/telegram/verify.ts";
 import type { AgentEvent } from "../../core/agent/events.ts";
 import type { TurnJob } from "../../core/intake/turn-job.ts";
 import type { TurnRequest } from "../../core/turn/run-turn.ts";
-import { systemTimeZone, takesImages } from "../../engines/local/assistant.ts";
+import { takesImages } from "../../engines/local/assistant.ts";
 import type { OutboxRecord } from "../../ports/outbox.ts";
 import { writeFileAtomic } from "../../util/atomic-write.ts";
 import type { GatewayContext } from "../gateway-context.ts";
@@ -261,7 +261,7 @@ export function createTelegramService(ctx: GatewayContext) {
       const prepared = prepareTelegramTurn(request, {
         workspace: ctx.assistant.ports.workspace,
         download: current.download,
-        timeZone: systemTimeZone(ctx.config()),
+        timeZone: ctx.assistant.timeZone,
         seesImages: takesImages(ctx.config()),
         log: (level, message) => ctx.logs.log(level, message),
       });
