@@ -29,6 +29,67 @@ const webFetchSchema = z
   })
   .strict();
 
+const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a time of day "HH:MM", e.g. "08:00"');
+
+const heartbeatSchema = z
+  .object({
+    enabled: z
+      .boolean()
+      .default(true)
+      .describe("Check HEARTBEAT.md periodically. Empty HEARTBEAT.md: no model call is made."),
+    everyMinutes: z
+      .number()
+      .int()
+      .min(1)
+      .max(24 * 60)
+      .default(30)
+      .describe("Minutes between heartbeats."),
+    activeHours: z
+      .object({ start: hhmm, end: hhmm })
+      .strict()
+      .optional()
+      .describe('Only beat between these times (agent.timezone), e.g. {"start": "08:00", "end": "22:00"}.'),
+    model: modelRefSchema.optional().describe("A cheaper model for heartbeats (default: the assistant's)."),
+    target: z
+      .union([
+        z.enum(["last", "none"]),
+        z
+          .object({
+            channel: z.string().min(1),
+            chatId: z.string().min(1),
+            account: z.string().min(1).optional(),
+          })
+          .strict(),
+      ])
+      .default("last")
+      .describe('Where alerts go: "last" (the chat the user last wrote from), "none", or {channel, chatId}.'),
+    ackMaxChars: z
+      .number()
+      .int()
+      .min(0)
+      .max(10_000)
+      .default(300)
+      .describe("A HEARTBEAT_OK reply with at most this many other characters is not delivered."),
+  })
+  .strict();
+
+const cronSchema = z
+  .object({
+    enabled: z.boolean().default(true).describe("Run scheduled jobs (in the gateway)."),
+    stuckMinutes: z
+      .number()
+      .int()
+      .min(1)
+      .max(24 * 60)
+      .default(120)
+      .describe("A run still going after this long is cleared and recorded as stuck."),
+    chatJobsDeliverAnywhere: z
+      .boolean()
+      .default(false)
+      .describe("Let jobs the agent makes from a chat deliver to other chats (default: only to that chat)."),
+  })
+  .strict();
+
 const gatewaySchema = z
   .object({
     port: z
@@ -196,6 +257,8 @@ export const configSchema = z
       .object({ telegram: telegramSchema.default(telegramSchema.parse({})) })
       .strict()
       .default({ telegram: telegramSchema.parse({}) }),
+    heartbeat: heartbeatSchema.default(heartbeatSchema.parse({})),
+    cron: cronSchema.default(cronSchema.parse({})),
     tools: z
       .object({
         exec: execSchema.default(execSchema.parse({})),

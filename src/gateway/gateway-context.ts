@@ -1,6 +1,8 @@
 // Everything the gateway's routes share. Built once by gateway/server.ts; route modules receive it.
 import type { Config } from "../config/schema.ts";
+import type { Heartbeat } from "../core/heartbeat/heartbeat.ts";
 import type { IntakeGate } from "../core/intake/intake-gate.ts";
+import type { LastRoute } from "./last-route.ts";
 import type { JobRunner } from "../core/intake/job-runner.ts";
 import type { LocalAssistant } from "../engines/local/assistant.ts";
 import type { GatewayAuth } from "./auth.ts";
@@ -21,6 +23,10 @@ export interface GatewayContext {
   assistant: LocalAssistant;
   /** Accepts jobs durably and reports their outcomes. */
   runner: JobRunner;
+  /** The chat the owner last wrote from (deliver "last"). */
+  lastRoute: LastRoute;
+  /** Periodic and event-woken check-ins in the main session. */
+  heartbeat: Heartbeat;
   /** Intake that must be acknowledged fast runs through this gate; turns wait for it to go quiet. */
   intake: IntakeGate;
   events: EventHub;

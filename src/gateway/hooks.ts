@@ -1,6 +1,7 @@
-// Webhooks for other programs: /hooks/wake drops a system event into the main session, /hooks/agent
-// runs an isolated turn and can POST its outcome to a URL. Both queue a durable job and answer 202 at
-// once; an Idempotency-Key makes a sender's retries one job.
+// Webhooks for other programs: /hooks/wake posts a system event for the main session and wakes the
+// heartbeat (wakes within 250 ms are one turn); /hooks/agent runs an isolated turn and can POST its
+// outcome to a URL. Both store their work durably and answer 202 at once; an Idempotency-Key makes a
+// sender's retries one event or job.
 import { randomUUID } from "node:crypto";
 import type { Context } from "hono";
 import { bodyLimit } from "hono/body-limit";
@@ -31,6 +32,9 @@ const agentSchema = z.strictObject({
     })
     .optional(),
 });
+
+/** How long a wake's Idempotency-Key makes its retries duplicates. */
+const WAKE_IDEMPOTENCY_MS = 24 * 60 * 60_000;
 
 const HOOK_CHANNEL: ChannelContext = {
   channel: "hook",
@@ -84,13 +88,16 @@ export function createHooks(options: { retryDelaysMs?: readonly number[] } = {})
       if (!body.ok) return problem(c, body.problem.message, body.problem.param);
       const idem = idempotencyKey(c);
       if (idem.problem) return problem(c, idem.problem.message, idem.problem.param);
-      const jobId = `hook:wake:${idem.key ?? randomUUID()}`;
+      const eventId = `hook:wake:${idem.key ?? randomUUID()}`;
       const sessionKey = mainSessionKey();
-      // The prefix tells the model this is not the person speaking.
-      const job = hookJob(ctx, jobId, sessionKey, "system", `System event: ${body.value.text}`);
-      const fresh = await ctx.runner.submit(job);
-      remember(jobId);
-      return c.json({ jobId, sessionKey, ...(!fresh && { duplicate: true }) }, 202);
+      const { claims, clock, scheduler } = ctx.assistant.ports;
+      // A retry is one event also after the heartbeat consumed the first (the claim outlives it).
+      const fresh =
+        (idem.key === undefined || (await claims.claimOnce(eventId, WAKE_IDEMPOTENCY_MS))) &&
+        (await scheduler.postEvent({ id: eventId, sessionKey, text: body.value.text, at: clock.now() }));
+      // Wakes within 250 ms make one heartbeat, which tells the model these are system events.
+      if (fresh) ctx.heartbeat.wake("hooks/wake");
+      return c.json({ eventId, sessionKey, ...(!fresh && { duplicate: true }) }, 202);
     });
 
     app.post("/hooks/agent", ...guard, async (c) => {

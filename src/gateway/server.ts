@@ -12,7 +12,12 @@ import { loadConfig } from "../config/load.ts";
 import { resolvePaths } from "../config/paths.ts";
 import type { Config } from "../config/schema.ts";
 import { createIntakeGate } from "../core/intake/intake-gate.ts";
+import { createCronExecutor } from "../core/cron/cron-executor.ts";
+import { createHeartbeat } from "../core/heartbeat/heartbeat.ts";
 import { createJobRunner } from "../core/intake/job-runner.ts";
+import type { TurnJob } from "../core/intake/turn-job.ts";
+import type { DeliveryAddress } from "../core/messages.ts";
+import { mainSessionKey } from "../core/session-key.ts";
 import { openLocalAssistant } from "../engines/local/assistant.ts";
 import type { Clock } from "../ports/clock.ts";
 import { writeFileAtomic } from "../util/atomic-write.ts";
@@ -22,6 +27,8 @@ import { isLoopback, resolveGatewayAuth } from "./auth.ts";
 import { restartNeededKeys, warnRestartNeeded, watchGatewayConfig } from "./config-reload.ts";
 import { createEventHub } from "./event-hub.ts";
 import type { GatewayContext } from "./gateway-context.ts";
+import { heartbeatSettings } from "./heartbeat-settings.ts";
+import { createLastRoute } from "./last-route.ts";
 import { createLogBuffer } from "./log-buffer.ts";
 import { routeModules } from "./routes.ts";
 import { createTelegramService, type TelegramService } from "./telegram/telegram-service.ts";
@@ -121,9 +128,46 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
     log: (level, message) => logs.log(level, message),
   });
 
+  const lastRoute = createLastRoute(join(paths.home, "last-route.json"), (m) => logs.log("warn", m));
+  /** Sends text to a chat outside a turn (heartbeat alerts). */
+  const deliverText = async (to: DeliveryAddress, text: string) => {
+    if (to.channel === "telegram") return telegram.send(to, text);
+    throw new Error(`cannot deliver to the ${to.channel} channel`);
+  };
+  /** Queues a turn and waits for its stored outcome. */
+  const turnOutcome = async (job: TurnJob) => {
+    await runner.submit(job);
+    return runner.outcome(job.id, shutdown.signal);
+  };
+  const heartbeat = createHeartbeat({
+    clock,
+    settings: () => heartbeatSettings(config.heartbeat, assistant.timeZone),
+    sessionKey: mainSessionKey(),
+    readChecklist: async () => {
+      const bytes = await assistant.ports.workspace.read("HEARTBEAT.md");
+      return bytes && new TextDecoder().decode(bytes);
+    },
+    scheduler: assistant.ports.scheduler,
+    runTurn: turnOutcome,
+    claimOnce: (key, ttlMs) => assistant.ports.claims.claimOnce(key, ttlMs),
+    lastRoute: () => lastRoute.get(),
+    deliver: deliverText,
+    log: (level, message) => logs.log(level, message),
+  });
+  const cronExecute = createCronExecutor({
+    clock,
+    scheduler: assistant.ports.scheduler,
+    mainSessionKey: mainSessionKey(),
+    submit: (job) => runner.submit(job),
+    outcome: (id) => runner.outcome(id, shutdown.signal),
+    lastRoute: () => lastRoute.get(),
+    wakeHeartbeat: (reason) => heartbeat.wake(reason),
+  });
+
   const applyConfig = (next: Config) => {
     config = next;
     assistant.reconfigure(next);
+    heartbeat.reconfigure();
     void telegram.reconfigure();
   };
 
@@ -142,6 +186,8 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
     assistant,
     runner,
     intake,
+    lastRoute,
+    heartbeat,
     events,
     get telegram() {
       return telegram;
@@ -176,6 +222,8 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
     logs.log("warn", `retrying ${released} message(s) that were being answered when the gateway stopped`);
   runner.start();
   await telegram.start();
+  heartbeat.start(shutdown.signal);
+  if (config.cron.enabled) await assistant.cron.start(cronExecute, shutdown.signal);
   ready = true;
   logs.log(
     "info",

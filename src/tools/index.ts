@@ -1,4 +1,5 @@
 // The agent's default tool set, configured in one place for the engines to wire.
+import { createCronTool } from "./cron.ts";
 import { createEditTool } from "./edit.ts";
 import { createExecTool, type ExecToolOptions } from "./exec.ts";
 import { createListTool } from "./list.ts";
@@ -20,7 +21,7 @@ export interface DefaultToolsOptions {
 }
 
 /**
- * read, write, edit, list and send_file always (they only touch the Workspace port and the turn's
+ * read, write, edit, list, send_file and cron always (they only touch the Workspace port and the turn's
  * context, so they work on both engines); exec when `exec` is given; web_fetch when `webFetch` is given.
  */
 export function createDefaultTools(options: DefaultToolsOptions = {}): AgentTool[] {
@@ -30,6 +31,7 @@ export function createDefaultTools(options: DefaultToolsOptions = {}): AgentTool
     createEditTool(),
     createListTool(),
     createSendFileTool(),
+    createCronTool(),
   ];
   if (options.exec) tools.push(createExecTool(options.exec));
   if (options.webFetch) tools.push(createWebFetchTool(options.webFetch));

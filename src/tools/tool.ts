@@ -1,5 +1,7 @@
 // The shape of a tool the agent can call: a zod schema for its input and a handler.
 import type { z } from "zod";
+import type { CronScope } from "../core/cron/cron-input.ts";
+import type { CronService } from "../core/cron/cron-service.ts";
 import type { Clock } from "../ports/clock.ts";
 import type { Workspace } from "../ports/workspace.ts";
 
@@ -23,6 +25,8 @@ export interface ToolContext {
   approve(request: ApprovalRequest): Promise<boolean>;
   /** Sends a file to the chat of this turn; absent where the channel cannot receive files. */
   sendFile?: (file: OutgoingFile) => Promise<void>;
+  /** The cron jobs as this turn may see them (its chat's, or all for the owner); absent where none are kept. */
+  cron?: { service: CronService; scope: CronScope };
 }
 
 /** A file the agent sends to the person it talks with. */

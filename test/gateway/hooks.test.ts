@@ -55,29 +55,29 @@ const post = (path: string, body: unknown, headers: Record<string, string> = {})
   world.call(path, { method: "POST", body: typeof body === "string" ? body : JSON.stringify(body), headers });
 
 describe("POST /hooks/wake", () => {
-  it("runs a turn in the main session with the text marked as a system event", async () => {
-    world.fake.script([{ text: "Noted the backup." }]);
-    const response = await post("/hooks/wake", { text: "backup finished" });
-    expect(response.status).toBe(202);
-    const { jobId, sessionKey } = await response.json();
+  it("posts a system event that wakes the heartbeat: wakes close together make one turn", async () => {
+    world.fake.script([{ text: "The backup finished and the disk is fine." }]);
+    const first = await post("/hooks/wake", { text: "backup finished" });
+    const second = await post("/hooks/wake", { text: "disk check passed" });
+    expect([first.status, second.status]).toEqual([202, 202]);
+    const { eventId, sessionKey } = await first.json();
+    expect(eventId).toMatch(/^hook:wake:/);
     expect(sessionKey).toBe("agent:main:main");
-    await world.gateway.ctx.runner.outcome(jobId);
-    expect(world.fake.requests[0]?.lastUserText).toBe("System event: backup finished");
-    const job = await (await world.call(`/hooks/agent/${encodeURIComponent(jobId)}`)).json();
-    expect(job).toMatchObject({
-      jobId,
-      sessionKey: "agent:main:main",
-      status: "done",
-      reply: "Noted the backup.",
-    });
+    await expect.poll(() => world.gateway.ctx.heartbeat.last?.outcome).toMatchObject({ ran: true });
+    expect(world.fake.requests).toHaveLength(1);
+    const prompt = world.fake.requests[0]!.lastUserText;
+    expect(prompt).toContain("- backup finished\n- disk check passed");
+    expect(prompt).toContain("This is not the user writing.");
+    expect(await world.gateway.ctx.assistant.ports.scheduler.events(sessionKey)).toEqual([]);
   });
 
-  it("makes one job of a sender's retries with the same Idempotency-Key", async () => {
+  it("makes one event of a sender's retries with the same Idempotency-Key, also after it was handled", async () => {
+    world.fake.script([{ text: "HEARTBEAT_OK" }]);
     const headers = { "idempotency-key": "evt-7" };
     const first = await (await post("/hooks/wake", { text: "disk full" }, headers)).json();
+    await expect.poll(() => world.gateway.ctx.heartbeat.last?.outcome).toMatchObject({ ran: true });
     const again = await (await post("/hooks/wake", { text: "disk full" }, headers)).json();
     expect(again).toEqual({ ...first, duplicate: true });
-    await world.gateway.ctx.runner.outcome(first.jobId);
     expect(world.fake.requests).toHaveLength(1);
   });
 });

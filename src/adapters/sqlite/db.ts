@@ -105,6 +105,31 @@ const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (channel, sender_id)
   ) WITHOUT ROWID;
   `,
+  // 5: the scheduler: cron jobs (JSON body; the due time and enabled flag as columns for the
+  // timer's index), their run history, and system events waiting for the heartbeat.
+  `
+  CREATE TABLE cron_jobs (
+    id TEXT NOT NULL UNIQUE,
+    enabled INTEGER NOT NULL,
+    next_run_at INTEGER,
+    body TEXT NOT NULL
+  );
+  CREATE INDEX cron_jobs_due ON cron_jobs (next_run_at) WHERE enabled = 1 AND next_run_at IS NOT NULL;
+  CREATE TABLE cron_runs (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    job_id TEXT NOT NULL,
+    body TEXT NOT NULL
+  );
+  CREATE INDEX cron_runs_job ON cron_runs (job_id, seq);
+  CREATE TABLE system_events (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    id TEXT NOT NULL UNIQUE,
+    session_key TEXT NOT NULL,
+    text TEXT NOT NULL,
+    at INTEGER NOT NULL
+  );
+  CREATE INDEX system_events_session ON system_events (session_key, seq);
+  `,
 ];
 
 /** The schema version a fully migrated state.db has. */

@@ -133,6 +133,8 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
         messages: jobs.map((j) => j.message),
         channel: jobs[0]!.channel,
         turnIds: jobs.map((j) => j.id),
+        ...(jobs[0]!.origin && { origin: jobs[0]!.origin }),
+        ...(jobs[0]!.options && { options: jobs[0]!.options }),
         signal: turn.controller.signal,
         onEvent: (event) => options.onEvent?.(jobs, event),
       });

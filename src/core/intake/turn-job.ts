@@ -9,6 +9,15 @@ export interface TurnJob {
   channel: ChannelContext;
   /** Where the outcome is delivered (kept with the outcome, so a restart can still deliver it). */
   deliverTo?: DeliveryAddress;
+  /** The chat the message came from, when it came from one: the cron tool's scope. */
+  origin?: DeliveryAddress;
+  /** How the turn runs: a model ref other than the assistant's, a lighter prompt (heartbeats). */
+  options?: TurnOptions;
+}
+
+export interface TurnOptions {
+  model?: string;
+  light?: boolean;
 }
 
 /** Queue bodies come back as unknown JSON; this is the one place that trusts their shape. */

@@ -38,9 +38,12 @@ export function capFile(content: string, maxChars: number): { content: string; c
 /** Reads the bootstrap files that exist and are not empty. */
 export async function loadBootstrapFiles(
   workspace: Workspace,
-  options: { maxChars: number; includePrivate: boolean },
+  options: { maxChars: number; includePrivate: boolean; only?: readonly string[] },
 ): Promise<BootstrapFile[]> {
-  const names = BOOTSTRAP_FILES.filter((name) => options.includePrivate || !PRIVATE_ONLY.has(name));
+  const names = BOOTSTRAP_FILES.filter(
+    (name) =>
+      (options.includePrivate || !PRIVATE_ONLY.has(name)) && (!options.only || options.only.includes(name)),
+  );
   const contents = await Promise.all(names.map((name) => workspace.read(name)));
   const files: BootstrapFile[] = [];
   names.forEach((name, i) => {

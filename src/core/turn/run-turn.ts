@@ -7,7 +7,9 @@ import type { Workspace } from "../../ports/workspace.ts";
 import type { AgentTool, ApprovalRequest, ToolContext } from "../../tools/tool.ts";
 import { runAgentLoop, type StopReason } from "../agent/agent-loop.ts";
 import type { AgentEventListener } from "../agent/events.ts";
-import type { ChannelContext, InboundMessage } from "../messages.ts";
+import type { CronService } from "../cron/cron-service.ts";
+import type { TurnOptions } from "../intake/turn-job.ts";
+import type { ChannelContext, DeliveryAddress, InboundMessage } from "../messages.ts";
 import { loadBootstrapFiles } from "../prompt/bootstrap-files.ts";
 import { buildSystemPrompt } from "../prompt/system-prompt.ts";
 import type { TokenUsage, TranscriptEntry } from "../transcript.ts";
@@ -26,7 +28,12 @@ export interface TurnDeps {
   newId: () => string;
   /** Masks secrets in tool results before they reach the model and the transcript. */
   redact?: (text: string) => string;
+  /** The cron jobs, for the cron tool; chatJobsDeliverAnywhere lets jobs made in a chat deliver elsewhere. */
+  cron?: { service: CronService; chatJobsDeliverAnywhere: boolean };
 }
+
+/** A light prompt (heartbeats) carries only the checklist of the workspace files. */
+const LIGHT_BOOTSTRAP = ["HEARTBEAT.md"];
 
 export interface TurnRequest {
   sessionKey: string;
@@ -45,6 +52,10 @@ export interface TurnRequest {
   approve?: (request: ApprovalRequest) => Promise<boolean>;
   /** Sends a file to the chat this turn answers (send_file); absent where the channel cannot. */
   sendFile?: ToolContext["sendFile"];
+  /** The chat the messages came from (absent for the owner's own tools: CLI, web UI, hooks). */
+  origin?: DeliveryAddress;
+  /** A model other than the assistant's (the engine resolves it), a lighter prompt. */
+  options?: TurnOptions;
 }
 
 export interface TurnResult {
@@ -97,6 +108,7 @@ export async function runTurn(deps: TurnDeps, request: TurnRequest): Promise<Tur
     loadBootstrapFiles(deps.workspace, {
       maxChars: deps.settings.bootstrapMaxChars,
       includePrivate: request.channel.chatKind === "dm",
+      ...(request.options?.light && { only: LIGHT_BOOTSTRAP }),
     }),
     user.length
       ? sessions.append(
@@ -145,6 +157,14 @@ export async function runTurn(deps: TurnDeps, request: TurnRequest): Promise<Tur
       clock,
       signal,
       ...(request.sendFile && { sendFile: request.sendFile }),
+      ...(deps.cron && {
+        cron: {
+          service: deps.cron.service,
+          scope: request.origin
+            ? { kind: "chat", origin: request.origin, deliverAnywhere: deps.cron.chatJobsDeliverAnywhere }
+            : { kind: "owner" },
+        },
+      }),
       approve: async (approval) => {
         if (!request.approve) return false;
         try {

@@ -1,9 +1,10 @@
 // Everything a local command needs to run turns: config, ports, workspace, tools and the model.
 import { randomUUID } from "node:crypto";
-import { isAbsolute, resolve } from "node:path";
+import { isAbsolute, join, resolve } from "node:path";
 import { loadConfig } from "../../config/load.ts";
 import { expandHome, type Paths, resolvePaths } from "../../config/paths.ts";
 import type { Config } from "../../config/schema.ts";
+import { createCronService, type CronService } from "../../core/cron/cron-service.ts";
 import { runTurn, type TurnRequest, type TurnResult } from "../../core/turn/run-turn.ts";
 import { ensureWorkspace } from "../../core/workspace/ensure-workspace.ts";
 import { noModelMessage } from "../../models/model-ref.ts";
@@ -36,6 +37,8 @@ export interface LocalAssistant {
   /** Resolves the configured model once; throws NoModelError when none is set. */
   model(): Promise<ResolvedModel>;
   turn(request: TurnRequest): Promise<TurnResult>;
+  /** The cron jobs (stored here; run by the gateway, which calls cron.start). */
+  cron: CronService;
   close(): Promise<void>;
 }
 
@@ -85,6 +88,7 @@ export async function openLocalAssistant(
     workspaceDir,
     stateDb: paths.stateDb,
     sessionsDir: paths.sessionsDir,
+    cronSignal: join(paths.home, "cron.changed"),
     clock: options.clock,
   });
   const createdFiles = await ensureWorkspace(ports.workspace);
@@ -108,6 +112,24 @@ export async function openLocalAssistant(
     });
     return resolved;
   };
+  // Other models by ref (heartbeat.model), resolved once each while the config stays the same.
+  let byRef = new Map<string, Promise<ResolvedModel>>();
+  const modelByRef = (ref: string) => {
+    let found = byRef.get(ref);
+    if (!found) {
+      found = Promise.resolve().then(() => resolveModel(ref, config, env));
+      found.catch(() => byRef.delete(ref));
+      byRef.set(ref, found);
+    }
+    return found;
+  };
+  const cron = createCronService({
+    scheduler: ports.scheduler,
+    clock: ports.clock,
+    timeZone: () => assistant.timeZone,
+    newId: () => randomUUID().replaceAll("-", "").slice(0, 12),
+    stuckMs: config.cron.stuckMinutes * 60_000,
+  });
   const assistant: LocalAssistant = {
     paths,
     config,
@@ -124,15 +146,18 @@ export async function openLocalAssistant(
       tools = toolsFor(next, workspaceDir);
       timeZone = undefined;
       resolved = undefined;
+      byRef = new Map();
       Object.assign(assistant, { config, tools });
     },
+    cron,
     async turn(request) {
       return runTurn(
         {
           sessions: ports.sessions,
           workspace: ports.workspace,
           clock: ports.clock,
-          model: await model(),
+          model: request.options?.model ? await modelByRef(request.options.model) : await model(),
+          cron: { service: cron, chatJobsDeliverAnywhere: config.cron.chatJobsDeliverAnywhere },
           tools,
           settings: {
             maxSteps: config.agent.maxSteps,

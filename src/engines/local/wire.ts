@@ -5,15 +5,19 @@ import { openStateDb } from "../../adapters/sqlite/db.ts";
 import { createSqliteOutbox } from "../../adapters/sqlite/outbox.ts";
 import { createSqlitePairings } from "../../adapters/sqlite/pairings.ts";
 import { createSqliteQueue } from "../../adapters/sqlite/queue.ts";
+import { createSqliteScheduler } from "../../adapters/sqlite/scheduler.ts";
 import { createSqliteSessionStore } from "../../adapters/sqlite/session-store.ts";
 import type { Clock } from "../../ports/clock.ts";
 import type { Ports } from "../../ports/index.ts";
+import type { Scheduler } from "../../ports/scheduler.ts";
 import { createSystemClock } from "../../util/system-clock.ts";
 
 export interface LocalEngineOptions {
   workspaceDir: string;
   stateDb: string;
   sessionsDir: string;
+  /** Touched when cron jobs change, so a gateway notices the CLI's changes (see adapters/sqlite/scheduler.ts). */
+  cronSignal?: string;
   clock?: Clock;
 }
 
@@ -21,6 +25,8 @@ export interface LocalEngineOptions {
 export interface LocalPorts extends Ports {
   /** Makes messages a crashed run left in flight deliverable now (see SqliteQueue.releaseInFlight). */
   releaseInFlight(): Promise<number>;
+  /** Cron jobs, their runs and system events (local only for now; the serverless engine has none yet). */
+  scheduler: Scheduler;
 }
 
 export function createLocalPorts(options: LocalEngineOptions): LocalPorts {
@@ -37,6 +43,11 @@ export function createLocalPorts(options: LocalEngineOptions): LocalPorts {
     releaseInFlight: () => queue.releaseInFlight(),
     outbox: createSqliteOutbox({ db }),
     pairings: createSqlitePairings({ db, clock }),
+    scheduler: createSqliteScheduler({
+      db,
+      clock,
+      ...(options.cronSignal && { changeSignal: options.cronSignal }),
+    }),
     async close() {
       if (closed) return;
       closed = true;

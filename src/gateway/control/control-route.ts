@@ -9,6 +9,7 @@ import { chatMethods } from "./chat-methods.ts";
 import { type ChannelStatusSource, builtInChannels, channelsMethods } from "./channels-methods.ts";
 import { createChatRelay } from "./chat-relay.ts";
 import { configMethods } from "./config-methods.ts";
+import { cronMethods } from "./cron-methods.ts";
 import { type Connection, createConnection } from "./connection.ts";
 import { logsMethods } from "./logs-methods.ts";
 import type { ControlServices, MethodTable } from "./methods.ts";
@@ -44,6 +45,7 @@ export function createControlRoute(options: ControlRouteOptions = {}): RouteModu
       ...chatMethods,
       ...sessionsMethods,
       ...pairingMethods,
+      ...cronMethods,
       ...configMethods,
       ...logsMethods,
       ...channelsMethods(options.channels ?? builtInChannels),

@@ -4,7 +4,7 @@
 import { decideAccess, PAIRING_LIMIT_REPLY, pairingReply } from "../../core/intake/access.ts";
 import type { TurnJob } from "../../core/intake/turn-job.ts";
 import type { ChannelContext, InboundMessage } from "../../core/messages.ts";
-import { sessionKeyFor } from "../../core/session-key.ts";
+import { mainSessionKey, sessionKeyFor } from "../../core/session-key.ts";
 import type { DeliveryTarget } from "../../channels/channel.ts";
 import { parseTelegramUpdate, telegramCommand } from "../../channels/telegram/parse.ts";
 import type { GatewayContext } from "../gateway-context.ts";
@@ -85,10 +85,13 @@ export function createTelegramIntake(deps: TelegramIntakeDeps) {
       message,
       channel: channelContext(message),
       deliverTo: { channel: "telegram", account, ...target },
+      origin: { channel: "telegram", account, ...target },
     };
     // Answered before (a retry after the queue forgot the id): the outbox has it, nothing to queue.
     if (await outbox.get(job.id)) return;
     await ctx.runner.submit(job);
+    // Where "last" (heartbeat alerts, cron jobs) reaches the owner: their chat in the main session.
+    if (sessionKey === mainSessionKey()) ctx.lastRoute.note(job.deliverTo!);
   }
 
   return {

@@ -10,6 +10,7 @@ import type { TelegramPoller } from "../../channels/telegram/polling.ts";
 import { verifyTelegramSecret } from "../../channels/telegram/verify.ts";
 import type { AgentEvent } from "../../core/agent/events.ts";
 import type { TurnJob } from "../../core/intake/turn-job.ts";
+import type { DeliveryAddress } from "../../core/messages.ts";
 import type { TurnRequest } from "../../core/turn/run-turn.ts";
 import { takesImages } from "../../engines/local/assistant.ts";
 import type { OutboxRecord } from "../../ports/outbox.ts";
@@ -235,6 +236,13 @@ export function createTelegramService(ctx: GatewayContext) {
       if (poll?.restarts)
         return { ...status, detail: `${status.detail}, ${poll.restarts} restart(s) after stalls` };
       return status;
+    },
+
+    /** Sends `text` to a chat outside any turn (heartbeat alerts). Throws when the bot is not running. */
+    async send(to: DeliveryAddress, text: string): Promise<void> {
+      const current = running;
+      if (!current) throw new Error("the Telegram bot is not running (see channels status)");
+      await current.outbound.send({ chatId: to.chatId, ...(to.threadId && { threadId: to.threadId }) }, text);
     },
 
     /**

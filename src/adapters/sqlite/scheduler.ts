@@ -1,0 +1,200 @@
+// The Scheduler on SQLite: jobs, run history and system events in state.db, and one timer at the
+// earliest due job, re-armed whenever a job changes. Another process (the CLI) that changes jobs
+// touches `changeSignal`, which a watching gateway notices through the file system, not by polling.
+import { watch as watchFile, writeFileSync } from "node:fs";
+import { writeFile } from "node:fs/promises";
+import type { DatabaseSync } from "node:sqlite";
+import { type CronJob, type CronRun, RUN_HISTORY_LIMIT } from "../../core/cron/cron-job.ts";
+import type { Clock } from "../../ports/clock.ts";
+import type { Scheduler, SystemEvent } from "../../ports/scheduler.ts";
+import { groupCommit } from "./group-commit.ts";
+
+export interface SqliteSchedulerOptions {
+  /** A database opened by openStateDb. */
+  db: DatabaseSync;
+  clock: Clock;
+  /** A file touched on every job change and watched by watch(), so processes notice each other. */
+  changeSignal?: string;
+}
+
+/**
+ * The longest single sleep: the timer is re-armed at least this often, so a wall-clock change or a
+ * machine waking from suspend makes a job late by at most a minute (one cheap query, not polling).
+ */
+const MAX_SLEEP_MS = 60_000;
+/** Due jobs started per wake-up; more are picked up by the next wake-up at once. */
+const DUE_BATCH = 500;
+
+type Row = Record<string, unknown>;
+
+export function createSqliteScheduler(options: SqliteSchedulerOptions): Scheduler {
+  const { db, clock, changeSignal } = options;
+  const durably = groupCommit(db);
+  const rearms = new Set<() => void>();
+  const changed = () => {
+    for (const rearm of rearms) rearm();
+    // Fire and forget: the signal only wakes other processes; losing one costs them a minute at most.
+    if (changeSignal) void writeFile(changeSignal, String(clock.now())).catch(() => {});
+  };
+
+  const put = db.prepare(
+    `INSERT INTO cron_jobs (id, enabled, next_run_at, body) VALUES (?, ?, ?, ?)
+     ON CONFLICT (id) DO UPDATE SET enabled = excluded.enabled, next_run_at = excluded.next_run_at, body = excluded.body`,
+  );
+  const byId = db.prepare("SELECT body FROM cron_jobs WHERE id = ?");
+  const all = db.prepare("SELECT body FROM cron_jobs ORDER BY rowid");
+  const earliest = db.prepare(
+    "SELECT id, next_run_at FROM cron_jobs WHERE enabled = 1 AND next_run_at IS NOT NULL ORDER BY next_run_at LIMIT ?",
+  );
+  const due = db.prepare(
+    "SELECT body FROM cron_jobs WHERE enabled = 1 AND next_run_at IS NOT NULL AND next_run_at <= ? ORDER BY next_run_at LIMIT ?",
+  );
+  const parse = (row: Row | undefined) => (row ? (JSON.parse(String(row["body"])) as CronJob) : null);
+
+  return {
+    async save(job) {
+      await durably(() =>
+        put.run(job.id, job.enabled ? 1 : 0, job.state.nextRunAt ?? null, JSON.stringify(job)),
+      );
+      changed();
+    },
+
+    async get(id) {
+      return parse(byId.get(id));
+    },
+
+    async list() {
+      return all.all().map((row) => parse(row)!);
+    },
+
+    async remove(id) {
+      const removed = await durably(() => {
+        db.prepare("DELETE FROM cron_runs WHERE job_id = ?").run(id);
+        return db.prepare("DELETE FROM cron_jobs WHERE id = ?").run(id).changes > 0;
+      });
+      if (removed) changed();
+      return removed;
+    },
+
+    async addRun(run) {
+      await durably(() => {
+        db.prepare("INSERT INTO cron_runs (job_id, body) VALUES (?, ?)").run(run.jobId, JSON.stringify(run));
+        db.prepare(
+          `DELETE FROM cron_runs WHERE job_id = ? AND seq <= (
+             SELECT seq FROM cron_runs WHERE job_id = ? ORDER BY seq DESC LIMIT 1 OFFSET ?)`,
+        ).run(run.jobId, run.jobId, RUN_HISTORY_LIMIT);
+      });
+    },
+
+    async runs(jobId, limit = RUN_HISTORY_LIMIT) {
+      return db
+        .prepare("SELECT body FROM cron_runs WHERE job_id = ? ORDER BY seq DESC LIMIT ?")
+        .all(jobId, limit)
+        .map((row) => JSON.parse(String(row["body"])) as CronRun);
+    },
+
+    watch(onDue, signal) {
+      const firing = new Set<string>();
+      let sleeping: AbortController | undefined;
+      let scheduled = false;
+
+      const fire = () => {
+        for (const row of due.all(clock.now(), DUE_BATCH)) {
+          const job = parse(row)!;
+          if (firing.has(job.id)) continue;
+          firing.add(job.id);
+          void onDue(job)
+            .catch(() => {})
+            .finally(() => {
+              firing.delete(job.id);
+              rearm();
+            });
+        }
+      };
+
+      const arm = () => {
+        scheduled = false;
+        sleeping?.abort();
+        sleeping = undefined;
+        if (signal.aborted) return;
+        // The earliest job that is not already being handed to onDue.
+        const next = earliest.all(firing.size + 1).find((row) => !firing.has(String(row["id"])));
+        if (!next) return;
+        const wait = Number(next["next_run_at"]) - clock.now();
+        if (wait <= 0) {
+          fire();
+          // Everything due was handed over (or more than a batch is due): look again.
+          return rearm();
+        }
+        const controller = new AbortController();
+        sleeping = controller;
+        clock.sleep(Math.min(wait, MAX_SLEEP_MS), controller.signal).then(
+          () => {
+            if (sleeping === controller) arm();
+          },
+          () => {},
+        );
+      };
+
+      // Many changes in a row (a bulk import) re-arm once.
+      const rearm = () => {
+        if (scheduled || signal.aborted) return;
+        scheduled = true;
+        queueMicrotask(arm);
+      };
+
+      rearms.add(rearm);
+      let watcher: ReturnType<typeof watchFile> | undefined;
+      if (changeSignal) {
+        try {
+          writeFileSync(changeSignal, String(clock.now()), { flag: "a" });
+          watcher = watchFile(changeSignal, { persistent: false }, rearm);
+        } catch {
+          // No file watching here: other processes' changes are seen within MAX_SLEEP_MS.
+        }
+      }
+      signal.addEventListener(
+        "abort",
+        () => {
+          rearms.delete(rearm);
+          sleeping?.abort();
+          watcher?.close();
+        },
+        { once: true },
+      );
+      rearm();
+    },
+
+    async postEvent(event) {
+      const inserted = await durably(
+        () =>
+          db
+            .prepare(
+              "INSERT INTO system_events (id, session_key, text, at) VALUES (?, ?, ?, ?) ON CONFLICT (id) DO NOTHING",
+            )
+            .run(event.id, event.sessionKey, event.text, event.at).changes > 0,
+      );
+      return inserted;
+    },
+
+    async events(sessionKey) {
+      return db
+        .prepare("SELECT id, session_key, text, at FROM system_events WHERE session_key = ? ORDER BY seq")
+        .all(sessionKey)
+        .map((row): SystemEvent => ({
+          id: String(row["id"]),
+          sessionKey: String(row["session_key"]),
+          text: String(row["text"]),
+          at: Number(row["at"]),
+        }));
+    },
+
+    async dropEvents(ids) {
+      if (ids.length === 0) return;
+      await durably(() => {
+        const drop = db.prepare("DELETE FROM system_events WHERE id = ?");
+        for (const id of ids) drop.run(id);
+      });
+    },
+  };
+}

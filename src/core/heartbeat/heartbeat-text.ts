@@ -1,0 +1,45 @@
+// The words of a heartbeat: whether HEARTBEAT.md asks for anything, the prompt, and whether a
+// reply is only the "nothing to report" token.
+
+export const HEARTBEAT_OK = "HEARTBEAT_OK";
+
+/**
+ * True when HEARTBEAT.md holds something to act on: text other than headings, "#" comments, HTML
+ * comments, rules and empty list items. An empty checklist means no model call at all.
+ */
+export function hasActionableContent(checklist: string | null): boolean {
+  if (!checklist) return false;
+  const withoutComments = checklist.replace(/<!--[\s\S]*?-->/g, "");
+  return withoutComments.split("\n").some((raw) => {
+    const line = raw.trim();
+    if (line === "" || line.startsWith("#")) return false;
+    if (/^([-*_])\1{2,}$/.test(line)) return false; // a rule
+    return !/^([-*+]|\d+[.)])(\s+\[[ xX]?\])?\s*$/.test(line); // an empty list item or checkbox
+  });
+}
+
+/** The heartbeat's user message: the time, any system events, and what to answer when all is well. */
+export function heartbeatPrompt(options: { now: string; events: string[]; checklist: boolean }): string {
+  const lines = [`Heartbeat (${options.now}). This is not the user writing.`];
+  if (options.events.length > 0) {
+    lines.push("", "System events since the last heartbeat:", ...options.events.map((e) => `- ${e}`));
+  }
+  if (options.checklist) lines.push("", "Go through HEARTBEAT.md (in your context) and do what it asks.");
+  lines.push(
+    "",
+    `If something needs the user's attention (a system event to relay, a reminder, something the checklist found), write the message for them. Otherwise reply with exactly ${HEARTBEAT_OK}.`,
+  );
+  return lines.join("\n");
+}
+
+/** What to deliver of a heartbeat reply: null when it is only the token (with at most ackMaxChars besides). */
+export function heartbeatDelivery(reply: string, ackMaxChars: number): string | null {
+  const text = reply.trim();
+  // The token as the model may dress it: **HEARTBEAT_OK**, `HEARTBEAT_OK`, HEARTBEAT_OK.
+  const token = /[*_`]*HEARTBEAT_OK[*_`]*[.!]?/;
+  const atStart = new RegExp(`^${token.source}`).exec(text);
+  const atEnd = new RegExp(`${token.source}$`).exec(text);
+  if (!atStart && !atEnd) return text === "" ? null : text;
+  const rest = (atStart ? text.slice(atStart[0].length) : text.slice(0, atEnd!.index)).trim();
+  return rest.length <= ackMaxChars ? null : rest;
+}

@@ -1,0 +1,216 @@
+// The heartbeat: every N minutes inside active hours, and early (coalesced) when a system event
+// arrives, one turn in the main session with HEARTBEAT.md and the waiting events. No checklist and
+// no events means no model call; a reply that is only HEARTBEAT_OK, or an alert already delivered
+// in the last 24 h, is not delivered.
+import { createHash } from "node:crypto";
+import type { Clock } from "../../ports/clock.ts";
+import type { OutboxRecord } from "../../ports/outbox.ts";
+import type { Scheduler } from "../../ports/scheduler.ts";
+import { formatInZone } from "../cron/schedule.ts";
+import type { TurnJob } from "../intake/turn-job.ts";
+import type { ChannelContext, DeliveryAddress } from "../messages.ts";
+import { type ActiveHours, isActive, nextActive } from "./active-hours.ts";
+import { hasActionableContent, heartbeatDelivery, heartbeatPrompt } from "./heartbeat-text.ts";
+
+export interface HeartbeatSettings {
+  /** Periodic beats; wakes by system events work also when this is off. */
+  enabled: boolean;
+  everyMs: number;
+  activeHours?: ActiveHours;
+  timeZone: string;
+  /** A model ref for heartbeat turns (a cheaper one), else the assistant's. */
+  model?: string;
+  /** Where alerts go: the chat the user last wrote from, nowhere (kept in the session), or a chat. */
+  target: "last" | "none" | DeliveryAddress;
+  /** A reply of HEARTBEAT_OK with at most this many other characters is not delivered. */
+  ackMaxChars: number;
+}
+
+export interface HeartbeatDeps {
+  clock: Clock;
+  settings: () => HeartbeatSettings;
+  /** The main session, where heartbeats run. */
+  sessionKey: string;
+  readChecklist: () => Promise<string | null>;
+  scheduler: Pick<Scheduler, "events" | "dropEvents">;
+  /** Queues the turn durably and resolves with its stored outcome. */
+  runTurn: (job: TurnJob) => Promise<OutboxRecord>;
+  /** Claims a key for ttlMs; false when it was claimed already (the alert was sent). */
+  claimOnce: (key: string, ttlMs: number) => Promise<boolean>;
+  lastRoute: () => Promise<DeliveryAddress | undefined>;
+  deliver: (to: DeliveryAddress, text: string) => Promise<void>;
+  log?: (level: "info" | "warn" | "error", message: string) => void;
+}
+
+export type HeartbeatOutcome =
+  | { ran: false; reason: "disabled" | "outside active hours" | "nothing to check" }
+  | {
+      ran: true;
+      reply: string;
+      delivered: boolean;
+      suppressed?: "ok" | "duplicate" | "no target" | "failed";
+    };
+
+/** Wakes within this long are one heartbeat. */
+export const WAKE_COALESCE_MS = 250;
+/** The same alert is not delivered twice within this long. */
+export const ALERT_DEDUPE_MS = 24 * 60 * 60_000;
+
+const HEARTBEAT_CHANNEL: ChannelContext = {
+  channel: "heartbeat",
+  chatKind: "dm",
+  description: "a heartbeat: the assistant checking in on its own, not a message from the user",
+  interactive: false,
+};
+
+export interface Heartbeat {
+  /** Runs periodic beats until `signal` aborts. */
+  start(signal: AbortSignal): void;
+  /** A system event arrived: beat soon, once for all wakes within WAKE_COALESCE_MS. */
+  wake(reason: string): void;
+  /** One beat now. */
+  beat(reason: "interval" | "wake" | "manual"): Promise<HeartbeatOutcome>;
+  /** Settings changed: the next periodic beat is worked out again. */
+  reconfigure(): void;
+  /** When the next periodic beat is due (undefined when off). */
+  readonly nextAt: number | undefined;
+  readonly last: { at: number; outcome: HeartbeatOutcome } | undefined;
+}
+
+export function createHeartbeat(deps: HeartbeatDeps): Heartbeat {
+  const { clock } = deps;
+  const log = deps.log ?? (() => {});
+  let nextAt: number | undefined;
+  let last: { at: number; outcome: HeartbeatOutcome } | undefined;
+  let sleeping: AbortController | undefined;
+  let waking = false;
+  let beating: Promise<HeartbeatOutcome> | undefined;
+
+  async function beatOnce(reason: "interval" | "wake" | "manual"): Promise<HeartbeatOutcome> {
+    const s = deps.settings();
+    if (reason === "interval" && !s.enabled) return { ran: false, reason: "disabled" };
+    const now = clock.now();
+    const events = await deps.scheduler.events(deps.sessionKey);
+    // Active hours hold back the periodic checklist, not events someone asked to hear about.
+    if (reason === "interval" && !isActive(now, s.activeHours, s.timeZone)) {
+      return { ran: false, reason: "outside active hours" };
+    }
+    const checklist = hasActionableContent(await deps.readChecklist());
+    if (!checklist && events.length === 0) return { ran: false, reason: "nothing to check" };
+    const id = `heartbeat:${now}`;
+    const job: TurnJob = {
+      id,
+      sessionKey: deps.sessionKey,
+      message: {
+        id,
+        channel: "heartbeat",
+        account: "default",
+        chat: { id: deps.sessionKey, kind: "dm" },
+        sender: { id: "heartbeat", name: "heartbeat" },
+        text: heartbeatPrompt({
+          now: formatInZone(now, s.timeZone),
+          events: events.map((e) => e.text),
+          checklist,
+        }),
+        at: now,
+      },
+      channel: HEARTBEAT_CHANNEL,
+      options: { light: true, ...(s.model && { model: s.model }) },
+    };
+    const outcome = deps.runTurn(job);
+    // The events are in the queued turn now; a crash before this line shows them again next time.
+    await deps.scheduler.dropEvents(events.map((e) => e.id));
+    const record = await outcome;
+    if (record.status !== "done") {
+      log("warn", `heartbeat: the turn failed: ${record.reply}`);
+      return { ran: true, reply: record.reply, delivered: false, suppressed: "failed" };
+    }
+    const text = heartbeatDelivery(record.reply, s.ackMaxChars);
+    if (text === null) return { ran: true, reply: record.reply, delivered: false, suppressed: "ok" };
+    const to = s.target === "none" ? undefined : s.target === "last" ? await deps.lastRoute() : s.target;
+    if (!to) return { ran: true, reply: record.reply, delivered: false, suppressed: "no target" };
+    const digest = createHash("sha256").update(text).digest("hex").slice(0, 32);
+    if (!(await deps.claimOnce(`heartbeat:alert:${digest}`, ALERT_DEDUPE_MS))) {
+      return { ran: true, reply: record.reply, delivered: false, suppressed: "duplicate" };
+    }
+    await deps.deliver(to, text);
+    return { ran: true, reply: record.reply, delivered: true };
+  }
+
+  const beat = async (reason: "interval" | "wake" | "manual"): Promise<HeartbeatOutcome> => {
+    // One beat at a time; a wake during a beat gets a beat of its own after it.
+    while (beating) await beating.catch(() => {});
+    beating = beatOnce(reason);
+    try {
+      const outcome = await beating;
+      last = { at: clock.now(), outcome };
+      if (outcome.ran)
+        log(
+          "info",
+          `heartbeat (${reason}): ${outcome.delivered ? "alert delivered" : `not delivered (${outcome.suppressed})`}`,
+        );
+      return outcome;
+    } finally {
+      beating = undefined;
+    }
+  };
+
+  const heartbeat: Heartbeat = {
+    get nextAt() {
+      return nextAt;
+    },
+    get last() {
+      return last;
+    },
+    beat,
+    wake(reason) {
+      if (waking) return;
+      waking = true;
+      void clock
+        .sleep(WAKE_COALESCE_MS)
+        .then(() => {
+          waking = false;
+          return beat("wake");
+        })
+        .catch((error: unknown) => log("error", `heartbeat (${reason}) failed: ${(error as Error).message}`));
+    },
+    reconfigure() {
+      sleeping?.abort();
+    },
+    start(signal) {
+      void (async () => {
+        let from = clock.now();
+        while (!signal.aborted) {
+          const s = deps.settings();
+          const controller = new AbortController();
+          sleeping = controller;
+          const stop = () => controller.abort();
+          signal.addEventListener("abort", stop, { once: true });
+          try {
+            if (!s.enabled) {
+              nextAt = undefined;
+              await new Promise<void>((resolve) =>
+                controller.signal.addEventListener("abort", () => resolve(), { once: true }),
+              );
+              continue;
+            }
+            nextAt = nextActive(Math.max(from + s.everyMs, clock.now()), s.activeHours, s.timeZone);
+            const slept = await clock.sleep(nextAt - clock.now(), controller.signal).then(
+              () => true,
+              () => false,
+            );
+            if (!slept) continue; // settings changed or stopping: work the next beat out again
+            from = clock.now();
+            await beat("interval").catch((error: unknown) =>
+              log("error", `heartbeat failed: ${(error as Error).message}`),
+            );
+          } finally {
+            signal.removeEventListener("abort", stop);
+          }
+        }
+        nextAt = undefined;
+      })();
+    },
+  };
+  return heartbeat;
+}
