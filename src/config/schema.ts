@@ -1,5 +1,6 @@
 // The config file's shape, as a zod schema: the one source for validation, defaults and the JSON Schema.
 import { z } from "zod";
+import { DELIVERY_CHANNELS } from "../core/cron/cron-input.ts";
 
 /** "provider/model", e.g. "anthropic/claude-sonnet-4-5" or "openai-compatible/llama3.2". */
 export const modelRefSchema = z
@@ -55,7 +56,7 @@ const heartbeatSchema = z
         z.enum(["last", "none"]),
         z
           .object({
-            channel: z.string().min(1),
+            channel: z.enum(DELIVERY_CHANNELS),
             chatId: z.string().min(1),
             account: z.string().min(1).optional(),
           })

@@ -1,6 +1,6 @@
 // Starts the gateway: the local assistant, the durable job runner, the HTTP + WebSocket server, and a
 // drain on shutdown. One gateway per home folder (a pid lock), loopback unless a token is set.
-import { readFile, rm } from "node:fs/promises";
+import { rm } from "node:fs/promises";
 import type { Server as HttpServer } from "node:http";
 import { join } from "node:path";
 import { type ServerType, serve } from "@hono/node-server";
@@ -20,7 +20,6 @@ import type { DeliveryAddress } from "../core/messages.ts";
 import { mainSessionKey } from "../core/session-key.ts";
 import { openLocalAssistant } from "../engines/local/assistant.ts";
 import type { Clock } from "../ports/clock.ts";
-import { writeFileAtomic } from "../util/atomic-write.ts";
 import { secretValues } from "../util/redact.ts";
 import { createGatewayApp, type RouteModule } from "./app.ts";
 import { isLoopback, resolveGatewayAuth } from "./auth.ts";
@@ -30,6 +29,7 @@ import type { GatewayContext } from "./gateway-context.ts";
 import { heartbeatSettings } from "./heartbeat-settings.ts";
 import { createLastRoute } from "./last-route.ts";
 import { createLogBuffer } from "./log-buffer.ts";
+import { pidLockFile, takePidLock } from "./pid-lock.ts";
 import { routeModules } from "./routes.ts";
 import { createTelegramService, type TelegramService } from "./telegram/telegram-service.ts";
 
@@ -60,26 +60,6 @@ export interface RunningGateway {
   close(): Promise<void>;
 }
 
-/** Refuses to start when another live gateway holds this home folder. */
-async function takePidLock(file: string): Promise<void> {
-  const other = Number((await readFile(file, "utf8").catch(() => "")).trim());
-  if (other && other !== process.pid) {
-    let alive: boolean;
-    try {
-      process.kill(other, 0);
-      alive = true;
-    } catch (error) {
-      alive = (error as NodeJS.ErrnoException).code === "EPERM";
-    }
-    if (alive) {
-      throw new ConfigError(
-        `Another gateway (pid ${other}) is running on this home folder. Stop it first (\`kill ${other}\`, or \`agent-claw daemon uninstall\` if it runs as a service), or set AGENT_CLAW_HOME to use another folder.`,
-      );
-    }
-  }
-  await writeFileAtomic(file, `${process.pid}\n`);
-}
-
 export async function startGateway(options: GatewayOptions = {}): Promise<RunningGateway> {
   const env = options.env ?? process.env;
   const paths = resolvePaths(env);
@@ -92,8 +72,8 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
       `Refusing to listen on ${bind} without a gateway token: anyone who can reach it could use your assistant. Set AGENT_CLAW_GATEWAY_TOKEN (or gateway.token, 16+ characters), or bind to 127.0.0.1.`,
     );
   }
-  const lockFile = join(paths.home, "gateway.pid");
-  await takePidLock(lockFile);
+  const lockFile = pidLockFile(paths.home);
+  await takePidLock(paths.home);
 
   const assistant = await openLocalAssistant({ env, clock: options.clock, config: initial });
   const clock = assistant.ports.clock;

@@ -2,7 +2,12 @@
 // errors go back to the model in words it can act on. A turn from a chat sees and changes only the
 // jobs made in that chat, which deliver there unless the owner allows more.
 import { z } from "zod";
-import { cronAddSchema, cronUpdateSchema, CronInputError } from "../core/cron/cron-input.ts";
+import {
+  cronAddSchema,
+  CronInputError,
+  cronUpdateSchema,
+  deliveryAddressSchema,
+} from "../core/cron/cron-input.ts";
 import { describeJob, describeRun } from "../core/cron/describe-job.ts";
 import type { AgentTool, ToolOutput } from "./tool.ts";
 import { toolError } from "./tool-result.ts";
@@ -31,7 +36,7 @@ const cronInput = z.object({
     .optional()
     .describe("For jobs that need work (a briefing): a prompt run as its own turn; its reply is delivered."),
   deliver: z
-    .union([z.enum(["origin", "last", "none"]), z.object({ channel: z.string(), chatId: z.string() })])
+    .union([z.enum(["origin", "last", "none"]), deliveryAddressSchema])
     .optional()
     .describe('For "message" jobs: "origin" (this chat; the default here), "last", "none".'),
   catchUp: z

@@ -18,11 +18,14 @@ let fake: FakeModelServer;
 let home: string;
 
 /** A page in a fresh context (own localStorage) that records dialogs and page errors. */
-async function openPage(options: { colorScheme?: "light" | "dark"; width?: number } = {}) {
+async function openPage(
+  options: { colorScheme?: "light" | "dark"; width?: number; height?: number; timezoneId?: string } = {},
+) {
   const context: BrowserContext = await browser.newContext({
-    viewport: { width: options.width ?? 1180, height: 760 },
+    viewport: { width: options.width ?? 1180, height: options.height ?? 760 },
     colorScheme: options.colorScheme ?? "light",
     reducedMotion: "reduce",
+    ...(options.timezoneId && { timezoneId: options.timezoneId }),
   });
   // Below the test timeout, so a missing element fails with its locator named.
   context.setDefaultTimeout(10_000);
@@ -415,5 +418,229 @@ describe("web UI", () => {
     await shot(narrow.page, "sessions-narrow");
     await narrow.close();
     expect([...dark.problems, ...narrow.problems]).toEqual([]);
+  });
+
+  it("schedules a job on the Cron page: add, a refused expression, pause, resume, run now live, runs, remove", async () => {
+    const { cron } = gateway.ctx.assistant;
+    const OWNER = { kind: "owner" } as const;
+    // The run posts a system event and wakes the heartbeat, whose turn has nothing to report.
+    fake.script([{ text: "HEARTBEAT_OK" }]);
+    const { page, problems, close } = await openPage();
+    await page.goto(`${gateway.url}/#token=${TOKEN}`);
+    await connected(page);
+    await page.getByRole("link", { name: "Cron" }).click();
+    await page.getByText("No scheduled jobs. Add one below, or ask the assistant").waitFor();
+    await page.locator("#heartbeat-state", { hasText: "On" }).waitFor();
+
+    // A bad cron expression: the gateway's words show next to the form, and nothing is added.
+    await page.getByLabel("When", { exact: true }).selectOption("cron");
+    await page.getByLabel("Cron expression", { exact: true }).fill("61 7 * * *");
+    await page.getByLabel("Reminder text", { exact: true }).fill("Never happens");
+    await page.getByRole("button", { name: "Add job" }).click();
+    const refused = page.locator("#cron-form-message.error");
+    await refused.waitFor();
+    expect(await refused.innerText()).toContain('"61 7 * * *" is not a valid cron expression');
+    expect(await refused.getAttribute("role")).toBe("alert");
+    expect(await cron.list(OWNER)).toEqual([]);
+
+    // every 1h: listed with its next run, and the form is cleared.
+    await page.getByLabel("When", { exact: true }).selectOption("every");
+    await page.getByLabel("Interval", { exact: true }).fill("1h");
+    await page.getByLabel("Name", { exact: true }).fill("Stretch");
+    await page.getByLabel("Reminder text", { exact: true }).fill("Stand up and stretch");
+    await page.getByRole("button", { name: "Add job" }).click();
+    await page.locator("#cron-form-message.success", { hasText: "Added “Stretch”" }).waitFor();
+    const [job] = await cron.list(OWNER);
+    expect(job).toMatchObject({
+      name: "Stretch",
+      action: { kind: "systemEvent", text: "Stand up and stretch" },
+    });
+    const row = page.locator(`#cron-rows tr[data-id="${job!.id}"]`);
+    expect(await row.locator(".job-schedule").innerText()).toBe("every 1h");
+    expect(await row.locator('[data-label="Does"]').innerText()).toContain("Stand up and stretch");
+    expect(await row.locator('[data-label="Status"]').innerText()).toBe("scheduled");
+    expect(await row.locator('[data-label="Next run"] time').getAttribute("datetime")).toBe(
+      new Date(job!.state.nextRunAt!).toISOString(),
+    );
+    expect(await row.locator('[data-label="Last run"]').innerText()).toBe("never");
+    expect(await page.getByLabel("Name", { exact: true }).inputValue()).toBe("");
+    expect(await page.getByLabel("Reminder text", { exact: true }).inputValue()).toBe("");
+    expect(await page.getByText("No scheduled jobs.").isVisible()).toBe(false);
+
+    // Pause and resume; the button keeps the focus while it turns from one into the other.
+    await row.getByRole("button", { name: "Pause" }).click();
+    await row.locator('[data-label="Status"]', { hasText: "paused" }).waitFor();
+    expect((await cron.get(job!.id, OWNER)).enabled).toBe(false);
+    expect(await row.locator('[data-label="Next run"]').innerText()).toBe("— (paused)");
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe("Resume");
+    await row.getByRole("button", { name: "Resume" }).click();
+    await row.locator('[data-label="Status"]', { hasText: "scheduled" }).waitFor();
+    expect((await cron.get(job!.id, OWNER)).enabled).toBe(true);
+
+    // Run now answers only { started }: the last status comes with the live `cron` events.
+    await row.getByRole("button", { name: "Run now" }).click();
+    await row.locator('[data-label="Last run"] .badge.run-ok', { hasText: "ok" }).waitFor();
+    expect(await row.locator('[data-label="Status"]').innerText()).toBe("scheduled");
+    // The heartbeat woke for the reminder and the model had nothing to add.
+    await expect
+      .poll(() => gateway.ctx.heartbeat.last?.outcome, { timeout: 10_000 })
+      .toMatchObject({ ran: true, suppressed: "ok" });
+    expect(
+      fake.requests.some((r) => r.lastUserText?.includes('Scheduled job "Stretch": Stand up and stretch')),
+    ).toBe(true);
+
+    // Its run history: one run.
+    await row.getByRole("button", { name: "Runs" }).click();
+    const runs = page.locator(`#cron-runs-${job!.id} .run`);
+    await runs.first().waitFor();
+    expect(await runs.count()).toBe(1);
+    expect(await runs.first().innerText()).toContain("posted to the main session");
+    expect(await row.getByRole("button", { name: "Runs" }).getAttribute("aria-expanded")).toBe("true");
+
+    // Remove asks first, in the page.
+    await row.getByRole("button", { name: "Remove" }).click();
+    expect(await cron.list(OWNER)).toHaveLength(1);
+    await row.getByRole("button", { name: "Remove?" }).click();
+    await row.waitFor({ state: "detached" });
+    await page.locator(`#cron-runs-${job!.id}`).waitFor({ state: "detached" });
+    await page.getByText("No scheduled jobs. Add one below").waitFor();
+    expect(await cron.list(OWNER)).toEqual([]);
+    await close();
+    expect(problems).toEqual([]);
+  });
+
+  it("shows the heartbeat and the jobs in the user's time zone, live, safely, and on a narrow screen", async () => {
+    const { cron } = gateway.ctx.assistant;
+    const { scheduler } = gateway.ctx.assistant.ports;
+    const OWNER = { kind: "owner" } as const;
+    await gateway.ctx.patchConfig({ "agent.timezone": "Asia/Tokyo" });
+    await cron.add(
+      {
+        name: "Weekday briefing",
+        cron: "0 7 * * 1-5",
+        tz: "Europe/Berlin",
+        message: "Summarise my calendar and unread mail for today",
+        deliver: "last",
+      },
+      OWNER,
+    );
+    const dentist = await cron.add(
+      { name: "Call the dentist", at: "in 3h", systemEvent: "Call the dentist about the appointment" },
+      OWNER,
+    );
+    const backup = await cron.add(
+      { name: "Backup report", every: "1d", message: "Check last night's backup log", deliver: "none" },
+      OWNER,
+    );
+    // Two failed runs: shown as an error with its message, and retrying.
+    const failedAt = Date.now() - 3_600_000;
+    for (const [i, at] of [failedAt - 86_400_000, failedAt].entries()) {
+      await scheduler.addRun({
+        runId: `test-${i}`,
+        jobId: backup.id,
+        dueAt: at,
+        startedAt: at,
+        finishedAt: at + 4_000,
+        status: "error",
+        error: "model call failed: 503 Service Unavailable",
+      });
+    }
+    await scheduler.save({
+      ...backup,
+      state: {
+        ...backup.state,
+        lastRunAt: failedAt,
+        lastStatus: "error",
+        lastError: "model call failed: 503 Service Unavailable",
+        consecutiveErrors: 2,
+      },
+    });
+    const hostile = await cron.add(
+      { name: '<img src=x onerror="alert(1)">Evil', every: "15m", systemEvent: "<script>alert(2)</script>" },
+      OWNER,
+    );
+    await cron.update(hostile.id, { enabled: false }, OWNER);
+
+    const { page, problems, close } = await openPage({ timezoneId: "America/New_York", height: 1500 });
+    await page.goto(`${gateway.url}/#cron`);
+    await page.getByLabel("Gateway token").fill(TOKEN);
+    await page.getByRole("button", { name: "Connect" }).click();
+    await connected(page);
+    const rows = page.locator("#cron-rows > tr[data-id]");
+    await expect.poll(() => rows.count()).toBe(4);
+    expect(await page.locator("#cron-count").innerText()).toBe("4");
+
+    // Times are the user's (Asia/Tokyo, UTC+9), not the browser's (New York).
+    await page.getByText("Times are in Asia/Tokyo").waitFor();
+    await page.getByText("This browser is in America/New_York").waitFor();
+    const dentistRow = page.locator(`tr[data-id="${dentist.id}"]`);
+    expect(await dentistRow.locator('[data-label="Next run"] time').getAttribute("title")).toContain("GMT+9");
+    const expected = await page.evaluate(
+      (at) =>
+        new Intl.DateTimeFormat(undefined, {
+          timeZone: "Asia/Tokyo",
+          hour: "2-digit",
+          minute: "2-digit",
+        }).format(at),
+      dentist.state.nextRunAt!,
+    );
+    expect(await dentistRow.locator('[data-label="Next run"] time').innerText()).toContain(expected);
+    expect(await dentistRow.locator(".job-schedule").innerText()).toMatch(/^at /);
+    await page
+      .locator("tr", { hasText: "Weekday briefing" })
+      .getByText("cron 0 7 * * 1-5 (Europe/Berlin)")
+      .waitFor();
+    await page.locator("tr", { hasText: "Weekday briefing" }).getByText("→ reply to the last chat").waitFor();
+
+    // The failing job is marked, with its error; the hostile one is text and paused.
+    const backupRow = page.locator(`tr[data-id="${backup.id}"]`);
+    expect(await backupRow.getAttribute("class")).toContain("failed");
+    expect(await backupRow.locator('[data-label="Status"]').innerText()).toBe("retrying\nafter 2 errors");
+    await backupRow.locator(".job-error", { hasText: "503 Service Unavailable" }).waitFor();
+    const hostileRow = page.locator(`tr[data-id="${hostile.id}"]`);
+    await hostileRow.getByText('<img src=x onerror="alert(1)">Evil').waitFor();
+    await hostileRow.getByText("<script>alert(2)</script>").waitFor();
+    expect(await hostileRow.locator('[data-label="Status"]').innerText()).toBe("paused");
+    expect(await page.locator("#view-cron img, #view-cron script").count()).toBe(0);
+
+    // The heartbeat panel, and a beat on demand.
+    const facts = page.locator("#heartbeat-facts");
+    await facts.getByText("30 minutes", { exact: true }).waitFor();
+    await facts.getByText("around the clock").waitFor();
+    await page.getByRole("button", { name: "Run heartbeat now" }).click();
+    await facts.locator(".outcome", { hasText: "Nothing to check" }).waitFor();
+    await page.getByRole("button", { name: "Run heartbeat now" }).waitFor();
+
+    // A job made elsewhere (the cron tool, the CLI) shows up without a reload, and goes again.
+    const water = await cron.add(
+      { name: "Drink water", every: "2h", systemEvent: "Drink a glass of water" },
+      OWNER,
+    );
+    await page.locator(`tr[data-id="${water.id}"]`, { hasText: "every 2h" }).waitFor();
+    await cron.remove(water.id, OWNER);
+    await page.locator(`tr[data-id="${water.id}"]`).waitFor({ state: "detached" });
+
+    await backupRow.getByRole("button", { name: "Runs" }).click();
+    await expect.poll(() => page.locator(`#cron-runs-${backup.id} .run.run-error`).count()).toBe(2);
+    await shot(page, "cron");
+
+    const narrow = await openPage({ width: 390, height: 2400 });
+    await narrow.page.goto(`${gateway.url}/#token=${TOKEN}`);
+    await connected(narrow.page);
+    await narrow.page.getByRole("link", { name: "Cron" }).click();
+    await narrow.page.locator(`tr[data-id="${backup.id}"] .job-error`).waitFor();
+    await narrow.page.locator(`tr[data-id="${backup.id}"]`).getByRole("button", { name: "Runs" }).click();
+    await narrow.page.locator(`#cron-runs-${backup.id} .run`).first().waitFor();
+    await shot(narrow.page, "cron-narrow");
+    // Nothing sticks out sideways.
+    expect(
+      await narrow.page.evaluate(() => {
+        const body = document.querySelector("#view-cron .view-body")!;
+        return body.scrollWidth - body.clientWidth;
+      }),
+    ).toBe(0);
+    await narrow.close();
+    await close();
+    expect([...problems, ...narrow.problems]).toEqual([]);
   });
 });

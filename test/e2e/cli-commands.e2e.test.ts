@@ -1,4 +1,4 @@
-// The other commands, end to end: chat, sessions, config, onboard, doctor, help.
+// The other commands, end to end: chat, sessions, config, cron, onboard, doctor, help.
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -76,6 +76,47 @@ describe("agent-claw config", () => {
     world.fake.script([{ text: "ok" }]);
     const result = JSON.parse((await runCli(["agent", "-m", "hi", "--json"], world.env)).stdout);
     expect(result.sessionKey).toMatch(/^agent:main:dm:/);
+  });
+});
+
+describe("agent-claw cron", () => {
+  it("adds a job that cron list shows, and refuses a bad expression on stderr", async () => {
+    const added = await runCli(
+      [
+        "cron",
+        "add",
+        "--name",
+        "briefing",
+        "--cron",
+        "0 7 * * 1-5",
+        "--tz",
+        "Europe/Berlin",
+        "--message",
+        "Brief me",
+      ],
+      world.env,
+    );
+    expect(added.code).toBe(0);
+    expect(added.stdout).toMatch(/^Added cron job \w+ "briefing"\./);
+    expect(added.stdout).toContain("cron 0 7 * * 1-5 (Europe/Berlin)");
+    expect(added.stdout).toContain("No gateway is running");
+    const jobs = JSON.parse((await runCli(["cron", "list", "--json"], world.env)).stdout);
+    expect(jobs).toEqual([
+      expect.objectContaining({
+        name: "briefing",
+        enabled: true,
+        schedule: { kind: "cron", expr: "0 7 * * 1-5", tz: "Europe/Berlin" },
+        action: { kind: "agentTurn", message: "Brief me", deliver: { mode: "last" } },
+      }),
+    ]);
+    const bad = await runCli(["cron", "add", "--cron", "0 25 * * *", "--system-event", "x"], world.env);
+    expect(bad.code).toBe(1);
+    expect(bad.stdout).toBe("");
+    expect(bad.stderr).toMatch(/^error: "0 25 \* \* \*" is not a valid cron expression/);
+    const missing = await runCli(["cron", "run", "nope"], world.env);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain('There is no cron job "nope"');
+    expect(JSON.parse((await runCli(["cron", "list", "--json"], world.env)).stdout)).toHaveLength(1);
   });
 });
 
@@ -201,6 +242,7 @@ describe("help and version", () => {
       ["sessions", "show", "--help"],
       ["doctor", "--help"],
       ["onboard", "--help"],
+      ["cron", "add", "--help"],
     ]) {
       const result = await runCli(args, world.env);
       expect(result.code, args.join(" ")).toBe(0);

@@ -1,5 +1,6 @@
 // The Telegram channel end to end in a real gateway: the fake Bot API (driven by grammY inside the
-// gateway), a fake model, pairing, group gating, webhooks, retried updates and delivery after a crash.
+// gateway), a fake model, pairing, group gating, webhooks, retried updates, delivery after a crash,
+// and reminders the model schedules with the cron tool.
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -266,5 +267,71 @@ describe("Telegram by webhook", () => {
     await restart({ mode: "webhook", webhookSecret: SECRET }); // nothing left to send
     expect(sentMessages()).toHaveLength(2);
     expect(model.requests).toHaveLength(1);
+  });
+});
+
+const messagesTo = (chat: number) =>
+  telegram.sent
+    .filter((c) => c.method === "sendMessage" && c.params["chat_id"] === chat)
+    .map((c) => String(c.params["text"]));
+
+describe("reminders through the chat", () => {
+  beforeEach(() => start());
+
+  it('"remind me in 2 seconds" ends with one delivered reminder', async () => {
+    model.script([
+      {
+        toolCalls: [
+          { name: "cron", input: { action: "add", at: "in 2s", systemEvent: "Remind Ada to stretch" } },
+        ],
+      },
+      { text: "Sure, I will remind you in 2 seconds." },
+      // The heartbeat the job wakes: the model relays the event.
+      { text: "Time to stretch, Ada!" },
+    ]);
+    telegram.pushUpdate(telegram.message({ text: "remind me in 2 seconds to stretch" }));
+    await telegram.waitFor((c) => c.method === "sendMessage", 5_000, 2);
+    expect(messagesTo(ADA)).toEqual(["Sure, I will remind you in 2 seconds.", "Time to stretch, Ada!"]);
+
+    // The tool's answer told the model the job and its time; the heartbeat saw the event.
+    const toolResult = model.requests[1]!.messages.at(-1)!.toolResults[0]!;
+    expect(toolResult.output).toMatch(/^Scheduled\. [0-9a-f]{12}: Remind Ada to stretch · at /);
+    expect(model.requests[2]!.lastUserText).toContain(
+      '- Scheduled job "Remind Ada to stretch": Remind Ada to stretch',
+    );
+
+    const [job] = await gateway!.ctx.assistant.cron.list({ kind: "owner" });
+    expect(job).toMatchObject({ origin: { channel: "telegram", chatId: String(ADA) } });
+    await expect
+      .poll(async () => (await gateway!.ctx.assistant.cron.get(job!.id, { kind: "owner" })).state)
+      .toMatchObject({
+        lastStatus: "ok",
+      });
+    const runs = await gateway!.ctx.assistant.cron.runs(job!.id, { kind: "owner" });
+    expect(runs).toHaveLength(1);
+    expect(model.requests).toHaveLength(3);
+    expect(messagesTo(ADA).filter((t) => t.includes("stretch"))).toHaveLength(1);
+  });
+
+  it("a job with a message runs a turn of its own and delivers to the chat it was made in", async () => {
+    model.script([
+      {
+        toolCalls: [
+          {
+            name: "cron",
+            input: { action: "add", at: "in 1s", message: "Write Ada a one-line weather note." },
+          },
+        ],
+      },
+      { text: "Scheduled." },
+      { text: "Sunny, 21 degrees." },
+    ]);
+    telegram.pushUpdate(telegram.message({ text: "send me a weather note in a second" }));
+    await telegram.waitFor((c) => c.method === "sendMessage", 5_000, 2);
+    expect(messagesTo(ADA)).toEqual(["Scheduled.", "Sunny, 21 degrees."]);
+    // Its own session: the main conversation does not see the job's prompt.
+    const sessionKeys = (await gateway!.ctx.assistant.ports.sessions.list()).map((s) => s.key);
+    expect(sessionKeys.some((key) => key.startsWith("agent:main:cron:"))).toBe(true);
+    expect(model.requests[2]!.lastUserText).toBe("Write Ada a one-line weather note.");
   });
 });

@@ -13,8 +13,13 @@ const text = (what: string, max: number) =>
     .min(1, `the ${what} is empty`)
     .max(max);
 
+/** The channels a job's reply can be delivered to (those that can send outside a conversation). */
+export const DELIVERY_CHANNELS = ["telegram"] as const;
+
 export const deliveryAddressSchema = z.strictObject({
-  channel: text("channel name", 40),
+  channel: z.enum(DELIVERY_CHANNELS, {
+    error: `a channel replies can be delivered to: ${DELIVERY_CHANNELS.join(", ")}`,
+  }),
   chatId: text("chat id", 200),
   account: text("account", 100).optional(),
   threadId: text("thread id", 200).optional(),
@@ -132,10 +137,17 @@ function parseAction(input: CronUpdateInput, scope: CronScope, current?: CronAct
   return current;
 }
 
-function scheduleFrom(input: CronUpdateInput, now: number, tz: string): Schedule | undefined {
+function scheduleFrom(
+  input: CronUpdateInput,
+  now: number,
+  tz: string,
+  current?: Schedule,
+): Schedule | undefined {
   if (input.at === undefined && input.every === undefined && input.cron === undefined) {
-    if (input.tz !== undefined) throw new CronInputError('"tz" goes with "cron" or a local "at" time.');
-    return undefined;
+    if (input.tz === undefined) return undefined;
+    // A new zone for the same expression.
+    if (current?.kind === "cron") return scheduleFrom({ cron: current.expr, tz: input.tz }, now, tz);
+    throw new CronInputError('"tz" goes with "cron" or a local "at" time.');
   }
   const parsed = parseSchedule(input, now, tz);
   if (!parsed.ok) throw new CronInputError(parsed.error);
@@ -179,7 +191,7 @@ export function applyUpdate(
   patch: CronUpdateInput,
   options: { now: number; tz: string; scope: CronScope },
 ): CronJob {
-  const schedule = scheduleFrom(patch, options.now, options.tz) ?? job.schedule;
+  const schedule = scheduleFrom(patch, options.now, options.tz, job.schedule) ?? job.schedule;
   const action = parseAction(patch, options.scope, job.action)!;
   return {
     ...job,

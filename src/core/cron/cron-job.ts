@@ -27,6 +27,8 @@ export interface CronJobState {
   lastStatus?: RunStatus;
   lastError?: string;
   consecutiveErrors: number;
+  /** Set by "run now" from a process that does not run jobs: the next start runs it, whatever the catch-up policy. */
+  runRequestedAt?: number;
   /** Set while a run is in progress (cleared by its end, or as stuck after the limit). */
   running?: { runId: string; since: number };
 }

@@ -74,6 +74,7 @@ export function createCronService(deps: CronServiceDeps): CronService {
     }
   };
   let execute: CronExecute | undefined;
+  let stopped: AbortSignal | undefined;
 
   const find = async (id: string, scope: CronScope): Promise<CronJob> => {
     const job = await scheduler.get(id);
@@ -109,6 +110,8 @@ export function createCronService(deps: CronServiceDeps): CronService {
     } finally {
       stuckTimer.abort();
     }
+    // Stopping cut the run short: it stays "running" and the next start resumes it under its run id.
+    if (stopped?.aborted) return;
     const finishedAt = clock.now();
     const status: RunStatus = result === "stuck" ? "stuck" : result.ok ? "ok" : "error";
     const error = result === "stuck" ? stuckMessage(stuckMs) : result.ok ? undefined : result.error;
@@ -206,7 +209,11 @@ export function createCronService(deps: CronServiceDeps): CronService {
       const now = clock.now();
       const next = applyUpdate(job, patch, { now, tz: deps.timeZone(), scope });
       const state = { ...next.state };
-      const rescheduled = patch.at !== undefined || patch.every !== undefined || patch.cron !== undefined;
+      const rescheduled =
+        patch.at !== undefined ||
+        patch.every !== undefined ||
+        patch.cron !== undefined ||
+        patch.tz !== undefined;
       const resumed = !job.enabled && next.enabled;
       if (!state.running && (rescheduled || (resumed && (state.nextRunAt ?? 0) <= now))) {
         // A one-shot resumed after its time runs now rather than never.
@@ -249,16 +256,14 @@ export function createCronService(deps: CronServiceDeps): CronService {
         );
         return { started: true };
       }
-      if (!job.enabled)
-        throw new CronInputError(
-          `Cron job "${job.name}" is paused; resume it first, or run it from a running gateway.`,
-        );
-      await save({ ...job, state: { ...job.state, nextRunAt: now } });
+      if (!job.enabled) throw new CronInputError(`Cron job "${job.name}" is paused; resume it first.`);
+      await save({ ...job, state: { ...job.state, nextRunAt: now, runRequestedAt: now } });
       return { started: false };
     },
 
     async start(run, signal) {
       execute = run;
+      stopped = signal;
       await catchUp();
       scheduler.watch(onDue, signal);
     },

@@ -83,6 +83,15 @@ describe("at start", () => {
     });
   });
 
+  it("runs a job someone asked to run while no gateway ran, whatever its catch-up policy", () => {
+    const asked = job({
+      catchUp: { policy: "skip" },
+      state: { consecutiveErrors: 0, nextRunAt: T, runRequestedAt: T },
+    });
+    expect(decideAtStart(asked, T + 5 * HOUR)).toEqual({ kind: "run" });
+    expect(stateAfterRun(asked, "ok", T + 5 * HOUR).runRequestedAt).toBeUndefined();
+  });
+
   it("records a skipped one-shot as skipped instead of losing it", () => {
     const decision = decideAtStart(
       job({

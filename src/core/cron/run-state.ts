@@ -17,7 +17,7 @@ export function backoffMs(consecutiveErrors: number): number {
 
 /** The state after a run that ended at `at` with `status`. */
 export function stateAfterRun(job: CronJob, status: RunStatus, at: number, error?: string): CronJobState {
-  const { running: _, ...rest } = job.state;
+  const { running: _, runRequestedAt: __, ...rest } = job.state;
   const failed = status === "error" || status === "stuck";
   const consecutiveErrors = failed ? job.state.consecutiveErrors + 1 : 0;
   // A one-shot that worked is done, also when it ran early ("run now").
@@ -66,6 +66,8 @@ export function decideAtStart(job: CronJob, now: number, stuckMs = DEFAULT_STUCK
   }
   const due = job.state.nextRunAt;
   if (!job.enabled || due === undefined || due > now) return { kind: "none" };
+  // Someone asked for this run ("cron run" while no gateway ran): not a missed one.
+  if (job.state.runRequestedAt !== undefined) return { kind: "run" };
   const lateMs = now - due;
   const policy = job.catchUp;
   const run = policy.policy === "once" || (policy.policy === "ifLate" && lateMs <= policy.maxLateMs);

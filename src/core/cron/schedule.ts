@@ -2,7 +2,7 @@
 // expression in a time zone (`cron`). Pure: the next run is a function of the schedule and a time.
 import { Cron } from "croner";
 import { formatDuration, parseDuration } from "./duration.ts";
-import { isTimeZone, zonedTimeToEpoch } from "./zoned-time.ts";
+import { isTimeZone, wallTime, zonedTimeToEpoch } from "./zoned-time.ts";
 
 export type Schedule =
   | { kind: "at"; at: number }
@@ -61,8 +61,9 @@ export function describeSchedule(schedule: Schedule, tz: string): string {
 
 /** "2026-12-02 09:00:00 Europe/Berlin": an instant as the user reads it. */
 export function formatInZone(ms: number, tz: string): string {
-  const text = new Date(ms).toLocaleString("sv-SE", { timeZone: tz, hour12: false });
-  return `${text} ${tz}`;
+  const w = wallTime(ms, tz);
+  const two = (n: number) => String(n).padStart(2, "0");
+  return `${w.year}-${two(w.month)}-${two(w.day)} ${two(w.hour)}:${two(w.minute)}:${two(w.second)} ${tz}`;
 }
 
 /** What a person or the model writes: one of `at`, `every` or `cron` (with an optional `tz`). */

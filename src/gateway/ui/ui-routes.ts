@@ -25,6 +25,7 @@ export const UI_FILES = [
   "chat-view.js",
   "sessions-view.js",
   "channels-view.js",
+  "cron-view.js",
   "config-view.js",
   "logs-view.js",
 ] as const;

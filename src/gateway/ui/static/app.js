@@ -4,13 +4,14 @@ import { createChannelsView } from "./channels-view.js";
 import { createChatView } from "./chat-view.js";
 import { createConfigView } from "./config-view.js";
 import { Connection, gatewaySocketUrl } from "./connection.js";
+import { createCronView } from "./cron-view.js";
 import { byId, h } from "./dom.js";
 import { createLogsView } from "./logs-view.js";
 import { createSessionsView } from "./sessions-view.js";
 
 const TOKEN_KEY = "agent-claw.token";
 const SESSION_KEY = "agent-claw.session";
-const VIEWS = ["chat", "sessions", "channels", "config", "logs"];
+const VIEWS = ["chat", "sessions", "channels", "cron", "config", "logs"];
 const CLIENT = { name: "web", version: "0.1.0" };
 
 const storage = {
@@ -82,6 +83,7 @@ const views = {
   chat: createChatView(app),
   sessions: createSessionsView(app),
   channels: createChannelsView(app),
+  cron: createCronView(app),
   config: createConfigView(app),
   logs: createLogsView(app),
 };

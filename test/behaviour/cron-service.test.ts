@@ -1,0 +1,277 @@
+// The cron service over the real SQLite scheduler, with a fake clock: catch-up after downtime,
+// backoff and recovery, stuck runs, resumed runs, run now, and chat scopes.
+import type { DatabaseSync } from "node:sqlite";
+import { afterEach, describe, expect, it } from "vitest";
+import { openStateDb } from "../../src/adapters/sqlite/db.ts";
+import { createSqliteScheduler } from "../../src/adapters/sqlite/scheduler.ts";
+import type { Scheduler } from "../../src/ports/scheduler.ts";
+import { createFakeClock, type FakeClock } from "../../src/util/fake-clock.ts";
+import type { CronJob } from "../../src/core/cron/cron-job.ts";
+import type { CronScope } from "../../src/core/cron/cron-input.ts";
+import { type CronRunResult, type CronService, createCronService } from "../../src/core/cron/cron-service.ts";
+
+const MIN = 60_000;
+const OWNER: CronScope = { kind: "owner" };
+
+/** Lets group commits (setImmediate) and the chains they start finish, without moving time. */
+async function settle(): Promise<void> {
+  for (let i = 0; i < 8; i++) await new Promise((resolve) => setImmediate(resolve));
+}
+
+interface World {
+  db: DatabaseSync;
+  clock: FakeClock;
+  scheduler: Scheduler;
+  service: CronService;
+  /** Each execute call: job id, run id and the time it happened. */
+  calls: Array<{ id: string; runId: string; at: number }>;
+  /** What execute answers next (default ok). */
+  answers: Array<CronRunResult | "hang">;
+  stop: AbortController;
+}
+
+const worlds: World[] = [];
+afterEach(() => {
+  for (const w of worlds.splice(0)) {
+    w.stop.abort();
+    w.db.close();
+  }
+});
+
+/** A service on `db` (a "process"); start() is up to the test. */
+function world(db = openStateDb(":memory:"), clock = createFakeClock(), stuckMs?: number): World {
+  const scheduler = createSqliteScheduler({ db, clock });
+  let n = 0;
+  const w: World = {
+    db,
+    clock,
+    scheduler,
+    service: createCronService({
+      scheduler,
+      clock,
+      timeZone: () => "Europe/Berlin",
+      newId: () => `job${++n}`,
+      ...(stuckMs && { stuckMs }),
+    }),
+    calls: [],
+    answers: [],
+    stop: new AbortController(),
+  };
+  worlds.push(w);
+  return w;
+}
+
+const start = async (w: World) => {
+  await w.service.start(async (job: CronJob, runId: string) => {
+    w.calls.push({ id: job.id, runId, at: w.clock.now() });
+    const answer = w.answers.shift() ?? { ok: true };
+    if (answer === "hang") return new Promise<CronRunResult>(() => {});
+    return answer;
+  }, w.stop.signal);
+  await settle();
+};
+
+/** Moves the fake clock on in steps, letting each wake-up's writes finish before the next. */
+async function advance(w: World, ms: number, step = 1_000): Promise<void> {
+  for (let done = 0; done < ms; done += step) {
+    await w.clock.advance(Math.min(step, ms - done));
+    await settle();
+  }
+}
+
+/** A restart: a new service on the same database, `downMs` later. */
+function restart(w: World, downMs: number): Promise<World> {
+  w.stop.abort();
+  const next = world(w.db, w.clock);
+  worlds.splice(worlds.indexOf(w), 1);
+  return w.clock.advance(downMs).then(() => next);
+}
+
+describe("cron service", () => {
+  it("runs a job that fell due during downtime once at start, however many runs were missed", async () => {
+    const w = world();
+    const t0 = w.clock.now();
+    await w.service.add({ every: "10m", systemEvent: "stretch" }, OWNER);
+    const after = await restart(w, 125 * MIN);
+    await start(after);
+    expect(after.calls).toEqual([{ id: "job1", runId: `cron:job1:${t0 + 10 * MIN}`, at: t0 + 125 * MIN }]);
+    const [job] = await after.service.list(OWNER);
+    expect(job!.state).toMatchObject({ lastStatus: "ok", nextRunAt: t0 + 130 * MIN, consecutiveErrors: 0 });
+    await advance(after, 5 * MIN);
+    expect(after.calls.map((c) => c.at)).toEqual([t0 + 125 * MIN, t0 + 130 * MIN]);
+  });
+
+  it("skips missed runs when told to, and records the skip rather than losing a one-shot", async () => {
+    const w = world();
+    const t0 = w.clock.now();
+    await w.service.add({ every: "10m", systemEvent: "tick", catchUp: "skip" }, OWNER);
+    await w.service.add({ at: "in 5m", systemEvent: "call mum", catchUp: "skip" }, OWNER);
+    await w.service.add({ at: "in 5m", systemEvent: "water plants", catchUp: "3h" }, OWNER);
+    const after = await restart(w, 2 * 60 * MIN);
+    await start(after);
+    expect(after.calls.map((c) => c.id)).toEqual(["job3"]);
+    const [tick, mum, plants] = await after.service.list(OWNER);
+    expect(tick!.state).toMatchObject({ lastStatus: "skipped", nextRunAt: t0 + 130 * MIN });
+    expect(mum!.state.lastStatus).toBe("skipped");
+    expect(mum!.state.nextRunAt).toBeUndefined();
+    const [missed] = await after.service.runs("job2", OWNER);
+    expect(missed).toMatchObject({
+      status: "skipped",
+      error: expect.stringMatching(/missed while the assistant was not running \(1h 55m late/),
+    });
+    expect(plants!.state).toMatchObject({ lastStatus: "ok" });
+  });
+
+  it("backs a failing job off (30 s, 1 min, 2 min) and returns to its schedule once it works", async () => {
+    const w = world();
+    await start(w);
+    const t0 = w.clock.now();
+    await w.service.add({ every: "10s", systemEvent: "poll the printer" }, OWNER);
+    await settle();
+    w.answers.push(
+      { ok: false, error: "printer offline" },
+      { ok: false, error: "printer offline" },
+      { ok: false, error: "printer offline" },
+    );
+    await advance(w, 10_000 + 30_000 + 60_000 + 120_000 + 15_000);
+    const times = w.calls.map((c) => (c.at - t0) / 1000);
+    expect(times).toEqual([10, 40, 100, 220, 230]);
+    const [job] = await w.service.list(OWNER);
+    expect(job!.state).toMatchObject({ consecutiveErrors: 0, lastStatus: "ok" });
+    const runs = await w.service.runs("job1", OWNER);
+    expect(runs.map((r) => r.status)).toEqual(["ok", "ok", "error", "error", "error"]);
+    expect(runs[2]).toMatchObject({ error: "printer offline" });
+  });
+
+  it("clears a run stuck past the limit, records it, and schedules the next", async () => {
+    const w = world(undefined, undefined, 5 * MIN);
+    await start(w);
+    const t0 = w.clock.now();
+    await w.service.add({ every: "1h", message: "daily digest", deliver: "none" }, OWNER);
+    w.answers.push("hang");
+    await advance(w, 60 * MIN, 60_000);
+    expect((await w.service.list(OWNER))[0]!.state.running).toMatchObject({ since: t0 + 60 * MIN });
+    await advance(w, 5 * MIN, 60_000);
+    const [job] = await w.service.list(OWNER);
+    expect(job!.state).toMatchObject({
+      lastStatus: "stuck",
+      consecutiveErrors: 1,
+      nextRunAt: t0 + 120 * MIN,
+    });
+    expect(job!.state.running).toBeUndefined();
+    expect((await w.service.runs("job1", OWNER))[0]).toMatchObject({
+      status: "stuck",
+      error: expect.stringMatching(/did not finish within 5 minutes/),
+    });
+  });
+
+  it("resumes a run a crash interrupted under the same run id, so its work is not done twice", async () => {
+    const w = world();
+    await start(w);
+    await w.service.add({ at: "in 1m", message: "send the report", deliver: "none" }, OWNER);
+    w.answers.push("hang");
+    await advance(w, MIN);
+    const runId = w.calls[0]!.runId;
+    const after = await restart(w, 10_000);
+    await start(after);
+    expect(after.calls.map((c) => c.runId)).toEqual([runId]);
+    const [job] = await after.service.list(OWNER);
+    expect(job!.state).toMatchObject({ lastStatus: "ok" });
+    expect(job!.state.nextRunAt).toBeUndefined();
+  });
+
+  it("leaves a run that stopping cut short to be resumed, rather than counting it as failed", async () => {
+    const w = world();
+    await start(w);
+    await w.service.add({ at: "in 1m", message: "weekly report", deliver: "none" }, OWNER);
+    let fail!: (error: Error) => void;
+    w.answers.push("hang");
+    await advance(w, MIN);
+    // What the gateway's executor sees when it stops while waiting for the turn's outcome.
+    w.service = createCronService({
+      scheduler: w.scheduler,
+      clock: w.clock,
+      timeZone: () => "UTC",
+      newId: () => "unused",
+    });
+    const stop = new AbortController();
+    await w.service.start(() => new Promise((_, reject) => (fail = reject)), stop.signal);
+    await settle();
+    stop.abort();
+    fail(new Error("gateway shutting down"));
+    await settle();
+    const [job] = await w.service.list(OWNER);
+    expect(job!.state.running).toBeDefined();
+    expect(job!.state.consecutiveErrors).toBe(0);
+    expect(await w.service.runs(job!.id, OWNER)).toEqual([]);
+  });
+
+  it("runs a job now without moving its schedule; in a process that does not run jobs it marks it due", async () => {
+    const cli = world();
+    const t0 = cli.clock.now();
+    const job = await cli.service.add({ every: "1h", systemEvent: "check mail" }, OWNER);
+    expect(await cli.service.runNow(job.id, OWNER)).toEqual({ started: false });
+    expect((await cli.service.get(job.id, OWNER)).state.nextRunAt).toBe(t0);
+    const gateway = await restart(cli, 1_000);
+    await start(gateway);
+    expect(gateway.calls).toHaveLength(1);
+    expect(await gateway.service.runNow(job.id, OWNER)).toEqual({ started: true });
+    await settle();
+    expect(gateway.calls.map((c) => c.runId)).toEqual([
+      `cron:${job.id}:${t0}`,
+      `cron:${job.id}:manual:${t0 + 1_000}`,
+    ]);
+    expect((await gateway.service.get(job.id, OWNER)).state.nextRunAt).toBe(t0 + 60 * MIN);
+  });
+
+  it("moves a cron job to another time zone when only the zone changes", async () => {
+    const w = world();
+    const job = await w.service.add({ cron: "0 9 * * *", systemEvent: "morning" }, OWNER);
+    const moved = await w.service.update(job.id, { tz: "America/New_York" }, OWNER);
+    expect(moved.schedule).toEqual({ kind: "cron", expr: "0 9 * * *", tz: "America/New_York" });
+    // 09:00 in New York is 14:00 UTC (the fake clock starts at 09:00 UTC on 22 November).
+    expect(new Date(moved.state.nextRunAt!).toISOString()).toBe("2026-11-22T14:00:00.000Z");
+    const every = await w.service.add({ every: "1h", systemEvent: "x" }, OWNER);
+    await expect(w.service.update(every.id, { tz: "UTC" }, OWNER)).rejects.toThrow(/"tz" goes with "cron"/);
+  });
+
+  it("pauses and resumes; a paused job does not run", async () => {
+    const w = world();
+    await start(w);
+    const job = await w.service.add({ every: "10m", systemEvent: "tick" }, OWNER);
+    await w.service.update(job.id, { enabled: false }, OWNER);
+    await advance(w, 30 * MIN, 60_000);
+    expect(w.calls).toEqual([]);
+    const resumed = await w.service.update(job.id, { enabled: true }, OWNER);
+    expect(resumed.state.nextRunAt).toBe(w.clock.now() + 10 * MIN);
+    await advance(w, 10 * MIN, 60_000);
+    expect(w.calls).toHaveLength(1);
+  });
+
+  it("keeps a chat to its own jobs and its own chat as the target", async () => {
+    const w = world();
+    const origin = { channel: "telegram", account: "default", chatId: "42" };
+    const chat: CronScope = { kind: "chat", origin, deliverAnywhere: false };
+    const owners = await w.service.add({ every: "1h", systemEvent: "owner's" }, OWNER);
+    const mine = await w.service.add({ at: "in 1h", message: "remind me of tea" }, chat);
+    expect(mine.action).toEqual({
+      kind: "agentTurn",
+      message: "remind me of tea",
+      deliver: { mode: "to", to: origin },
+    });
+    expect((await w.service.list(chat)).map((j) => j.id)).toEqual([mine.id]);
+    await expect(w.service.remove(owners.id, chat)).rejects.toThrow(/no cron job "job1" made in this chat/);
+    await expect(
+      w.service.add({ at: "in 1h", message: "x", deliver: { channel: "telegram", chatId: "99" } }, chat),
+    ).rejects.toThrow(/can only deliver to that chat/);
+    await expect(w.service.add({ at: "in 1h", message: "x", deliver: "last" }, chat)).rejects.toThrow(
+      /can only deliver to that chat/,
+    );
+    const anywhere: CronScope = { ...chat, deliverAnywhere: true };
+    expect(
+      (await w.service.add({ at: "in 1h", message: "x", deliver: "last" }, anywhere)).action,
+    ).toMatchObject({
+      deliver: { mode: "last" },
+    });
+  });
+});
