@@ -1,6 +1,7 @@
 // `npm run bench`: prints the figures the issues set targets for. Run on an idle machine.
 import { benchCliProcess } from "./cli-process.ts";
 import { benchGateway } from "./gateway.ts";
+import { benchScheduler } from "./scheduler.ts";
 import { benchTelegram } from "./telegram.ts";
 import { report } from "./stats.ts";
 import { benchTranscriptLoad } from "./transcript-load.ts";
@@ -44,4 +45,23 @@ const tg = await benchTelegram();
 line(report("Telegram webhook acknowledged", tg.ack, { p99: 10 }));
 line(
   `Telegram, ${tg.updates} updates over ${tg.chats} chats          ${tg.seconds.toFixed(1)} s, ${(tg.updates / tg.seconds).toFixed(0)} updates/s, ${tg.wrong === 0 ? "one reply per update, in order ✓" : `${tg.wrong} replies missing, doubled or out of order ✗`}`,
+);
+
+line("");
+const cron = await benchScheduler();
+const label = (text: string) => text.padEnd(47);
+line(
+  `${label(`add ${cron.add.jobs.toLocaleString("en")} cron jobs, one at a time (state.db)`)}${cron.add.seconds.toFixed(1)} s, ${cron.add.perSecond.toFixed(0)} jobs/s (each durable before the next)`,
+);
+const mem = cron.memory;
+line(
+  `${label(`scheduler memory, ${mem.jobs.toLocaleString("en")} jobs (own process)`)}RSS +${mem.rssMb.toFixed(1)} MB   heap +${mem.heapMb.toFixed(2)} MB (after gc)   start() ${mem.startMs.toFixed(0)} ms`,
+);
+line(report(`cron lateness, ${cron.lateness.n} at jobs beside them`, cron.lateness, { p99: 100 }));
+const cg = cron.gateway;
+line(
+  `${label(`gateway start with ${cg.jobs.toLocaleString("en")} jobs until /readyz`)}${cg.startMs.toFixed(0)} ms   (${cg.startMs >= gw.coldStartMs ? "+" : ""}${(cg.startMs - gw.coldStartMs).toFixed(0)} ms over the cold start above)`,
+);
+line(
+  `${label(`gateway idle CPU with ${cg.jobs.toLocaleString("en")} jobs, ${cg.idleSeconds.toFixed(0)} s`)}${cg.cpuPercent.toFixed(2)} % of a core${check(cg.cpuPercent < 0.5, "< 0.5 %")}   (${cg.cpuMsPerSecond.toFixed(1)} ms/s: ${cg.ticks} ticks of ${cg.tickMs} ms)   ${cg.wakeupsPerSecond.toFixed(1)} wake-ups/s`,
 );

@@ -78,6 +78,21 @@ export function schedulerContract(name: string, make: () => Promise<SchedulerHar
       expect((await scheduler.list()).map((j) => j.id)).toEqual(["b"]);
     });
 
+    it("gives a start only the jobs due by then and those left running", async () => {
+      const { scheduler } = await open();
+      await scheduler.save(cronJob("future", 200));
+      await scheduler.save(cronJob("due", 100));
+      await scheduler.save(cronJob("paused", 50, { enabled: false }));
+      await scheduler.save(
+        cronJob("running", undefined, {
+          state: { consecutiveErrors: 0, running: { runId: "r", since: 90 } },
+        }),
+      );
+      await scheduler.save(cronJob("done", undefined));
+      await scheduler.save(cronJob("exactly", 150));
+      expect((await scheduler.dueOrRunning(150)).map((j) => j.id)).toEqual(["due", "running", "exactly"]);
+    });
+
     it("keeps the newest runs of a job, newest first, and drops them with the job", async () => {
       const { scheduler } = await open();
       await scheduler.save(cronJob("a", 1));

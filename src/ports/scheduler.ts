@@ -18,6 +18,11 @@ export interface Scheduler {
   get(id: string): Promise<CronJob | null>;
   /** Every job, in creation order. */
   list(): Promise<CronJob[]>;
+  /**
+   * The jobs a start must look at, in creation order: enabled ones due by `now`, and ones a stopped
+   * process left running (catch-up reads these, not all jobs).
+   */
+  dueOrRunning(now: number): Promise<CronJob[]>;
   /** Contract: false when there was no such job; its run history goes with it. */
   remove(id: string): Promise<boolean>;
   /** Contract: appends to the job's history, keeping the newest RUN_HISTORY_LIMIT runs. */

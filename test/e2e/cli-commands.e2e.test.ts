@@ -187,6 +187,9 @@ describe("agent-claw doctor", () => {
     expect(good.stdout).toMatch(/✓ config/);
     expect(good.stdout).toMatch(/✓ model: openai-compatible\/fake-llama: .*answered/);
     expect(good.stdout).toMatch(/✓ workspace: .*SOUL\.md/);
+    expect(good.stdout).toMatch(
+      /✓ schedule: heartbeat on, HEARTBEAT\.md empty \(no model calls\); 0 cron job\(s\)/,
+    );
     expect(good.code).toBe(0);
     const bad = await runCli(["doctor"], {
       ...world.env,

@@ -16,7 +16,9 @@ export interface SqliteQueueOptions {
   name?: string;
   /**
    * While long-polling, look again at least this often (ms), to notice messages enqueued by
-   * another process. Same-process enqueues wake a poll at once. Default 1000.
+   * another process. Same-process enqueues, acks and retries wake a poll at once, and a poll wakes
+   * by itself when a hidden message becomes visible, so an idle gateway (the only process that
+   * enqueues into its queue) does not need this to be short. Default 60 000.
    */
   pollMs?: number;
 }
@@ -45,7 +47,7 @@ export function createSqliteQueue({
   db,
   clock,
   name = "intake",
-  pollMs = 1_000,
+  pollMs = 60_000,
 }: SqliteQueueOptions): SqliteQueue {
   const durably = groupCommit(db);
   const sweepDedupe = db.prepare("DELETE FROM queue_dedupe WHERE expires_at <= ?");

@@ -31,10 +31,30 @@ export function createSqliteScheduler(options: SqliteSchedulerOptions): Schedule
   const { db, clock, changeSignal } = options;
   const durably = groupCommit(db);
   const rearms = new Set<() => void>();
+  // One write of the signal at a time: changes made while it is in flight are told by one more write
+  // after it (so each change is still followed by a write that starts after it), not one write each.
+  let signalling = false;
+  let signalAgain = false;
+  const signal = (file: string) => {
+    if (signalling) {
+      signalAgain = true;
+      return;
+    }
+    signalling = true;
+    // Fire and forget: the signal only wakes other processes; losing one costs them a minute at most.
+    void writeFile(file, String(clock.now()))
+      .catch(() => {})
+      .finally(() => {
+        signalling = false;
+        if (signalAgain) {
+          signalAgain = false;
+          signal(file);
+        }
+      });
+  };
   const changed = () => {
     for (const rearm of rearms) rearm();
-    // Fire and forget: the signal only wakes other processes; losing one costs them a minute at most.
-    if (changeSignal) void writeFile(changeSignal, String(clock.now())).catch(() => {});
+    if (changeSignal) signal(changeSignal);
   };
 
   const put = db.prepare(
@@ -65,6 +85,19 @@ export function createSqliteScheduler(options: SqliteSchedulerOptions): Schedule
 
     async list() {
       return all.all().map((row) => parse(row)!);
+    },
+
+    async dueOrRunning(now) {
+      // A running job has no next_run_at (the service clears it when the run starts).
+      return db
+        .prepare(
+          `SELECT body FROM cron_jobs
+           WHERE (enabled = 1 AND next_run_at <= ?)
+              OR (next_run_at IS NULL AND json_extract(body, '$.state.running') IS NOT NULL)
+           ORDER BY rowid`,
+        )
+        .all(now)
+        .map((row) => parse(row)!);
     },
 
     async remove(id) {

@@ -6,11 +6,12 @@ import { loadConfig } from "../../config/load.ts";
 import { resolvePaths } from "../../config/paths.ts";
 import type { Config } from "../../config/schema.ts";
 import { BOOTSTRAP_FILES } from "../../core/prompt/bootstrap-files.ts";
-import { openLocalAssistant } from "../../engines/local/assistant.ts";
+import { type LocalAssistant, openLocalAssistant } from "../../engines/local/assistant.ts";
 import { checkModel } from "../../models/check-model.ts";
 import { noModelMessage } from "../../models/model-ref.ts";
 import { detectOllama } from "../../models/resolve-model.ts";
 import { action, green, red, yellow } from "../io.ts";
+import { hasActionableContent } from "../../core/heartbeat/heartbeat-text.ts";
 
 interface Check {
   name: string;
@@ -40,6 +41,27 @@ export function registerDoctor(program: Command): void {
         return checks.some((c) => c.status === "fail") ? 1 : 0;
       }),
     );
+}
+
+/** The heartbeat and the cron jobs: what runs on its own, and which jobs keep failing. */
+async function scheduleCheck(assistant: LocalAssistant): Promise<Check> {
+  const { heartbeat, cron } = assistant.config;
+  const checklist = await assistant.ports.workspace.read("HEARTBEAT.md");
+  const beats = !heartbeat.enabled
+    ? "heartbeat off"
+    : hasActionableContent(checklist && new TextDecoder().decode(checklist))
+      ? `heartbeat every ${heartbeat.everyMinutes} min`
+      : "heartbeat on, HEARTBEAT.md empty (no model calls)";
+  const jobs = await assistant.cron.list({ kind: "owner" });
+  const failing = jobs.filter((job) => job.state.consecutiveErrors > 0);
+  const detail = `${beats}; ${jobs.length} cron job(s)${cron.enabled ? "" : " (cron.enabled is false: none run)"}`;
+  if (failing.length === 0) return { name: "schedule", status: "ok", detail };
+  return {
+    name: "schedule",
+    status: "warn",
+    detail: `${detail}; failing: ${failing.map((job) => `${job.id} "${job.name}" (${job.state.lastError ?? job.state.lastStatus})`).join(", ")}`,
+    fix: "See `agent-claw cron runs ID` for each failing job; fix its cause or `agent-claw cron edit ID --pause` it.",
+  };
 }
 
 async function runChecks(env: NodeJS.ProcessEnv): Promise<Check[]> {
@@ -121,6 +143,7 @@ async function runChecks(env: NodeJS.ProcessEnv): Promise<Check[]> {
       const sessions = await assistant.ports.sessions.list();
       await access(paths.home, constants.W_OK);
       checks.push({ name: "state", status: "ok", detail: `${paths.stateDb} (${sessions.length} sessions)` });
+      checks.push(await scheduleCheck(assistant));
     } finally {
       await assistant.close();
     }

@@ -151,7 +151,7 @@ export function createCronService(deps: CronServiceDeps): CronService {
   /** Missed runs, interrupted runs and stuck runs, settled once at start. */
   async function catchUp(): Promise<void> {
     const now = clock.now();
-    for (const job of await scheduler.list()) {
+    for (const job of await scheduler.dueOrRunning(now)) {
       const decision = decideAtStart(job, now, stuckMs);
       if (decision.kind === "skip") {
         await scheduler.addRun({

@@ -22,7 +22,7 @@ export interface JobRunnerOptions {
   visibilityMs?: number;
   /** Tries per job, counting the first: a job whose turn failed or crashed this often fails for good. */
   maxAttempts?: number;
-  /** How long a receive waits for work (the local queue wakes early on enqueue). */
+  /** How long a receive waits for work (the local queue wakes early on enqueue; default 60 s: no idle polling). */
   pollMs?: number;
   /** Wait before the next try of a failed turn, times the tries so far (default 2 s). */
   retryDelayMs?: number;
@@ -61,7 +61,7 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
   const { queue, outbox, clock } = options;
   const visibilityMs = options.visibilityMs ?? 15 * 60_000;
   const maxAttempts = options.maxAttempts ?? 2;
-  const pollMs = options.pollMs ?? 1_000;
+  const pollMs = options.pollMs ?? 60_000;
   const retryDelayMs = options.retryDelayMs ?? 2_000;
   const log = options.log ?? (() => {});
   const waiters = new Map<string, Set<(record: OutboxRecord) => void>>();
