@@ -121,7 +121,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
   };
   const heartbeat = createHeartbeat({
     clock,
-    settings: () => heartbeatSettings(config.heartbeat, assistant.timeZone),
+    settings: () => heartbeatSettings(config.heartbeat, () => assistant.timeZone),
     sessionKey: mainSessionKey(),
     readChecklist: async () => {
       const bytes = await assistant.ports.workspace.read("HEARTBEAT.md");

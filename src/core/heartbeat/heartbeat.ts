@@ -17,7 +17,8 @@ export interface HeartbeatSettings {
   enabled: boolean;
   everyMs: number;
   activeHours?: ActiveHours;
-  timeZone: string;
+  /** Read only when needed: with active hours, and for a beat's prompt. */
+  readonly timeZone: string;
   /** A model ref for heartbeat turns (a cheaper one), else the assistant's. */
   model?: string;
   /** Where alerts go: the chat the user last wrote from, nowhere (kept in the session), or a chat. */
@@ -92,7 +93,7 @@ export function createHeartbeat(deps: HeartbeatDeps): Heartbeat {
     const now = clock.now();
     const events = await deps.scheduler.events(deps.sessionKey);
     // Active hours hold back the periodic checklist, not events someone asked to hear about.
-    if (reason === "interval" && !isActive(now, s.activeHours, s.timeZone)) {
+    if (reason === "interval" && s.activeHours && !isActive(now, s.activeHours, s.timeZone)) {
       return { ran: false, reason: "outside active hours" };
     }
     const checklist = hasActionableContent(await deps.readChecklist());
@@ -194,7 +195,9 @@ export function createHeartbeat(deps: HeartbeatDeps): Heartbeat {
               );
               continue;
             }
-            nextAt = nextActive(Math.max(from + s.everyMs, clock.now()), s.activeHours, s.timeZone);
+            const due = Math.max(from + s.everyMs, clock.now());
+            // The zone only matters with active hours (asking for it can load ICU's zone data).
+            nextAt = s.activeHours ? nextActive(due, s.activeHours, s.timeZone) : due;
             const slept = await clock.sleep(nextAt - clock.now(), controller.signal).then(
               () => true,
               () => false,
