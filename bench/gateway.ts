@@ -1,38 +1,16 @@
 // Gateway figures: cold start until /readyz, idle RSS, the latency the gateway adds to a
 // /v1/chat/completions request over calling the (zero-latency) fake model directly, and throughput.
-import { type ChildProcess, spawn } from "node:child_process";
+import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startOpenAIChatFake } from "../test/fakes/openai-chat-server.ts";
 import { agent, post } from "./http-client.ts";
 import { type Summary, summarize } from "./stats.ts";
+import { BIN, freePort, waitReady } from "./gateway-process.ts";
 
-const BIN = join(import.meta.dirname, "../bin/agent-claw.js");
 const TOKEN = "bench-token-0123456789abcdef";
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitReady(url: string, child: ChildProcess): Promise<void> {
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`gateway exited with ${child.exitCode}`);
-    const ok = await fetch(`${url}/readyz`).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (ok) return;
-    await new Promise((r) => setImmediate(r));
-  }
-}
 
 const rssMb = (pid: number) =>
   Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? 0) / 1024;

@@ -2,10 +2,9 @@
 // service, the memory the scheduler holds for them (in a process of its own), how late one-shot jobs
 // fire with them stored, and a gateway started on them: its start until /readyz (the catch-up reads
 // every job) and its CPU while idle (one timer at the earliest job, no polling: near zero).
-import { execFileSync, fork, spawn, type ChildProcess } from "node:child_process";
+import { execFileSync, fork, spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { copyFile, mkdir, mkdtemp, rm } from "node:fs/promises";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { openStateDb } from "../src/adapters/sqlite/db.ts";
@@ -17,8 +16,8 @@ import { createSystemClock } from "../src/util/system-clock.ts";
 import { startOpenAIChatFake } from "../test/fakes/openai-chat-server.ts";
 import type { SchedulerMemory } from "./scheduler-memory.ts";
 import { type Summary, summarize } from "./stats.ts";
+import { BIN, freePort, waitReady } from "./gateway-process.ts";
 
-const BIN = join(import.meta.dirname, "../bin/agent-claw.js");
 const OWNER = { kind: "owner" } as const;
 /** No stored job falls due this soon, so that none fires while the bench runs. */
 const QUIET_MS = 30 * 60_000;
@@ -56,28 +55,6 @@ function openCron(dir: string) {
   let n = 0;
   const cron = createCronService({ scheduler, clock, timeZone: () => "UTC", newId: () => `bench${n++}` });
   return { db, clock, cron };
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-/** As bench/gateway.ts waits, so that the start times compare. */
-async function waitReady(url: string, child: ChildProcess): Promise<void> {
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`gateway exited with ${child.exitCode}`);
-    const ok = await fetch(`${url}/readyz`).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (ok) return;
-    await new Promise((r) => setImmediate(r));
-  }
 }
 
 /** The process's CPU time so far (user + system, all threads), in clock ticks. */

@@ -1,28 +1,18 @@
 // Telegram through the webhook: 1,000 updates across 100 chats (each chat waits for its reply
 // before writing again, as a person does), checking one reply per update, in order per chat; and
 // the time the gateway takes to acknowledge each webhook call.
-import { type ChildProcess, fork, spawn } from "node:child_process";
+import { fork, spawn } from "node:child_process";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startTelegramFake } from "../test/fakes/telegram-bot-api.ts";
 import { agent, post as postJson } from "./http-client.ts";
 import { type Summary, summarize } from "./stats.ts";
+import { BIN, freePort, waitReady } from "./gateway-process.ts";
 
-const BIN = join(import.meta.dirname, "../bin/agent-claw.js");
 const SECRET = "bench-webhook-secret-0123456789";
 /** Telegram's default for a webhook's parallel connections. */
 const MAX_CONNECTIONS = 40;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** The fake model in its own process (bench/fake-model-process.ts): its URL, and how to stop it. */
 async function startModelProcess(turns: number): Promise<{ url: string; close(): Promise<void> }> {
@@ -44,20 +34,6 @@ async function startModelProcess(turns: number): Promise<{ url: string; close():
       if (child.exitCode === null) await new Promise((r) => child.once("exit", r));
     },
   };
-}
-
-async function waitReady(url: string, child: ChildProcess): Promise<void> {
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`gateway exited with ${child.exitCode}`);
-    if (
-      await fetch(`${url}/readyz`).then(
-        (r) => r.ok,
-        () => false,
-      )
-    )
-      return;
-    await new Promise((r) => setTimeout(r, 10));
-  }
 }
 
 export interface TelegramFigures {

@@ -13,6 +13,8 @@ export const RESTART_KEYS: ReadonlyArray<readonly [string, (config: Config) => u
   ["gateway.trustLoopback", (c) => c.gateway.trustLoopback],
   ["agent.workspace", (c) => c.agent.workspace],
   ["lanes.maxConcurrent", (c) => c.lanes.maxConcurrent],
+  ["cron.enabled", (c) => c.cron.enabled],
+  ["cron.stuckMinutes", (c) => c.cron.stuckMinutes],
 ];
 
 /** Top-level keys whose values differ, in the order of the newer config. */

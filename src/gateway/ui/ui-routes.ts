@@ -26,6 +26,9 @@ export const UI_FILES = [
   "sessions-view.js",
   "channels-view.js",
   "cron-view.js",
+  "cron-shared.js",
+  "cron-form.js",
+  "heartbeat-panel.js",
   "config-view.js",
   "logs-view.js",
 ] as const;

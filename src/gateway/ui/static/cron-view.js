@@ -1,32 +1,16 @@
-// Cron: the heartbeat (on or off, interval, next and last beat, run now), the scheduled jobs kept
-// live by cron.follow (run now, pause and resume, run history, remove after asking), and a form to
-// add one. Times show in the user's time zone as the gateway reports it, not the browser's.
+// Cron: the scheduled jobs kept live by cron.follow (run now, pause and resume, run history, remove
+// after asking), with the heartbeat panel (heartbeat-panel.js) and the form to add a job
+// (cron-form.js). Times show in the user's time zone as the gateway reports it, not the browser's.
+import { createCronForm } from "./cron-form.js";
+import { createZone, formatDuration, muted, say } from "./cron-shared.js";
 import { byId, confirmClick, h, relativeTime } from "./dom.js";
+import { createHeartbeatPanel } from "./heartbeat-panel.js";
 
 /** How often the relative times ("in 52 minutes") are brought up to date while the page is open. */
 const TICK_MS = 30_000;
 const RUNS_LIMIT = 20;
 
 // --- text: the words of core/cron/describe-job.ts, for people ----------------------------------
-
-/** "30m", "1h 30m", "2d": intervals as the gateway writes them (core/cron/duration.ts). */
-export function formatDuration(ms) {
-  let rest = Math.round(ms / 1000);
-  if (rest === 0) return `${ms}ms`;
-  const parts = [];
-  for (const [unit, size] of [
-    ["d", 86_400],
-    ["h", 3_600],
-    ["m", 60],
-    ["s", 1],
-  ]) {
-    if (rest >= size) {
-      parts.push(`${Math.floor(rest / size)}${unit}`);
-      rest %= size;
-    }
-  }
-  return parts.join(" ");
-}
 
 /** What a job's status badge says, its colour, and a detail under it ("after 2 errors"). */
 export function jobStatus(job) {
@@ -46,55 +30,6 @@ const DELIVERY = { none: "reply kept in its session", last: "reply to the last c
 const deliveryText = (deliver) =>
   DELIVERY[deliver.mode] ?? `reply to ${deliver.to.channel} ${deliver.to.chatId}`;
 
-/** What the last heartbeat did, in words, with `kind` for its colour. */
-export function describeOutcome(outcome) {
-  if (!outcome.ran) {
-    const why = {
-      disabled: "Skipped: the heartbeat is off.",
-      "outside active hours": "Skipped: outside the active hours.",
-      "nothing to check": "Nothing to check: HEARTBEAT.md is empty and no reminders were waiting.",
-    };
-    return { text: why[outcome.reason] ?? `Skipped: ${outcome.reason}.`, kind: "skipped" };
-  }
-  if (outcome.delivered) return { text: "Sent you an alert.", kind: "ok", reply: outcome.reply };
-  const suppressed = {
-    ok: ["All well (HEARTBEAT_OK): nothing sent.", "ok"],
-    duplicate: ["Not sent: the same alert went out in the last 24 hours.", "skipped"],
-    "no target": ["Not sent: there is no chat to send it to yet.", "skipped"],
-    failed: ["The heartbeat turn failed.", "error"],
-  }[outcome.suppressed] ?? [`Not sent (${outcome.suppressed}).`, "skipped"];
-  return {
-    text: suppressed[0],
-    kind: suppressed[1],
-    reply: outcome.suppressed === "ok" ? "" : outcome.reply,
-  };
-}
-
-/** Formats instants in the user's time zone (an unknown zone falls back to the browser's). */
-function zoneFormat(timeZone) {
-  const make = (options) => {
-    try {
-      return new Intl.DateTimeFormat(undefined, { ...options, timeZone });
-    } catch {
-      return new Intl.DateTimeFormat(undefined, options);
-    }
-  };
-  const day = make({ year: "numeric", month: "2-digit", day: "2-digit" });
-  const year = make({ year: "numeric" });
-  const time = make({ hour: "2-digit", minute: "2-digit" });
-  const date = make({ weekday: "short", day: "numeric", month: "short", hour: "2-digit", minute: "2-digit" });
-  const dateYear = make({ dateStyle: "medium", timeStyle: "short" });
-  const full = make({ dateStyle: "full", timeStyle: "long" });
-  return {
-    /** "14:05" today, "Tue 3 Dec, 14:05" this year, "3 Dec 2027, 14:05" later. */
-    short(at, now = Date.now()) {
-      if (day.format(at) === day.format(now)) return time.format(at);
-      return year.format(at) === year.format(now) ? date.format(at) : dateYear.format(at);
-    },
-    full: (at) => full.format(at),
-  };
-}
-
 // --- the view ----------------------------------------------------------------------------------
 
 export function createCronView(app) {
@@ -105,42 +40,25 @@ export function createCronView(app) {
   const empty = byId("cron-empty");
   const zoneNote = byId("cron-zone");
   const message = byId("cron-message");
-  const heartbeatState = byId("heartbeat-state");
-  const heartbeatFacts = byId("heartbeat-facts");
-  const heartbeatMessage = byId("heartbeat-message");
-  const heartbeatRun = byId("heartbeat-run");
   /** Job id → job, as the gateway last said. */
   let jobs = new Map();
   /** Job id → its open run-history row. */
   const openRuns = new Map();
-  let timeZone;
-  let format = zoneFormat(undefined);
-  let heartbeat = null;
+  /** The assistant's time zone, from cron.list; the panel and the form read it too. */
+  const zone = createZone();
   let following = false; // asked on this connection
   /** Changes that came while cron.list was on its way; applied after it, in order. */
   let held = null;
   let loading = null;
+  const heartbeat = createHeartbeatPanel({ conn, zone });
+  const form = createCronForm({ conn, zone, onAdded: (job) => apply({ job }) });
 
-  const say = (box, text, kind) => {
-    box.hidden = !text;
-    box.textContent = text;
-    box.classList.toggle("error", kind === "error");
-    box.classList.toggle("success", kind === "success");
-    box.setAttribute("role", kind === "error" ? "alert" : "status");
-  };
-
-  /** An instant: the time in the user's zone, and below it how far off it is (kept current). */
-  const when = (at) => [
-    h("time", { datetime: new Date(at).toISOString(), title: format.full(at) }, format.short(at)),
-    h("span", { class: "relative", "data-at": at }, relativeTime(at)),
-  ];
-
-  const muted = (text) => h("span", { class: "muted" }, text);
+  const { when } = zone;
 
   function scheduleText(schedule) {
     if (schedule.kind === "every") return `every ${formatDuration(schedule.everyMs)}`;
     if (schedule.kind === "cron") return `cron ${schedule.expr} (${schedule.tz})`;
-    return `at ${format.short(schedule.at)}`;
+    return `at ${zone.short(schedule.at)}`;
   }
 
   function actionCell(action) {
@@ -394,8 +312,8 @@ export function createCronView(app) {
 
   function showZone(running) {
     const browserZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
-    const parts = [`Times are in ${timeZone}, the assistant's time zone (agent.timezone in the config).`];
-    if (browserZone && browserZone !== timeZone) parts.push(`This browser is in ${browserZone}.`);
+    const parts = [`Times are in ${zone.name}, the assistant's time zone (agent.timezone in the config).`];
+    if (browserZone && browserZone !== zone.name) parts.push(`This browser is in ${browserZone}.`);
     if (!running)
       parts.push("The gateway is not running jobs (cron.enabled is off): they wait until it is on.");
     zoneNote.textContent = parts.join(" ");
@@ -412,8 +330,7 @@ export function createCronView(app) {
         following = true;
       }
       const list = await conn.request("cron.list");
-      timeZone = list.timeZone;
-      format = zoneFormat(timeZone);
+      zone.set(list.timeZone);
       showZone(list.running);
       jobs = new Map(list.jobs.map((job) => [job.id, job]));
       for (const id of openRuns.keys()) if (!jobs.has(id)) openRuns.delete(id);
@@ -428,170 +345,19 @@ export function createCronView(app) {
     }
   }
 
-  // --- heartbeat -------------------------------------------------------------------------------
-
-  const fact = (term, ...value) => [h("div", { class: "fact" }, h("dt", {}, term), h("dd", {}, ...value))];
-
-  function renderHeartbeat(status) {
-    heartbeat = status;
-    heartbeatState.hidden = false;
-    heartbeatState.textContent = status.enabled ? "On" : "Off";
-    heartbeatState.className = `badge state-${status.enabled ? "running" : "paused"}`;
-    const minutes = status.everyMinutes;
-    const last = status.last && describeOutcome(status.last.outcome);
-    heartbeatFacts.replaceChildren(
-      ...fact("Every", minutes < 60 ? `${minutes} minutes` : formatDuration(minutes * 60_000)),
-      ...fact(
-        "Active hours",
-        status.activeHours ? `${status.activeHours.start}–${status.activeHours.end}` : "around the clock",
-      ),
-      ...fact(
-        "Next beat",
-        status.nextAt ? when(status.nextAt) : muted(status.enabled ? "—" : "only when a reminder comes due"),
-      ),
-      ...fact(
-        "Last beat",
-        status.last
-          ? [
-              h("span", { class: "fact-line" }, when(status.last.at)),
-              h("span", { class: `outcome outcome-${last.kind}` }, last.text),
-              last.reply ? h("span", { class: "outcome-reply", title: last.reply }, last.reply) : null,
-            ]
-          : muted("none since the gateway started"),
-      ),
-    );
-  }
-
-  async function loadHeartbeat() {
-    try {
-      renderHeartbeat(await conn.request("heartbeat.status"));
-    } catch (error) {
-      if (error.code !== "disconnected")
-        say(heartbeatMessage, `Could not read the heartbeat: ${error.message}`, "error");
-    }
-  }
-
-  heartbeatRun.addEventListener("click", async () => {
-    heartbeatRun.disabled = true;
-    heartbeatRun.textContent = "Running…";
-    say(heartbeatMessage, "");
-    try {
-      // What it did shows under "Last beat"; a failure also here, where it is seen.
-      const { outcome } = await conn.request("heartbeat.run");
-      const described = describeOutcome(outcome);
-      if (described.kind === "error") say(heartbeatMessage, `${described.text} ${described.reply}`, "error");
-    } catch (error) {
-      say(heartbeatMessage, error.message, "error");
-    } finally {
-      heartbeatRun.disabled = false;
-      heartbeatRun.textContent = "Run heartbeat now";
-    }
-    await loadHeartbeat();
-  });
-
-  // --- the form --------------------------------------------------------------------------------
-
-  const form = byId("cron-form");
-  const whenKind = byId("cron-when-kind");
-  const whenInput = byId("cron-when");
-  const whenLabel = byId("cron-when-label");
-  const whenHint = byId("cron-when-hint");
-  const tzInput = byId("cron-tz");
-  const whatKind = byId("cron-what-kind");
-  const textInput = byId("cron-text");
-  const textLabel = byId("cron-text-label");
-  const whatHint = byId("cron-what-hint");
-  const deliver = byId("cron-deliver");
-  const formMessage = byId("cron-form-message");
-  const submit = byId("cron-add");
-
-  const WHEN = {
-    every: ["Interval", "30m", "An interval: 30m, 2h, 1d. The first run is one interval from now."],
-    at: ["Time", "in 20m", "Once: “in 20m”, or a time like 2026-12-24 09:00 (read in the time zone)."],
-    cron: [
-      "Cron expression",
-      "0 7 * * 1-5",
-      "Minute hour day month weekday: 0 7 * * 1-5 is 07:00 on weekdays.",
-    ],
-  };
-  const WHAT = {
-    systemEvent: [
-      "Reminder text",
-      "Stretch and drink some water",
-      "The assistant gets it at the next heartbeat (woken at once) and tells you in your chat.",
-    ],
-    message: [
-      "Message for the assistant",
-      "Summarise my unread mail",
-      "Runs as a turn of its own, as if you had written it; the reply goes where you choose.",
-    ],
-  };
-
-  /** Labels, hints and which fields show follow the two selects. */
-  function syncForm() {
-    const [label, example, hint] = WHEN[whenKind.value];
-    whenLabel.textContent = label;
-    whenInput.placeholder = example;
-    whenHint.textContent = hint;
-    tzInput.hidden = whenKind.value === "every";
-    tzInput.placeholder = timeZone ? `Time zone: ${timeZone}` : "Time zone";
-    const [textName, textExample, textHint] = WHAT[whatKind.value];
-    textLabel.textContent = textName;
-    textInput.placeholder = textExample;
-    whatHint.textContent = textHint;
-    deliver.hidden = whatKind.value !== "message";
-  }
-
-  function formParams() {
-    const params = { [whenKind.value]: whenInput.value.trim(), catchUp: byId("cron-catch-up").value };
-    const name = byId("cron-name").value.trim();
-    if (name) params.name = name;
-    const tz = tzInput.value.trim();
-    if (tz && whenKind.value !== "every") params.tz = tz;
-    if (whatKind.value === "message") {
-      params.message = textInput.value.trim();
-      params.deliver = deliver.value;
-    } else {
-      params.systemEvent = textInput.value.trim();
-    }
-    return params;
-  }
-
-  form.addEventListener("submit", async (event) => {
-    event.preventDefault();
-    submit.disabled = true;
-    try {
-      const { job } = await conn.request("cron.add", formParams());
-      apply({ job });
-      form.reset();
-      syncForm();
-      const next = job.state.nextRunAt;
-      say(formMessage, `Added “${job.name}”${next ? `: first run ${format.short(next)}` : ""}.`, "success");
-      whenInput.removeAttribute("aria-invalid");
-    } catch (error) {
-      // The gateway's own words ("cron.add: …"), without the method name.
-      say(formMessage, error.message.replace(/^cron\.add: /, ""), "error");
-    } finally {
-      submit.disabled = false;
-    }
-  });
-  whenKind.addEventListener("change", syncForm);
-  whatKind.addEventListener("change", syncForm);
-  syncForm();
-
   // --- showing ---------------------------------------------------------------------------------
 
   async function load() {
     if (!conn.ready) return;
-    loading ??= Promise.all([loadJobs(), loadHeartbeat()]).finally(() => (loading = null));
+    loading ??= Promise.all([loadJobs(), heartbeat.load()]).finally(() => (loading = null));
     await loading;
-    syncForm();
+    form.sync();
   }
 
   // While the page is open, the relative times move on, and a beat that came due is read again.
   setInterval(() => {
     if (view.hidden || document.visibilityState !== "visible" || !conn.ready) return;
-    if (heartbeat?.nextAt && heartbeat.nextAt <= Date.now()) void loadHeartbeat();
+    heartbeat.tick();
     for (const time of view.querySelectorAll("[data-at]")) {
       time.textContent = relativeTime(Number(time.dataset.at));
     }
