@@ -169,6 +169,24 @@ export function schedulerContract(name: string, make: () => Promise<SchedulerHar
       stop.abort();
     });
 
+    it("hands over a job whose onDue failed again only after a pause", async () => {
+      const { scheduler, clock } = await open();
+      await scheduler.save(cronJob("flaky", clock.now() + MINUTE));
+      const calls: number[] = [];
+      const stop = new AbortController();
+      scheduler.watch(async () => {
+        calls.push(clock.now());
+        throw new Error("disk full");
+      }, stop.signal);
+      await clock.advance(MINUTE);
+      await clock.advance(5_000);
+      expect(calls).toHaveLength(1);
+      await clock.advance(5_000);
+      await clock.advance(0);
+      expect(calls).toHaveLength(2);
+      stop.abort();
+    });
+
     it("keeps system events per session, oldest first, once per id", async () => {
       const { scheduler } = await open();
       expect(await scheduler.postEvent({ id: "e1", sessionKey: "main", text: "one", at: 1 })).toBe(true);

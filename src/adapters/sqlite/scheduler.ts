@@ -22,6 +22,8 @@ export interface SqliteSchedulerOptions {
  * machine waking from suspend makes a job late by at most a minute (one cheap query, not polling).
  */
 const MAX_SLEEP_MS = 60_000;
+/** How long a job whose onDue failed waits before it is handed over again. */
+const FAILED_HANDOVER_RETRY_MS = 10_000;
 /** Due jobs started per wake-up; more are picked up by the next wake-up at once. */
 const DUE_BATCH = 500;
 
@@ -136,12 +138,15 @@ export function createSqliteScheduler(options: SqliteSchedulerOptions): Schedule
           const job = parse(row)!;
           if (firing.has(job.id)) continue;
           firing.add(job.id);
-          void onDue(job)
-            .catch(() => {})
-            .finally(() => {
-              firing.delete(job.id);
-              rearm();
-            });
+          const release = () => {
+            firing.delete(job.id);
+            rearm();
+          };
+          // An onDue that failed (it could not even save the job: a full disk) leaves the job due;
+          // it is handed over again after a pause, not in a tight loop.
+          void onDue(job).then(release, () =>
+            clock.sleep(FAILED_HANDOVER_RETRY_MS, signal).then(release, () => firing.delete(job.id)),
+          );
         }
       };
 
