@@ -109,10 +109,22 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
   });
 
   const lastRoute = createLastRoute(join(paths.home, "last-route.json"), (m) => logs.log("warn", m));
-  /** Sends text to a chat outside a turn (heartbeat alerts). */
-  const deliverText = async (to: DeliveryAddress, text: string) => {
-    if (to.channel === "telegram") return telegram.send(to, text);
-    throw new Error(`cannot deliver to the ${to.channel} channel`);
+  /**
+   * Sends text to a chat outside a turn (heartbeat alerts), through the outbox like a turn's reply:
+   * stored first, then delivered once, also after a crash or while the channel is down.
+   */
+  const deliverText = async (to: DeliveryAddress, text: string, key: string) => {
+    if (to.channel !== "telegram") throw new Error(`cannot deliver to the ${to.channel} channel`);
+    const record = await assistant.ports.outbox.put({
+      key,
+      sessionKey: mainSessionKey(),
+      status: "done",
+      reply: text,
+      usage: { inputTokens: 0, outputTokens: 0 },
+      createdAt: clock.now(),
+      deliverTo: to,
+    });
+    telegram.deliverStored(record);
   };
   /** Queues a turn and waits for its stored outcome. */
   const turnOutcome = async (job: TurnJob) => {

@@ -311,6 +311,14 @@ describe("reminders through the chat", () => {
     expect(runs).toHaveLength(1);
     expect(model.requests).toHaveLength(3);
     expect(messagesTo(ADA).filter((t) => t.includes("stretch"))).toHaveLength(1);
+    // The alert went through the outbox, so a crash before the send would not have lost it.
+    const beat = gateway!.ctx.heartbeat.last!.outcome;
+    expect(beat).toMatchObject({ ran: true, delivered: true });
+    const alert = await gateway!.ctx.assistant.ports.outbox.get(`${beat.ran && beat.turnId}:alert`);
+    expect(alert).toMatchObject({ reply: "Time to stretch, Ada!", deliverTo: { chatId: String(ADA) } });
+    await expect
+      .poll(async () => (await gateway!.ctx.assistant.ports.outbox.get(alert!.key))?.deliveredAt)
+      .toBeDefined();
   });
 
   it("a job with a message runs a turn of its own and delivers to the chat it was made in", async () => {

@@ -39,7 +39,8 @@ export interface HeartbeatDeps {
   /** Claims a key for ttlMs; false when it was claimed already (the alert was sent). */
   claimOnce: (key: string, ttlMs: number) => Promise<boolean>;
   lastRoute: () => Promise<DeliveryAddress | undefined>;
-  deliver: (to: DeliveryAddress, text: string) => Promise<void>;
+  /** Delivers an alert durably; `key` is its idempotency key (one alert per heartbeat turn). */
+  deliver: (to: DeliveryAddress, text: string, key: string) => Promise<void>;
   log?: (level: "info" | "warn" | "error", message: string) => void;
 }
 
@@ -47,6 +48,8 @@ export type HeartbeatOutcome =
   | { ran: false; reason: "disabled" | "outside active hours" | "nothing to check" }
   | {
       ran: true;
+      /** The heartbeat turn's job id (its alert is stored under `<turnId>:alert`). */
+      turnId: string;
       reply: string;
       delivered: boolean;
       suppressed?: "ok" | "duplicate" | "no target" | "failed";
@@ -124,18 +127,19 @@ export function createHeartbeat(deps: HeartbeatDeps): Heartbeat {
     const record = await outcome;
     if (record.status !== "done") {
       log("warn", `heartbeat: the turn failed: ${record.reply}`);
-      return { ran: true, reply: record.reply, delivered: false, suppressed: "failed" };
+      return { ran: true, turnId: id, reply: record.reply, delivered: false, suppressed: "failed" };
     }
     const text = heartbeatDelivery(record.reply, s.ackMaxChars);
-    if (text === null) return { ran: true, reply: record.reply, delivered: false, suppressed: "ok" };
+    if (text === null)
+      return { ran: true, turnId: id, reply: record.reply, delivered: false, suppressed: "ok" };
     const to = s.target === "none" ? undefined : s.target === "last" ? await deps.lastRoute() : s.target;
-    if (!to) return { ran: true, reply: record.reply, delivered: false, suppressed: "no target" };
+    if (!to) return { ran: true, turnId: id, reply: record.reply, delivered: false, suppressed: "no target" };
     const digest = createHash("sha256").update(text).digest("hex").slice(0, 32);
     if (!(await deps.claimOnce(`heartbeat:alert:${digest}`, ALERT_DEDUPE_MS))) {
-      return { ran: true, reply: record.reply, delivered: false, suppressed: "duplicate" };
+      return { ran: true, turnId: id, reply: record.reply, delivered: false, suppressed: "duplicate" };
     }
-    await deps.deliver(to, text);
-    return { ran: true, reply: record.reply, delivered: true };
+    await deps.deliver(to, text, `${id}:alert`);
+    return { ran: true, turnId: id, reply: record.reply, delivered: true };
   }
 
   const beat = async (reason: "interval" | "wake" | "manual"): Promise<HeartbeatOutcome> => {

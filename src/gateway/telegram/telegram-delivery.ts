@@ -103,6 +103,11 @@ export function createTelegramDelivery(deps: TelegramDeliveryDeps) {
       void deliver(record);
     },
 
+    /** Delivers an outcome stored outside a turn (a heartbeat alert); a no-op when it is not ours. */
+    deliverStored(record: OutboxRecord): void {
+      if (ours(record.deliverTo)) void deliver(record);
+    },
+
     /** Sends what an earlier run stored but never delivered (a crash, Telegram down). */
     async recover(): Promise<number> {
       const pending = (await outbox.undelivered(500)).filter((r) => ours(r.deliverTo));

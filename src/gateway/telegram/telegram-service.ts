@@ -10,7 +10,6 @@ import type { TelegramPoller } from "../../channels/telegram/polling.ts";
 import { verifyTelegramSecret } from "../../channels/telegram/verify.ts";
 import type { AgentEvent } from "../../core/agent/events.ts";
 import type { TurnJob } from "../../core/intake/turn-job.ts";
-import type { DeliveryAddress } from "../../core/messages.ts";
 import type { TurnRequest } from "../../core/turn/run-turn.ts";
 import { takesImages } from "../../engines/local/assistant.ts";
 import type { OutboxRecord } from "../../ports/outbox.ts";
@@ -238,11 +237,12 @@ export function createTelegramService(ctx: GatewayContext) {
       return status;
     },
 
-    /** Sends `text` to a chat outside any turn (heartbeat alerts). Throws when the bot is not running. */
-    async send(to: DeliveryAddress, text: string): Promise<void> {
-      const current = running;
-      if (!current) throw new Error("the Telegram bot is not running (see channels status)");
-      await current.outbound.send({ chatId: to.chatId, ...(to.threadId && { threadId: to.threadId }) }, text);
+    /**
+     * Delivers an outcome stored in the outbox outside a turn (a heartbeat alert): sent once, and
+     * after the next start when the bot is down now.
+     */
+    deliverStored(record: OutboxRecord): void {
+      running?.delivery.deliverStored(record);
     },
 
     /**
