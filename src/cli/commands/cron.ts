@@ -1,18 +1,13 @@
 // `agent-claw cron list|add|edit|rm|run|runs`: the owner's scheduled jobs (reminders, briefings,
 // checks). They are stored in the home folder and run by the gateway, which notices changes at once.
 import type { Command } from "commander";
-import type { z } from "zod";
 import type { CronJob, CronRun } from "../../core/cron/cron-job.ts";
 import {
-  type CronAddInput,
   cronAddSchema,
-  CronInputError,
   type CronScope,
   type CronUpdateInput,
   cronUpdateSchema,
-  DELIVERY_CHANNELS,
 } from "../../core/cron/cron-input.ts";
-import { CronNotFoundError } from "../../core/cron/cron-service.ts";
 import { describeAction, jobStatus } from "../../core/cron/describe-job.ts";
 import { formatDuration } from "../../core/cron/duration.ts";
 import { describeSchedule, formatInZone } from "../../core/cron/schedule.ts";
@@ -20,31 +15,21 @@ import { type LocalAssistant, openLocalAssistant } from "../../engines/local/ass
 import type { Clock } from "../../ports/clock.ts";
 import { runningGatewayPid } from "../../gateway/pid-lock.ts";
 import { action, ago, UsageError } from "../io.ts";
+import {
+  type EditFlags,
+  guarded,
+  inputFrom,
+  type JobFlags,
+  MAX_RUNS,
+  parseLimit,
+  validated,
+} from "./cron-flags.ts";
 
 /** What the cron commands touch, injectable so tests use a temp home and a fake clock. */
 export interface CronDeps {
   env: NodeJS.ProcessEnv;
   out: (text: string) => void;
   clock?: Clock;
-}
-
-/** The job flags of `cron add` and `cron edit`, as commander names them. */
-export interface JobFlags {
-  name?: string;
-  at?: string;
-  every?: string;
-  cron?: string;
-  tz?: string;
-  systemEvent?: string;
-  message?: string;
-  deliver?: string;
-  catchUp?: string;
-  json?: boolean;
-}
-
-export interface EditFlags extends JobFlags {
-  pause?: boolean;
-  resume?: boolean;
 }
 
 interface ListFlags {
@@ -58,88 +43,7 @@ interface RunsFlags extends ListFlags {
 /** The command line is the owner's: every job, every target. */
 const OWNER: CronScope = { kind: "owner" };
 
-const MAX_RUNS = 50;
 const START_GATEWAY = "`npm start` or `agent-claw gateway`";
-
-const FLAG: Record<string, string> = {
-  name: "--name",
-  at: "--at",
-  every: "--every",
-  cron: "--cron",
-  tz: "--tz",
-  systemEvent: "--system-event",
-  message: "--message",
-  deliver: "--deliver",
-  catchUp: "--catch-up",
-  enabled: "--pause/--resume",
-};
-const flagOf = (field: string) => (Object.hasOwn(FLAG, field) ? FLAG[field] : undefined);
-
-/**
- * The service's messages name the fields as the cron tool and the web UI send them ("systemEvent");
- * here they become flags (--system-event). A quoted word that is one of the user's own values stays.
- */
-function inFlagWords(message: string, values: string[]): string {
-  return message
-    .replace(/"(\w+)"/g, (quoted, field: string) =>
-      values.includes(field) ? quoted : (flagOf(field) ?? quoted),
-    )
-    .replace(/^catchUp /, "--catch-up ");
-}
-
-/** `deliver` as the schema takes it, from "last", "none" or "telegram:<chatId>". */
-function parseDeliver(value: string): CronAddInput["deliver"] {
-  const text = value.trim();
-  if (text === "last" || text === "none") return text;
-  const colon = text.indexOf(":");
-  const channel = text.slice(0, colon).trim().toLowerCase();
-  const chatId = text.slice(colon + 1).trim();
-  if (colon <= 0 || chatId === "") {
-    throw new UsageError(
-      `--deliver "${value}" is not "last" (the chat you last wrote from), "none" (kept in the run history) or <channel>:<chatId> like "telegram:123456789".`,
-    );
-  }
-  if (!(DELIVERY_CHANNELS as readonly string[]).includes(channel)) {
-    throw new UsageError(
-      `--deliver cannot send to "${channel}": replies can go to ${DELIVERY_CHANNELS.map((c) => `${c}:<chatId>`).join(", ")}, "last" or "none".`,
-    );
-  }
-  return { channel: channel as (typeof DELIVERY_CHANNELS)[number], chatId };
-}
-
-/** The flags given, as the service's input (not yet validated). */
-function inputFrom(flags: JobFlags): Record<string, unknown> {
-  const { json: _json, pause: _pause, resume: _resume, deliver, ...text } = flags as EditFlags;
-  const input: Record<string, unknown> = Object.fromEntries(
-    Object.entries(text).filter(([, value]) => value !== undefined),
-  );
-  if (deliver !== undefined) input["deliver"] = parseDeliver(deliver);
-  return input;
-}
-
-/** Validates with the service's own schema; each problem names its flag. */
-function validated<T>(schema: z.ZodType<T>, input: Record<string, unknown>): T {
-  const parsed = schema.safeParse(input);
-  if (parsed.success) return parsed.data;
-  const problems = parsed.error.issues.map((issue) => {
-    const field = String(issue.path[0] ?? "");
-    return `${flagOf(field) ?? (field || "input")}: ${issue.message}`;
-  });
-  throw new UsageError(problems.join("; "));
-}
-
-/** Runs a service call; its input errors are the user's to fix, so they print as usage errors. */
-async function guarded<T>(work: () => Promise<T>, id?: string, values: string[] = []): Promise<T> {
-  try {
-    return await work();
-  } catch (error) {
-    if (error instanceof CronNotFoundError) {
-      throw new UsageError(`There is no cron job "${id}"; see \`agent-claw cron list\` for the ids.`);
-    }
-    if (error instanceof CronInputError) throw new UsageError(inFlagWords(error.message, values));
-    throw error;
-  }
-}
 
 /** "2026-12-24 09:00": a time in the table, whose zone is said once below it. */
 function shortTime(ms: number, tz: string): string {
@@ -205,15 +109,6 @@ function runnerNote(assistant: LocalAssistant, gatewayPid: number | undefined): 
   }
   if (gatewayPid === undefined) return `No gateway is running: jobs run while it does (${START_GATEWAY}).`;
   return undefined;
-}
-
-function parseLimit(value: string | undefined): number {
-  if (value === undefined) return 20;
-  const limit = Number(value);
-  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_RUNS) {
-    throw new UsageError(`--limit "${value}" is not a whole number from 1 to ${MAX_RUNS}.`);
-  }
-  return limit;
 }
 
 /** The cron commands as functions resolving to an exit code. */
