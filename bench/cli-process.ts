@@ -5,9 +5,8 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startOpenAIChatFake } from "../test/fakes/openai-chat-server.ts";
+import { BIN } from "./gateway-process.ts";
 import { type Summary, summarize } from "./stats.ts";
-
-const BIN = join(import.meta.dirname, "../bin/agent-claw.js");
 
 function runOnce(env: NodeJS.ProcessEnv): Promise<number> {
   return new Promise((resolve, reject) => {

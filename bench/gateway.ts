@@ -1,6 +1,5 @@
 // Gateway figures: cold start until /readyz, idle RSS, the latency the gateway adds to a
 // /v1/chat/completions request over calling the (zero-latency) fake model directly, and throughput.
-import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -8,9 +7,7 @@ import { join } from "node:path";
 import { startOpenAIChatFake } from "../test/fakes/openai-chat-server.ts";
 import { agent, post } from "./http-client.ts";
 import { type Summary, summarize } from "./stats.ts";
-import { BIN, freePort, waitReady } from "./gateway-process.ts";
-
-const TOKEN = "bench-token-0123456789abcdef";
+import { BENCH_TOKEN as TOKEN, startGatewayProcess } from "./gateway-process.ts";
 
 const rssMb = (pid: number) =>
   Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? 0) / 1024;
@@ -28,28 +25,19 @@ export async function benchGateway(
 ): Promise<GatewayFigures> {
   const fake = await startOpenAIChatFake({ onExhausted: "text" });
   const home = await mkdtemp(join(tmpdir(), "ac-bench-gw-"));
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
-  const env = {
-    PATH: process.env.PATH,
-    HOME: home,
-    AGENT_CLAW_HOME: join(home, ".agent-claw"),
-    AGENT_CLAW_MODEL: "openai-compatible/fake",
-    OPENAI_COMPATIBLE_BASE_URL: fake.url,
-    AGENT_CLAW_GATEWAY_TOKEN: TOKEN,
-  };
+  const agentHome = join(home, ".agent-claw");
   // 50 clients over 50 sessions: the lanes cap (default 4, a cost guard for one person's assistant)
   // is raised so those sessions' turns can run at once, as a deployment serving an API would set it.
-  await mkdir(env.AGENT_CLAW_HOME, { recursive: true });
-  await writeFile(join(env.AGENT_CLAW_HOME, "config.json"), JSON.stringify({ lanes: { maxConcurrent: 50 } }));
-  const started = performance.now();
-  const child = spawn(process.execPath, [BIN, "gateway", "--port", String(port)], {
-    env,
-    stdio: ["ignore", "ignore", "ignore"],
+  await mkdir(agentHome, { recursive: true });
+  await writeFile(join(agentHome, "config.json"), JSON.stringify({ lanes: { maxConcurrent: 50 } }));
+  const gateway = await startGatewayProcess({ home, agentHome, modelUrl: fake.url }).catch(async (error) => {
+    await fake.close();
+    await rm(home, { recursive: true, force: true });
+    throw error;
   });
+  const { url, child } = gateway;
   try {
-    await waitReady(url, child);
-    const coldStartMs = performance.now() - started;
+    const coldStartMs = gateway.startMs;
     await new Promise((r) => setTimeout(r, options.idleMs ?? 10_000));
     const idleRssMb = rssMb(child.pid!);
 
@@ -103,8 +91,7 @@ export async function benchGateway(
       throughput: { requests, seconds, perSecond: requests / seconds, errors },
     };
   } finally {
-    child.kill("SIGTERM");
-    await new Promise((r) => child.once("exit", r));
+    await gateway.stop();
     await fake.close();
     agent.destroy();
     await rm(home, { recursive: true, force: true });

@@ -2,7 +2,7 @@
 // service, the memory the scheduler holds for them (in a process of its own), how late one-shot jobs
 // fire with them stored, and a gateway started on them: its start until /readyz (the catch-up reads
 // every job) and its CPU while idle (one timer at the earliest job, no polling: near zero).
-import { execFileSync, fork, spawn } from "node:child_process";
+import { execFileSync, fork } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { copyFile, mkdir, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -16,7 +16,7 @@ import { createSystemClock } from "../src/util/system-clock.ts";
 import { startOpenAIChatFake } from "../test/fakes/openai-chat-server.ts";
 import type { SchedulerMemory } from "./scheduler-memory.ts";
 import { type Summary, summarize } from "./stats.ts";
-import { BIN, freePort, waitReady } from "./gateway-process.ts";
+import { type GatewayProcess, startGatewayProcess } from "./gateway-process.ts";
 
 const OWNER = { kind: "owner" } as const;
 /** No stored job falls due this soon, so that none fires while the bench runs. */
@@ -171,23 +171,10 @@ export async function benchScheduler(
 
     // 4. A gateway on the stored jobs: start until /readyz, then CPU over an idle window.
     const fake = await startOpenAIChatFake({ onExhausted: "text" });
-    const port = await freePort();
-    const url = `http://127.0.0.1:${port}`;
-    const started = performance.now();
-    const gateway = spawn(process.execPath, [BIN, "gateway", "--port", String(port)], {
-      env: {
-        PATH: process.env.PATH,
-        HOME: home,
-        AGENT_CLAW_HOME: agentHome,
-        AGENT_CLAW_MODEL: "openai-compatible/fake",
-        OPENAI_COMPATIBLE_BASE_URL: fake.url,
-        AGENT_CLAW_GATEWAY_TOKEN: "bench-token-0123456789abcdef",
-      },
-      stdio: ["ignore", "ignore", "ignore"],
-    });
+    let running: GatewayProcess | undefined;
     try {
-      await waitReady(url, gateway);
-      const startMs = performance.now() - started;
+      running = await startGatewayProcess({ home, agentHome, modelUrl: fake.url });
+      const { child: gateway, startMs } = running;
       await new Promise((r) => setTimeout(r, 2_000));
       const ticks0 = cpuTicks(gateway.pid!);
       const wakeups0 = wakeups(gateway.pid!);
@@ -214,8 +201,7 @@ export async function benchScheduler(
         },
       };
     } finally {
-      gateway.kill("SIGTERM");
-      if (gateway.exitCode === null) await new Promise((r) => gateway.once("exit", r));
+      await running?.stop();
       await fake.close();
     }
   } finally {

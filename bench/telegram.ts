@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { startTelegramFake } from "../test/fakes/telegram-bot-api.ts";
 import { agent, post as postJson } from "./http-client.ts";
 import { type Summary, summarize } from "./stats.ts";
-import { BIN, freePort, waitReady } from "./gateway-process.ts";
+import { type GatewayProcess, startGatewayProcess, stopProcess } from "./gateway-process.ts";
 
 const SECRET = "bench-webhook-secret-0123456789";
 /** Telegram's default for a webhook's parallel connections. */
@@ -29,10 +29,7 @@ async function startModelProcess(turns: number): Promise<{ url: string; close():
   });
   return {
     url,
-    close: async () => {
-      child.kill("SIGTERM");
-      if (child.exitCode === null) await new Promise((r) => child.once("exit", r));
-    },
+    close: () => stopProcess(child),
   };
 }
 
@@ -66,23 +63,15 @@ export async function benchTelegram(
       channels: { telegram: { mode: "webhook", webhookSecret: SECRET, dmPolicy: "open", streaming: false } },
     }),
   );
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
-  const child = spawn(process.execPath, [BIN, "gateway", "--port", String(port)], {
-    env: {
-      PATH: process.env.PATH,
-      HOME: home,
-      AGENT_CLAW_HOME: agentHome,
-      AGENT_CLAW_MODEL: "openai-compatible/fake",
-      OPENAI_COMPATIBLE_BASE_URL: model.url,
-      AGENT_CLAW_GATEWAY_TOKEN: "bench-token-0123456789abcdef",
-      TELEGRAM_BOT_TOKEN: telegram.token,
-      TELEGRAM_API_ROOT: telegram.url,
-    },
-    stdio: ["ignore", "ignore", process.env.BENCH_DEBUG ? "inherit" : "ignore"],
-  });
+  let gateway: GatewayProcess | undefined;
   try {
-    await waitReady(url, child);
+    gateway = await startGatewayProcess({
+      home,
+      agentHome,
+      modelUrl: model.url,
+      env: { TELEGRAM_BOT_TOKEN: telegram.token, TELEGRAM_API_ROOT: telegram.url },
+    });
+    const { url } = gateway;
     const post = (update: unknown) =>
       postJson(`${url}/telegram/webhook`, update, { "x-telegram-bot-api-secret-token": SECRET });
     // Warm-up, as in the gateway bench: the first turns load the model provider and compile the hot
@@ -105,18 +94,21 @@ export async function benchTelegram(
       stdio: ["ignore", "ignore", "inherit", "ipc"],
     });
     poster.send({ setup: { url: `${url}/telegram/webhook`, secret: SECRET, connections: MAX_CONNECTIONS } });
-    const pending = new Map<number, () => void>();
+    // A failed call fails its chat's send (and so the bench), through the finally below: a throw in
+    // this listener would end the process and leave the gateway and the fakes running.
+    const pending = new Map<number, { resolve: () => void; reject: (error: Error) => void }>();
     poster.on("message", ({ id, ackMs, status }: { id: number; ackMs: number; status: number }) => {
       acks.push(ackMs);
-      if (status !== 200) throw new Error(`webhook answered ${status}`);
-      pending.get(id)?.();
+      const call = pending.get(id);
       pending.delete(id);
+      if (status === 200) call?.resolve();
+      else call?.reject(new Error(`webhook answered ${status}`));
     });
     let ids = 0;
     const send = (update: unknown) =>
-      new Promise<void>((resolve) => {
+      new Promise<void>((resolve, reject) => {
         const id = ++ids;
-        pending.set(id, resolve);
+        pending.set(id, { resolve, reject });
         poster.send({ id, update });
       });
     await Promise.all(
@@ -149,8 +141,7 @@ export async function benchTelegram(
     }
     return { ack: summarize(acks), updates: chats * perChat, chats, seconds, wrong };
   } finally {
-    child.kill("SIGTERM");
-    await new Promise((r) => child.once("exit", r));
+    await gateway?.stop();
     agent.destroy();
     await telegram.close();
     await model.close();

@@ -47,6 +47,7 @@ export async function benchTranscriptLoad(
       count = Math.min(count, (await fresh.load(session.sessionId)).length);
       if (i >= 5) warm.push(performance.now() - start);
     }
+    if (count !== entries) throw new Error(`loaded ${count} entries, expected ${entries}`);
     const { statSync } = await import("node:fs");
     return {
       cold: summarize(cold),
