@@ -37,6 +37,16 @@ describe("config", () => {
     );
   });
 
+  it("takes a Telegram API root with a trailing slash, from the file or TELEGRAM_API_ROOT", async () => {
+    await writeFile(
+      paths().configFile,
+      JSON.stringify({ channels: { telegram: { apiRoot: "http://127.0.0.1:8081/" } } }),
+    );
+    expect((await loadConfig(paths(), {})).channels.telegram.apiRoot).toBe("http://127.0.0.1:8081");
+    const fromEnv = await loadConfig(paths(), { TELEGRAM_API_ROOT: "http://127.0.0.1:9000//" });
+    expect(fromEnv.channels.telegram.apiRoot).toBe("http://127.0.0.1:9000");
+  });
+
   it("names the file, the key and what is expected for a wrong value", async () => {
     await writeFile(
       paths().configFile,

@@ -67,7 +67,7 @@ export function applyEnvOverrides(config: Config, env: NodeJS.ProcessEnv): Confi
   const token = env.TELEGRAM_BOT_TOKEN?.trim();
   if (token) telegram["botToken"] = token;
   const apiRoot = env.TELEGRAM_API_ROOT?.trim();
-  if (apiRoot) telegram["apiRoot"] = apiRoot.replace(/\/+$/, "");
+  if (apiRoot) telegram["apiRoot"] = apiRoot;
   if (Object.keys(telegram).length > 0) {
     const merged = { ...out.channels.telegram, ...telegram };
     const parsed = telegramSchema.safeParse(merged);

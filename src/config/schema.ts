@@ -1,6 +1,6 @@
 // The config file's shape, as a zod schema: the one source for validation, defaults and the JSON Schema.
 import { z } from "zod";
-import { DELIVERY_CHANNELS } from "../core/cron/cron-input.ts";
+import { deliveryAddressSchema } from "../core/cron/cron-input.ts";
 
 /** "provider/model", e.g. "anthropic/claude-sonnet-4-5" or "openai-compatible/llama3.2". */
 export const modelRefSchema = z
@@ -52,16 +52,7 @@ const heartbeatSchema = z
       .describe('Only beat between these times (agent.timezone), e.g. {"start": "08:00", "end": "22:00"}.'),
     model: modelRefSchema.optional().describe("A cheaper model for heartbeats (default: the assistant's)."),
     target: z
-      .union([
-        z.enum(["last", "none"]),
-        z
-          .object({
-            channel: z.enum(DELIVERY_CHANNELS),
-            chatId: z.string().min(1),
-            account: z.string().min(1).optional(),
-          })
-          .strict(),
-      ])
+      .union([z.enum(["last", "none"]), deliveryAddressSchema])
       .default("last")
       .describe('Where alerts go: "last" (the chat the user last wrote from), "none", or {channel, chatId}.'),
     ackMaxChars: z
@@ -140,6 +131,8 @@ export const telegramSchema = z
       .describe("The bot's token from @BotFather (TELEGRAM_BOT_TOKEN overrides it)."),
     apiRoot: z
       .url()
+      // grammY joins paths onto it: "https://host/" would give "https://host//bot…".
+      .overwrite((url) => url.replace(/\/+$/, ""))
       .default("https://api.telegram.org")
       .describe("Bot API server (TELEGRAM_API_ROOT overrides it): a self-hosted one, or a fake in tests."),
     mode: z

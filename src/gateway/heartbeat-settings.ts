@@ -16,11 +16,7 @@ export function heartbeatSettings(config: Config["heartbeat"], timeZone: () => s
     target:
       typeof config.target === "string"
         ? config.target
-        : {
-            channel: config.target.channel,
-            account: config.target.account ?? "default",
-            chatId: config.target.chatId,
-          },
+        : { ...config.target, account: config.target.account ?? "default" },
     ackMaxChars: config.ackMaxChars,
   };
 }

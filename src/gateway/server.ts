@@ -14,6 +14,7 @@ import type { Config } from "../config/schema.ts";
 import { createIntakeGate } from "../core/intake/intake-gate.ts";
 import { createCronExecutor } from "../core/cron/cron-executor.ts";
 import { createHeartbeat } from "../core/heartbeat/heartbeat.ts";
+import { readHeartbeatChecklist } from "../core/heartbeat/heartbeat-text.ts";
 import { createJobRunner } from "../core/intake/job-runner.ts";
 import type { TurnJob } from "../core/intake/turn-job.ts";
 import type { DeliveryAddress } from "../core/messages.ts";
@@ -135,10 +136,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
     clock,
     settings: () => heartbeatSettings(config.heartbeat, () => assistant.timeZone),
     sessionKey: mainSessionKey(),
-    readChecklist: async () => {
-      const bytes = await assistant.ports.workspace.read("HEARTBEAT.md");
-      return bytes && new TextDecoder().decode(bytes);
-    },
+    readChecklist: () => readHeartbeatChecklist(assistant.ports.workspace),
     scheduler: assistant.ports.scheduler,
     runTurn: turnOutcome,
     claimOnce: (key, ttlMs) => assistant.ports.claims.claimOnce(key, ttlMs),

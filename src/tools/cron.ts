@@ -2,12 +2,8 @@
 // errors go back to the model in words it can act on. A turn from a chat sees and changes only the
 // jobs made in that chat, which deliver there unless the owner allows more.
 import { z } from "zod";
-import {
-  cronAddSchema,
-  CronInputError,
-  cronUpdateSchema,
-  deliveryAddressSchema,
-} from "../core/cron/cron-input.ts";
+import { cronAddSchema, CronInputError, cronUpdateSchema } from "../core/cron/cron-input.ts";
+import { RUN_HISTORY_LIMIT } from "../core/cron/cron-job.ts";
 import { describeJob, describeRun } from "../core/cron/describe-job.ts";
 import type { AgentTool, ToolOutput } from "./tool.ts";
 import { toolError } from "./tool-result.ts";
@@ -35,10 +31,9 @@ const cronInput = z.object({
     .string()
     .optional()
     .describe("For jobs that need work (a briefing): a prompt run as its own turn; its reply is delivered."),
-  deliver: z
-    .union([z.enum(["origin", "last", "none"]), deliveryAddressSchema])
-    .optional()
-    .describe('For "message" jobs: "origin" (this chat; the default here), "last", "none".'),
+  deliver: cronAddSchema.shape.deliver.describe(
+    'For "message" jobs: "origin" (this chat; the default here), "last", "none".',
+  ),
   catchUp: z
     .string()
     .optional()
@@ -46,7 +41,7 @@ const cronInput = z.object({
       'Runs missed while offline: "once" (default), "skip", or a lateness like "2h" (run only if less late).',
     ),
   enabled: z.boolean().optional().describe("update: false pauses the job, true resumes it."),
-  limit: z.number().int().min(1).max(50).optional().describe("runs: how many (default 10)."),
+  limit: z.number().int().min(1).max(RUN_HISTORY_LIMIT).optional().describe("runs: how many (default 10)."),
 });
 
 export type CronToolInput = z.infer<typeof cronInput>;

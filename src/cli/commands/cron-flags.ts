@@ -2,6 +2,7 @@
 // with its own schemas; the service's messages are put in flag words (--system-event, not systemEvent).
 import type { z } from "zod";
 import { type CronAddInput, CronInputError, DELIVERY_CHANNELS } from "../../core/cron/cron-input.ts";
+import { RUN_HISTORY_LIMIT } from "../../core/cron/cron-job.ts";
 import { CronNotFoundError } from "../../core/cron/cron-service.ts";
 import { UsageError } from "../io.ts";
 
@@ -25,7 +26,7 @@ export interface EditFlags extends JobFlags {
 }
 
 /** The most runs `cron runs --limit` shows (the history keeps 50). */
-export const MAX_RUNS = 50;
+export const MAX_RUNS = RUN_HISTORY_LIMIT;
 
 const FLAG: Record<string, string> = {
   name: "--name",

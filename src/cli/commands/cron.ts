@@ -11,10 +11,10 @@ import {
 import { describeAction, jobStatus } from "../../core/cron/describe-job.ts";
 import { formatDuration } from "../../core/cron/duration.ts";
 import { describeSchedule, formatInZone } from "../../core/cron/schedule.ts";
-import { type LocalAssistant, openLocalAssistant } from "../../engines/local/assistant.ts";
-import type { Clock } from "../../ports/clock.ts";
+import type { LocalAssistant } from "../../engines/local/assistant.ts";
 import { runningGatewayPid } from "../../gateway/pid-lock.ts";
 import { action, ago, UsageError } from "../io.ts";
+import { type LocalCommandDeps, localCommandKit } from "../local-command.ts";
 import {
   type EditFlags,
   guarded,
@@ -25,12 +25,7 @@ import {
   validated,
 } from "./cron-flags.ts";
 
-/** What the cron commands touch, injectable so tests use a temp home and a fake clock. */
-export interface CronDeps {
-  env: NodeJS.ProcessEnv;
-  out: (text: string) => void;
-  clock?: Clock;
-}
+export type CronDeps = LocalCommandDeps;
 
 interface ListFlags {
   json?: boolean;
@@ -113,16 +108,7 @@ function runnerNote(assistant: LocalAssistant, gatewayPid: number | undefined): 
 
 /** The cron commands as functions resolving to an exit code. */
 export function cronCommands(deps: CronDeps) {
-  const print = (lines: string[]) => deps.out(`${lines.join("\n")}\n`);
-  const json = (value: unknown) => deps.out(`${JSON.stringify(value, null, 2)}\n`);
-  async function open<T>(fn: (assistant: LocalAssistant) => Promise<T>): Promise<T> {
-    const assistant = await openLocalAssistant({ env: deps.env, clock: deps.clock });
-    try {
-      return await fn(assistant);
-    } finally {
-      await assistant.close();
-    }
-  }
+  const { print, json, open } = localCommandKit(deps);
   const stringValues = (input: Record<string, unknown>) =>
     Object.values(input).filter((v): v is string => typeof v === "string");
 
@@ -205,7 +191,7 @@ export function cronCommands(deps: CronDeps) {
     run: (id: string) =>
       open(async (assistant) => {
         const job = await guarded(() => assistant.cron.get(id, OWNER), id);
-        const { started } = await guarded(() => assistant.cron.runNow(id, OWNER), id);
+        const { started } = await guarded(() => assistant.cron.runNow(id, OWNER), id, [job.name]);
         const title = `cron job ${job.id} "${job.name}"`;
         if (started) return void print([`Running ${title} now.`]);
         const lines = [`Marked ${title} due now.`];

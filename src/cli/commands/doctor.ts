@@ -11,7 +11,7 @@ import { checkModel } from "../../models/check-model.ts";
 import { noModelMessage } from "../../models/model-ref.ts";
 import { detectOllama } from "../../models/resolve-model.ts";
 import { action, green, red, yellow } from "../io.ts";
-import { hasActionableContent } from "../../core/heartbeat/heartbeat-text.ts";
+import { hasActionableContent, readHeartbeatChecklist } from "../../core/heartbeat/heartbeat-text.ts";
 
 interface Check {
   name: string;
@@ -46,10 +46,9 @@ export function registerDoctor(program: Command): void {
 /** The heartbeat and the cron jobs: what runs on its own, and which jobs keep failing. */
 async function scheduleCheck(assistant: LocalAssistant): Promise<Check> {
   const { heartbeat, cron } = assistant.config;
-  const checklist = await assistant.ports.workspace.read("HEARTBEAT.md");
   const beats = !heartbeat.enabled
     ? "heartbeat off"
-    : hasActionableContent(checklist && new TextDecoder().decode(checklist))
+    : hasActionableContent(await readHeartbeatChecklist(assistant.ports.workspace))
       ? `heartbeat every ${heartbeat.everyMinutes} min`
       : "heartbeat on, HEARTBEAT.md empty (no model calls)";
   const jobs = await assistant.cron.list({ kind: "owner" });

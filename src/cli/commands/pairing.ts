@@ -2,17 +2,11 @@
 // (unknown senders in direct messages get a code; approving it lets them in).
 import type { Command } from "commander";
 import type { Config } from "../../config/schema.ts";
-import { type LocalAssistant, openLocalAssistant } from "../../engines/local/assistant.ts";
-import type { Clock } from "../../ports/clock.ts";
 import type { PairingRequest } from "../../ports/pairings.ts";
 import { action, ago, UsageError } from "../io.ts";
+import { type LocalCommandDeps, localCommandKit } from "../local-command.ts";
 
-/** What the pairing commands touch, injectable so tests use a temp home and a fake clock. */
-export interface PairingDeps {
-  env: NodeJS.ProcessEnv;
-  out: (text: string) => void;
-  clock?: Clock;
-}
+export type PairingDeps = LocalCommandDeps;
 
 interface JsonFlag {
   json?: boolean;
@@ -46,17 +40,8 @@ function unknownCode(channel: string, code: string): UsageError {
 
 /** The pairing commands as functions resolving to an exit code. */
 export function pairingCommands(deps: PairingDeps) {
-  const print = (lines: string[]) => deps.out(`${lines.join("\n")}\n`);
-  const json = (value: unknown) => deps.out(`${JSON.stringify(value, null, 2)}\n`);
+  const { print, json, open } = localCommandKit(deps);
   const channelArg = (channel: string) => channel.trim().toLowerCase();
-  async function open<T>(fn: (assistant: LocalAssistant) => Promise<T>): Promise<T> {
-    const assistant = await openLocalAssistant({ env: deps.env, clock: deps.clock });
-    try {
-      return await fn(assistant);
-    } finally {
-      await assistant.close();
-    }
-  }
 
   return {
     list: (channel: string | undefined, flags: JsonFlag) =>

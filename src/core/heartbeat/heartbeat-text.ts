@@ -1,7 +1,14 @@
 // The words of a heartbeat: whether HEARTBEAT.md asks for anything, the prompt, and whether a
 // reply is only the "nothing to report" token.
+import type { Workspace } from "../../ports/workspace.ts";
 
 export const HEARTBEAT_OK = "HEARTBEAT_OK";
+
+/** HEARTBEAT.md as text, or null when the workspace has none. */
+export async function readHeartbeatChecklist(workspace: Pick<Workspace, "read">): Promise<string | null> {
+  const bytes = await workspace.read("HEARTBEAT.md");
+  return bytes && new TextDecoder().decode(bytes);
+}
 
 /**
  * True when HEARTBEAT.md holds something to act on: text other than headings, "#" comments, HTML

@@ -8,6 +8,7 @@ import {
   type CronScope,
   cronUpdateSchema,
 } from "../../core/cron/cron-input.ts";
+import { RUN_HISTORY_LIMIT } from "../../core/cron/cron-job.ts";
 import type { CronChange } from "../../core/cron/cron-service.ts";
 import { ControlError } from "./frames.ts";
 import { type ControlClient, type MethodContext, type MethodTable, method } from "./methods.ts";
@@ -96,7 +97,7 @@ export const cronMethods: MethodTable = {
           .number({ error: "expected a number" })
           .int()
           .min(1, "at least 1")
-          .max(50, "at most 50")
+          .max(RUN_HISTORY_LIMIT, `at most ${RUN_HISTORY_LIMIT}`)
           .default(20),
       })
       .strict(),
