@@ -9,14 +9,10 @@ import { createFakeClock, type FakeClock } from "../../src/util/fake-clock.ts";
 import type { CronJob } from "../../src/core/cron/cron-job.ts";
 import type { CronScope } from "../../src/core/cron/cron-input.ts";
 import { type CronRunResult, type CronService, createCronService } from "../../src/core/cron/cron-service.ts";
+import { settle } from "./settle.ts";
 
 const MIN = 60_000;
 const OWNER: CronScope = { kind: "owner" };
-
-/** Lets group commits (setImmediate) and the chains they start finish, without moving time. */
-async function settle(): Promise<void> {
-  for (let i = 0; i < 8; i++) await new Promise((resolve) => setImmediate(resolve));
-}
 
 interface World {
   db: DatabaseSync;
@@ -187,23 +183,17 @@ describe("cron service", () => {
     let fail!: (error: Error) => void;
     w.answers.push("hang");
     await advance(w, MIN);
-    // What the gateway's executor sees when it stops while waiting for the turn's outcome.
-    w.service = createCronService({
-      scheduler: w.scheduler,
-      clock: w.clock,
-      timeZone: () => "UTC",
-      newId: () => "unused",
-    });
-    const stop = new AbortController();
-    await w.service.start(() => new Promise((_, reject) => (fail = reject)), stop.signal);
+    // After a restart, the resumed run's executor is waiting for the turn's outcome when the gateway stops.
+    const after = await restart(w, 0);
+    await after.service.start(() => new Promise((_, reject) => (fail = reject)), after.stop.signal);
     await settle();
-    stop.abort();
+    after.stop.abort();
     fail(new Error("gateway shutting down"));
     await settle();
-    const [job] = await w.service.list(OWNER);
+    const [job] = await after.service.list(OWNER);
     expect(job!.state.running).toBeDefined();
     expect(job!.state.consecutiveErrors).toBe(0);
-    expect(await w.service.runs(job!.id, OWNER)).toEqual([]);
+    expect(await after.service.runs(job!.id, OWNER)).toEqual([]);
   });
 
   it("runs a job now without moving its schedule; in a process that does not run jobs it marks it due", async () => {

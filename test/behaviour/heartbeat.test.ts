@@ -9,12 +9,12 @@ import { createFakeClock } from "../../src/util/fake-clock.ts";
 import type { TurnJob } from "../../src/core/intake/turn-job.ts";
 import type { DeliveryAddress } from "../../src/core/messages.ts";
 import {
-  ALERT_DEDUPE_MS,
   createHeartbeat,
   type HeartbeatSettings,
   WAKE_COALESCE_MS,
 } from "../../src/core/heartbeat/heartbeat.ts";
 import { hasActionableContent, heartbeatDelivery } from "../../src/core/heartbeat/heartbeat-text.ts";
+import { settle } from "./settle.ts";
 
 const MIN = 60_000;
 const MAIN = "agent:main:main";
@@ -23,10 +23,6 @@ const stops: AbortController[] = [];
 afterEach(() => {
   for (const stop of stops.splice(0)) stop.abort();
 });
-
-async function settle(): Promise<void> {
-  for (let i = 0; i < 8; i++) await new Promise((resolve) => setImmediate(resolve));
-}
 
 function world(
   options: { checklist?: string | null; settings?: Partial<HeartbeatSettings>; replies?: string[] } = {},
@@ -136,11 +132,14 @@ describe("the heartbeat", () => {
 
   it("delivers an alert to the last chat, not the same one twice within 24 hours", async () => {
     const alert = "The parcel tracking says delivery failed; call the depot.";
-    const w = world({ replies: ["HEARTBEAT_OK", alert, alert, alert] });
-    for (let i = 0; i < 3; i++) await w.heartbeat.beat("manual");
+    const w = world({ replies: ["HEARTBEAT_OK", alert, alert, alert, alert] });
+    for (let i = 0; i < 2; i++) await w.heartbeat.beat("manual");
     expect(w.delivered).toEqual([{ to: OWNER_CHAT, text: alert }]);
+    await w.clock.advance(24 * 60 * MIN - 1);
+    await w.heartbeat.beat("manual");
+    expect(w.delivered).toHaveLength(1);
     expect(w.heartbeat.last?.outcome).toMatchObject({ ran: true, delivered: false, suppressed: "duplicate" });
-    await w.clock.advance(ALERT_DEDUPE_MS);
+    await w.clock.advance(1);
     await w.heartbeat.beat("manual");
     expect(w.delivered).toHaveLength(2);
   });
@@ -171,10 +170,14 @@ describe("the heartbeat", () => {
     expect(w.turns[0]!.message.text).not.toContain("HEARTBEAT.md");
     expect(await w.scheduler.events(MAIN)).toEqual([]);
     expect(w.delivered).toEqual([{ to: OWNER_CHAT, text: "Reminder: stretch! And the backup finished." }]);
-    // Nothing waiting: a later wake makes no call.
+    // Nothing waiting: a later wake looks, and makes no call.
     w.heartbeat.wake("again");
     await w.clock.advance(WAKE_COALESCE_MS);
     await settle();
     expect(w.turns).toHaveLength(1);
+    expect(w.heartbeat.last).toEqual({
+      at: w.clock.now(),
+      outcome: { ran: false, reason: "nothing to check" },
+    });
   });
 });

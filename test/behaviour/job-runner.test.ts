@@ -2,7 +2,7 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { openStateDb } from "../../src/adapters/sqlite/db.ts";
 import { createSqliteOutbox } from "../../src/adapters/sqlite/outbox.ts";
 import { createSqliteQueue } from "../../src/adapters/sqlite/queue.ts";
@@ -76,22 +76,29 @@ const answer =
 
 describe("the job runner", () => {
   it("starts a turn only once the intake gate says the intake is quiet", async () => {
-    let asked!: () => void;
-    const quietAsked = new Promise<void>((resolve) => (asked = resolve));
+    let opened = false;
     let open!: () => void;
     const intake = {
       track: <T>(work: () => Promise<T>) => work(),
-      quiet: () => {
-        asked();
-        return new Promise<void>((resolve) => (open = resolve));
-      },
+      quiet: () =>
+        new Promise<void>((resolve) => {
+          open = () => {
+            opened = true;
+            resolve();
+          };
+        }),
     };
-    const { runner, turns } = await world(answer("hello"), { intake });
+    // A turn that starts before the gate opened fails, and so does its outcome.
+    const { runner, turns } = await world(
+      async (request) => {
+        if (!opened) throw new Error("the turn started while the intake was busy");
+        return answer("hello")(request);
+      },
+      { intake, maxAttempts: 1 },
+    );
     await runner.submit(job("ws:gate", "hi"));
     runner.start();
-    await quietAsked;
-    await new Promise((resolve) => setImmediate(resolve));
-    expect(turns).toHaveLength(0);
+    await vi.waitFor(() => expect(open).toBeDefined());
     open();
     expect(await runner.outcome("ws:gate")).toMatchObject({ status: "done", reply: "hello" });
     expect(turns).toHaveLength(1);

@@ -385,8 +385,11 @@ describe("web UI", () => {
     // Revoke asks first, in the page.
     const bobApproved = approved.locator('tr[data-sender="2002"]');
     await bobApproved.getByRole("button", { name: "Revoke" }).click();
+    // The question is on screen (so the first click was handled), and nothing was revoked yet.
+    const revokeSure = bobApproved.getByRole("button", { name: "Revoke?" });
+    await revokeSure.waitFor();
     expect(await pairings.isAllowed("telegram", "2002")).toBe(true);
-    await bobApproved.getByRole("button", { name: "Revoke?" }).click();
+    await revokeSure.click();
     await bobApproved.waitFor({ state: "detached" });
     await page.locator("#pairing-message.success", { hasText: "Revoked Bob (2002)" }).waitFor();
     await page.getByText("Nobody is approved yet.").waitFor();
@@ -499,8 +502,10 @@ describe("web UI", () => {
 
     // Remove asks first, in the page.
     await row.getByRole("button", { name: "Remove" }).click();
+    const removeSure = row.getByRole("button", { name: "Remove?" });
+    await removeSure.waitFor();
     expect(await cron.list(OWNER)).toHaveLength(1);
-    await row.getByRole("button", { name: "Remove?" }).click();
+    await removeSure.click();
     await row.waitFor({ state: "detached" });
     await page.locator(`#cron-runs-${job!.id}`).waitFor({ state: "detached" });
     await page.getByText("No scheduled jobs. Add one below").waitFor();

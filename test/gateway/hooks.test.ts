@@ -55,18 +55,18 @@ const post = (path: string, body: unknown, headers: Record<string, string> = {})
   world.call(path, { method: "POST", body: typeof body === "string" ? body : JSON.stringify(body), headers });
 
 describe("POST /hooks/wake", () => {
-  it("posts a system event that wakes the heartbeat: wakes close together make one turn", async () => {
-    world.fake.script([{ text: "The backup finished and the disk is fine." }]);
-    const first = await post("/hooks/wake", { text: "backup finished" });
-    const second = await post("/hooks/wake", { text: "disk check passed" });
-    expect([first.status, second.status]).toEqual([202, 202]);
-    const { eventId, sessionKey } = await first.json();
+  // Wakes close together making one turn is tested on a fake clock (test/behaviour/heartbeat.test.ts).
+  it("posts a system event that wakes the heartbeat, which tells the model", async () => {
+    world.fake.script([{ text: "The backup finished." }]);
+    const response = await post("/hooks/wake", { text: "backup finished" });
+    expect(response.status).toBe(202);
+    const { eventId, sessionKey } = await response.json();
     expect(eventId).toMatch(/^hook:wake:/);
     expect(sessionKey).toBe("agent:main:main");
     await expect.poll(() => world.gateway.ctx.heartbeat.last?.outcome).toMatchObject({ ran: true });
     expect(world.fake.requests).toHaveLength(1);
     const prompt = world.fake.requests[0]!.lastUserText;
-    expect(prompt).toContain("- backup finished\n- disk check passed");
+    expect(prompt).toContain("System events since the last heartbeat:\n- backup finished");
     expect(prompt).toContain("This is not the user writing.");
     expect(await world.gateway.ctx.assistant.ports.scheduler.events(sessionKey)).toEqual([]);
   });

@@ -337,9 +337,16 @@ describe("reminders through the chat", () => {
     telegram.pushUpdate(telegram.message({ text: "send me a weather note in a second" }));
     await telegram.waitFor((c) => c.method === "sendMessage", 5_000, 2);
     expect(messagesTo(ADA)).toEqual(["Scheduled.", "Sunny, 21 degrees."]);
-    // Its own session: the main conversation does not see the job's prompt.
-    const sessionKeys = (await gateway!.ctx.assistant.ports.sessions.list()).map((s) => s.key);
-    expect(sessionKeys.some((key) => key.startsWith("agent:main:cron:"))).toBe(true);
+    // The run is a session of its own: the main conversation holds the request, not the run.
+    const { sessions } = gateway!.ctx.assistant.ports;
+    const all = await sessions.list();
+    const transcript = async (key: (k: string) => boolean) =>
+      JSON.stringify(await sessions.load(all.find((s) => key(s.key))!.sessionId));
+    const main = await transcript((k) => k === "agent:main:main");
+    const run = await transcript((k) => k.startsWith("agent:main:cron:"));
+    expect(main).toContain("send me a weather note in a second");
+    expect(main).not.toContain("Sunny, 21 degrees.");
+    expect(run).toContain("Sunny, 21 degrees.");
     expect(model.requests[2]!.lastUserText).toBe("Write Ada a one-line weather note.");
   });
 });

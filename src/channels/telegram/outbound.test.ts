@@ -78,6 +78,7 @@ describe("send", () => {
     await parked();
     await clock.advance(999);
     expect(calls("sendMessage")).toHaveLength(1); // Telegram allows about one message a second per chat
+    expect(clock.pending).toBe(1); // still waiting, not sent and in flight
     const ids = await drive(result);
 
     const sent = calls("sendMessage");
@@ -120,6 +121,7 @@ describe("send", () => {
     await parked();
     await clock.advance(2999);
     expect(calls("sendMessage")).toHaveLength(1); // nothing goes before retry_after has passed
+    expect(clock.pending).toBe(1);
     await clock.advance(1);
     await fake.waitFor("sendMessage", 2000, 2);
     await parked();
@@ -146,6 +148,7 @@ describe("send", () => {
     await parked(2);
     await clock.advance(9999);
     expect(calls("sendMessage")).toHaveLength(1);
+    expect(clock.pending).toBe(2);
     await clock.advance(1);
     expect(await drive(Promise.all([first, second]))).toEqual([["1"], ["1"]]);
     expect(calls("sendMessage").map((call) => call.params["chat_id"])).toEqual([4242, 4242, 777]);
@@ -241,6 +244,7 @@ describe("preview", () => {
     await parked();
     await clock.advance(1499);
     expect(calls("editMessageText")).toHaveLength(0);
+    expect(clock.pending).toBe(1);
     await clock.advance(1);
     const [edit] = await fake.waitFor("editMessageText");
     expect(edit!.params["text"]).toBe("Here is a **partial answer** that grows and grows …"); // the latest wins
@@ -322,6 +326,7 @@ describe("typing", () => {
     await fake.waitFor("sendChatAction", 2000, 3);
     await parked();
     stop();
+    expect(clock.pending).toBe(0);
     await clock.advance(20_000);
     expect(calls("sendChatAction")).toHaveLength(3);
     expect(calls("sendChatAction")[0]!.params).toEqual({

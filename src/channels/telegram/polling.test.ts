@@ -153,6 +153,7 @@ describe("createTelegramPoller", () => {
       await vi.waitFor(() => expect(poller.status().state).toBe("backoff"));
       await clock.advance(ms - 1);
       expect(polls()).toHaveLength(count - 1);
+      expect(clock.pending).toBe(1);
       await clock.advance(1);
       await fake.waitFor("getUpdates", 2000, count);
     }
