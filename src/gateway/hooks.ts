@@ -33,9 +33,6 @@ const agentSchema = z.strictObject({
     .optional(),
 });
 
-/** How long a wake's Idempotency-Key makes its retries duplicates. */
-const WAKE_IDEMPOTENCY_MS = 24 * 60 * 60_000;
-
 const HOOK_CHANNEL: ChannelContext = {
   channel: "hook",
   chatKind: "dm",
@@ -90,11 +87,14 @@ export function createHooks(options: { retryDelaysMs?: readonly number[] } = {})
       if (idem.problem) return problem(c, idem.problem.message, idem.problem.param);
       const eventId = `hook:wake:${idem.key ?? randomUUID()}`;
       const sessionKey = mainSessionKey();
-      const { claims, clock, scheduler } = ctx.assistant.ports;
-      // A retry is one event also after the heartbeat consumed the first (the claim outlives it).
-      const fresh =
-        (idem.key === undefined || (await claims.claimOnce(eventId, WAKE_IDEMPOTENCY_MS))) &&
-        (await scheduler.postEvent({ id: eventId, sessionKey, text: body.value.text, at: clock.now() }));
+      const { clock, scheduler } = ctx.assistant.ports;
+      // A retry is one event, also after the heartbeat took the first (its id is kept for a day).
+      const fresh = await scheduler.postEvent({
+        id: eventId,
+        sessionKey,
+        text: body.value.text,
+        at: clock.now(),
+      });
       // Wakes within 250 ms make one heartbeat, which tells the model these are system events.
       if (fresh) ctx.heartbeat.wake("hooks/wake");
       return c.json({ eventId, sessionKey, ...(!fresh && { duplicate: true }) }, 202);

@@ -16,7 +16,6 @@ import { createCronExecutor } from "../core/cron/cron-executor.ts";
 import { createHeartbeat } from "../core/heartbeat/heartbeat.ts";
 import { readHeartbeatChecklist } from "../core/heartbeat/heartbeat-text.ts";
 import { createJobRunner } from "../core/intake/job-runner.ts";
-import type { TurnJob } from "../core/intake/turn-job.ts";
 import type { DeliveryAddress } from "../core/messages.ts";
 import { mainSessionKey } from "../core/session-key.ts";
 import { openLocalAssistant } from "../engines/local/assistant.ts";
@@ -127,18 +126,15 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
     });
     telegram.deliverStored(record);
   };
-  /** Queues a turn and waits for its stored outcome. */
-  const turnOutcome = async (job: TurnJob) => {
-    await runner.submit(job);
-    return runner.outcome(job.id, shutdown.signal);
-  };
+
   const heartbeat = createHeartbeat({
     clock,
     settings: () => heartbeatSettings(config.heartbeat, () => assistant.timeZone),
     sessionKey: mainSessionKey(),
     readChecklist: () => readHeartbeatChecklist(assistant.ports.workspace),
     scheduler: assistant.ports.scheduler,
-    runTurn: turnOutcome,
+    submit: (job) => runner.submit(job),
+    outcome: (id) => runner.outcome(id, shutdown.signal),
     claimOnce: (key, ttlMs) => assistant.ports.claims.claimOnce(key, ttlMs),
     lastRoute: () => lastRoute.get(),
     deliver: deliverText,

@@ -197,6 +197,7 @@ export function schedulerContract(name: string, make: () => Promise<SchedulerHar
       await scheduler.postEvent({ id: "e3", sessionKey: "other", text: "three", at: 4 });
       expect((await scheduler.events("main")).map((e) => e.text)).toEqual(["one", "two"]);
       await scheduler.dropEvents(["e1", "gone"]);
+      expect(await scheduler.postEvent({ id: "e1", sessionKey: "main", text: "retried", at: 5 })).toBe(false);
       expect(await scheduler.events("main")).toEqual([{ id: "e2", sessionKey: "main", text: "two", at: 3 }]);
       expect(await scheduler.events("other")).toHaveLength(1);
     });

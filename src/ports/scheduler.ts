@@ -35,10 +35,13 @@ export interface Scheduler {
    * Contract: onDue must save the job with a new state (a later nextRunAt, or `running`), or it is due again.
    */
   watch(onDue: (job: CronJob) => Promise<void>, signal: AbortSignal): void;
-  /** Contract: false when an event with this id exists already. */
+  /**
+   * Contract: false when an event with this id is waiting, or was taken by dropEvents within the
+   * last 24 hours (a sender's retry after the heartbeat handled it is still a duplicate).
+   */
   postEvent(event: SystemEvent): Promise<boolean>;
   /** The session's waiting events, oldest first. */
   events(sessionKey: string): Promise<SystemEvent[]>;
-  /** Contract: removing ids that are gone is not an error. */
+  /** Takes events out of the waiting list. Contract: ids that are gone are not an error. */
   dropEvents(ids: string[]): Promise<void>;
 }

@@ -52,17 +52,17 @@ function world(
     sessionKey: MAIN,
     readChecklist: async () => checklist.text,
     scheduler,
-    runTurn: async (job): Promise<OutboxRecord> => {
+    submit: async (job: TurnJob) => {
       turns.push(job);
-      return {
-        key: job.id,
-        sessionKey: job.sessionKey,
-        status: "done",
-        reply: replies.shift() ?? "HEARTBEAT_OK",
-        usage: { inputTokens: 1, outputTokens: 1 },
-        createdAt: clock.now(),
-      };
     },
+    outcome: async (id): Promise<OutboxRecord> => ({
+      key: id,
+      sessionKey: MAIN,
+      status: "done",
+      reply: replies.shift() ?? "HEARTBEAT_OK",
+      usage: { inputTokens: 1, outputTokens: 1 },
+      createdAt: clock.now(),
+    }),
     claimOnce: (key, ttl) => claims.claimOnce(key, ttl),
     lastRoute: async () => OWNER_CHAT,
     deliver: async (to, text) => {

@@ -126,9 +126,10 @@ const MIGRATIONS: readonly string[] = [
     id TEXT NOT NULL UNIQUE,
     session_key TEXT NOT NULL,
     text TEXT NOT NULL,
-    at INTEGER NOT NULL
+    at INTEGER NOT NULL,
+    consumed_at INTEGER
   );
-  CREATE INDEX system_events_session ON system_events (session_key, seq);
+  CREATE INDEX system_events_session ON system_events (session_key, seq) WHERE consumed_at IS NULL;
   `,
 ];
 

@@ -22,6 +22,8 @@ export interface SqliteSchedulerOptions {
  * machine waking from suspend makes a job late by at most a minute (one cheap query, not polling).
  */
 const MAX_SLEEP_MS = 60_000;
+/** How long a consumed system event's id still makes a new post with that id a duplicate. */
+export const EVENT_ID_KEPT_MS = 24 * 60 * 60_000;
 /** How long a job whose onDue failed waits before it is handed over again. */
 const FAILED_HANDOVER_RETRY_MS = 10_000;
 /** Due jobs started per wake-up; more are picked up by the next wake-up at once. */
@@ -71,6 +73,31 @@ export function createSqliteScheduler(options: SqliteSchedulerOptions): Schedule
   const due = db.prepare(
     "SELECT body FROM cron_jobs WHERE enabled = 1 AND next_run_at IS NOT NULL AND next_run_at <= ? ORDER BY next_run_at LIMIT ?",
   );
+  const startWork = db.prepare(
+    // A running job has no next_run_at (the service clears it when the run starts).
+    `SELECT body FROM cron_jobs
+     WHERE (enabled = 1 AND next_run_at <= ?)
+        OR (next_run_at IS NULL AND json_extract(body, '$.state.running') IS NOT NULL)
+     ORDER BY rowid`,
+  );
+  const removeRuns = db.prepare("DELETE FROM cron_runs WHERE job_id = ?");
+  const removeJob = db.prepare("DELETE FROM cron_jobs WHERE id = ?");
+  const insertRun = db.prepare("INSERT INTO cron_runs (job_id, body) VALUES (?, ?)");
+  const trimRuns = db.prepare(
+    `DELETE FROM cron_runs WHERE job_id = ? AND seq <= (
+       SELECT seq FROM cron_runs WHERE job_id = ? ORDER BY seq DESC LIMIT 1 OFFSET ?)`,
+  );
+  const runsOf = db.prepare("SELECT body FROM cron_runs WHERE job_id = ? ORDER BY seq DESC LIMIT ?");
+  const insertEvent = db.prepare(
+    "INSERT INTO system_events (id, session_key, text, at) VALUES (?, ?, ?, ?) ON CONFLICT (id) DO NOTHING",
+  );
+  const waitingEvents = db.prepare(
+    "SELECT id, session_key, text, at FROM system_events WHERE session_key = ? AND consumed_at IS NULL ORDER BY seq",
+  );
+  const consumeEvent = db.prepare(
+    "UPDATE system_events SET consumed_at = ? WHERE id = ? AND consumed_at IS NULL",
+  );
+  const forgetConsumed = db.prepare("DELETE FROM system_events WHERE consumed_at <= ?");
   const parse = (row: Row | undefined) => (row ? (JSON.parse(String(row["body"])) as CronJob) : null);
 
   return {
@@ -90,22 +117,13 @@ export function createSqliteScheduler(options: SqliteSchedulerOptions): Schedule
     },
 
     async dueOrRunning(now) {
-      // A running job has no next_run_at (the service clears it when the run starts).
-      return db
-        .prepare(
-          `SELECT body FROM cron_jobs
-           WHERE (enabled = 1 AND next_run_at <= ?)
-              OR (next_run_at IS NULL AND json_extract(body, '$.state.running') IS NOT NULL)
-           ORDER BY rowid`,
-        )
-        .all(now)
-        .map((row) => parse(row)!);
+      return startWork.all(now).map((row) => parse(row)!);
     },
 
     async remove(id) {
       const removed = await durably(() => {
-        db.prepare("DELETE FROM cron_runs WHERE job_id = ?").run(id);
-        return db.prepare("DELETE FROM cron_jobs WHERE id = ?").run(id).changes > 0;
+        removeRuns.run(id);
+        return removeJob.run(id).changes > 0;
       });
       if (removed) changed();
       return removed;
@@ -113,19 +131,13 @@ export function createSqliteScheduler(options: SqliteSchedulerOptions): Schedule
 
     async addRun(run) {
       await durably(() => {
-        db.prepare("INSERT INTO cron_runs (job_id, body) VALUES (?, ?)").run(run.jobId, JSON.stringify(run));
-        db.prepare(
-          `DELETE FROM cron_runs WHERE job_id = ? AND seq <= (
-             SELECT seq FROM cron_runs WHERE job_id = ? ORDER BY seq DESC LIMIT 1 OFFSET ?)`,
-        ).run(run.jobId, run.jobId, RUN_HISTORY_LIMIT);
+        insertRun.run(run.jobId, JSON.stringify(run));
+        trimRuns.run(run.jobId, run.jobId, RUN_HISTORY_LIMIT);
       });
     },
 
     async runs(jobId, limit = RUN_HISTORY_LIMIT) {
-      return db
-        .prepare("SELECT body FROM cron_runs WHERE job_id = ? ORDER BY seq DESC LIMIT ?")
-        .all(jobId, limit)
-        .map((row) => JSON.parse(String(row["body"])) as CronRun);
+      return runsOf.all(jobId, limit).map((row) => JSON.parse(String(row["body"])) as CronRun);
     },
 
     watch(onDue, signal) {
@@ -204,34 +216,25 @@ export function createSqliteScheduler(options: SqliteSchedulerOptions): Schedule
     },
 
     async postEvent(event) {
-      const inserted = await durably(
-        () =>
-          db
-            .prepare(
-              "INSERT INTO system_events (id, session_key, text, at) VALUES (?, ?, ?, ?) ON CONFLICT (id) DO NOTHING",
-            )
-            .run(event.id, event.sessionKey, event.text, event.at).changes > 0,
-      );
-      return inserted;
+      return durably(() => insertEvent.run(event.id, event.sessionKey, event.text, event.at).changes > 0);
     },
 
     async events(sessionKey) {
-      return db
-        .prepare("SELECT id, session_key, text, at FROM system_events WHERE session_key = ? ORDER BY seq")
-        .all(sessionKey)
-        .map((row): SystemEvent => ({
-          id: String(row["id"]),
-          sessionKey: String(row["session_key"]),
-          text: String(row["text"]),
-          at: Number(row["at"]),
-        }));
+      return waitingEvents.all(sessionKey).map((row): SystemEvent => ({
+        id: String(row["id"]),
+        sessionKey: String(row["session_key"]),
+        text: String(row["text"]),
+        at: Number(row["at"]),
+      }));
     },
 
     async dropEvents(ids) {
       if (ids.length === 0) return;
+      const now = clock.now();
       await durably(() => {
-        const drop = db.prepare("DELETE FROM system_events WHERE id = ?");
-        for (const id of ids) drop.run(id);
+        // Kept as consumed for a day, so that posting the same id again (a sender's retry) is a duplicate.
+        for (const id of ids) consumeEvent.run(now, id);
+        forgetConsumed.run(now - EVENT_ID_KEPT_MS);
       });
     },
   };

@@ -111,7 +111,7 @@ export function createTelegramOutbound(options: TelegramOutboundOptions): Telegr
       return await html();
     } catch (error) {
       if (!isParseError(error)) throw error;
-      log("warn", `telegram: HTML refused (${error.description}); using plain text`);
+      log("warn", `HTML refused (${error.description}); using plain text`);
       return plain();
     }
   }
@@ -143,7 +143,7 @@ export function createTelegramOutbound(options: TelegramOutboundOptions): Telegr
     },
     async typing(target) {
       // During flood control a typing hint would only spend a slot a real message needs.
-      if (limiter.pausedFor() > 0) return log("debug", "telegram: typing skipped during flood control");
+      if (limiter.pausedFor() > 0) return log("debug", "typing skipped during flood control");
       try {
         await limiter.acquire();
         await api.sendChatAction(chat(target), "typing", thread(target));
@@ -151,7 +151,7 @@ export function createTelegramOutbound(options: TelegramOutboundOptions): Telegr
         const flood = error instanceof GrammyError && error.error_code === 429;
         if (flood) limiter.pause((error.parameters.retry_after ?? 1) * 1000);
         const level = flood || isTransient(error) ? "debug" : "warn";
-        log(level, `telegram: typing in chat ${target.chatId} failed: ${describeError(error)}`);
+        log(level, `typing in chat ${target.chatId} failed: ${describeError(error)}`);
       }
     },
     async sendFile(target, file) {
@@ -197,7 +197,7 @@ export function createTelegramOutbound(options: TelegramOutboundOptions): Telegr
             shown = text;
           } catch (error) {
             broken = true;
-            log("warn", `telegram: preview in chat ${target.chatId} stopped: ${describeError(error)}`);
+            log("warn", `preview in chat ${target.chatId} stopped: ${describeError(error)}`);
           }
           lastAt = clock.now();
         }
@@ -215,7 +215,7 @@ export function createTelegramOutbound(options: TelegramOutboundOptions): Telegr
       const messageId = Number(id);
       id = undefined;
       await call("deleteMessage", target, () => api.deleteMessage(chat(target), messageId)).catch((error) =>
-        log("warn", `telegram: could not delete the preview: ${describeError(error)}`),
+        log("warn", `could not delete the preview: ${describeError(error)}`),
       );
     };
 
@@ -235,7 +235,7 @@ export function createTelegramOutbound(options: TelegramOutboundOptions): Telegr
         try {
           await editPiece(target, id, pieces[0]!);
         } catch (error) {
-          log("warn", `telegram: final edit of the preview failed (${describeError(error)}); sending afresh`);
+          log("warn", `final edit of the preview failed (${describeError(error)}); sending afresh`);
           await remove();
           return outbound.send(target, finalMarkdown);
         }

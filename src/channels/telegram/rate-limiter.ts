@@ -149,13 +149,13 @@ export async function callWithinLimits<T>(call: LimitedCall<T>): Promise<T> {
     } catch (error) {
       if (error instanceof GrammyError && error.error_code === 429 && floods++ < MAX_FLOOD_WAITS) {
         const seconds = error.parameters.retry_after ?? 1;
-        log("warn", `telegram: flood control on ${where}; every call of this bot waits ${seconds} s`);
+        log("warn", `flood control on ${where}; every call of this bot waits ${seconds} s`);
         limiter.pause(seconds * 1000);
         continue;
       }
       if (isTransient(error) && retries < BACKOFF_MS.length) {
         const wait = BACKOFF_MS[retries++]!;
-        log("warn", `telegram: ${where} failed (${describeError(error)}); retry ${retries} in ${wait} ms`);
+        log("warn", `${where} failed (${describeError(error)}); retry ${retries} in ${wait} ms`);
         await clock.sleep(wait);
         continue;
       }

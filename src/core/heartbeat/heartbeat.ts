@@ -34,8 +34,10 @@ export interface HeartbeatDeps {
   sessionKey: string;
   readChecklist: () => Promise<string | null>;
   scheduler: Pick<Scheduler, "events" | "dropEvents">;
-  /** Queues the turn durably and resolves with its stored outcome. */
-  runTurn: (job: TurnJob) => Promise<OutboxRecord>;
+  /** Queues a turn durably (the job runner's submit) … */
+  submit: (job: TurnJob) => Promise<unknown>;
+  /** … and resolves with its stored outcome. */
+  outcome: (id: string) => Promise<OutboxRecord>;
   /** Claims a key for ttlMs; false when it was claimed already (the alert was sent). */
   claimOnce: (key: string, ttlMs: number) => Promise<boolean>;
   lastRoute: () => Promise<DeliveryAddress | undefined>;
@@ -121,10 +123,10 @@ export function createHeartbeat(deps: HeartbeatDeps): Heartbeat {
       channel: HEARTBEAT_CHANNEL,
       options: { light: true, ...(s.model && { model: s.model }) },
     };
-    const outcome = deps.runTurn(job);
+    await deps.submit(job);
     // The events are in the queued turn now; a crash before this line shows them again next time.
     await deps.scheduler.dropEvents(events.map((e) => e.id));
-    const record = await outcome;
+    const record = await deps.outcome(id);
     if (record.status !== "done") {
       log("warn", `heartbeat: the turn failed: ${record.reply}`);
       return { ran: true, turnId: id, reply: record.reply, delivered: false, suppressed: "failed" };

@@ -20,13 +20,14 @@ export type AccessDecision = { kind: "allow" } | { kind: "pair" } | { kind: "ign
 
 /**
  * Decides what happens to a message: run a turn, answer with a pairing code, or drop it.
- * In groups the group is what is allowed, so its members need no pairing.
+ * In groups the group is what is allowed, so its members need no pairing. `isPaired` (a lookup) is
+ * asked only when the answer depends on it: a direct message from someone not in allowFrom.
  */
-export function decideAccess(
+export async function decideAccess(
   message: InboundMessage,
   policy: AccessPolicy,
-  allowedByPairing: boolean,
-): AccessDecision {
+  isPaired: () => Promise<boolean>,
+): Promise<AccessDecision> {
   if (message.chat.kind === "group") {
     if (!policy.groups.includes(message.chat.id)) return { kind: "ignore", reason: "group not allowed" };
     if (policy.requireMention && !message.addressed) return { kind: "ignore", reason: "not addressed" };
@@ -34,7 +35,7 @@ export function decideAccess(
   }
   if (policy.dmPolicy === "open" || policy.allowFrom.includes(message.sender.id)) return { kind: "allow" };
   if (policy.dmPolicy === "allowlist") return { kind: "ignore", reason: "not in allowFrom" };
-  return allowedByPairing ? { kind: "allow" } : { kind: "pair" };
+  return (await isPaired()) ? { kind: "allow" } : { kind: "pair" };
 }
 
 /**

@@ -55,8 +55,9 @@ export function createTelegramIntake(deps: TelegramIntakeDeps) {
     const [message] = parseTelegramUpdate(raw, bot, account);
     if (!message) return;
     const telegram = ctx.config().channels.telegram;
-    const allowed = await pairings.isAllowed("telegram", message.sender.id);
-    const access = decideAccess(message, telegram, allowed);
+    const access = await decideAccess(message, telegram, () =>
+      pairings.isAllowed("telegram", message.sender.id),
+    );
     if (access.kind === "ignore") return;
     const target = replyTarget(message);
     if (access.kind === "pair") {

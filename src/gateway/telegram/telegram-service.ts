@@ -63,8 +63,11 @@ export function createTelegramService(ctx: GatewayContext) {
   let secret: string | undefined;
   let connection = "";
   let starting: Promise<void> = Promise.resolve();
-  const log = (level: "info" | "warn" | "error" | "debug", message: string) =>
-    ctx.logs.log(level === "debug" ? "info" : level, `telegram: ${message}`);
+  // The channel's modules log without a prefix; their debug lines (typing skipped during a flood
+  // wait, every few seconds per turn) stay out of the gateway's log.
+  const log = (level: "info" | "warn" | "error" | "debug", message: string) => {
+    if (level !== "debug") ctx.logs.log(level, `telegram: ${message}`);
+  };
 
   async function connect(settings: TelegramConfig): Promise<void> {
     if (!settings.enabled) {
