@@ -6,11 +6,10 @@ import { randomUUID } from "node:crypto";
 import type { Context } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { z } from "zod";
-import type { TurnJob } from "../core/intake/turn-job.ts";
+import { internalTurnJob } from "../core/intake/turn-job.ts";
 import type { ChannelContext } from "../core/messages.ts";
 import { DEFAULT_AGENT_ID, mainSessionKey, normalizeSessionKey } from "../core/session-key.ts";
 import { refuseWhileDraining, requireToken, type RouteModule } from "./app.ts";
-import type { GatewayContext } from "./gateway-context.ts";
 import { createHookDeliveries, type HookDeliveries } from "./hook-deliveries.ts";
 import { idempotencyKey, readBody } from "./request-body.ts";
 
@@ -46,23 +45,6 @@ const keyPart = (value: string) => value.replaceAll("%", "%25").replaceAll(":", 
 
 const problem = (c: Context, message: string, field: string | null = null) =>
   c.json({ error: { message, field } }, 400);
-
-function hookJob(ctx: GatewayContext, id: string, sessionKey: string, sender: string, body: string): TurnJob {
-  return {
-    id,
-    sessionKey,
-    message: {
-      id,
-      channel: "hook",
-      account: "default",
-      chat: { id: sessionKey, kind: "dm" },
-      sender: { id: sender, name: sender },
-      text: body,
-      at: ctx.assistant.ports.clock.now(),
-    },
-    channel: HOOK_CHANNEL,
-  };
-}
 
 /** The hook routes; `retryDelaysMs` paces delivery retries (tests shorten it). */
 export function createHooks(options: { retryDelaysMs?: readonly number[] } = {}): RouteModule {
@@ -118,7 +100,17 @@ export function createHooks(options: { retryDelaysMs?: readonly number[] } = {})
           );
         }
       }
-      const fresh = await ctx.runner.submit(hookJob(ctx, jobId, sessionKey, "hook", body.value.message));
+      const fresh = await ctx.runner.submit(
+        internalTurnJob({
+          id: jobId,
+          sessionKey,
+          channel: HOOK_CHANNEL,
+          sender: "hook",
+          chatId: sessionKey,
+          text: body.value.message,
+          at: ctx.assistant.ports.clock.now(),
+        }),
+      );
       remember(jobId);
       // Also for a repeat: a crash between queueing and saving the delivery must not lose it.
       if (body.value.deliver) await deliveries.ensure({ jobId, sessionKey, url: body.value.deliver.url });

@@ -27,11 +27,10 @@ export function explainModelError(error: unknown, modelRef: string): string {
       return "openai-compatible";
     }
   })();
-  const inner = error;
-  const code = causeCode(inner);
-  if (APICallError.isInstance(inner)) {
-    const status = inner.statusCode;
-    const where = inner.url ? ` at ${new URL(inner.url).origin}` : "";
+  const code = causeCode(error);
+  if (APICallError.isInstance(error)) {
+    const status = error.statusCode;
+    const where = error.url ? ` at ${new URL(error.url).origin}` : "";
     if (status === 401 || status === 403) {
       return `The model provider refused the credentials (${status})${where}. Check ${KEY_VARIABLE[provider]}.`;
     }
@@ -44,15 +43,15 @@ export function explainModelError(error: unknown, modelRef: string): string {
     if (status !== undefined && status >= 500) {
       return `The model provider had an error (${status})${where}. Try again shortly.`;
     }
-    if (!status && (code === "ECONNREFUSED" || code === "ENOTFOUND" || /connect/i.test(inner.message))) {
+    if (!status && (code === "ECONNREFUSED" || code === "ENOTFOUND" || /connect/i.test(error.message))) {
       const hint =
         provider === "openai-compatible" ? " Is the server running (for Ollama: `ollama serve`)?" : "";
       return `Could not reach the model${where} (${code ?? "connection failed"}).${hint}`;
     }
-    return `The model call failed${status ? ` (${status})` : ""}${where}: ${inner.message}`;
+    return `The model call failed${status ? ` (${status})` : ""}${where}: ${error.message}`;
   }
   if (code === "ECONNREFUSED" || code === "ENOTFOUND") {
     return `Could not reach the model for ${modelRef} (${code}). Check the base URL and that the server is running.`;
   }
-  return `The model call failed: ${(inner as Error)?.message ?? String(inner)}`;
+  return `The model call failed: ${(error as Error)?.message ?? String(error)}`;
 }

@@ -80,13 +80,7 @@ export async function downloadTelegramFile(api: BotApi, options: DownloadOptions
       }
       chunks.push(value);
     }
-    const bytes = new Uint8Array(total);
-    let offset = 0;
-    for (const chunk of chunks) {
-      bytes.set(chunk, offset);
-      offset += chunk.length;
-    }
-    return { bytes, filePath: file.file_path };
+    return { bytes: new Uint8Array(Buffer.concat(chunks, total)), filePath: file.file_path };
   } catch (error) {
     if (error instanceof TelegramFileError) throw error;
     const { name, message } = error as Error;

@@ -11,9 +11,6 @@ export interface TelegramBotIdentity {
   username: string;
 }
 
-/** Slash commands the assistant answers itself, without a model turn. */
-export const TELEGRAM_COMMANDS = ["new", "reset", "status", "help", "start"] as const;
-
 // Offsets and lengths count UTF-16 code units, exactly like JS string indices.
 const entitySchema = z.object({ type: z.string(), offset: z.number().int(), length: z.number().int() });
 const fileSize = z.number().int().nonnegative().optional();
@@ -225,7 +222,7 @@ function stripLeadingMention(
  * Reads a slash command from the start of a message's text: "/new", "/status@MyBot extra words".
  * Contract: null when the text is not a command or is addressed to another bot (/cmd@otherbot);
  * otherwise the lower-cased name without "/" and the trimmed rest, for any command name (the caller
- * decides which it knows, see TELEGRAM_COMMANDS).
+ * decides which it knows, see isTelegramCommand in gateway/telegram/telegram-commands.ts).
  */
 export function telegramCommand(
   message: InboundMessage,

@@ -3,6 +3,7 @@
 // webhook (grammY's bot.start() does, silently dropping a deployment's updates), so it is not used here.
 import { GrammyError, HttpError } from "grammy";
 import { type BotApi, createBotApi } from "./bot-api.ts";
+import { describeError } from "./rate-limiter.ts";
 import type { Update } from "grammy/types";
 import type { Clock } from "../../ports/clock.ts";
 
@@ -142,9 +143,9 @@ export function createTelegramPoller(options: TelegramPollerOptions): TelegramPo
         const ms = nextBackoff();
         log(
           "error",
-          `handling ${updates.length} Telegram updates failed (${describe(error)}); retrying in ${ms / 1000}s`,
+          `handling ${updates.length} Telegram updates failed (${describeError(error)}); retrying in ${ms / 1000}s`,
         );
-        await wait(ms, `handle failed: ${describe(error)}`);
+        await wait(ms, `handle failed: ${describeError(error)}`);
       }
     }
     failures = 0;
@@ -152,7 +153,7 @@ export function createTelegramPoller(options: TelegramPollerOptions): TelegramPo
     const next = updates[updates.length - 1]!.update_id + 1;
     // The batch is durable with the caller, so a failed save only risks a re-delivery (deduped) after a crash.
     await saveOffset(next).catch((error: unknown) =>
-      log("warn", `saving the Telegram offset failed: ${describe(error)}`),
+      log("warn", `saving the Telegram offset failed: ${describeError(error)}`),
     );
     return next;
   }
@@ -162,7 +163,7 @@ export function createTelegramPoller(options: TelegramPollerOptions): TelegramPo
     if (error instanceof Fatal) throw error;
     if (!(error instanceof GrammyError)) {
       const ms = nextBackoff();
-      const what = `${error instanceof HttpError ? "network error" : "error"}: ${describe(error)}`;
+      const what = `${error instanceof HttpError ? "network error" : "error"}: ${describeError(error)}`;
       log("warn", `Telegram polling ${what}; retrying in ${ms / 1000}s`);
       return wait(ms, what);
     }
@@ -254,7 +255,3 @@ export function createTelegramPoller(options: TelegramPollerOptions): TelegramPo
 
 /** grammY types its signals with the old abort-controller polyfill; a native AbortSignal works at runtime. */
 const grammySignal = (signal: AbortSignal) => signal as unknown as Parameters<BotApi["getUpdates"]>[1];
-
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}

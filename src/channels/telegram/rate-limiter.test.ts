@@ -3,7 +3,7 @@
 import { GrammyError } from "grammy";
 import { describe, expect, it } from "vitest";
 import { createFakeClock, type FakeClock } from "../../util/fake-clock.ts";
-import { callWithinLimits, createRateLimiter, rateLimiterFor, TelegramApiError } from "./rate-limiter.ts";
+import { callWithinLimits, createRateLimiter, TelegramApiError } from "./rate-limiter.ts";
 
 /** Starts an acquire and records the clock time (relative to start) at which it resolved. */
 function tracker(clock: FakeClock) {
@@ -89,15 +89,6 @@ describe("createRateLimiter", () => {
       ["a1", 0],
       ["a2", 3500],
     ]);
-  });
-});
-
-describe("rateLimiterFor", () => {
-  it("shares one limiter per token on one clock", () => {
-    const clock = createFakeClock();
-    expect(rateLimiterFor("1:a", clock)).toBe(rateLimiterFor("1:a", clock));
-    expect(rateLimiterFor("1:a", clock)).not.toBe(rateLimiterFor("2:b", clock));
-    expect(rateLimiterFor("1:a", clock)).not.toBe(rateLimiterFor("1:a", createFakeClock()));
   });
 });
 

@@ -77,7 +77,7 @@ export async function runModelStep(options: ModelStepOptions): Promise<ModelStep
       if (attempt >= maxRetries || !isRetryable(error) || signal?.aborted) throw error;
       const asked = serverDelayMs(error, options.clock.now());
       const backoff = BASE_DELAY_MS * 2 ** attempt;
-      const wait = asked !== undefined && asked <= MAX_SERVER_DELAY_MS ? Math.max(asked, 0) : backoff;
+      const wait = asked !== undefined && asked <= MAX_SERVER_DELAY_MS ? asked : backoff;
       await options.clock.sleep(wait, signal);
     }
   }

@@ -4,7 +4,7 @@
 import type { OutboxRecord } from "../../ports/outbox.ts";
 import type { Scheduler } from "../../ports/scheduler.ts";
 import type { Clock } from "../../ports/clock.ts";
-import type { TurnJob } from "../intake/turn-job.ts";
+import { internalTurnJob, type TurnJob } from "../intake/turn-job.ts";
 import type { ChannelContext, DeliveryAddress } from "../messages.ts";
 import { DEFAULT_AGENT_ID } from "../session-key.ts";
 import type { CronJob } from "./cron-job.ts";
@@ -55,21 +55,18 @@ export function createCronExecutor(deps: CronExecutorDeps): CronExecute {
       description: `the scheduled job "${job.name}" (no one is waiting on this turn; ${deliverTo ? `the reply is sent to the user on ${deliverTo.channel}` : "the reply is kept in the job's history"})`,
       interactive: false,
     };
-    await deps.submit({
-      id: runId,
-      sessionKey: cronSessionKey(job.id),
-      message: {
+    await deps.submit(
+      internalTurnJob({
         id: runId,
-        channel: "cron",
-        account: "default",
-        chat: { id: job.id, kind: "dm" },
-        sender: { id: "cron", name: "cron" },
+        sessionKey: cronSessionKey(job.id),
+        channel,
+        sender: "cron",
+        chatId: job.id,
         text: action.message,
         at: deps.clock.now(),
-      },
-      channel,
-      ...(deliverTo && { deliverTo }),
-    });
+        deliverTo,
+      }),
+    );
     const record = await deps.outcome(runId);
     if (record.status !== "done") return { ok: false, error: summary(record.reply) };
     const where = deliverTo ? "" : action.deliver.mode === "last" ? " (no chat to deliver to yet)" : "";

@@ -96,7 +96,7 @@ function parseDelivery(value: CronAddInput["deliver"], scope: CronScope): CronDe
             ...(value.threadId && { threadId: value.threadId }),
           },
         };
-  if (chat && !chat.deliverAnywhere && !sameChat(delivery, chat.origin)) {
+  if (chat && !chat.deliverAnywhere && !(delivery.mode === "to" && sameChat(delivery.to, chat.origin))) {
     throw new CronInputError(
       'A job made in a chat can only deliver to that chat: use deliver "origin" (the default) or "none". The owner can allow more with cron.chatJobsDeliverAnywhere.',
     );
@@ -104,11 +104,9 @@ function parseDelivery(value: CronAddInput["deliver"], scope: CronScope): CronDe
   return delivery;
 }
 
-const sameChat = (delivery: CronDelivery, origin: DeliveryAddress) =>
-  delivery.mode === "to" &&
-  delivery.to.channel === origin.channel &&
-  delivery.to.chatId === origin.chatId &&
-  (delivery.to.threadId ?? "") === (origin.threadId ?? "");
+/** The same chat (and topic) of the same channel. */
+const sameChat = (a: DeliveryAddress, b: DeliveryAddress) =>
+  a.channel === b.channel && a.chatId === b.chatId && (a.threadId ?? "") === (b.threadId ?? "");
 
 function parseAction(input: CronUpdateInput, scope: CronScope, current?: CronAction): CronAction | undefined {
   if (input.systemEvent !== undefined && input.message !== undefined) {
@@ -206,10 +204,5 @@ export function applyUpdate(
 
 /** Whether `scope` may see and change `job`: the owner any, a chat the ones it made. */
 export function inScope(job: CronJob, scope: CronScope): boolean {
-  if (scope.kind === "owner") return true;
-  return (
-    job.origin?.channel === scope.origin.channel &&
-    job.origin.chatId === scope.origin.chatId &&
-    (job.origin.threadId ?? "") === (scope.origin.threadId ?? "")
-  );
+  return scope.kind === "owner" || (job.origin !== undefined && sameChat(job.origin, scope.origin));
 }

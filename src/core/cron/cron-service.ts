@@ -209,11 +209,8 @@ export function createCronService(deps: CronServiceDeps): CronService {
       const now = clock.now();
       const next = applyUpdate(job, patch, { now, tz: deps.timeZone(), scope });
       const state = { ...next.state };
-      const rescheduled =
-        patch.at !== undefined ||
-        patch.every !== undefined ||
-        patch.cron !== undefined ||
-        patch.tz !== undefined;
+      // applyUpdate keeps the schedule object itself unless the patch gave a new one.
+      const rescheduled = next.schedule !== job.schedule;
       const resumed = !job.enabled && next.enabled;
       if (!state.running && (rescheduled || (resumed && (state.nextRunAt ?? 0) <= now))) {
         // A one-shot resumed after its time runs now rather than never.

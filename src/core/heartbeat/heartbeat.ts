@@ -7,7 +7,7 @@ import type { Clock } from "../../ports/clock.ts";
 import type { OutboxRecord } from "../../ports/outbox.ts";
 import type { Scheduler } from "../../ports/scheduler.ts";
 import { formatInZone } from "../cron/schedule.ts";
-import type { TurnJob } from "../intake/turn-job.ts";
+import { internalTurnJob, type TurnJob } from "../intake/turn-job.ts";
 import type { ChannelContext, DeliveryAddress } from "../messages.ts";
 import { type ActiveHours, isActive, nextActive } from "./active-hours.ts";
 import { hasActionableContent, heartbeatDelivery, heartbeatPrompt } from "./heartbeat-text.ts";
@@ -104,25 +104,20 @@ export function createHeartbeat(deps: HeartbeatDeps): Heartbeat {
     const checklist = hasActionableContent(await deps.readChecklist());
     if (!checklist && events.length === 0) return { ran: false, reason: "nothing to check" };
     const id = `heartbeat:${now}`;
-    const job: TurnJob = {
+    const job = internalTurnJob({
       id,
       sessionKey: deps.sessionKey,
-      message: {
-        id,
-        channel: "heartbeat",
-        account: "default",
-        chat: { id: deps.sessionKey, kind: "dm" },
-        sender: { id: "heartbeat", name: "heartbeat" },
-        text: heartbeatPrompt({
-          now: formatInZone(now, s.timeZone),
-          events: events.map((e) => e.text),
-          checklist,
-        }),
-        at: now,
-      },
       channel: HEARTBEAT_CHANNEL,
+      sender: "heartbeat",
+      chatId: deps.sessionKey,
+      text: heartbeatPrompt({
+        now: formatInZone(now, s.timeZone),
+        events: events.map((e) => e.text),
+        checklist,
+      }),
+      at: now,
       options: { light: true, ...(s.model && { model: s.model }) },
-    };
+    });
     await deps.submit(job);
     // The events are in the queued turn now; a crash before this line shows them again next time.
     await deps.scheduler.dropEvents(events.map((e) => e.id));

@@ -20,6 +20,39 @@ export interface TurnOptions {
   light?: boolean;
 }
 
+/**
+ * A turn job no person sent (a hook, the heartbeat, a cron run): its message comes from `sender`
+ * on the channel `channel` names, in a chat of its own (`chatId`).
+ */
+export function internalTurnJob(job: {
+  id: string;
+  sessionKey: string;
+  channel: ChannelContext;
+  sender: string;
+  chatId: string;
+  text: string;
+  at: number;
+  deliverTo?: DeliveryAddress | undefined;
+  options?: TurnOptions;
+}): TurnJob {
+  return {
+    id: job.id,
+    sessionKey: job.sessionKey,
+    message: {
+      id: job.id,
+      channel: job.channel.channel,
+      account: "default",
+      chat: { id: job.chatId, kind: "dm" },
+      sender: { id: job.sender, name: job.sender },
+      text: job.text,
+      at: job.at,
+    },
+    channel: job.channel,
+    ...(job.deliverTo && { deliverTo: job.deliverTo }),
+    ...(job.options && { options: job.options }),
+  };
+}
+
 /** Queue bodies come back as unknown JSON; this is the one place that trusts their shape. */
 export function asTurnJob(body: unknown): TurnJob | null {
   const job = body as Partial<TurnJob> | null;

@@ -10,6 +10,11 @@ export const TELEGRAM_COMMANDS = [
   { command: "help", description: "What I can do" },
 ] as const;
 
+/** Whether the bot answers `/name` itself: the menu's commands, and /start (sent when a chat opens). */
+export function isTelegramCommand(name: string): boolean {
+  return name === "start" || TELEGRAM_COMMANDS.some((c) => c.command === name);
+}
+
 const HELP = [
   "I'm your assistant: write to me as you would to a person.",
   "",

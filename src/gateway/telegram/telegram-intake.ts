@@ -8,7 +8,7 @@ import { mainSessionKey, sessionKeyFor } from "../../core/session-key.ts";
 import type { DeliveryTarget } from "../../channels/channel.ts";
 import { parseTelegramUpdate, telegramCommand } from "../../channels/telegram/parse.ts";
 import type { GatewayContext } from "../gateway-context.ts";
-import { runTelegramCommand } from "./telegram-commands.ts";
+import { isTelegramCommand, runTelegramCommand } from "./telegram-commands.ts";
 
 /** How long an update's direct reply (a command, a pairing code) is remembered as sent. */
 const REPLY_CLAIM_MS = 48 * 60 * 60_000;
@@ -74,7 +74,7 @@ export function createTelegramIntake(deps: TelegramIntakeDeps) {
     }
     const sessionKey = sessionKeyFor(message, ctx.config().session.dmScope);
     const command = telegramCommand(message, bot.username);
-    if (command && ["new", "reset", "status", "help", "start"].includes(command.name)) {
+    if (command && isTelegramCommand(command.name)) {
       if (!(await firstReply(message))) return;
       deps.reply(target, await runTelegramCommand(ctx, command.name, sessionKey));
       return;

@@ -4,6 +4,7 @@
 import type { InboundAttachment, InboundMessage } from "../../core/messages.ts";
 import type { TurnRequest } from "../../core/turn/run-turn.ts";
 import type { Workspace } from "../../ports/workspace.ts";
+import { wallTime } from "../../core/cron/zoned-time.ts";
 
 /** Telegram lets bots download files up to 20 MB. */
 export const MAX_TELEGRAM_FILE_BYTES = 20 * 1024 * 1024;
@@ -49,15 +50,10 @@ export function safeFileName(name: string): string {
 
 /** `inbox/telegram/<YYYY-MM-DD>/<messageId>-<safe name>`, the day taken in `timeZone`. */
 export function inboxPath(message: InboundMessage, file: InboundAttachment, timeZone: string): string {
-  const parts = new Intl.DateTimeFormat("en-US", {
-    timeZone,
-    year: "numeric",
-    month: "2-digit",
-    day: "2-digit",
-  }).formatToParts(new Date(message.at));
-  const part = (type: string) => parts.find((p) => p.type === type)?.value ?? "00";
+  const { year, month, day } = wallTime(message.at, timeZone);
+  const two = (n: number) => String(n).padStart(2, "0");
   const name = safeFileName(file.name ?? DEFAULT_NAMES[file.kind]);
-  return `inbox/telegram/${part("year")}-${part("month")}-${part("day")}/${message.messageId ?? message.id}-${name}`;
+  return `inbox/telegram/${year}-${two(month)}-${two(day)}/${message.messageId ?? message.id}-${name}`;
 }
 
 /**

@@ -20,6 +20,9 @@ import type { TelegramDelivery } from "./telegram-delivery.ts";
 import { replyTarget, type TelegramIntake } from "./telegram-intake.ts";
 import { prepareTelegramTurn, type TelegramMediaDeps, withAttachmentNote } from "./telegram-media.ts";
 
+/** How long connecting waits for Telegram (getMe) before the channel reports an error. */
+const CONNECT_TIMEOUT_S = 30;
+
 export const TELEGRAM_ALLOWED_UPDATES = ["message", "edited_message", "callback_query"] as const;
 const ACCOUNT = "default";
 
@@ -63,6 +66,7 @@ export function createTelegramService(ctx: GatewayContext) {
   let secret: string | undefined;
   let connection = "";
   let starting: Promise<void> = Promise.resolve();
+  let recovery: Promise<number> = Promise.resolve(0);
   // The channel's modules log without a prefix; their debug lines (typing skipped during a flood
   // wait, every few seconds per turn) stay out of the gateway's log.
   const log = (level: "info" | "warn" | "error" | "debug", message: string) => {
@@ -97,7 +101,8 @@ export function createTelegramService(ctx: GatewayContext) {
       import("./telegram-intake.ts"),
       import("../../channels/telegram/files.ts"),
     ]);
-    const api = createBotApi(settings.botToken, settings.apiRoot);
+    // A Bot API server that does not answer must not hold the gateway's start for grammY's 500 s.
+    const api = createBotApi(settings.botToken, settings.apiRoot, { timeoutSeconds: CONNECT_TIMEOUT_S });
     const stop = new AbortController();
     let me: Awaited<ReturnType<typeof api.getMe>>;
     try {
@@ -167,8 +172,18 @@ export function createTelegramService(ctx: GatewayContext) {
         log("error", error.message);
       });
     }
-    const recovered = await delivery.recover();
-    if (recovered > 0) log("info", `sending ${recovered} reply(s) left undelivered by the last run`);
+    // Replies a crash or an outage left undelivered go out in the background: hundreds of them, each
+    // waiting its turn in the rate limiter, must not hold the gateway's start.
+    recovery = delivery.recover().then(
+      (recovered) => {
+        if (recovered > 0) log("info", `sent ${recovered} reply(s) left undelivered by the last run`);
+        return recovered;
+      },
+      (error: Error) => {
+        log("warn", `sending replies left by the last run failed: ${error.message}`);
+        return 0;
+      },
+    );
   }
 
   async function disconnect(next?: TelegramConfig): Promise<void> {
@@ -193,6 +208,14 @@ export function createTelegramService(ctx: GatewayContext) {
   }
 
   return {
+    /**
+     * Settles (with how many) once the replies the last run left undelivered were sent; they go out
+     * in the background after connecting. Contract: never rejects.
+     */
+    get recovery(): Promise<number> {
+      return recovery;
+    },
+
     /** Connects with the config in force; problems end up in status(), not in a throw. */
     start(): Promise<void> {
       const settings = ctx.config().channels.telegram;
