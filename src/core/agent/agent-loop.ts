@@ -1,13 +1,13 @@
 // The agent loop: call the model, run the tools it asks for, repeat until it answers or the step
 // budget is spent. Each step's messages are handed to onMessages (persisted) before the next starts.
-import type { LanguageModelV4 } from "@ai-sdk/provider";
+import type { LanguageModelV4, LanguageModelV4Prompt } from "@ai-sdk/provider";
 import type { AssistantModelMessage, ModelMessage, ToolResultPart } from "ai";
 import type { AgentTool, ToolContext } from "../../tools/tool.ts";
 import type { TokenUsage } from "../transcript.ts";
 import type { AgentEventListener } from "./events.ts";
 import { ModelCallError } from "./model-call-error.ts";
 import { type ModelToolCall, runModelStep } from "./model-step.ts";
-import { providerTools, toProviderPrompt } from "./provider-prompt.ts";
+import { providerMessage, providerTools, toProviderPrompt } from "./provider-prompt.ts";
 import { runToolCall } from "./tool-runner.ts";
 
 export type StopReason = "done" | "max_steps" | "aborted";
@@ -48,7 +48,8 @@ export async function runAgentLoop(options: AgentLoopOptions): Promise<AgentLoop
   };
   const toolMap = new Map(options.tools.map((tool) => [tool.name, tool]));
   const tools = providerTools(options.tools);
-  const history = [...options.messages];
+  // Converted once; each step's messages are added converted, so a long history is not redone per step.
+  let prompt: LanguageModelV4Prompt | undefined;
   const texts: string[] = [];
   const usage: TokenUsage = { inputTokens: 0, outputTokens: 0 };
 
@@ -56,9 +57,11 @@ export async function runAgentLoop(options: AgentLoopOptions): Promise<AgentLoop
     emit({ type: "step_start", step });
     let answer: Awaited<ReturnType<typeof runModelStep>>;
     try {
+      prompt ??= toProviderPrompt(options.system, options.messages);
       answer = await runModelStep({
         model: options.model,
-        call: { prompt: toProviderPrompt(options.system, history), tools, abortSignal: signal },
+        // A copy of the list (not of its messages): the call keeps what it was sent.
+        call: { prompt: [...prompt], tools, abortSignal: signal },
         clock: options.toolContext.clock,
         onText: (text) => emit({ type: "text_delta", text }),
         onToolCall: (call) => emit({ type: "tool_call", ...call }),
@@ -84,7 +87,7 @@ export async function runAgentLoop(options: AgentLoopOptions): Promise<AgentLoop
     // dangling call, which transcript repair answers on the next load.
     if (assistant) {
       await options.onMessages([assistant], stepUsage);
-      history.push(assistant);
+      prompt!.push(providerMessage(assistant));
     }
     if (calls.length > 0) {
       const results: ToolResultPart[] = [];
@@ -109,7 +112,7 @@ export async function runAgentLoop(options: AgentLoopOptions): Promise<AgentLoop
       }
       const toolMessage: ModelMessage = { role: "tool", content: results };
       await options.onMessages([toolMessage], undefined);
-      history.push(toolMessage);
+      prompt!.push(providerMessage(toolMessage));
     }
     emit({ type: "step_end", step, usage: stepUsage ?? { inputTokens: 0, outputTokens: 0 }, finishReason });
     if (calls.length === 0) return { text: texts.join("\n\n"), usage, steps: step, stopReason: "done" };

@@ -46,7 +46,7 @@ function userPart(part: UserPart): LanguageModelV4TextPart | LanguageModelV4File
   }
 }
 
-function providerMessage(message: ModelMessage): LanguageModelV4Message {
+export function providerMessage(message: ModelMessage): LanguageModelV4Message {
   switch (message.role) {
     case "system":
       return { role: "system", content: message.content };
