@@ -65,6 +65,10 @@ const messageSchema = z.object({
 
 // Only `message` is read; edited_message, channel_post, callback_query and the rest are left out of
 // the schema on purpose, so they pass validation and fall through to [].
+
+/** The update kinds to ask Telegram for (getUpdates and setWebhook): those parse reads, no more. */
+export const TELEGRAM_UPDATE_KINDS = ["message"] as const;
+
 const updateSchema = z.object({ update_id: z.number().int(), message: messageSchema.optional() });
 
 type TelegramMessage = z.infer<typeof messageSchema>;

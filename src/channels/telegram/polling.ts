@@ -3,6 +3,7 @@
 // webhook (grammY's bot.start() does, silently dropping a deployment's updates), so it is not used here.
 import { GrammyError, HttpError } from "grammy";
 import { type BotApi, createBotApi } from "./bot-api.ts";
+import { TELEGRAM_UPDATE_KINDS } from "./parse.ts";
 import { describeError } from "./rate-limiter.ts";
 import type { Update } from "grammy/types";
 import type { Clock } from "../../ports/clock.ts";
@@ -59,7 +60,6 @@ export interface TelegramPoller {
   status(): TelegramPollerStatus;
 }
 
-const ALLOWED_UPDATES = ["message", "edited_message", "callback_query"] as const;
 const CONFLICT_WAIT_MS = 5_000;
 const MAX_BACKOFF_MS = 30_000;
 const STALLED = Symbol("stalled");
@@ -119,7 +119,7 @@ export function createTelegramPoller(options: TelegramPollerOptions): TelegramPo
       () => {}, // the call finished first: its abort cancelled this timer
     );
     try {
-      const params = { timeout: timeoutSeconds, allowed_updates: ALLOWED_UPDATES };
+      const params = { timeout: timeoutSeconds, allowed_updates: TELEGRAM_UPDATE_KINDS };
       return await api.getUpdates(
         offset === undefined ? params : { ...params, offset },
         grammySignal(call.signal),

@@ -100,14 +100,16 @@ export function registerChannels(program: Command): void {
         if (!/^https:\/\/.+\/telegram\/webhook$/.test(url)) {
           throw new UsageError(`The URL must be https and end in /telegram/webhook, got "${url}".`);
         }
-        const { telegramWebhookSecret, TELEGRAM_ALLOWED_UPDATES } =
-          await import("../../gateway/telegram/telegram-service.ts");
+        const [{ telegramWebhookSecret }, { TELEGRAM_UPDATE_KINDS }] = await Promise.all([
+          import("../../channels/telegram/webhook-secret.ts"),
+          import("../../channels/telegram/parse.ts"),
+        ]);
         const secret = await telegramWebhookSecret(paths.home, config.channels.telegram.webhookSecret);
         await (
           await telegramApi(config)
         ).setWebhook(url, {
           secret_token: secret,
-          allowed_updates: [...TELEGRAM_ALLOWED_UPDATES],
+          allowed_updates: [...TELEGRAM_UPDATE_KINDS],
           drop_pending_updates: options.dropPending === true,
         });
         process.stdout.write(

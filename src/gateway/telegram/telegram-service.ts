@@ -1,7 +1,6 @@
 // The Telegram channel inside the gateway: connects the bot (getMe, commands), takes updates by long
 // polling or by webhook (never both), and hands them to intake; delivery sends the outcomes back.
 // A config change to the token, API root or mode restarts it; policies are read per update.
-import { randomBytes } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { TelegramConfig } from "../../config/schema.ts";
@@ -19,11 +18,12 @@ import { TELEGRAM_COMMANDS } from "./telegram-commands.ts";
 import type { TelegramDelivery } from "./telegram-delivery.ts";
 import { replyTarget, type TelegramIntake } from "./telegram-intake.ts";
 import { prepareTelegramTurn, type TelegramMediaDeps, withAttachmentNote } from "./telegram-media.ts";
+import { TELEGRAM_UPDATE_KINDS } from "../../channels/telegram/parse.ts";
+import { telegramWebhookSecret } from "../../channels/telegram/webhook-secret.ts";
 
 /** How long connecting waits for Telegram (getMe) before the channel reports an error. */
 const CONNECT_TIMEOUT_S = 30;
 
-export const TELEGRAM_ALLOWED_UPDATES = ["message", "edited_message", "callback_query"] as const;
 const ACCOUNT = "default";
 
 export interface TelegramStatus {
@@ -46,17 +46,6 @@ interface Running {
 /** The settings that need a restart of the channel when they change. */
 const connectionOf = (t: TelegramConfig) =>
   JSON.stringify([t.enabled, t.botToken, t.apiRoot, t.mode, t.webhookUrl, t.webhookSecret]);
-
-/** The webhook secret: channels.telegram.webhookSecret, or one generated once and kept in <home>. */
-export async function telegramWebhookSecret(home: string, configured?: string): Promise<string> {
-  if (configured) return configured;
-  const file = join(home, "telegram-webhook.secret");
-  const existing = (await readFile(file, "utf8").catch(() => "")).trim();
-  if (existing.length >= 16) return existing;
-  const secret = randomBytes(24).toString("base64url");
-  await writeFileAtomic(file, `${secret}\n`, { mode: 0o600 });
-  return secret;
-}
 
 export function createTelegramService(ctx: GatewayContext) {
   const { clock } = ctx.assistant.ports;
@@ -143,7 +132,7 @@ export function createTelegramService(ctx: GatewayContext) {
       if (settings.webhookUrl) {
         await api.setWebhook(settings.webhookUrl, {
           secret_token: secret,
-          allowed_updates: [...TELEGRAM_ALLOWED_UPDATES],
+          allowed_updates: [...TELEGRAM_UPDATE_KINDS],
         });
       }
       status = {
