@@ -11,7 +11,7 @@ import {
 import { RUN_HISTORY_LIMIT } from "../../core/cron/cron-job.ts";
 import type { CronChange } from "../../core/cron/cron-service.ts";
 import { ControlError } from "./frames.ts";
-import { type ControlClient, type MethodContext, type MethodTable, method } from "./methods.ts";
+import { createFollowers, type MethodContext, type MethodTable, method } from "./methods.ts";
 
 /** The control protocol is the owner's: every job, every target. */
 const OWNER: CronScope = { kind: "owner" };
@@ -33,16 +33,12 @@ async function guarded<T>(name: string, work: () => Promise<T>): Promise<T> {
   }
 }
 
-const following = new WeakMap<ControlClient, () => void>();
+const followers = createFollowers();
 
 function follow({ gateway, client }: MethodContext): void {
-  if (client.closed || following.has(client)) return;
-  const stop = gateway.assistant.cron.subscribe((change: CronChange) => client.emit("cron", change));
-  following.set(client, stop);
-  client.onClose(() => {
-    following.get(client)?.();
-    following.delete(client);
-  });
+  followers.follow(client, () =>
+    gateway.assistant.cron.subscribe((change: CronChange) => client.emit("cron", change)),
+  );
 }
 
 export const cronMethods: MethodTable = {

@@ -1,7 +1,7 @@
 // logs.tail: the gateway's recent log lines and, with `follow`, every new line as a `log` event.
 import { z } from "zod";
 import type { LogLine } from "../log-buffer.ts";
-import { type ControlClient, type MethodContext, type MethodTable, method } from "./methods.ts";
+import { createFollowers, type MethodContext, type MethodTable, method } from "./methods.ts";
 
 const tailParams = z
   .object({
@@ -16,25 +16,18 @@ const tailParams = z
   })
   .strict();
 
-/** The unfollow of each connection that follows the log. */
-const following = new WeakMap<ControlClient, () => void>();
+const followers = createFollowers();
 
 /**
  * Starts sending new lines to the client: first those logged since `afterSeq` (between the answer's
  * snapshot and now), then each new one. Following twice is one follow.
  */
 function follow({ gateway, client }: MethodContext, afterSeq: number): void {
-  if (client.closed || following.has(client)) return;
-  const send = (line: LogLine) => client.emit("log", line);
-  for (const line of gateway.logs.tail({ afterSeq, limit: 1000 })) send(line);
-  const stop = gateway.logs.follow(send);
-  following.set(client, stop);
-  client.onClose(() => unfollow(client));
-}
-
-function unfollow(client: ControlClient): void {
-  following.get(client)?.();
-  following.delete(client);
+  followers.follow(client, () => {
+    const send = (line: LogLine) => client.emit("log", line);
+    for (const line of gateway.logs.tail({ afterSeq, limit: 1000 })) send(line);
+    return gateway.logs.follow(send);
+  });
 }
 
 export const logsMethods: MethodTable = {
@@ -44,7 +37,7 @@ export const logsMethods: MethodTable = {
       const last = lines.at(-1)?.seq ?? params.afterSeq ?? 0;
       context.afterResponse(() => follow(context, last));
     } else if (params.follow === false) {
-      unfollow(context.client);
+      followers.unfollow(context.client);
     }
     return { lines };
   }),

@@ -56,3 +56,24 @@ export function method<S extends z.ZodType>(
 ): ControlMethod {
   return { params, handler: (p, context) => handler(p as z.output<S>, context), ...options };
 }
+
+/**
+ * A per-connection subscription (logs.tail follow, cron.follow): following twice is one follow, a
+ * closed connection never starts one, and closing the connection ends it.
+ */
+export function createFollowers() {
+  const following = new WeakMap<ControlClient, () => void>();
+  const unfollow = (client: ControlClient) => {
+    following.get(client)?.();
+    following.delete(client);
+  };
+  return {
+    /** Starts `subscribe` (which returns its stop) for `client`, unless it already follows. */
+    follow(client: ControlClient, subscribe: () => () => void): void {
+      if (client.closed || following.has(client)) return;
+      following.set(client, subscribe());
+      client.onClose(() => unfollow(client));
+    },
+    unfollow,
+  };
+}
