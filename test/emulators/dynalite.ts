@@ -49,6 +49,22 @@ export function dynamoClient(endpoint: string): DynamoDBClient {
 }
 
 /** Creates the adapter tables under unique names, so each test starts empty. */
+/**
+ * A client that sends every PutItem twice, as the SDK does when the first response is lost on the way
+ * back: the second attempt meets the first one's item.
+ */
+export function putsTwiceClient(endpoint: string): DynamoDBClient {
+  const client = dynamoClient(endpoint);
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      if (context.commandName === "PutItemCommand") await next(args);
+      return next(args);
+    },
+    { step: "finalizeRequest" },
+  );
+  return client;
+}
+
 export async function freshTables(client: DynamoDBClient): Promise<TableNames> {
   const names: TableNames = { state: `state-${randomUUID()}` };
   // dynalite does not implement UpdateTimeToLive; the TTL attribute is only for AWS's cleanup anyway.

@@ -1,7 +1,13 @@
 // Claims on DynamoDB: the shared contract against dynalite on loopback, plus DynamoDB-specific checks.
 import { type DynamoDBClient, GetItemCommand } from "@aws-sdk/client-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { dynamoClient, type Emulator, freshTables, startDynalite } from "../../../test/emulators/dynalite.ts";
+import {
+  dynamoClient,
+  type Emulator,
+  freshTables,
+  putsTwiceClient,
+  startDynalite,
+} from "../../../test/emulators/dynalite.ts";
 import { claimsContract } from "../../ports/claims.contract.ts";
 import { createFakeClock } from "../../util/fake-clock.ts";
 import { createDynamoClaims } from "./claims.ts";
@@ -46,15 +52,7 @@ describe("DynamoDB claims", () => {
 
   it("counts a claim as won when a retried put finds its own first attempt", async () => {
     const { state } = await freshTables(client);
-    const retrying = dynamoClient(emulator.endpoint);
-    // Sends every PutItem twice, as the SDK does when the first response is lost on the way back.
-    retrying.middlewareStack.add(
-      (next, context) => async (args) => {
-        if (context.commandName === "PutItemCommand") await next(args);
-        return next(args);
-      },
-      { step: "finalizeRequest" },
-    );
+    const retrying = putsTwiceClient(emulator.endpoint);
     try {
       const claims = createDynamoClaims({ client: retrying, table: state, clock: createFakeClock() });
       expect(await claims.claimOnce("once", 10_000)).toBe(true);

@@ -1,15 +1,10 @@
 // Claims on DynamoDB: idempotency keys and leases as single conditional writes (no transactions, so it
 // also runs on dynalite). Expiry is judged by the injected Clock; the TTL attribute only tidies up.
 import { randomUUID } from "node:crypto";
-import {
-  DeleteItemCommand,
-  type DynamoDBClient,
-  GetItemCommand,
-  PutItemCommand,
-  UpdateItemCommand,
-} from "@aws-sdk/client-dynamodb";
+import { DeleteItemCommand, type DynamoDBClient, UpdateItemCommand } from "@aws-sdk/client-dynamodb";
 import type { Claims, Lease } from "../../ports/claims.ts";
 import type { Clock } from "../../ports/clock.ts";
+import { isConditionFailed, n, putIfFree, s, ttlSeconds } from "./items.ts";
 import { KEYS, STATE_TABLE } from "./tables.ts";
 
 /** Options of createDynamoClaims. */
@@ -20,62 +15,31 @@ export interface DynamoClaimsOptions {
   clock: Clock;
 }
 
-/** True for the error a failed ConditionExpression raises. */
-export function isConditionFailed(err: unknown): boolean {
-  return err instanceof Error && err.name === "ConditionalCheckFailedException";
-}
-
-const s = (value: string) => ({ S: value });
-const n = (value: number) => ({ N: String(value) });
-const ttlSeconds = (untilMs: number) => n(Math.ceil(untilMs / 1000));
-
 /** Claims in the state table: one item per claim key and one per lease key. */
 export function createDynamoClaims(options: DynamoClaimsOptions): Claims {
   const { client, table, clock } = options;
   const key = (k: { pk: string; sk: string }) => ({ pk: s(k.pk), sk: s(k.sk) });
 
-  /**
-   * Puts the item unless a live one exists. The token settles an ambiguous outcome: when the SDK retries
-   * a put whose first attempt landed, the condition fails on our own item, and the read-back shows it.
-   */
-  async function putIfFree(k: { pk: string; sk: string }, until: number, owner?: string): Promise<boolean> {
-    const token = randomUUID();
+  /** Puts the claim or lease item unless a live one holds its key (see items.ts putIfFree). */
+  async function claim(k: { pk: string; sk: string }, until: number, owner?: string): Promise<boolean> {
     const item = {
       ...key(k),
       until: n(until),
-      token: s(token),
+      token: s(randomUUID()),
       [STATE_TABLE.ttlAttribute]: ttlSeconds(until),
       ...(owner === undefined ? {} : { owner: s(owner) }),
     };
-    try {
-      await client.send(
-        new PutItemCommand({
-          TableName: table,
-          Item: item,
-          // A claim lives for [now, until): at `until` it has expired, as in the SQLite adapter.
-          ConditionExpression: "attribute_not_exists(pk) OR #until <= :now",
-          ExpressionAttributeNames: { "#until": "until" },
-          ExpressionAttributeValues: { ":now": n(clock.now()) },
-        }),
-      );
-      return true;
-    } catch (err) {
-      if (!isConditionFailed(err)) throw err;
-      const { Item } = await client.send(
-        new GetItemCommand({ TableName: table, Key: key(k), ConsistentRead: true }),
-      );
-      return Item?.["token"]?.S === token;
-    }
+    return (await putIfFree(client, table, item, clock.now())).won;
   }
 
   return {
     async claimOnce(claimKey, ttlMs) {
-      return putIfFree(KEYS.claim(claimKey), clock.now() + ttlMs);
+      return claim(KEYS.claim(claimKey), clock.now() + ttlMs);
     },
 
     async acquireLease(leaseKey, owner, ttlMs) {
       const until = clock.now() + ttlMs;
-      return (await putIfFree(KEYS.lease(leaseKey), until, owner)) ? { key: leaseKey, owner, until } : null;
+      return (await claim(KEYS.lease(leaseKey), until, owner)) ? { key: leaseKey, owner, until } : null;
     },
 
     async renewLease(lease, ttlMs): Promise<Lease | null> {

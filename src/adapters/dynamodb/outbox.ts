@@ -1,7 +1,6 @@
 // The outbox on DynamoDB: a conditional put makes the first outcome the only one; a marker item in
 // one partition lists what is still undelivered (single writes only: the emulator has no transactions).
 import {
-  type AttributeValue,
   DeleteItemCommand,
   type DynamoDBClient,
   GetItemCommand,
@@ -10,17 +9,13 @@ import {
   UpdateItemCommand,
 } from "@aws-sdk/client-dynamodb";
 import type { Outbox, OutboxRecord } from "../../ports/outbox.ts";
-import { isConditionFailed } from "./claims.ts";
+import { isConditionFailed, type Item, n, s } from "./items.ts";
 import { KEYS } from "./tables.ts";
 
 export interface DynamoOutboxOptions {
   client: DynamoDBClient;
   table: string;
 }
-
-const s = (value: string) => ({ S: value });
-const n = (value: number) => ({ N: String(value) });
-type Item = Record<string, AttributeValue>;
 
 function toRecord(item: Item | undefined): OutboxRecord | null {
   if (!item) return null;

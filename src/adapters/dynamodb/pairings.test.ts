@@ -2,7 +2,13 @@
 // retried puts and leftovers of a crash.
 import { type DynamoDBClient, GetItemCommand, PutItemCommand, QueryCommand } from "@aws-sdk/client-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { dynamoClient, type Emulator, freshTables, startDynalite } from "../../../test/emulators/dynalite.ts";
+import {
+  dynamoClient,
+  type Emulator,
+  freshTables,
+  putsTwiceClient,
+  startDynalite,
+} from "../../../test/emulators/dynalite.ts";
 import { pairingsContract } from "../../ports/pairings.contract.ts";
 import { PAIRING_TTL_MS } from "../../ports/pairings.ts";
 import { createFakeClock } from "../../util/fake-clock.ts";
@@ -74,14 +80,7 @@ describe("DynamoDB pairings", () => {
 
   it("gets its code when a put is sent twice, as the SDK does when the first response is lost", async () => {
     const { state } = await freshTables(client);
-    const retrying = dynamoClient(emulator.endpoint);
-    retrying.middlewareStack.add(
-      (next, context) => async (args) => {
-        if (context.commandName === "PutItemCommand") await next(args);
-        return next(args);
-      },
-      { step: "finalizeRequest" },
-    );
+    const retrying = putsTwiceClient(emulator.endpoint);
     try {
       const pairings = createDynamoPairings({ client: retrying, table: state, clock: createFakeClock() });
       const first = await pairings.request("telegram", "1");

@@ -14,7 +14,6 @@
 // one channel could draw the same code, at odds of 1 in 2^40.
 import { randomUUID } from "node:crypto";
 import {
-  type AttributeValue,
   DeleteItemCommand,
   type DynamoDBClient,
   GetItemCommand,
@@ -31,7 +30,7 @@ import {
   type PairingRequest,
   type Pairings,
 } from "../../ports/pairings.ts";
-import { isConditionFailed } from "./claims.ts";
+import { isConditionFailed, type Item, n, putIfFree, s } from "./items.ts";
 import { STATE_TABLE } from "./tables.ts";
 
 export interface DynamoPairingsOptions {
@@ -43,8 +42,6 @@ export interface DynamoPairingsOptions {
   newCode?: () => string;
 }
 
-type Item = Record<string, AttributeValue>;
-
 const REQUESTS_PK = "pairing-requests";
 const ALLOWED_PK = "allowed-senders";
 const prefix = (channel: string) => `${encodeURIComponent(channel)}#`;
@@ -52,8 +49,6 @@ const requestSk = (channel: string, senderId: string) => `${prefix(channel)}requ
 const slotSk = (channel: string, slot: number) => `${prefix(channel)}slot#${slot}`;
 const allowedSk = (channel: string, senderId: string) => `${prefix(channel)}${senderId}`;
 
-const s = (value: string) => ({ S: value });
-const n = (value: number) => ({ N: String(value) });
 const str = (item: Item, name: string) => item[name]?.S;
 const num = (item: Item, name: string) => Number(item[name]?.N);
 const isRequest = (item: Item) => str(item, "kind") === "request";
@@ -108,38 +103,6 @@ export function createDynamoPairings(options: DynamoPairingsOptions): Pairings {
       start = page.LastEvaluatedKey;
     } while (start);
     return items;
-  }
-
-  /**
-   * Puts the item unless a live one (until > now) holds its key; otherwise returns the holder. The token
-   * settles an ambiguous outcome: when the SDK retries a put whose first attempt landed, the read-back
-   * finds our own item.
-   */
-  async function putIfFree(item: Item, now: number): Promise<{ won: true } | { won: false; holder?: Item }> {
-    try {
-      await client.send(
-        new PutItemCommand({
-          TableName: table,
-          Item: item,
-          ConditionExpression: "attribute_not_exists(pk) OR #until <= :now",
-          ExpressionAttributeNames: { "#until": "until" },
-          ExpressionAttributeValues: { ":now": n(now) },
-        }),
-      );
-      return { won: true };
-    } catch (err) {
-      if (!isConditionFailed(err)) throw err;
-      const { Item } = await client.send(
-        new GetItemCommand({
-          TableName: table,
-          Key: { pk: item["pk"]!, sk: item["sk"]! },
-          ConsistentRead: true,
-        }),
-      );
-      return Item !== undefined && str(Item, "token") === str(item, "token")
-        ? { won: true }
-        : { won: false, holder: Item };
-    }
   }
 
   /** Deletes the item if the condition holds and returns what it held; null when the condition fails. */
@@ -208,7 +171,7 @@ export function createDynamoPairings(options: DynamoPairingsOptions): Pairings {
       token,
       ...common,
     };
-    const put = await putIfFree(request, now);
+    const put = await putIfFree(client, table, request, now);
     if (!put.won) {
       // Another message of this sender got there first: its code is the one (unless it is already gone).
       return put.holder ? { code: str(put.holder, "code")!, created: false } : undefined;
@@ -223,7 +186,7 @@ export function createDynamoPairings(options: DynamoPairingsOptions): Pairings {
         token,
         ...common,
       };
-      if ((await putIfFree(item, now)).won) return { code, created: true };
+      if ((await putIfFree(client, table, item, now)).won) return { code, created: true };
     }
     await deleteIf(request, "#token = :token", { "#token": "token" }, { ":token": token });
     return null;

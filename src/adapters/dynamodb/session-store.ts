@@ -13,7 +13,7 @@ import {
 import type { TokenUsage } from "../../core/transcript.ts";
 import type { Clock } from "../../ports/clock.ts";
 import type { SessionMeta, SessionStore } from "../../ports/session-store.ts";
-import { isConditionFailed } from "./claims.ts";
+import { isConditionFailed } from "./items.ts";
 import { KEYS } from "./tables.ts";
 import { createTranscripts, type TranscriptOffload } from "./transcripts.ts";
 
