@@ -138,6 +138,24 @@ describe("config", () => {
     expect(await readFile(join(w.home, "config.json"), "utf8")).toBe(before);
     expect(await c.request("config.get")).toMatchObject({ payload: { config: { agent: { maxSteps: 9 } } } });
   });
+
+  it("config.patch answers keys named after the object prototype as not config keys", async () => {
+    const w = await start({ agent: { maxSteps: 9 } });
+    const c = await w.client();
+    const before = await readFile(join(w.home, "config.json"), "utf8");
+    for (const key of ["__proto__", "constructor", "agent.__proto__.x", "toString"]) {
+      const frame = `{"type":"req","id":"p-${key}","method":"config.patch","params":{"patch":{"${key}":{"maxSteps":1}}}}`;
+      c.send(frame);
+      const res = await c.next((f) => f.type === "res" && f.id === `p-${key}`);
+      expect(res).toMatchObject({ ok: false, error: { code: "invalid_params" } });
+    }
+    expect(await readFile(join(w.home, "config.json"), "utf8")).toBe(before);
+    const logged = w.gateway.ctx.logs
+      .tail()
+      .map((l) => l.message)
+      .join("\n");
+    expect(logged).not.toMatch(/failed unexpectedly|\n\s+at /);
+  });
 });
 
 describe("logs.tail", () => {

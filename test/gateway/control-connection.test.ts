@@ -90,6 +90,21 @@ describe("control connection", () => {
     expect(await t.request("test.crash")).toMatchObject({ error: { code: "internal" } });
   });
 
+  it("answers method names from the object prototype as unknown, with no stack trace in the log", async () => {
+    const t = setup(statusMethods);
+    await t.request("connect", { token: TOKEN });
+    for (const name of ["__proto__", "constructor", "toString", "hasOwnProperty", "valueOf"]) {
+      const res = await t.request(name);
+      expect(res).toMatchObject({ ok: false, error: { code: "unknown_method" } });
+      expect(res.ok || res.error.message).toContain(`There is no method "${name}"`);
+    }
+    const logged = t.logs
+      .tail()
+      .map((l) => l.message)
+      .join("\n");
+    expect(logged).not.toMatch(/failed|\n\s+at /);
+  });
+
   it("closes a client whose unread frames pile up (1013) instead of buffering without end", async () => {
     const t = setup({});
     await t.request("connect", { token: TOKEN });

@@ -146,7 +146,8 @@ export function createConnection(options: ConnectionOptions): Connection {
     if (!connected) {
       throw new ControlError("unauthorized", `Send connect first; "${name}" is refused until then.`);
     }
-    const method = methods[name];
+    // Own keys only: "__proto__" or "toString" from a client are unknown methods, not Object's.
+    const method = Object.hasOwn(methods, name) ? methods[name] : undefined;
     if (!method) {
       throw new ControlError("unknown_method", `There is no method "${name}". Methods: ${names.join(", ")}.`);
     }
