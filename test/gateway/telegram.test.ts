@@ -240,6 +240,21 @@ describe("Telegram by webhook", () => {
     expect(model.requests).toHaveLength(0);
   });
 
+  it("keeps calls that fail the secret out of the intake gate, so they cannot hold up turns", async () => {
+    model.script([{ text: "Through." }]);
+    await webhookGateway();
+    const intake = gateway!.ctx.intake;
+    let tracked = 0;
+    gateway!.ctx.intake = { ...intake, track: (work) => (tracked++, intake.track(work)) };
+    const refused = await Promise.all(
+      Array.from({ length: 5 }, () => post(telegram.message({ text: "flood" }), "wrong-secret-0123456789")),
+    );
+    expect(refused.map((r) => r.status)).toEqual([401, 401, 401, 401, 401]);
+    expect(tracked).toBe(0);
+    expect((await post(telegram.message({ text: "real" }))).status).toBe(200);
+    expect(tracked).toBe(1);
+  });
+
   it("acknowledges at once and answers a retried update only once", async () => {
     model.script([{ text: "Once." }, { text: "Twice?!" }]);
     await webhookGateway();

@@ -17,7 +17,7 @@ export const telegramRoute: RouteModule = (app, ctx) => {
           return null;
         });
       try {
-        const status = await ctx.intake.track(() => ctx.telegram.webhook(c.req.raw.headers, read));
+        const status = await ctx.telegram.webhook(c.req.raw.headers, read);
         if (unreadable) return c.text("the body is not JSON", 400);
         if (status === 404)
           return c.text("this gateway takes Telegram updates by long polling, not by webhook", 404);

@@ -262,13 +262,14 @@ export function createTelegramService(ctx: GatewayContext) {
 
     /**
      * A webhook call: 404 when the channel does not take webhooks, 401 for a wrong secret (checked
-     * before anything is parsed), 200 once the updates are durable.
+     * before anything is parsed or the intake gate is touched), 200 once the updates are durable.
      */
     async webhook(headers: Headers, body: () => Promise<unknown>): Promise<200 | 401 | 404> {
       const current = running;
       if (!current || current.settings.mode !== "webhook" || !secret) return 404;
       if (!verifyTelegramSecret(headers, secret)) return 401;
-      await current.intake.accept([await body()]);
+      // Only a verified call counts as intake: a flood of wrong secrets must not hold up turns.
+      await ctx.intake.track(async () => current.intake.accept([await body()]));
       return 200;
     },
 
