@@ -1,6 +1,6 @@
 // Running commands: output and exit codes, approval, timeouts that kill the whole group,
 // the output cap, a scrubbed environment and workdirs that must stay inside the workspace.
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
@@ -65,7 +65,9 @@ describe("exec", () => {
     const chained = await tool.run({ command: "echo hi > pwned.txt" }, context);
     expect(chained.isError).toBe(true);
     expect(chained.text).toMatch(/^The command was not approved; it did not run\./);
-    expect(context.approvals).toEqual([{ tool: "exec", summary: "echo hi > pwned.txt" }]);
+    expect(context.approvals).toEqual([
+      { tool: "exec", summary: "echo hi > pwned.txt", allowlistEntry: "echo hi > pwned.txt" },
+    ]);
     expect(() => readFileSync(join(root, "pwned.txt"))).toThrow();
 
     await tool.run({ command: "git status; touch pwned.txt" }, context);
@@ -77,7 +79,29 @@ describe("exec", () => {
     const context = toolContext(approveAll);
     const result = await exec.run({ command: "pwd", workdir: "sub" }, context);
     expect(result.text).toMatch(/\/sub\n\n\[exit code 0\]$/);
-    expect(context.approvals).toEqual([{ tool: "exec", summary: "pwd  (in sub)" }]);
+    expect(context.approvals).toEqual([{ tool: "exec", summary: "pwd  (in sub)", allowlistEntry: "pwd" }]);
+  });
+
+  it("asks before an allowlisted prefix reads a file outside the workspace", async () => {
+    const home = mkdtempSync(join(tmpdir(), "agent-claw-home-"));
+    const workspace = join(home, "workspace");
+    mkdirSync(join(workspace, "notes"), { recursive: true });
+    writeFileSync(join(home, "gateway.token"), "secret-gateway-token");
+    writeFileSync(join(workspace, "notes", "ok"), "fine");
+    try {
+      const tool = createExecTool({ cwd: workspace, allowlist: ["cat notes*"] });
+      const context = toolContext({ approve: () => false });
+      const escaped = await tool.run({ command: "cat notes/../../gateway.token" }, context);
+      expect(escaped.text).not.toContain("secret-gateway-token");
+      expect(escaped.text).toMatch(/^The command was not approved/);
+      const absolute = await tool.run({ command: `cat notes ${join(home, "gateway.token")}` }, context);
+      expect(absolute.text).not.toContain("secret-gateway-token");
+      expect(context.approvals).toHaveLength(2);
+      expect((await tool.run({ command: "cat notes/./ok" }, context)).text).toBe("fine\n\n[exit code 0]");
+      expect(context.approvals).toHaveLength(2);
+    } finally {
+      rmSync(home, { recursive: true, force: true });
+    }
   });
 
   it("refuses workdirs outside the workspace before asking anyone", async () => {

@@ -4,7 +4,7 @@ import { realpath, stat } from "node:fs/promises";
 import { join, sep } from "node:path";
 import { z } from "zod";
 import { normalizeWorkspacePath } from "../core/workspace-path.ts";
-import { findAllowlistMatch } from "./exec-allowlist.ts";
+import { exactAllowlistEntry, findAllowlistMatch } from "./exec-allowlist.ts";
 import { childEnv, runShell, type ShellResult } from "./run-shell.ts";
 import type { AgentTool, ToolOutput } from "./tool.ts";
 import { toolError } from "./tool-result.ts";
@@ -54,9 +54,10 @@ export function createExecTool(options: ExecToolOptions): AgentTool<ExecInput> {
     async run({ command, workdir }, context) {
       const dir = await resolveWorkdir(options.cwd, workdir);
       if (typeof dir !== "string") return dir;
-      if (findAllowlistMatch(command, allowlist) === undefined) {
+      if (findAllowlistMatch(command, allowlist, options.cwd) === undefined) {
         const summary = workdir === undefined ? command : `${command}  (in ${workdir})`;
-        const approved = await context.approve({ tool: "exec", summary }).catch(() => false);
+        const allowlistEntry = exactAllowlistEntry(command);
+        const approved = await context.approve({ tool: "exec", summary, allowlistEntry }).catch(() => false);
         if (!approved) {
           return toolError(
             "The command was not approved; it did not run. Do not retry it unchanged: do the task another " +

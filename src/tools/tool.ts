@@ -5,11 +5,13 @@ import type { CronService } from "../core/cron/cron-service.ts";
 import type { Clock } from "../ports/clock.ts";
 import type { Workspace } from "../ports/workspace.ts";
 
-/** What a tool may ask the person before it acts (exec asks in the terminal, denies elsewhere). */
+/** What a tool may ask the person before it acts (in the terminal, the web chat or Telegram). */
 export interface ApprovalRequest {
   tool: string;
   /** One line shown to the person, e.g. the command to run. */
   summary: string;
+  /** What "always" adds to tools.exec.allowlist (the exact command); absent: only once or deny. */
+  allowlistEntry?: string;
 }
 
 /** Everything a tool handler gets besides its input. */
