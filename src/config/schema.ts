@@ -159,9 +159,16 @@ export const telegramSchema = z
       .default([])
       .describe("Telegram user ids always allowed to talk to the assistant."),
     groups: z
-      .array(z.string().regex(/^-?\d+$/, "a numeric Telegram chat id"))
+      // A number too: `config set channels.telegram.groups '[-100777]'` is what people type.
+      .array(
+        z
+          .union([z.string().regex(/^-?\d+$/, "a numeric Telegram chat id"), z.number().int()], {
+            error: 'a numeric Telegram chat id, e.g. "-1001234567890"',
+          })
+          .transform(String),
+      )
       .default([])
-      .describe("Group chat ids the assistant takes part in; other groups are ignored."),
+      .describe("Group chat ids the assistant takes part in (numbers or strings); other groups are ignored."),
     requireMention: z
       .boolean()
       .default(true)

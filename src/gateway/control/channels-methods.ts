@@ -1,4 +1,5 @@
 // channels.status: which ways to reach the assistant work right now. Each channel is a small source.
+// channels.ignoredGroups: Telegram groups the bot heard from but does not take part in (to allow).
 import { z } from "zod";
 import { type ControlServices, type MethodTable, method } from "./methods.ts";
 
@@ -62,7 +63,7 @@ const telegram: ChannelStatusSource = {
 /** The channels every gateway has. */
 export const builtInChannels: readonly ChannelStatusSource[] = [web, http, telegram, cli];
 
-/** The channels.status method over `sources`. */
+/** The channels methods; channels.status reports `sources`. */
 export function channelsMethods(sources: readonly ChannelStatusSource[] = builtInChannels): MethodTable {
   return {
     "channels.status": method(z.object({}).strict(), async (_params, services) => ({
@@ -75,6 +76,10 @@ export function channelsMethods(sources: readonly ChannelStatusSource[] = builtI
           }
         }),
       ),
+    })),
+
+    "channels.ignoredGroups": method(z.object({}).strict(), (_params, { gateway }) => ({
+      groups: gateway.telegram.ignoredGroups().map((group) => ({ channel: "telegram", ...group })),
     })),
   };
 }

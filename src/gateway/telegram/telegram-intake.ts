@@ -8,6 +8,7 @@ import { mainSessionKey, sessionKeyFor } from "../../core/session-key.ts";
 import type { DeliveryTarget } from "../../channels/channel.ts";
 import { parseTelegramUpdate, telegramCommand } from "../../channels/telegram/parse.ts";
 import type { GatewayContext } from "../gateway-context.ts";
+import { allowGroupCommand, type IgnoredGroups } from "./ignored-groups.ts";
 import { isTelegramCommand, runTelegramCommand } from "./telegram-commands.ts";
 
 /** How long an update's direct reply (a command, a pairing code) is remembered as sent. */
@@ -19,6 +20,8 @@ export interface TelegramIntakeDeps {
   bot: { id: number; username: string };
   /** Sends a direct reply (not a turn): commands, pairing codes. Contract: must not throw. */
   reply: (target: DeliveryTarget, text: string) => void;
+  /** Where messages from groups that are not allowed are noted, for the log and the Channels page. */
+  ignoredGroups?: IgnoredGroups;
 }
 
 /** The target a reply to `message` goes to: its chat, its forum topic, and in groups the message itself. */
@@ -51,6 +54,18 @@ export function createTelegramIntake(deps: TelegramIntakeDeps) {
   const firstReply = (message: InboundMessage) =>
     claims.claimOnce(`telegram:${account}:reply:${message.id}`, REPLY_CLAIM_MS);
 
+  /** A group that is not allowed: logged with its id and the command that allows it (not every time). */
+  function noteGroup(message: InboundMessage): void {
+    if (!deps.ignoredGroups?.note(message, ctx.assistant.ports.clock.now())) return;
+    const { id, title } = message.chat;
+    const allowed = ctx.config().channels.telegram.groups;
+    ctx.logs.log(
+      "info",
+      `telegram: ignored a message in group ${title ? `${JSON.stringify(title)} ` : ""}(id ${id}), which is not in channels.telegram.groups. ` +
+        `To allow it: ${allowGroupCommand(allowed, id)} (or Allow on the web UI's Channels page).`,
+    );
+  }
+
   async function acceptOne(raw: unknown): Promise<void> {
     const [message] = parseTelegramUpdate(raw, bot, account);
     if (!message) return;
@@ -58,7 +73,10 @@ export function createTelegramIntake(deps: TelegramIntakeDeps) {
     const access = await decideAccess(message, telegram, () =>
       pairings.isAllowed("telegram", message.sender.id),
     );
-    if (access.kind === "ignore") return;
+    if (access.kind === "ignore") {
+      if (message.chat.kind === "group" && !telegram.groups.includes(message.chat.id)) noteGroup(message);
+      return;
+    }
     const target = replyTarget(message);
     if (access.kind === "pair") {
       if (!(await firstReply(message))) return;

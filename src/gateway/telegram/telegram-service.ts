@@ -16,6 +16,7 @@ import { writeFileAtomic } from "../../util/atomic-write.ts";
 import type { GatewayContext } from "../gateway-context.ts";
 import { TELEGRAM_COMMANDS } from "./telegram-commands.ts";
 import type { TelegramDelivery } from "./telegram-delivery.ts";
+import { createIgnoredGroups, type IgnoredGroup } from "./ignored-groups.ts";
 import { replyTarget, type TelegramIntake } from "./telegram-intake.ts";
 import { prepareTelegramTurn, type TelegramMediaDeps, withAttachmentNote } from "./telegram-media.ts";
 import { TELEGRAM_UPDATE_KINDS } from "../../channels/telegram/parse.ts";
@@ -51,6 +52,8 @@ export function createTelegramService(ctx: GatewayContext) {
   const { clock } = ctx.assistant.ports;
   const offsetFile = join(ctx.assistant.paths.home, "telegram-offset.json");
   let running: Running | undefined;
+  // Outlives reconnects: a group heard from before a token change is still worth showing.
+  const ignoredGroups = createIgnoredGroups();
   let status: TelegramStatus = { state: "stopped", detail: "not started" };
   let secret: string | undefined;
   let connection = "";
@@ -113,6 +116,7 @@ export function createTelegramService(ctx: GatewayContext) {
       ctx,
       account: ACCOUNT,
       bot,
+      ignoredGroups,
       reply: (target, text) => {
         void outbound
           .send(target, text)
@@ -250,6 +254,11 @@ export function createTelegramService(ctx: GatewayContext) {
       if (poll?.restarts)
         return { ...status, detail: `${status.detail}, ${poll.restarts} restart(s) after stalls` };
       return status;
+    },
+
+    /** Groups the bot heard from that are not in channels.telegram.groups, most recent first. */
+    ignoredGroups(): IgnoredGroup[] {
+      return ignoredGroups.list(ctx.config().channels.telegram.groups);
     },
 
     /**

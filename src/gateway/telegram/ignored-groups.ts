@@ -1,0 +1,63 @@
+// Telegram groups the bot heard from but does not take part in (not in channels.telegram.groups):
+// a short, recent list so the owner can find a group's id and allow it. Kept in memory only: it is a
+// hint, rebuilt by the next message after a restart.
+import type { InboundMessage } from "../../core/messages.ts";
+
+/** At most this many groups are remembered; the one heard from least recently goes first. */
+export const IGNORED_GROUPS_LIMIT = 20;
+/** A group is logged again at most this often (a busy group must not flood the log). */
+export const IGNORED_GROUP_LOG_EVERY_MS = 60 * 60_000;
+
+export interface IgnoredGroup {
+  /** The chat id, as channels.telegram.groups takes it ("-1001234567890"). */
+  chatId: string;
+  title?: string;
+  firstSeenAt: number;
+  lastSeenAt: number;
+  /** Messages seen since the first one. */
+  messages: number;
+}
+
+/** The command that allows `chatId` besides the groups allowed now. */
+export function allowGroupCommand(allowed: readonly string[], chatId: string): string {
+  return `agent-claw config set channels.telegram.groups '${JSON.stringify([...allowed, chatId])}'`;
+}
+
+export function createIgnoredGroups(options: { limit?: number } = {}) {
+  const limit = options.limit ?? IGNORED_GROUPS_LIMIT;
+  /** Insertion order is recency: a group heard from again moves to the end. */
+  const groups = new Map<string, IgnoredGroup & { loggedAt: number }>();
+
+  return {
+    /**
+     * Notes a message from a group that is not allowed. Returns true when it should be logged: the
+     * first message from the group, or the first one after IGNORED_GROUP_LOG_EVERY_MS.
+     */
+    note(message: InboundMessage, at: number): boolean {
+      const chatId = message.chat.id;
+      const known = groups.get(chatId);
+      groups.delete(chatId);
+      const logNow = !known || at - known.loggedAt >= IGNORED_GROUP_LOG_EVERY_MS;
+      groups.set(chatId, {
+        chatId,
+        title: message.chat.title ?? known?.title,
+        firstSeenAt: known?.firstSeenAt ?? at,
+        lastSeenAt: at,
+        messages: (known?.messages ?? 0) + 1,
+        loggedAt: logNow ? at : known!.loggedAt,
+      });
+      if (groups.size > limit) groups.delete(groups.keys().next().value!);
+      return logNow;
+    },
+
+    /** The groups heard from, most recent first, leaving out those allowed since. */
+    list(allowed: readonly string[]): IgnoredGroup[] {
+      return [...groups.values()]
+        .filter((group) => !allowed.includes(group.chatId))
+        .reverse()
+        .map(({ loggedAt: _, ...group }) => group);
+    },
+  };
+}
+
+export type IgnoredGroups = ReturnType<typeof createIgnoredGroups>;
