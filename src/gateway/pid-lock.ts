@@ -1,32 +1,139 @@
-// gateway.pid: one gateway per home folder. The file names the live gateway's process; a stale one
-// left by a crash names a process that is gone and does not count.
-import { readFile } from "node:fs/promises";
+// gateway.pid: one gateway per home folder. The lock is published atomically (link(2) fails when the
+// file exists) and names the pid, that process's start time and a nonce, so a crashed gateway's file
+// or a pid since reused by an unrelated program does not count as a running gateway.
+import { randomBytes } from "node:crypto";
+import { link, mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { ConfigError } from "../config/errors.ts";
-import { writeFileAtomic } from "../util/atomic-write.ts";
+import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from "../util/private-files.ts";
 
 export const pidLockFile = (home: string) => join(home, "gateway.pid");
 
-/** The pid of the gateway running on `home`, or undefined when none is. */
-export async function runningGatewayPid(home: string): Promise<number | undefined> {
-  const pid = Number((await readFile(pidLockFile(home), "utf8").catch(() => "")).trim());
-  if (!Number.isInteger(pid) || pid <= 0) return undefined;
+/** A lock this process holds. */
+export interface PidLock {
+  /** Removes gateway.pid if it is still this lock. Safe to call twice. */
+  release(): Promise<void>;
+}
+
+interface Holder {
+  pid: number;
+  /** Start time in clock ticks since boot (Linux /proc), "" where the system does not tell. */
+  start: string;
+  /** The file's exact text, to tell this lock from one written after it. */
+  text: string;
+}
+
+/** How often a start retries after it removed a stale lock and another start took the file first. */
+const ATTEMPTS = 5;
+
+/** When process `pid` started (Linux: field 22 of /proc/PID/stat), or "" when that cannot be read. */
+async function startTimeOf(pid: number): Promise<string> {
+  const stat = await readFile(`/proc/${pid}/stat`, "utf8").catch(() => "");
+  // Field 2, the command name, may hold spaces and parentheses: count fields after its ")".
+  return stat.slice(stat.lastIndexOf(")") + 2).split(" ")[19] ?? "";
+}
+
+function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return pid;
+    return true;
   } catch (error) {
     // EPERM: alive, but another user's.
-    return (error as NodeJS.ErrnoException).code === "EPERM" ? pid : undefined;
+    return (error as NodeJS.ErrnoException).code === "EPERM";
   }
 }
 
-/** Refuses to start when another live gateway holds `home`; else writes this process's pid. */
-export async function takePidLock(home: string): Promise<void> {
-  const other = await runningGatewayPid(home);
-  if (other !== undefined && other !== process.pid) {
-    throw new ConfigError(
-      `Another gateway (pid ${other}) is running on this home folder. Stop it first (\`kill ${other}\`, or \`agent-claw daemon uninstall\` if it runs as a service), or set AGENT_CLAW_HOME to use another folder.`,
-    );
+/** The lock in the file; undefined when there is none or it is not one this version writes. */
+async function readHolder(file: string): Promise<Holder | undefined> {
+  const text = await readFile(file, "utf8").catch(() => undefined);
+  if (text === undefined) return undefined;
+  const [pid, start, nonce] = text.split("\n");
+  // A file without a nonce (an older version's, or garbage) cannot prove which process wrote it.
+  if (!/^[1-9]\d*$/.test(pid ?? "") || !/^[0-9a-f]{16}$/.test(nonce ?? ""))
+    return { pid: 0, start: "", text };
+  return { pid: Number(pid), start: start ?? "", text };
+}
+
+/** Whether the process that wrote the lock still runs: same pid and, where known, same start time. */
+async function live(holder: Holder): Promise<boolean> {
+  if (holder.pid === 0 || !alive(holder.pid)) return false;
+  if (holder.start === "") return true; // no /proc when it was written: the pid is all there is
+  const now = await startTimeOf(holder.pid);
+  return now === "" || now === holder.start;
+}
+
+const refusal = (pid: number) =>
+  new ConfigError(
+    `Another gateway (pid ${pid}) is running on this home folder. Stop it first (\`kill ${pid}\`, or \`agent-claw daemon uninstall\` if it runs as a service), or set AGENT_CLAW_HOME to use another folder.`,
+  );
+
+const tempName = (home: string) => join(home, `.gateway.pid.${randomBytes(6).toString("hex")}.tmp`);
+
+const linkOnce = (from: string, to: string) =>
+  link(from, to).then(
+    () => true,
+    (error: NodeJS.ErrnoException) => {
+      if (error.code === "EEXIST") return false;
+      throw error;
+    },
+  );
+
+/**
+ * Removes the stale lock `seen`: moved aside first, so that only the file judged stale is removed;
+ * a live lock another start wrote meanwhile is put back and wins.
+ */
+async function removeStale(file: string, seen: Holder, home: string): Promise<void> {
+  const aside = tempName(home);
+  const moved = await rename(file, aside).then(
+    () => true,
+    (error: NodeJS.ErrnoException) => {
+      if (error.code === "ENOENT") return false; // another start removed it first
+      throw error;
+    },
+  );
+  if (!moved) return;
+  try {
+    const taken = await readHolder(aside);
+    if (taken && taken.text !== seen.text && (await live(taken))) {
+      await linkOnce(aside, file);
+      throw refusal(taken.pid);
+    }
+  } finally {
+    await rm(aside, { force: true });
   }
-  await writeFileAtomic(pidLockFile(home), `${process.pid}\n`);
+}
+
+/** The pid of the gateway running on `home`, or undefined when none is. */
+export async function runningGatewayPid(home: string): Promise<number | undefined> {
+  const holder = await readHolder(pidLockFile(home));
+  return holder && (await live(holder)) ? holder.pid : undefined;
+}
+
+/** Takes gateway.pid for this process, or refuses when a live gateway holds `home`. */
+export async function takePidLock(home: string): Promise<PidLock> {
+  await mkdir(home, { recursive: true, mode: PRIVATE_DIR_MODE });
+  const file = pidLockFile(home);
+  const nonce = randomBytes(8).toString("hex");
+  const text = `${process.pid}\n${await startTimeOf(process.pid)}\n${nonce}\n`;
+  const temp = tempName(home);
+  await writeFile(temp, text, { flag: "wx", mode: PRIVATE_FILE_MODE });
+  try {
+    for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+      // Published whole, and only when no lock exists: two starts cannot both succeed here.
+      if (await linkOnce(temp, file)) return { release: () => releaseIfMine(file, text) };
+      const holder = await readHolder(file);
+      if (!holder) continue; // removed meanwhile: try again
+      if (await live(holder)) throw refusal(holder.pid);
+      await removeStale(file, holder, home);
+    }
+    throw new ConfigError(
+      `Could not take ${file}: other gateways keep starting on this home folder. Start one gateway at a time.`,
+    );
+  } finally {
+    await rm(temp, { force: true });
+  }
+}
+
+async function releaseIfMine(file: string, text: string): Promise<void> {
+  if ((await readFile(file, "utf8").catch(() => "")) === text) await rm(file, { force: true });
 }

@@ -1,9 +1,7 @@
 // Starts the gateway: the local assistant, the durable job runner, the HTTP + WebSocket server, and a
 // drain on shutdown. One gateway per home folder (a pid lock), loopback unless a token is set.
-import { rm } from "node:fs/promises";
 import type { Server as HttpServer } from "node:http";
 import { join } from "node:path";
-import { type ServerType, serve } from "@hono/node-server";
 import { WebSocketServer } from "ws";
 import pkg from "../../package.json" with { type: "json" };
 import { updateConfigFile } from "../config/edit.ts";
@@ -29,7 +27,8 @@ import type { GatewayContext } from "./gateway-context.ts";
 import { heartbeatSettings } from "./heartbeat-settings.ts";
 import { createLastRoute } from "./last-route.ts";
 import { createLogBuffer } from "./log-buffer.ts";
-import { pidLockFile, takePidLock } from "./pid-lock.ts";
+import { listen } from "./listen.ts";
+import { takePidLock } from "./pid-lock.ts";
 import { routeModules } from "./routes.ts";
 import { createTelegramService, type TelegramService } from "./telegram/telegram-service.ts";
 
@@ -72,8 +71,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
       `Refusing to listen on ${bind} without a gateway token: anyone who can reach it could use your assistant. Set AGENT_CLAW_GATEWAY_TOKEN (or gateway.token, 16+ characters), or bind to 127.0.0.1.`,
     );
   }
-  const lockFile = pidLockFile(paths.home);
-  await takePidLock(paths.home);
+  const lock = await takePidLock(paths.home);
 
   const assistant = await openLocalAssistant({ env, clock: options.clock, config: initial });
   const clock = assistant.ports.clock;
@@ -189,10 +187,14 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
   const telegram: TelegramService = createTelegramService(ctx);
   const app = createGatewayApp(ctx, options.modules ?? routeModules);
   const wss = new WebSocketServer({ noServer: true, maxPayload: 4 * 1024 * 1024 });
-  const server = await new Promise<ServerType>((resolve, reject) => {
-    const s = serve({ fetch: app.fetch, port, hostname: bind, websocket: { server: wss } }, () => resolve(s));
-    s.once("error", reject);
-  });
+  const server = await listen({ fetch: app.fetch, websocket: wss, port, bind }).catch(
+    async (error: unknown) => {
+      // Nothing has started yet: close what is open and leave no gateway.pid behind.
+      await assistant.close();
+      await lock.release();
+      throw error;
+    },
+  );
   const http = server as HttpServer;
   http.on("request", (_req, res) => {
     res.once("finish", () => {
@@ -249,7 +251,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
       });
       wss.close();
       await assistant.close();
-      await rm(lockFile, { force: true });
+      await lock.release();
     })();
     return closing;
   };

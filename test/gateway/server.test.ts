@@ -1,9 +1,12 @@
 // The gateway process itself: health and readiness, the bind rule, one gateway per home, and a
 // drain that finishes running turns and keeps queued messages for the next start.
+import { existsSync } from "node:fs";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { type AddressInfo, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { ConfigError } from "../../src/config/errors.ts";
 import type { TurnJob } from "../../src/core/intake/turn-job.ts";
 import { startGateway } from "../../src/gateway/server.ts";
 import type { FakeModelServer } from "../fakes/fake-model-server.ts";
@@ -96,18 +99,38 @@ describe("gateway server", () => {
     await second.close();
   });
 
-  it("allows one gateway per home folder", async () => {
+  it("allows one gateway per home folder, and frees it on close", async () => {
     const first = await startGateway({ env, port: 0, write: quiet });
     try {
-      // A live pid that is not ours holds the lock: this test runner's parent stands in for it.
-      const { writeFile } = await import("node:fs/promises");
-      await writeFile(join(home, "gateway.pid"), `${process.ppid}\n`);
       await expect(startGateway({ env, port: 0, write: quiet })).rejects.toThrow(
         /Another gateway \(pid \d+\) is running/,
       );
     } finally {
       await first.close();
     }
+    expect(existsSync(join(home, "gateway.pid"))).toBe(false);
+    await (await startGateway({ env, port: 0, write: quiet })).close();
+  });
+
+  it("says in one line that the port is taken and how to choose another, and leaves no gateway.pid", async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, "127.0.0.1", resolve));
+    const { port } = taken.address() as AddressInfo;
+    try {
+      const error = await startGateway({ env, port, write: quiet }).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(ConfigError);
+      expect((error as Error).message).toBe(
+        `Port ${port} on 127.0.0.1 is already in use (another gateway or program listens there). Choose another with \`agent-claw gateway --port <port>\` or gateway.port in config.json.`,
+      );
+      expect(existsSync(join(home, "gateway.pid"))).toBe(false);
+    } finally {
+      await new Promise((resolve) => taken.close(resolve));
+    }
+    // Nothing was left open: the same home starts at once on a free port.
+    await (await startGateway({ env, port: 0, write: quiet })).close();
   });
 
   it("answers a job durably accepted through the runner, once", async () => {

@@ -1,7 +1,7 @@
 // `agent-claw gateway`: runs the always-on gateway (web chat, control protocol, HTTP API, hooks)
 // until SIGTERM or Ctrl-C, then drains.
 import type { Command } from "commander";
-import { action, bold, dim } from "../io.ts";
+import { action, bold, dim, UsageError } from "../io.ts";
 
 interface GatewayFlags {
   port?: string;
@@ -22,7 +22,7 @@ export function registerGateway(program: Command): void {
       action(async (flags: GatewayFlags) => {
         const port = flags.port === undefined ? undefined : Number.parseInt(flags.port, 10);
         if (port !== undefined && !(port >= 0 && port <= 65_535)) {
-          throw new Error(`--port must be a number from 0 to 65535, got "${flags.port}".`);
+          throw new UsageError(`--port must be a number from 0 to 65535, got "${flags.port}".`);
         }
         // Loaded here, not at the top: the other commands start faster without the gateway's code.
         const { startGateway } = await import("../../gateway/server.ts");
