@@ -13,7 +13,9 @@ const check = (ok: boolean, target: string) => (ok ? " ✓" : ` ✗ (target ${ta
 line(`agent-claw benchmarks · Node ${process.versions.node} · ${new Date().toISOString()}`);
 line("");
 line(report("turn overhead, in-process (zero-latency model)", await benchTurnOverhead(), { p50: 2 }));
-line(report("agent -m process, whole (fake model on HTTP)", await benchCliProcess(), { p50: 300 }));
+const cli = await benchCliProcess();
+line(report("agent-claw --version, as a user runs it", cli.version, { p50: 150 }));
+line(report("agent -m process, whole (fake model on HTTP)", cli.agent, { p50: 300 }));
 const load = await benchTranscriptLoad();
 line(
   `${report("load a 10,000-entry transcript from disk", load.cold, { p50: 50 })}   ${(load.bytes / 1e6).toFixed(1)} MB`,

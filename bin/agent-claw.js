@@ -1,34 +1,74 @@
 #!/usr/bin/env node
-// The installed entry point: checks the Node version, then loads the bundled CLI from dist/.
+// The installed entry point: answers --version without loading the CLI, hands over to the project's
+// own Node when the one on PATH is too old (so `npm link` works without npx), then loads dist/.
+import { existsSync, readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+
+const args = process.argv.slice(2);
 const [major, minor] = process.versions.node.split(".").map(Number);
-if (major < 22 || (major === 22 && minor < 13)) {
+const tooOld = major < 22 || (major === 22 && minor < 13);
+// The Node 24 that `npm ci` installs from the `node` devDependency, beside this package's bin/.
+const projectNode = fileURLToPath(new URL("../node_modules/node/bin/node", import.meta.url));
+
+if (args.length === 1 && (args[0] === "--version" || args[0] === "-v")) {
+  // Loading the bundle costs more than Node's own start; the version needs none of it.
+  const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8"));
+  process.stdout.write(`${pkg.version}\n`);
+} else if (tooOld && existsSync(projectNode) && process.execPath !== projectNode) {
+  await handOver(projectNode);
+} else if (tooOld) {
   console.error(
     `agent-claw needs Node 22.13 or newer (it uses node:sqlite); this is Node ${process.versions.node}.\n` +
-      "Inside the project, run it through npm (npm start, npx agent-claw), which uses the Node 24 it installs.",
+      "Inside the project, `npm ci` installs the Node 24 it runs on; elsewhere, install Node 22.13 or newer.",
   );
-  process.exit(1);
+  process.exitCode = 1;
+} else {
+  await runCli();
 }
-// grammY's fetch shim (node-fetch 2 → whatwg-url → tr46) requires Node's deprecated punycode
-// module; that warning says nothing to our users, so it alone is dropped. Others still print.
-const printWarning = process.listeners("warning");
-process.removeAllListeners("warning");
-process.on("warning", (warning) => {
-  if (warning.name === "DeprecationWarning" && warning.code === "DEP0040") return;
-  for (const listener of printWarning) listener(warning);
-});
-// V8's on-disk compile cache (Node 22.1+) skips re-parsing the bundle on every run.
-try {
-  const { enableCompileCache } = await import("node:module");
-  enableCompileCache?.();
-} catch {
-  // Older Node, or a read-only cache folder: start without it.
-}
-try {
-  await import("../dist/cli.js");
-} catch (error) {
-  if (error?.code === "ERR_MODULE_NOT_FOUND" && String(error.message).includes("dist/cli.js")) {
-    console.error("agent-claw is not built yet: run `npm run build` (npm ci does it for you).");
+
+/** Runs the CLI under the project's Node with this terminal; its exit code and signal become ours. */
+async function handOver(node) {
+  const { spawn } = await import("node:child_process");
+  const child = spawn(node, [fileURLToPath(import.meta.url), ...args], { stdio: "inherit" });
+  // Ctrl-C and a closing terminal reach the whole process group, the child too: we only wait.
+  // A supervisor's SIGTERM is sent to us alone, so it is passed on.
+  process.on("SIGINT", () => {});
+  process.on("SIGHUP", () => {});
+  process.on("SIGTERM", () => child.kill("SIGTERM"));
+  child.on("error", (error) => {
+    console.error(`agent-claw could not start ${node}: ${error.message}`);
     process.exit(1);
+  });
+  child.on("exit", (code, signal) => {
+    if (!signal) process.exit(code ?? 1);
+    process.removeAllListeners(signal);
+    process.kill(process.pid, signal);
+  });
+}
+
+async function runCli() {
+  // grammY's fetch shim (node-fetch 2 → whatwg-url → tr46) requires Node's deprecated punycode
+  // module; that warning says nothing to our users, so it alone is dropped. Others still print.
+  const printWarning = process.listeners("warning");
+  process.removeAllListeners("warning");
+  process.on("warning", (warning) => {
+    if (warning.name === "DeprecationWarning" && warning.code === "DEP0040") return;
+    for (const listener of printWarning) listener(warning);
+  });
+  // V8's on-disk compile cache (Node 22.1+) skips re-parsing the bundle on every run.
+  try {
+    const { enableCompileCache } = await import("node:module");
+    enableCompileCache?.();
+  } catch {
+    // A read-only cache folder: start without it.
   }
-  throw error;
+  try {
+    await import("../dist/cli.js");
+  } catch (error) {
+    if (error?.code === "ERR_MODULE_NOT_FOUND" && String(error.message).includes("dist/cli.js")) {
+      console.error("agent-claw is not built yet: run `npm run build` (npm ci does it for you).");
+      process.exit(1);
+    }
+    throw error;
+  }
 }

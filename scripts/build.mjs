@@ -29,6 +29,21 @@ const httpWithoutUndici = {
   },
 };
 
+/**
+ * zod's entry re-exports every locale (370 KB, a third of the bundle the CLI loads on each run);
+ * its messages are English unless one is switched on, which this project never does.
+ */
+const ZOD_LOCALES = /[\\/]zod[\\/]v4[\\/]locales[\\/]index\.js$/;
+const zodEnglishOnly = {
+  name: "zod-english-only",
+  setup(b) {
+    b.onLoad({ filter: ZOD_LOCALES }, (args) => ({
+      contents: `export { default as en } from ${JSON.stringify(args.path.replace(/index\.js$/, "en.js"))};\n`,
+      loader: "js",
+    }));
+  },
+};
+
 rmSync(new URL("../dist", import.meta.url), { recursive: true, force: true });
 await build({
   entryPoints: { cli: "src/cli/main.ts" },
@@ -41,7 +56,7 @@ await build({
   sourcemap: "linked",
   logLevel: "warning",
   legalComments: "none",
-  plugins: [httpWithoutUndici],
+  plugins: [httpWithoutUndici, zodEnglishOnly],
   // CommonJS dependencies inside an ESM bundle need require().
   banner: {
     js: "import { createRequire as __acRequire } from 'node:module'; const require = __acRequire(import.meta.url);",

@@ -29,6 +29,13 @@ const webFetchSchema = z
     timeoutSeconds: z.number().int().min(1).max(300).default(30),
   })
   .strict();
+    approvalTimeoutSeconds: z
+      .number()
+      .int()
+      .min(10)
+      .max(3600)
+      .default(120)
+      .describe("How long a command waits for approval in the web chat or Telegram; unanswered means denied."),
 
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a time of day "HH:MM", e.g. "08:00"');
 

@@ -1,4 +1,5 @@
 // The neutral currency: every channel turns its updates into an InboundMessage.
+import type { EntryOrigin } from "./transcript.ts";
 
 export type ChatKind = "dm" | "group";
 
@@ -21,6 +22,8 @@ export interface InboundMessage {
   messageId?: string;
   /** Files that came with the message, still on the platform until fetched. */
   attachments?: InboundAttachment[];
+  /** Set when no person wrote it (heartbeat, reminder, hook, cron): its transcript entry is marked so. */
+  internal?: EntryOrigin;
 }
 
 /** A file sent with a message: a photo, a document or a voice note. */

@@ -1,6 +1,9 @@
 // Turns transcript messages (AI SDK ModelMessages) into text for people: the CLI's `sessions show`
-// prints them whole, the control protocol's chat.history splits them into text and tool calls.
+// prints them whole, the control protocol's chat.history splits them into text and tool calls, and
+// both show the user entries of internal turns (heartbeat, reminder, hook, cron) as a small marker.
 import type { ModelMessage } from "ai";
+import { heartbeatPromptEvents } from "./heartbeat/heartbeat-text.ts";
+import type { EntryOrigin, TranscriptEntry } from "./transcript.ts";
 
 type Part = Exclude<ModelMessage["content"], string>[number];
 
@@ -67,4 +70,23 @@ export function messageParts(message: ModelMessage): MessageParts {
     else if (part.type === "tool-result") parts.toolResults.push(resultOf(part));
   }
   return parts;
+}
+
+/**
+ * Who wrote a user entry when no person did: its mark, or, in transcripts written before entries were
+ * marked, a heartbeat prompt recognised by its wording. Undefined for the user's own words.
+ */
+export function entryOrigin(entry: TranscriptEntry): EntryOrigin | undefined {
+  if (entry.message.role !== "user") return undefined;
+  if (entry.origin) return entry.origin;
+  const events = heartbeatPromptEvents(messageParts(entry.message).text);
+  if (events === null) return undefined;
+  return events.length > 0 ? "reminder" : "heartbeat";
+}
+
+/** What a marker says of an internal entry: the events a reminder relays, nothing for a plain beat, else the text. */
+export function originNote(origin: EntryOrigin, text: string): string {
+  const events = heartbeatPromptEvents(text);
+  if (events !== null) return events.join("\n");
+  return origin === "heartbeat" ? "" : text;
 }

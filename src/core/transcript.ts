@@ -7,6 +7,12 @@ export interface TokenUsage {
   outputTokens: number;
 }
 
+/**
+ * Who wrote a user entry that no person typed: the heartbeat checking in, a reminder (system events
+ * the heartbeat relays), a hook, or a cron job's own turn. Readers show such entries as a small marker.
+ */
+export type EntryOrigin = "heartbeat" | "reminder" | "hook" | "cron";
+
 /** One line of a transcript. `message` is an AI SDK ModelMessage, replayed as is to the model. */
 export interface TranscriptEntry {
   type: "message";
@@ -22,4 +28,6 @@ export interface TranscriptEntry {
    * retry of any of them finds the attempt that already holds its message.
    */
   turn?: string[];
+  /** Set on a user entry an internal turn wrote (absent in transcripts written before it existed). */
+  origin?: EntryOrigin;
 }

@@ -106,6 +106,7 @@ export function createHooks(options: { retryDelaysMs?: readonly number[] } = {})
           sessionKey,
           channel: HOOK_CHANNEL,
           sender: "hook",
+          origin: "hook",
           chatId: sessionKey,
           text: body.value.message,
           at: ctx.assistant.ports.clock.now(),

@@ -1,18 +1,19 @@
-// What a cron run does: post a system event into the main session (and wake the heartbeat), or
-// queue an isolated turn whose reply is delivered like any other outcome. Both are keyed by the run
-// id, so a run resumed after a crash neither posts nor answers twice.
+// What a cron run does: post a system event into the main session, wake the heartbeat and wait for
+// what became of it, or queue an isolated turn whose reply is delivered like any other outcome (to the
+// web chat: relayed through the main session). Keyed by the run id, so a resumed run does nothing twice.
 import type { OutboxRecord } from "../../ports/outbox.ts";
 import type { Scheduler } from "../../ports/scheduler.ts";
 import type { Clock } from "../../ports/clock.ts";
 import { internalTurnJob, type TurnJob } from "../intake/turn-job.ts";
 import type { ChannelContext, DeliveryAddress } from "../messages.ts";
 import { DEFAULT_AGENT_ID } from "../session-key.ts";
+import type { HeartbeatOutcome } from "../heartbeat/heartbeat.ts";
 import type { CronJob } from "./cron-job.ts";
-import type { CronExecute } from "./cron-service.ts";
+import type { CronExecute, CronRunResult } from "./cron-service.ts";
 
 export interface CronExecutorDeps {
   clock: Clock;
-  scheduler: Pick<Scheduler, "postEvent">;
+  scheduler: Pick<Scheduler, "postEvent" | "events">;
   /** The main session, where system events go. */
   mainSessionKey: string;
   /** Queues a turn durably (false: queued before under this id) … */
@@ -23,6 +24,8 @@ export interface CronExecutorDeps {
   lastRoute: () => Promise<DeliveryAddress | undefined>;
   /** A system event was posted: the heartbeat should run soon. */
   wakeHeartbeat: (reason: string) => void;
+  /** The heartbeat's follow: what became of a system event (see Heartbeat.follow). */
+  followEvent: (eventId: string) => { outcome: Promise<HeartbeatOutcome>; cancel(): void };
 }
 
 /** The session of a job's isolated turns: its own, so they do not crowd the main conversation. */
@@ -30,29 +33,65 @@ export const cronSessionKey = (jobId: string) => `agent:${DEFAULT_AGENT_ID}:cron
 
 const summary = (text: string) => (text.length > 300 ? `${text.slice(0, 299)}…` : text);
 
+/** A relayed event's run: ok once the user was told (or the heartbeat chose silence), else not delivered. */
+function relayResult(outcome: HeartbeatOutcome | Error): CronRunResult {
+  if (outcome instanceof Error) return { ok: false, error: `not delivered: ${outcome.message}` };
+  if (!outcome.ran)
+    return { ok: false, error: `not delivered: the heartbeat did not run (${outcome.reason})` };
+  if (outcome.delivered) return { ok: true, summary: summary(`relayed: ${outcome.reply}`) };
+  switch (outcome.suppressed) {
+    case "ok":
+      return { ok: true, summary: "the heartbeat looked at it and had nothing to tell the user" };
+    case "no target":
+      return {
+        ok: false,
+        error: 'not delivered: heartbeat.target is "none" (the reply is in the main session\'s history)',
+      };
+    default:
+      return { ok: false, error: summary(`not delivered: the heartbeat turn failed: ${outcome.reply}`) };
+  }
+}
+
 export function createCronExecutor(deps: CronExecutorDeps): CronExecute {
+  /** Posts an event for the heartbeat to relay and waits for the beat that takes it. */
+  const relay = async (job: CronJob, eventId: string, text: string): Promise<CronRunResult> => {
+    const followed = deps.followEvent(eventId);
+    try {
+      const event = { id: eventId, sessionKey: deps.mainSessionKey, text, at: deps.clock.now() };
+      const posted = await deps.scheduler.postEvent(event);
+      const waiting = async () =>
+        (await deps.scheduler.events(deps.mainSessionKey)).some((e) => e.id === eventId);
+      // Resumed after a restart, and a beat of the earlier process took it already.
+      if (!posted && !(await waiting())) {
+        followed.cancel();
+        return { ok: true, summary: "posted to the main session before a restart" };
+      }
+      deps.wakeHeartbeat(`cron ${job.id}`);
+      return relayResult(await followed.outcome.catch((error: Error) => error));
+    } catch (error) {
+      followed.cancel();
+      throw error;
+    }
+  };
+
   return async (job: CronJob, runId: string) => {
     const action = job.action;
     if (action.kind === "systemEvent") {
-      await deps.scheduler.postEvent({
-        id: runId,
-        sessionKey: deps.mainSessionKey,
-        text: `Scheduled job "${job.name}": ${action.text}`,
-        at: deps.clock.now(),
-      });
-      deps.wakeHeartbeat(`cron ${job.id}`);
-      return { ok: true, summary: "posted to the main session" };
+      return relay(job, runId, `Scheduled job "${job.name}": ${action.text}`);
     }
-    const deliverTo =
+    const target =
       action.deliver.mode === "to"
         ? action.deliver.to
         : action.deliver.mode === "last"
           ? await deps.lastRoute()
           : undefined;
+    // The web chat shows the main session: the reply reaches it relayed by the heartbeat there.
+    const toWebChat = target?.channel === "web";
+    const deliverTo = toWebChat ? undefined : target;
     const channel: ChannelContext = {
       channel: "cron",
       chatKind: "dm",
-      description: `the scheduled job "${job.name}" (no one is waiting on this turn; ${deliverTo ? `the reply is sent to the user on ${deliverTo.channel}` : "the reply is kept in the job's history"})`,
+      description: `the scheduled job "${job.name}" (no one is waiting on this turn; ${target ? `the reply is sent to the user on ${target.channel}` : "the reply is kept in the job's history"})`,
       interactive: false,
     };
     await deps.submit(
@@ -64,11 +103,15 @@ export function createCronExecutor(deps: CronExecutorDeps): CronExecute {
         chatId: job.id,
         text: action.message,
         at: deps.clock.now(),
+        origin: "cron",
         deliverTo,
       }),
     );
     const record = await deps.outcome(runId);
     if (record.status !== "done") return { ok: false, error: summary(record.reply) };
+    if (toWebChat) {
+      return relay(job, `${runId}:reply`, `Scheduled job "${job.name}" finished; its reply: ${record.reply}`);
+    }
     const where = deliverTo ? "" : action.deliver.mode === "last" ? " (no chat to deliver to yet)" : "";
     return { ok: true, summary: summary(record.reply) + where };
   };

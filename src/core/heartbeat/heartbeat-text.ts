@@ -25,11 +25,14 @@ export function hasActionableContent(checklist: string | null): boolean {
   });
 }
 
+const NOT_THE_USER = "This is not the user writing.";
+const EVENTS_HEADING = "System events since the last heartbeat:";
+
 /** The heartbeat's user message: the time, any system events, and what to answer when all is well. */
 export function heartbeatPrompt(options: { now: string; events: string[]; checklist: boolean }): string {
-  const lines = [`Heartbeat (${options.now}). This is not the user writing.`];
+  const lines = [`Heartbeat (${options.now}). ${NOT_THE_USER}`];
   if (options.events.length > 0) {
-    lines.push("", "System events since the last heartbeat:", ...options.events.map((e) => `- ${e}`));
+    lines.push("", EVENTS_HEADING, ...options.events.map((e) => `- ${e}`));
   }
   if (options.checklist) lines.push("", "Go through HEARTBEAT.md (in your context) and do what it asks.");
   lines.push(
@@ -50,3 +53,17 @@ export function heartbeatDelivery(reply: string, ackMaxChars: number): string | 
   const rest = (atStart ? text.slice(atStart[0].length) : text.slice(0, atEnd!.index)).trim();
   return rest.length <= ackMaxChars ? null : rest;
 }
+
+/** The events a heartbeat prompt relays ([] for a plain beat), or null when `text` is no heartbeat prompt. */
+export function heartbeatPromptEvents(text: string): string[] | null {
+  const [first, ...rest] = text.split("\n");
+  if (!first?.startsWith("Heartbeat (") || !first.endsWith(NOT_THE_USER)) return null;
+  const start = rest.indexOf(EVENTS_HEADING);
+  if (start < 0) return [];
+  const end = rest.indexOf("", start);
+  return rest.slice(start + 1, end < 0 ? undefined : end).map((line) => line.replace(/^- /, ""));
+}
+
+/** True when a heartbeat's reply says only that all is well (it was not delivered). */
+export const isQuietReply = (reply: string, ackMaxChars: number) =>
+  reply.includes(HEARTBEAT_OK) && heartbeatDelivery(reply, ackMaxChars) === null;

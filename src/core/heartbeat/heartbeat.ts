@@ -1,7 +1,7 @@
 // The heartbeat: every N minutes inside active hours, and early (coalesced) when a system event
 // arrives, one turn in the main session with HEARTBEAT.md and the waiting events. No checklist and
-// no events means no model call; a reply that is only HEARTBEAT_OK, or an alert already delivered
-// in the last 24 h, is not delivered.
+// no events means no model call; a reply that is only HEARTBEAT_OK, or a checklist alert already
+// delivered in the last 24 h, is not delivered. Whoever posted an event can follow what became of it.
 import { createHash } from "node:crypto";
 import type { Clock } from "../../ports/clock.ts";
 import type { OutboxRecord } from "../../ports/outbox.ts";
@@ -70,6 +70,11 @@ const HEARTBEAT_CHANNEL: ChannelContext = {
 };
 
 export interface Heartbeat {
+  /**
+   * Follows a system event: `outcome` resolves with the outcome of the beat that took it (rejects when
+   * that beat broke after taking it). Call it before posting the event; `cancel` stops following.
+   */
+  follow(eventId: string): { outcome: Promise<HeartbeatOutcome>; cancel(): void };
   /** Runs periodic beats until `signal` aborts. */
   start(signal: AbortSignal): void;
   /** A system event arrived: beat soon, once for all wakes within WAKE_COALESCE_MS. */
@@ -91,8 +96,19 @@ export function createHeartbeat(deps: HeartbeatDeps): Heartbeat {
   let sleeping: AbortController | undefined;
   let waking = false;
   let beating: Promise<HeartbeatOutcome> | undefined;
+  const followers = new Map<string, Set<(result: HeartbeatOutcome | Error) => void>>();
+  const tell = (ids: string[], result: HeartbeatOutcome | Error) => {
+    for (const id of ids) {
+      for (const listener of followers.get(id) ?? []) listener(result);
+      followers.delete(id);
+    }
+  };
 
-  async function beatOnce(reason: "interval" | "wake" | "manual"): Promise<HeartbeatOutcome> {
+  /** One beat; the ids of the events it took are pushed onto `taken` as soon as they are taken. */
+  async function beatOnce(
+    reason: "interval" | "wake" | "manual",
+    taken: string[],
+  ): Promise<HeartbeatOutcome> {
     const s = deps.settings();
     if (reason === "interval" && !s.enabled) return { ran: false, reason: "disabled" };
     const now = clock.now();
@@ -116,11 +132,14 @@ export function createHeartbeat(deps: HeartbeatDeps): Heartbeat {
         checklist,
       }),
       at: now,
+      // With events it relays something someone asked to hear about: a reminder.
+      origin: events.length > 0 ? "reminder" : "heartbeat",
       options: { light: true, ...(s.model && { model: s.model }) },
     });
     await deps.submit(job);
     // The events are in the queued turn now; a crash before this line shows them again next time.
     await deps.scheduler.dropEvents(events.map((e) => e.id));
+    taken.push(...events.map((e) => e.id));
     const record = await deps.outcome(id);
     if (record.status !== "done") {
       log("warn", `heartbeat: the turn failed: ${record.reply}`);
@@ -132,7 +151,8 @@ export function createHeartbeat(deps: HeartbeatDeps): Heartbeat {
     const to = s.target === "none" ? undefined : s.target === "last" ? await deps.lastRoute() : s.target;
     if (!to) return { ran: true, turnId: id, reply: record.reply, delivered: false, suppressed: "no target" };
     const digest = createHash("sha256").update(text).digest("hex").slice(0, 32);
-    if (!(await deps.claimOnce(`heartbeat:alert:${digest}`, ALERT_DEDUPE_MS))) {
+    // Only the checklist's findings repeat themselves; a reminder is asked for, every time it is due.
+    if (events.length === 0 && !(await deps.claimOnce(`heartbeat:alert:${digest}`, ALERT_DEDUPE_MS))) {
       return { ran: true, turnId: id, reply: record.reply, delivered: false, suppressed: "duplicate" };
     }
     await deps.deliver(to, text, `${id}:alert`);
@@ -142,9 +162,14 @@ export function createHeartbeat(deps: HeartbeatDeps): Heartbeat {
   const beat = async (reason: "interval" | "wake" | "manual"): Promise<HeartbeatOutcome> => {
     // One beat at a time; a wake during a beat gets a beat of its own after it.
     while (beating) await beating.catch(() => {});
-    beating = beatOnce(reason);
+    const taken: string[] = [];
+    beating = beatOnce(reason, taken);
     try {
-      const outcome = await beating;
+      const outcome = await beating.catch((error: unknown) => {
+        tell(taken, error instanceof Error ? error : new Error(String(error)));
+        throw error;
+      });
+      tell(taken, outcome);
       last = { at: clock.now(), outcome };
       if (outcome.ran)
         log(
@@ -165,6 +190,22 @@ export function createHeartbeat(deps: HeartbeatDeps): Heartbeat {
       return last;
     },
     beat,
+    follow(eventId) {
+      let listener!: (result: HeartbeatOutcome | Error) => void;
+      const outcome = new Promise<HeartbeatOutcome>((resolve, reject) => {
+        listener = (result) => (result instanceof Error ? reject(result) : resolve(result));
+      });
+      const set = followers.get(eventId) ?? new Set();
+      set.add(listener);
+      followers.set(eventId, set);
+      return {
+        outcome,
+        cancel() {
+          set.delete(listener);
+          if (set.size === 0 && followers.get(eventId) === set) followers.delete(eventId);
+        },
+      };
+    },
     wake(reason) {
       if (waking) return;
       waking = true;

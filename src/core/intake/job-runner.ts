@@ -8,6 +8,7 @@ import type { AgentEvent } from "../agent/events.ts";
 import { createLanes } from "../lanes/lanes.ts";
 import type { TurnRequest, TurnResult } from "../turn/run-turn.ts";
 import type { IntakeGate } from "./intake-gate.ts";
+import { OWNER_TRUST } from "./trust.ts";
 import { asTurnJob, type TurnJob } from "./turn-job.ts";
 
 export interface JobRunnerOptions {
@@ -133,6 +134,7 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
         messages: jobs.map((j) => j.message),
         channel: jobs[0]!.channel,
         turnIds: jobs.map((j) => j.id),
+        trust: jobs.map((j) => j.trust ?? OWNER_TRUST),
         ...(jobs[0]!.origin && { origin: jobs[0]!.origin }),
         ...(jobs[0]!.options && { options: jobs[0]!.options }),
         signal: turn.controller.signal,

@@ -1,5 +1,6 @@
 // A turn job: one accepted message waiting in the durable queue for its turn.
 import type { ChannelContext, DeliveryAddress, InboundMessage } from "../messages.ts";
+import { readTrust, type TurnTrust } from "./trust.ts";
 
 export interface TurnJob {
   /** The idempotency id: queue dedupeId, outbox key and turn id ("http:<key>", "ws:<id>", ...). */
@@ -13,6 +14,8 @@ export interface TurnJob {
   origin?: DeliveryAddress;
   /** How the turn runs: a model ref other than the assistant's, a lighter prompt (heartbeats). */
   options?: TurnOptions;
+  /** Who wrote the message (absent: the owner; see readTrust for jobs queued before it was kept). */
+  trust?: TurnTrust;
 }
 
 export interface TurnOptions {
@@ -34,6 +37,8 @@ export function internalTurnJob(job: {
   at: number;
   deliverTo?: DeliveryAddress | undefined;
   options?: TurnOptions;
+  /** Whose words `text` carries (a cron job someone other than the owner made); absent: the owner's. */
+  trust?: TurnTrust;
 }): TurnJob {
   return {
     id: job.id,
@@ -50,6 +55,7 @@ export function internalTurnJob(job: {
     channel: job.channel,
     ...(job.deliverTo && { deliverTo: job.deliverTo }),
     ...(job.options && { options: job.options }),
+    ...(job.trust && { trust: job.trust }),
   };
 }
 
@@ -65,5 +71,6 @@ export function asTurnJob(body: unknown): TurnJob | null {
   ) {
     return null;
   }
-  return job as TurnJob;
+  // Trust is never taken on faith from the queue: what does not validate counts as untrusted.
+  return { ...job, trust: readTrust(job.trust, job.origin !== undefined) } as TurnJob;
 }

@@ -8,13 +8,16 @@ import type { AgentTool, ApprovalRequest, ToolContext } from "../../tools/tool.t
 import { runAgentLoop, type StopReason } from "../agent/agent-loop.ts";
 import type { AgentEventListener } from "../agent/events.ts";
 import type { CronService } from "../cron/cron-service.ts";
+import { allOwner, leastTrust, OWNER_TRUST, type TurnTrust } from "../intake/trust.ts";
 import type { TurnOptions } from "../intake/turn-job.ts";
 import type { ChannelContext, DeliveryAddress, InboundMessage } from "../messages.ts";
 import { loadBootstrapFiles } from "../prompt/bootstrap-files.ts";
 import { buildSystemPrompt } from "../prompt/system-prompt.ts";
 import type { TokenUsage, TranscriptEntry } from "../transcript.ts";
 import { messagesForModel } from "../transcript-repair.ts";
+import { isPrivatePath, withoutPrivateFiles } from "./private-files.ts";
 import { findPriorAttempt, type PriorAttempt } from "./resume.ts";
+import { DEFAULT_TOOL_POLICY, type ToolPolicyConfig, toolsAllowed } from "./tool-policy.ts";
 import { userMessageText } from "./user-message.ts";
 
 export interface TurnDeps {
@@ -30,6 +33,8 @@ export interface TurnDeps {
   redact?: (text: string) => string;
   /** The cron jobs, for the cron tool; chatJobsDeliverAnywhere lets jobs made in a chat deliver elsewhere. */
   cron?: { service: CronService; chatJobsDeliverAnywhere: boolean };
+  /** Which tools people other than the owner get (config tools.policy); absent: the defaults. */
+  toolPolicy?: ToolPolicyConfig;
 }
 
 /** A light prompt (heartbeats) carries only the checklist of the workspace files. */
@@ -56,6 +61,8 @@ export interface TurnRequest {
   origin?: DeliveryAddress;
   /** A model other than the assistant's (the engine resolves it), a lighter prompt. */
   options?: TurnOptions;
+  /** Who wrote each message (one per message); absent: the owner (web chat, terminal, API, hooks). */
+  trust?: TurnTrust[];
 }
 
 export interface TurnResult {
@@ -103,11 +110,21 @@ export async function runTurn(deps: TurnDeps, request: TurnRequest): Promise<Tur
   // durable with one sync at its end: the queue holds the message until its outcome is stored, so a
   // power cut mid-turn costs a retry, not a message. The user's write overlaps reading the workspace.
   const text = fresh.length ? userMessageText(fresh) : "";
+  // Only the owner's own direct chat sees the owner's private files; others get the tools their policy allows.
+  const trusts = request.trust ?? request.messages.map(() => OWNER_TRUST);
+  const ownersOnly = allOwner(trusts);
+  const ownerView = ownersOnly && request.channel.chatKind === "dm";
+  const tools = toolsAllowed(
+    deps.tools,
+    trusts,
+    request.channel.chatKind,
+    deps.toolPolicy ?? DEFAULT_TOOL_POLICY,
+  );
   const user: ModelMessage[] = fresh.length ? [{ role: "user", content: text }] : [];
   const [files] = await Promise.all([
     loadBootstrapFiles(deps.workspace, {
       maxChars: deps.settings.bootstrapMaxChars,
-      includePrivate: request.channel.chatKind === "dm",
+      includePrivate: ownerView,
       ...(request.options?.light && { only: LIGHT_BOOTSTRAP }),
     }),
     user.length
@@ -131,8 +148,9 @@ export async function runTurn(deps: TurnDeps, request: TurnRequest): Promise<Tur
   const userForModel: ModelMessage[] =
     user.length && images.length ? [{ role: "user", content: [{ type: "text", text }, ...images] }] : user;
   const system = buildSystemPrompt({
-    files,
-    tools: deps.tools,
+    // USER.md describes the owner: not for someone else's turn (MEMORY.md is left out above).
+    files: ownersOnly ? files : files.filter((f) => !isPrivatePath(f.name)),
+    tools,
     now: clock.now(),
     timeZone: deps.settings.timeZone,
     channel: request.channel,
@@ -147,13 +165,13 @@ export async function runTurn(deps: TurnDeps, request: TurnRequest): Promise<Tur
     model: deps.model.model,
     system,
     messages: [...messagesForModel(entries), ...userForModel],
-    tools: deps.tools,
+    tools,
     maxSteps: deps.settings.maxSteps,
     signal,
     onEvent: request.onEvent,
     filterToolOutput: deps.redact,
     toolContext: {
-      workspace: deps.workspace,
+      workspace: ownerView ? deps.workspace : withoutPrivateFiles(deps.workspace),
       clock,
       signal,
       ...(request.sendFile && { sendFile: request.sendFile }),
@@ -161,7 +179,12 @@ export async function runTurn(deps: TurnDeps, request: TurnRequest): Promise<Tur
         cron: {
           service: deps.cron.service,
           scope: request.origin
-            ? { kind: "chat", origin: request.origin, deliverAnywhere: deps.cron.chatJobsDeliverAnywhere }
+            ? {
+                kind: "chat",
+                origin: request.origin,
+                deliverAnywhere: deps.cron.chatJobsDeliverAnywhere,
+                madeBy: leastTrust(trusts),
+              }
             : { kind: "owner" },
         },
       }),

@@ -159,6 +159,7 @@ export async function openLocalAssistant(
           model: request.options?.model ? await modelByRef(request.options.model) : await model(),
           cron: { service: cron, chatJobsDeliverAnywhere: config.cron.chatJobsDeliverAnywhere },
           tools,
+          toolPolicy: config.tools.policy,
           settings: {
             maxSteps: config.agent.maxSteps,
             bootstrapMaxChars: config.agent.bootstrapMaxChars,

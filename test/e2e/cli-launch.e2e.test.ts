@@ -1,0 +1,48 @@
+// The CLI started the way the README says a user runs it: the bin file itself as a command, found by
+// its `#!/usr/bin/env node` line on the user's PATH (no npm, no npx, whatever Node that PATH has).
+import { spawn } from "node:child_process";
+import { delimiter } from "node:path";
+import { describe, expect, it } from "vitest";
+import pkg from "../../package.json" with { type: "json" };
+import { BIN, type CliResult, useCliWorld } from "./run-cli.ts";
+
+const world = useCliWorld();
+
+/** The user's PATH: without the node_modules/.bin that npm and npx put first. */
+const userPath = () =>
+  (process.env.PATH ?? "")
+    .split(delimiter)
+    .filter((dir) => !dir.includes("node_modules"))
+    .join(delimiter);
+
+function runAsUser(args: string[], env: NodeJS.ProcessEnv): Promise<CliResult> {
+  const child = spawn(BIN, args, { env: { ...env, PATH: userPath() }, stdio: ["ignore", "pipe", "pipe"] });
+  let stdout = "";
+  let stderr = "";
+  child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
+  child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
+  return new Promise((resolve) =>
+    child.on("close", (code, signal) => resolve({ code, signal, stdout, stderr })),
+  );
+}
+
+describe("agent-claw run as a command on the user's PATH", () => {
+  it("prints the version alone, with nothing on stderr", async () => {
+    for (const flag of ["--version", "-v"]) {
+      const result = await runAsUser([flag], world.env);
+      expect(result).toMatchObject({ code: 0, stdout: `${pkg.version}\n`, stderr: "" });
+    }
+  });
+
+  it("runs a turn even when the system Node is older than the CLI needs", async () => {
+    world.fake.script([{ text: "Hello from the fake model!" }]);
+    const result = await runAsUser(["agent", "-m", "hi"], world.env);
+    expect(result).toMatchObject({ code: 0, stdout: "Hello from the fake model!\n", stderr: "" });
+  });
+
+  it("passes the exit code on", async () => {
+    const result = await runAsUser(["agent", "-m", " "], world.env);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe("error: The message is empty; pass some text with -m.\n");
+  });
+});
