@@ -37,6 +37,38 @@ const webFetchSchema = z
       .default(120)
       .describe("How long a command waits for approval in the web chat or Telegram; unanswered means denied."),
 
+/** A tool profile or a list of tool names (see src/core/turn/tool-policy.ts). */
+const toolSetSchema = z.union(
+  [
+    z.enum(["all", "standard", "chat", "none"]),
+    z.array(z.string().regex(/^[a-z_]+$/, 'a tool name such as "read"')),
+  ],
+  { error: 'a profile ("all", "standard", "chat", "none") or a list of tool names like ["read", "list"]' },
+);
+
+const toolPolicySchema = z
+  .object({
+    approved: toolSetSchema
+      .default("standard")
+      .describe("Tools for approved senders (not the owner) in direct chats. standard: all but exec."),
+    group: toolSetSchema
+      .default("chat")
+      .describe("Tools in group chats, for everyone (the owner too). chat: read, list, web_fetch."),
+    stranger: toolSetSchema
+      .default("chat")
+      .describe('Tools for senders nobody approved, in direct chats (dmPolicy "open").'),
+    senders: z
+      .record(
+        z.string().regex(/^[a-z0-9_-]+:.+$/, 'a sender as "channel:id", e.g. "telegram:1001"'),
+        toolSetSchema,
+      )
+      .default({})
+      .describe(
+        'Tools for one sender wherever they write, e.g. {"telegram:1001": "standard"}; wins over the rest.',
+      ),
+  })
+  .strict();
+
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a time of day "HH:MM", e.g. "08:00"');
 
 const heartbeatSchema = z
@@ -165,6 +197,12 @@ export const telegramSchema = z
       .array(z.string().regex(/^\d+$/, "a numeric Telegram user id"))
       .default([])
       .describe("Telegram user ids always allowed to talk to the assistant."),
+    owners: z
+      .array(z.string().regex(/^\d+$/, "a numeric Telegram user id"))
+      .default([])
+      .describe(
+        "The owner's Telegram user ids: their direct chats are the main session, with every tool and MEMORY.md. Empty: the first id in allowFrom, else the first sender approved by pairing, written here once seen.",
+      ),
     groups: z
       // A number too: `config set channels.telegram.groups '[-100777]'` is what people type.
       .array(
@@ -244,7 +282,9 @@ export const configSchema = z
         dmScope: z
           .enum(["main", "per-peer", "per-channel-peer"])
           .default("main")
-          .describe("Direct messages share one main session, one per sender, or one per channel and sender."),
+          .describe(
+            "main: the owner's direct chats share the main session and everyone else gets their own; per-peer: one per sender; per-channel-peer: one per channel and sender.",
+          ),
       })
       .strict()
       .default({ dmScope: "main" }),
@@ -271,9 +311,16 @@ export const configSchema = z
       .object({
         exec: execSchema.default(execSchema.parse({})),
         webFetch: webFetchSchema.default(webFetchSchema.parse({})),
+        policy: toolPolicySchema
+          .default(toolPolicySchema.parse({}))
+          .describe("Which tools people other than the owner get; the owner's direct chats get them all."),
       })
       .strict()
-      .default({ exec: execSchema.parse({}), webFetch: webFetchSchema.parse({}) }),
+      .default({
+        exec: execSchema.parse({}),
+        webFetch: webFetchSchema.parse({}),
+        policy: toolPolicySchema.parse({}),
+      }),
   })
   .strict();
 

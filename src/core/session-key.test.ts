@@ -19,6 +19,14 @@ describe("session keys", () => {
     expect(sessionKeyFor(dm({ channel: "slack", sender: { id: "U1" } }), "main")).toBe(mainSessionKey());
   });
 
+  it("with dmScope main, gives everyone but the owner a conversation of their own", () => {
+    expect(sessionKeyFor(dm(), "main", { owner: true })).toBe(mainSessionKey());
+    expect(sessionKeyFor(dm({ sender: { id: "7" } }), "main", { owner: false })).toBe(
+      "agent:main:telegram:dm:7",
+    );
+    expect(sessionKeyFor(dm({ sender: { id: "7" } }), "per-peer", { owner: false })).toBe("agent:main:dm:7");
+  });
+
   it("separates senders with per-peer, and channels too with per-channel-peer", () => {
     expect(sessionKeyFor(dm(), "per-peer")).toBe("agent:main:dm:42");
     expect(sessionKeyFor(dm({ channel: "slack" }), "per-peer")).toBe("agent:main:dm:42");

@@ -1,7 +1,10 @@
 // Session keys: which conversation a message belongs to, from channel, account, chat and sender.
 import type { InboundMessage } from "./messages.ts";
 
-/** main: all direct messages share one session; per-peer: one per sender; per-channel-peer: per channel and sender. */
+/**
+ * main: the owner's direct chats share the main session, and everyone else gets one per channel and
+ * sender; per-peer: one per sender; per-channel-peer: one per channel and sender.
+ */
 export type DmScope = "main" | "per-peer" | "per-channel-peer";
 
 export const DEFAULT_AGENT_ID = "main";
@@ -18,9 +21,15 @@ export function mainSessionKey(agentId = DEFAULT_AGENT_ID): string {
 
 /**
  * The session key for a message. Groups always get their own session (and each forum topic its
- * own); direct messages follow dmScope. A non-default account is part of the channel segment.
+ * own); direct messages follow dmScope, where "main" holds only the owner's (`owner`, default true:
+ * the terminal and the web chat are the owner's). A non-default account is part of the channel segment.
  */
-export function sessionKeyFor(message: InboundMessage, dmScope: DmScope, agentId = DEFAULT_AGENT_ID): string {
+export function sessionKeyFor(
+  message: InboundMessage,
+  dmScope: DmScope,
+  options: { owner?: boolean; agentId?: string } = {},
+): string {
+  const agentId = options.agentId ?? DEFAULT_AGENT_ID;
   const agent = `agent:${part(agentId)}`;
   const name = part(message.channel.toLowerCase());
   const channel = message.account === "default" ? name : `${name}@${part(message.account)}`;
@@ -28,7 +37,9 @@ export function sessionKeyFor(message: InboundMessage, dmScope: DmScope, agentId
     const topic = message.chat.threadId ? `:topic:${part(message.chat.threadId)}` : "";
     return `${agent}:${channel}:group:${part(message.chat.id)}${topic}`;
   }
-  switch (dmScope) {
+  // Someone else in the owner's main session would read the owner's history and be answered together.
+  const scope = dmScope === "main" && options.owner === false ? "per-channel-peer" : dmScope;
+  switch (scope) {
     case "main":
       return mainSessionKey(agentId);
     case "per-peer":

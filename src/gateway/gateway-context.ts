@@ -5,6 +5,7 @@ import type { IntakeGate } from "../core/intake/intake-gate.ts";
 import type { LastRoute } from "./last-route.ts";
 import type { JobRunner } from "../core/intake/job-runner.ts";
 import type { LocalAssistant } from "../engines/local/assistant.ts";
+import type { Approvals } from "./approval/approvals.ts";
 import type { GatewayAuth } from "./auth.ts";
 import type { EventHub } from "./event-hub.ts";
 import type { LogBuffer } from "./log-buffer.ts";
@@ -32,6 +33,8 @@ export interface GatewayContext {
   events: EventHub;
   /** The Telegram channel (stopped when no bot token is set). */
   telegram: TelegramService;
+  /** Commands waiting for their owner's approval in the web chat or Telegram. */
+  approvals: Approvals;
   logs: LogBuffer;
   auth: GatewayAuth;
   /** When the gateway started, in Clock milliseconds. */

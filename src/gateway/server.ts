@@ -22,7 +22,7 @@ import { secretValues } from "../util/redact.ts";
 import { createGatewayApp, type RouteModule } from "./app.ts";
 import { isLoopback, resolveGatewayAuth } from "./auth.ts";
 import { restartNeededKeys, warnRestartNeeded, watchGatewayConfig } from "./config-reload.ts";
-import { createEventHub } from "./event-hub.ts";
+import { createEventHub, noticeFor } from "./event-hub.ts";
 import type { GatewayContext } from "./gateway-context.ts";
 import { heartbeatSettings } from "./heartbeat-settings.ts";
 import { createLastRoute } from "./last-route.ts";
@@ -102,7 +102,12 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
       events.publish(jobs, event);
       telegram.onEvent(jobs, event);
     },
-    onOutcome: (record, job, turnJobs) => telegram.onOutcome(record, job, turnJobs),
+    onOutcome: (record, job, turnJobs) => {
+      telegram.onOutcome(record, job, turnJobs);
+      // Heartbeats, reminders, hooks and cron turns are shown live in the web chats.
+      const notice = noticeFor(record, job, config.heartbeat.ackMaxChars);
+      if (notice) events.notify(notice);
+    },
     log: (level, message) => logs.log(level, message),
   });
 
@@ -112,6 +117,9 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
    * stored first, then delivered once, also after a crash or while the channel is down.
    */
   const deliverText = async (to: DeliveryAddress, text: string, key: string) => {
+    // The web chat shows the main session: the heartbeat's turn is in its transcript (the durable
+    // record) and went out live as a notice when it ended.
+    if (to.channel === "web") return;
     if (to.channel !== "telegram") throw new Error(`cannot deliver to the ${to.channel} channel`);
     const record = await assistant.ports.outbox.put({
       key,
@@ -134,7 +142,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
     submit: (job) => runner.submit(job),
     outcome: (id) => runner.outcome(id, shutdown.signal),
     claimOnce: (key, ttlMs) => assistant.ports.claims.claimOnce(key, ttlMs),
-    lastRoute: () => lastRoute.get(),
+    lastRoute: () => lastRoute.target(),
     deliver: deliverText,
     log: (level, message) => logs.log(level, message),
   });
@@ -144,8 +152,9 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
     mainSessionKey: mainSessionKey(),
     submit: (job) => runner.submit(job),
     outcome: (id) => runner.outcome(id, shutdown.signal),
-    lastRoute: () => lastRoute.get(),
+    lastRoute: () => lastRoute.target(),
     wakeHeartbeat: (reason) => heartbeat.wake(reason),
+    followEvent: (eventId) => heartbeat.follow(eventId),
   });
 
   const applyConfig = (next: Config) => {

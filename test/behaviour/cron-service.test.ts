@@ -1,7 +1,9 @@
 // The cron service over the real SQLite scheduler, with a fake clock: catch-up after downtime,
-// backoff and recovery, stuck runs, resumed runs, run now, and chat scopes.
+// backoff and recovery, stuck runs, resumed runs, run now, chat scopes, and reminders that say
+// whether the heartbeat delivered them.
 import type { DatabaseSync } from "node:sqlite";
 import { afterEach, describe, expect, it } from "vitest";
+import { createSqliteClaims } from "../../src/adapters/sqlite/claims.ts";
 import { openStateDb } from "../../src/adapters/sqlite/db.ts";
 import { createSqliteScheduler } from "../../src/adapters/sqlite/scheduler.ts";
 import type { Scheduler } from "../../src/ports/scheduler.ts";
@@ -9,6 +11,8 @@ import { createFakeClock, type FakeClock } from "../../src/util/fake-clock.ts";
 import type { CronJob } from "../../src/core/cron/cron-job.ts";
 import type { CronScope } from "../../src/core/cron/cron-input.ts";
 import { type CronRunResult, type CronService, createCronService } from "../../src/core/cron/cron-service.ts";
+import { createCronExecutor } from "../../src/core/cron/cron-executor.ts";
+import { createHeartbeat } from "../../src/core/heartbeat/heartbeat.ts";
 import { settle } from "./settle.ts";
 
 const MIN = 60_000;
@@ -262,6 +266,75 @@ describe("cron service", () => {
       (await w.service.add({ at: "in 1h", message: "x", deliver: "last" }, anywhere)).action,
     ).toMatchObject({
       deliver: { mode: "last" },
+    });
+  });
+});
+
+describe("cron reminders relayed by the heartbeat", () => {
+  /** The real executor and heartbeat over one scheduler; the heartbeat's turns answer `reply`. */
+  async function relayWorld(target: "last" | "none", reply: string) {
+    const w = world();
+    const claims = createSqliteClaims({ db: w.db, clock: w.clock });
+    const delivered: string[] = [];
+    const heartbeat = createHeartbeat({
+      clock: w.clock,
+      settings: () => ({ enabled: false, everyMs: 30 * MIN, timeZone: "UTC", target, ackMaxChars: 30 }),
+      sessionKey: "agent:main:main",
+      readChecklist: async () => null,
+      scheduler: w.scheduler,
+      submit: async () => true,
+      outcome: async (id) => ({
+        key: id,
+        sessionKey: "agent:main:main",
+        status: "done",
+        reply,
+        usage: { inputTokens: 1, outputTokens: 1 },
+        createdAt: w.clock.now(),
+      }),
+      claimOnce: (key, ttl) => claims.claimOnce(key, ttl),
+      lastRoute: async () => ({ channel: "web", account: "default", chatId: "agent:main:main" }),
+      deliver: async (_to, text) => void delivered.push(text),
+    });
+    const execute = createCronExecutor({
+      clock: w.clock,
+      scheduler: w.scheduler,
+      mainSessionKey: "agent:main:main",
+      submit: async () => true,
+      outcome: async () => {
+        throw new Error("no isolated turns here");
+      },
+      lastRoute: async () => undefined,
+      wakeHeartbeat: (reason) => heartbeat.wake(reason),
+      followEvent: (id) => heartbeat.follow(id),
+    });
+    await w.service.start(execute, w.stop.signal);
+    return { w, delivered };
+  }
+
+  it("ends a reminder's run once the heartbeat relayed it, and says so", async () => {
+    const { w, delivered } = await relayWorld("last", "Time to stretch!");
+    const job = await w.service.add({ at: "in 1m", systemEvent: "Stretch" }, OWNER);
+    await advance(w, MIN + 1_000, 250);
+    expect(delivered).toEqual(["Time to stretch!"]);
+    expect((await w.service.runs(job.id, OWNER))[0]).toMatchObject({
+      status: "ok",
+      summary: "relayed: Time to stretch!",
+    });
+  });
+
+  it("records a reminder that reached no one as not delivered, not as ok", async () => {
+    const { w, delivered } = await relayWorld("none", "Time to stretch!");
+    const job = await w.service.add({ at: "in 1m", systemEvent: "Stretch" }, OWNER);
+    await advance(w, MIN + 1_000, 250);
+    expect(delivered).toEqual([]);
+    const [run] = await w.service.runs(job.id, OWNER);
+    expect(run).toMatchObject({
+      status: "error",
+      error: expect.stringMatching(/^not delivered: heartbeat.target is "none"/),
+    });
+    expect((await w.service.get(job.id, OWNER)).state).toMatchObject({
+      lastStatus: "error",
+      lastError: expect.stringMatching(/^not delivered/),
     });
   });
 });

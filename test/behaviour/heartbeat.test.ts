@@ -25,7 +25,12 @@ afterEach(() => {
 });
 
 function world(
-  options: { checklist?: string | null; settings?: Partial<HeartbeatSettings>; replies?: string[] } = {},
+  options: {
+    checklist?: string | null;
+    settings?: Partial<HeartbeatSettings>;
+    replies?: string[];
+    deliverError?: string;
+  } = {},
 ) {
   const db = openStateDb(":memory:");
   // 2026-11-22 09:00 UTC is 10:00 in Berlin.
@@ -66,6 +71,7 @@ function world(
     claimOnce: (key, ttl) => claims.claimOnce(key, ttl),
     lastRoute: async () => OWNER_CHAT,
     deliver: async (to, text) => {
+      if (options.deliverError) throw new Error(options.deliverError);
       delivered.push({ to, text });
     },
   });
@@ -154,6 +160,42 @@ describe("the heartbeat", () => {
     await settle();
     expect(w.turns).toHaveLength(1);
     expect(new Date(w.turns[0]!.message.at).toISOString()).toBe("2026-11-23T07:00:00.000Z");
+  });
+
+  it("marks its turn as a reminder when it relays events, and as a heartbeat when it only checks", async () => {
+    const w = world();
+    await w.heartbeat.beat("manual");
+    await w.scheduler.postEvent({ id: "e1", sessionKey: MAIN, text: "Stretch", at: 0 });
+    await w.heartbeat.beat("manual");
+    expect(w.turns.map((t) => t.message.internal)).toEqual(["heartbeat", "reminder"]);
+  });
+
+  it("relays a reminder every time it is due, the same words within 24 hours too", async () => {
+    const w = world({ replies: ["Time to stretch!", "Time to stretch!"] });
+    for (const id of ["e1", "e2"]) {
+      await w.scheduler.postEvent({ id, sessionKey: MAIN, text: "Stretch", at: w.clock.now() });
+      await w.heartbeat.beat("manual");
+      await w.clock.advance(60 * MIN);
+    }
+    expect(w.delivered.map((d) => d.text)).toEqual(["Time to stretch!", "Time to stretch!"]);
+  });
+
+  it("tells whoever follows an event what became of it, and a failure too", async () => {
+    const w = world({ replies: ["Time to stretch!"] });
+    const followed = w.heartbeat.follow("e1");
+    await w.scheduler.postEvent({ id: "e1", sessionKey: MAIN, text: "Stretch", at: 0 });
+    await w.heartbeat.beat("manual");
+    await expect(followed.outcome).resolves.toMatchObject({
+      ran: true,
+      delivered: true,
+      reply: "Time to stretch!",
+    });
+
+    const broken = world({ replies: ["Time to stretch!"], deliverError: "the outbox is full" });
+    const failing = broken.heartbeat.follow("e2");
+    await broken.scheduler.postEvent({ id: "e2", sessionKey: MAIN, text: "Stretch", at: 0 });
+    await expect(broken.heartbeat.beat("manual")).rejects.toThrow("the outbox is full");
+    await expect(failing.outcome).rejects.toThrow("the outbox is full");
   });
 
   it("wakes early for system events, once for wakes close together, also with an empty checklist", async () => {

@@ -6,6 +6,7 @@ import { join } from "node:path";
 import WebSocket from "ws";
 import type { RouteModule } from "../../src/gateway/app.ts";
 import type { EventFrame, ResponseFrame } from "../../src/gateway/control/frames.ts";
+import type { Clock } from "../../src/ports/clock.ts";
 import { type RunningGateway, startGateway } from "../../src/gateway/server.ts";
 import type { FakeModelServer } from "../fakes/fake-model-server.ts";
 import { startOpenAIChatFake } from "../fakes/openai-chat-server.ts";
@@ -110,7 +111,7 @@ export interface ControlWorld {
 
 /** Starts a gateway in a fresh home (with `config` as config.json) against a fake model. */
 export async function startControlWorld(
-  options: { config?: unknown; modules?: RouteModule[] } = {},
+  options: { config?: unknown; modules?: RouteModule[]; clock?: Clock } = {},
 ): Promise<ControlWorld> {
   const home = await mkdtemp(join(tmpdir(), "ac-control-"));
   await mkdir(home, { recursive: true });
@@ -128,6 +129,7 @@ export async function startControlWorld(
     retryDelayMs: 0,
     write: () => undefined,
     ...(options.modules && { modules: options.modules }),
+    ...(options.clock && { clock: options.clock }),
   });
   const wsUrl = `${gateway.url.replace(/^http/, "ws")}/ws`;
   const clients: TestClient[] = [];

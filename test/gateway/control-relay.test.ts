@@ -11,7 +11,7 @@ function setup() {
   const hub = createEventHub();
   let subscriptions = 0;
   const events: EventHub = {
-    publish: hub.publish,
+    ...hub,
     subscribe(filter, listener) {
       subscriptions++;
       const stop = hub.subscribe(filter, listener);

@@ -24,7 +24,7 @@ describe("connect", () => {
       payload: {
         protocol: 1,
         server: { version: expect.any(String) },
-        events: ["chat", "log"],
+        events: ["chat", "notice", "log"],
         sessionKey: "agent:main:main",
         model: "openai-compatible/fake",
       },

@@ -6,7 +6,13 @@ export type AgentEvent =
   | { type: "text_delta"; text: string }
   | { type: "tool_call"; id: string; name: string; input: unknown }
   | { type: "tool_result"; id: string; name: string; text: string; isError: boolean }
-  | { type: "step_end"; step: number; usage: TokenUsage; finishReason: string };
+  | { type: "step_end"; step: number; usage: TokenUsage; finishReason: string }
+  /** A tool waits for a person's answer (once, always or deny) until `expiresAt`; `always` may be offered. */
+  | { type: "approval"; id: string; tool: string; summary: string; expiresAt: number; always: boolean }
+  | { type: "approval_result"; id: string; outcome: ApprovalOutcome };
+
+/** How an approval request ended: approved (once, or always: added to the allowlist) or not. */
+export type ApprovalOutcome = "once" | "always" | "denied" | "expired" | "cancelled";
 
 /** Contract: must not throw; a listener that fails must not break the turn. */
 export type AgentEventListener = (event: AgentEvent) => void;

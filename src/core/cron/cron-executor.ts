@@ -4,11 +4,12 @@
 import type { OutboxRecord } from "../../ports/outbox.ts";
 import type { Scheduler } from "../../ports/scheduler.ts";
 import type { Clock } from "../../ports/clock.ts";
+import { readTrust } from "../intake/trust.ts";
 import { internalTurnJob, type TurnJob } from "../intake/turn-job.ts";
 import type { ChannelContext, DeliveryAddress } from "../messages.ts";
 import { DEFAULT_AGENT_ID } from "../session-key.ts";
 import type { HeartbeatOutcome } from "../heartbeat/heartbeat.ts";
-import type { CronJob } from "./cron-job.ts";
+import type { CronAction, CronJob } from "./cron-job.ts";
 import type { CronExecute, CronRunResult } from "./cron-service.ts";
 
 export interface CronExecutorDeps {
@@ -52,6 +53,15 @@ function relayResult(outcome: HeartbeatOutcome | Error): CronRunResult {
   }
 }
 
+/** A reminder someone other than the owner asked for, as an isolated turn delivered to their chat. */
+function reminderTurn(job: CronJob, text: string): Extract<CronAction, { kind: "agentTurn" }> {
+  return {
+    kind: "agentTurn",
+    message: `A reminder the person in this chat asked for: ${text}\nWrite the reminder for them.`,
+    deliver: job.origin ? { mode: "to", to: job.origin } : { mode: "none" },
+  };
+}
+
 export function createCronExecutor(deps: CronExecutorDeps): CronExecute {
   /** Posts an event for the heartbeat to relay and waits for the beat that takes it. */
   const relay = async (job: CronJob, eventId: string, text: string): Promise<CronRunResult> => {
@@ -75,10 +85,14 @@ export function createCronExecutor(deps: CronExecutorDeps): CronExecute {
   };
 
   return async (job: CronJob, runId: string) => {
-    const action = job.action;
-    if (action.kind === "systemEvent") {
-      return relay(job, runId, `Scheduled job "${job.name}": ${action.text}`);
+    const madeBy = readTrust(job.madeBy, job.origin !== undefined);
+    const fromOwner = madeBy.level === "owner";
+    if (job.action.kind === "systemEvent" && fromOwner) {
+      return relay(job, runId, `Scheduled job "${job.name}": ${job.action.text}`);
     }
+    // Words from anyone but the owner never enter the main session as a system event: their reminder
+    // is a turn of its own, with their trust, answered in the chat they made it in.
+    const action = job.action.kind === "agentTurn" ? job.action : reminderTurn(job, job.action.text);
     const target =
       action.deliver.mode === "to"
         ? action.deliver.to
@@ -105,11 +119,12 @@ export function createCronExecutor(deps: CronExecutorDeps): CronExecute {
         at: deps.clock.now(),
         origin: "cron",
         deliverTo,
+        trust: madeBy,
       }),
     );
     const record = await deps.outcome(runId);
     if (record.status !== "done") return { ok: false, error: summary(record.reply) };
-    if (toWebChat) {
+    if (toWebChat && fromOwner) {
       return relay(job, `${runId}:reply`, `Scheduled job "${job.name}" finished; its reply: ${record.reply}`);
     }
     const where = deliverTo ? "" : action.deliver.mode === "last" ? " (no chat to deliver to yet)" : "";

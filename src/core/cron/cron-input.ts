@@ -1,6 +1,7 @@
 // What a person (CLI, web UI) or the model (cron tool) may ask for, validated once with zod and
 // turned into a job. Messages say what to change, because the model reads them and tries again.
 import { z } from "zod";
+import type { TurnTrust } from "../intake/trust.ts";
 import type { DeliveryAddress } from "../messages.ts";
 import type { CatchUp, CronAction, CronDelivery, CronJob } from "./cron-job.ts";
 import { parseDuration } from "./duration.ts";
@@ -62,6 +63,8 @@ export type CronScope =
       kind: "chat";
       origin: DeliveryAddress;
       /** config cron.chatJobsDeliverAnywhere */ deliverAnywhere: boolean;
+      /** Who asked (the least trusted writer of the turn): the job runs with that trust. */
+      madeBy?: TurnTrust;
     };
 
 export class CronInputError extends Error {}
@@ -178,6 +181,7 @@ export function jobFromInput(
     action,
     catchUp: input.catchUp ? parseCatchUp(input.catchUp) : { policy: "once" },
     ...(options.scope.kind === "chat" && { origin: options.scope.origin }),
+    ...(options.scope.kind === "chat" && options.scope.madeBy && { madeBy: options.scope.madeBy }),
     createdAt: options.now,
     updatedAt: options.now,
   };

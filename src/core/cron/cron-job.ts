@@ -1,4 +1,5 @@
 // A scheduled job as it is stored: what to do, when, and what happened last time.
+import type { TurnTrust } from "../intake/trust.ts";
 import type { DeliveryAddress } from "../messages.ts";
 import type { Schedule } from "./schedule.ts";
 
@@ -42,6 +43,11 @@ export interface CronJob {
   catchUp: CatchUp;
   /** Who made it: a chat (by the cron tool) can only deliver to itself unless the owner allows more. */
   origin?: DeliveryAddress;
+  /**
+   * The trust of the turn that made it (absent: the owner's CLI or web UI, or a job from before trust
+   * was recorded). A job someone other than the owner made runs with their trust, never in the main session.
+   */
+  madeBy?: TurnTrust;
   createdAt: number;
   updatedAt: number;
   state: CronJobState;

@@ -4,7 +4,9 @@ import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import type { TurnJob } from "../../core/intake/turn-job.ts";
 import type { ChannelContext } from "../../core/messages.ts";
-import { messageParts } from "../../core/transcript-text.ts";
+import { mainSessionKey } from "../../core/session-key.ts";
+import { WEB_CHAT } from "../last-route.ts";
+import { historyMessages } from "./chat-history.ts";
 import { ControlError } from "./frames.ts";
 import { type MethodTable, method } from "./methods.ts";
 import { optionalSessionKeyParam } from "./params.ts";
@@ -14,7 +16,8 @@ export const WEB_CHANNEL: ChannelContext = {
   channel: "web",
   chatKind: "dm",
   description: "the web chat",
-  interactive: false,
+  // exec's approvals are asked in the chat (gateway/approval/web-approval.ts).
+  interactive: true,
 };
 
 const sendParams = z
@@ -49,15 +52,6 @@ const abortParams = z
     jobId: z.string({ error: "expected a string" }).min(1, "must not be empty").optional(),
   })
   .strict();
-
-/** One transcript message as chat.history returns it. */
-export interface HistoryMessage {
-  role: string;
-  text: string;
-  at: number;
-  toolCalls?: Array<{ name: string; input: unknown }>;
-  toolResults?: Array<{ name: string; text: string; isError: boolean }>;
-}
 
 export const chatMethods: MethodTable = {
   "chat.send": method(
@@ -97,6 +91,8 @@ export const chatMethods: MethodTable = {
         throw error;
       }
       afterResponse(follow.release);
+      // Alerts and reminders for "last" come here while the web chat is where the owner last wrote.
+      if (job.sessionKey === mainSessionKey()) gateway.lastRoute.note(WEB_CHAT);
       return { jobId: id, sessionKey: job.sessionKey, accepted };
     },
     { refuseWhileDraining: true },
@@ -107,16 +103,7 @@ export const chatMethods: MethodTable = {
     const meta = await sessions.get(sessionKey);
     if (!meta) return { sessionKey, sessionId: null, messages: [] };
     const entries = (await sessions.load(meta.sessionId)).slice(-limit);
-    const messages = entries.map((entry): HistoryMessage => {
-      const { text, toolCalls, toolResults } = messageParts(entry.message);
-      return {
-        role: entry.message.role,
-        text,
-        at: entry.at,
-        ...(toolCalls.length > 0 && { toolCalls }),
-        ...(toolResults.length > 0 && { toolResults }),
-      };
-    });
+    const messages = historyMessages(entries, gateway.config().heartbeat.ackMaxChars);
     return { sessionKey, sessionId: meta.sessionId, messages };
   }),
 

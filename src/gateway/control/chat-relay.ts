@@ -1,7 +1,7 @@
 // Follows the turns of messages sent with chat.send and fans their events out as `chat` events: to
 // the connection that sent each message and to every connection that sent one in the same session.
 // One hub subscription and one outcome wait per job, dropped when nobody listens any more.
-import type { AgentEvent } from "../../core/agent/events.ts";
+import type { AgentEvent, ApprovalOutcome } from "../../core/agent/events.ts";
 import type { TokenUsage } from "../../core/transcript.ts";
 import type { OutboxRecord } from "../../ports/outbox.ts";
 import type { EventHub } from "../event-hub.ts";
@@ -12,6 +12,8 @@ export type ChatEvent = { jobId: string; sessionKey: string } & (
   | { state: "tool"; name: string; input: unknown }
   | { state: "final"; text: string; usage: TokenUsage }
   | { state: "error"; message: string }
+  | { state: "approval"; id: string; tool: string; summary: string; expiresAt: number; always: boolean }
+  | { state: "approval_result"; id: string; outcome: ApprovalOutcome }
 );
 
 /** A connection as the relay sees it. */
@@ -62,6 +64,12 @@ function chatEventFor(job: Followed["job"], event: AgentEvent): ChatEvent | unde
   const base = { jobId: job.id, sessionKey: job.sessionKey };
   if (event.type === "text_delta") return { ...base, state: "delta", text: event.text };
   if (event.type === "tool_call") return { ...base, state: "tool", name: event.name, input: event.input };
+  if (event.type === "approval") {
+    const { id, tool, summary, expiresAt, always } = event;
+    return { ...base, state: "approval", id, tool, summary, expiresAt, always };
+  }
+  if (event.type === "approval_result")
+    return { ...base, state: "approval_result", id: event.id, outcome: event.outcome };
   return undefined;
 }
 

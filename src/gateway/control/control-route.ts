@@ -3,8 +3,10 @@
 import { upgradeWebSocket } from "@hono/node-server";
 import type { MiddlewareHandler } from "hono";
 import type { WebSocket } from "ws";
-import { type RouteModule, remoteAddress } from "../app.ts";
-import { bearer, originAllowed } from "../auth.ts";
+import { peerOf, requestFacts, type RouteModule, servedNames } from "../app.ts";
+import { bearer } from "../auth.ts";
+import { originAllowed } from "../request-origin.ts";
+import { approvalMethods } from "./approval-methods.ts";
 import { chatMethods } from "./chat-methods.ts";
 import { type ChannelStatusSource, builtInChannels, channelsMethods } from "./channels-methods.ts";
 import { createChatRelay } from "./chat-relay.ts";
@@ -43,6 +45,7 @@ export function createControlRoute(options: ControlRouteOptions = {}): RouteModu
     const methods: MethodTable = {
       ...statusMethods,
       ...chatMethods,
+      ...approvalMethods,
       ...sessionsMethods,
       ...pairingMethods,
       ...cronMethods,
@@ -51,11 +54,15 @@ export function createControlRoute(options: ControlRouteOptions = {}): RouteModu
       ...channelsMethods(options.channels ?? builtInChannels),
     };
     let nextId = 0;
+    // Every connected client is a web chat that may show the session a notice is about.
+    gateway.events.onNotice((notice) => {
+      for (const c of connections) if (c.connected && !c.closed) c.emit("notice", notice);
+    });
 
     /** Browsers may connect only from the gateway's own origin or gateway.allowedOrigins. */
     const guard: MiddlewareHandler = async (c, next) => {
       const origin = c.req.header("origin");
-      if (!originAllowed(origin, c.req.header("host"), gateway.config().gateway.allowedOrigins)) {
+      if (!originAllowed(requestFacts(c), servedNames(gateway))) {
         gateway.logs.log("warn", `control: refused a WebSocket from origin ${origin}`);
         return c.text(`Origin ${origin} is not allowed; add it to gateway.allowedOrigins.`, 403);
       }
@@ -67,9 +74,11 @@ export function createControlRoute(options: ControlRouteOptions = {}): RouteModu
       "/ws",
       guard,
       upgradeWebSocket((c) => {
+        const peer = peerOf(c, gateway);
         const upgrade = {
           token: bearer(c.req.header("authorization")) ?? c.req.query("token") ?? undefined,
-          remoteAddress: remoteAddress(c),
+          remoteAddress: peer.address,
+          forAnotherSite: peer.forAnotherSite,
         };
         let connection: Connection | undefined;
         return {

@@ -2,12 +2,12 @@
 // (protocol version, methods, events, the main session and the model).
 import { z } from "zod";
 import { mainSessionKey } from "../../core/session-key.ts";
-import { authorized } from "../auth.ts";
+import { authenticatedBy } from "../auth.ts";
 import { ControlError, PROTOCOL_VERSION } from "./frames.ts";
 import type { ControlServices } from "./methods.ts";
 
 /** Events a connection may receive. */
-export const EVENTS = ["chat", "log"] as const;
+export const EVENTS = ["chat", "notice", "log"] as const;
 
 /** Unknown keys are ignored here (not refused as elsewhere), so newer clients can still connect. */
 export const connectParams = z.object({
@@ -27,19 +27,23 @@ export interface UpgradeCredentials {
   /** From `Authorization: Bearer` or `?token=` on the upgrade request. */
   token: string | undefined;
   remoteAddress: string | undefined;
+  /** A browser opened the socket for a page other than the gateway's own: no loopback trust. */
+  forAnotherSite: boolean;
 }
 
 /**
- * Checks the token (connect's, else the upgrade's; loopback passes when trusted).
- * Contract: throws a ControlError "unauthorized" that says where a token comes from.
+ * Checks the token (connect's, else the upgrade's; loopback passes when trusted) and says which let
+ * the client in. Contract: throws a ControlError "unauthorized" that says where a token comes from.
  */
 export function authenticate(
   services: ControlServices,
   params: ConnectParams,
   upgrade: UpgradeCredentials,
-): void {
+): "token" | "loopback" {
   const presented = params.token ?? upgrade.token;
-  if (authorized(services.gateway.auth, presented, upgrade.remoteAddress)) return;
+  const peer = { address: upgrade.remoteAddress, forAnotherSite: upgrade.forAnotherSite };
+  const by = authenticatedBy(services.gateway.auth, presented, peer);
+  if (by) return by;
   throw new ControlError(
     "unauthorized",
     presented

@@ -1,12 +1,15 @@
 // The bot's own commands, answered without the model: /new and /reset start a fresh session,
 // /status says what the assistant runs on, /help and /start list the commands.
+import { describeTrust, type TurnTrust } from "../../core/intake/trust.ts";
+import type { ChatKind } from "../../core/messages.ts";
+import { policyFor, toolsAllowed } from "../../core/turn/tool-policy.ts";
 import type { GatewayContext } from "../gateway-context.ts";
 
 /** The commands registered with setMyCommands, in menu order. */
 export const TELEGRAM_COMMANDS = [
   { command: "new", description: "Start a new conversation" },
   { command: "reset", description: "Forget this conversation and start over" },
-  { command: "status", description: "Model, session and usage" },
+  { command: "status", description: "Model, session, usage and the tools you get" },
   { command: "help", description: "What I can do" },
 ] as const;
 
@@ -21,12 +24,26 @@ const HELP = [
   ...TELEGRAM_COMMANDS.map((c) => `/${c.command} — ${c.description}`),
 ].join("\n");
 
+/** Who the sender is to the assistant, and the tools a turn here gets (the policy and its config key). */
+function policyLines(ctx: GatewayContext, trust: TurnTrust, chatKind: ChatKind): string[] {
+  const policy = ctx.config().tools.policy;
+  const tools = toolsAllowed(ctx.assistant.tools, [trust], chatKind, policy).map((t) => t.name);
+  const { key } = policyFor(trust, chatKind, policy);
+  const owned = trust.level === "owner" && chatKind === "dm";
+  return [
+    `You: ${describeTrust(trust)}`,
+    `Tools here: ${tools.join(", ") || "none"} (${owned ? "the owner's direct chat: every tool" : `policy ${key}`})`,
+    `Private files (MEMORY.md, USER.md, memory/): ${owned ? "available" : "kept out of this chat"}`,
+  ];
+}
+
 /** The reply to a command; unknown names get the help text. */
 export async function runTelegramCommand(
   ctx: GatewayContext,
   name: string,
-  sessionKey: string,
+  here: { sessionKey: string; trust: TurnTrust; chatKind: ChatKind },
 ): Promise<string> {
+  const { sessionKey } = here;
   const sessions = ctx.assistant.ports.sessions;
   switch (name) {
     case "new":
@@ -42,7 +59,12 @@ export async function runTelegramCommand(
       const usage = session
         ? `${session.turns} turn${session.turns === 1 ? "" : "s"}, ${session.usage.inputTokens} tokens in, ${session.usage.outputTokens} out`
         : "no turns yet";
-      return [`Model: ${model}`, `Session: ${sessionKey}`, `This conversation: ${usage}`].join("\n");
+      return [
+        `Model: ${model}`,
+        `Session: ${sessionKey}`,
+        `This conversation: ${usage}`,
+        ...policyLines(ctx, here.trust, here.chatKind),
+      ].join("\n");
     }
     default:
       return HELP;

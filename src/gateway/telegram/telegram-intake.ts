@@ -2,6 +2,7 @@
 // mentions), answer bot commands, and queue everything else as a turn job. Resolves only once each
 // update is durable (queued, or its direct reply claimed), so the webhook may then answer 200.
 import { decideAccess, PAIRING_LIMIT_REPLY, pairingReply } from "../../core/intake/access.ts";
+import { describeTrust, type TurnTrust } from "../../core/intake/trust.ts";
 import type { TurnJob } from "../../core/intake/turn-job.ts";
 import type { ChannelContext, InboundMessage } from "../../core/messages.ts";
 import { mainSessionKey, sessionKeyFor } from "../../core/session-key.ts";
@@ -10,6 +11,7 @@ import { parseTelegramUpdate, telegramCommand } from "../../channels/telegram/pa
 import type { GatewayContext } from "../gateway-context.ts";
 import { allowGroupCommand, type IgnoredGroups } from "./ignored-groups.ts";
 import { isTelegramCommand, runTelegramCommand } from "./telegram-commands.ts";
+import { once, telegramOwners, telegramTrust } from "./telegram-trust.ts";
 
 /** How long an update's direct reply (a command, a pairing code) is remembered as sent. */
 const REPLY_CLAIM_MS = 48 * 60 * 60_000;
@@ -33,8 +35,9 @@ export function replyTarget(message: InboundMessage): DeliveryTarget {
   };
 }
 
-function channelContext(message: InboundMessage): ChannelContext {
-  const who = message.sender.name ?? `user ${message.sender.id}`;
+function channelContext(message: InboundMessage, trust: TurnTrust): ChannelContext {
+  // The model is told who writes: someone other than the owner is not to be taken for them.
+  const who = `${message.sender.name ?? `user ${message.sender.id}`} (${describeTrust(trust)})`;
   return {
     channel: "telegram",
     chatKind: message.chat.kind,
@@ -70,9 +73,8 @@ export function createTelegramIntake(deps: TelegramIntakeDeps) {
     const [message] = parseTelegramUpdate(raw, bot, account);
     if (!message) return;
     const telegram = ctx.config().channels.telegram;
-    const access = await decideAccess(message, telegram, () =>
-      pairings.isAllowed("telegram", message.sender.id),
-    );
+    const isPaired = once(() => pairings.isAllowed("telegram", message.sender.id));
+    const access = await decideAccess(message, telegram, isPaired);
     if (access.kind === "ignore") {
       if (message.chat.kind === "group" && !telegram.groups.includes(message.chat.id)) noteGroup(message);
       return;
@@ -90,11 +92,15 @@ export function createTelegramIntake(deps: TelegramIntakeDeps) {
       );
       return;
     }
-    const sessionKey = sessionKeyFor(message, ctx.config().session.dmScope);
+    const trust = await telegramTrust(message, await telegramOwners(ctx), ctx, isPaired);
+    const sessionKey = sessionKeyFor(message, ctx.config().session.dmScope, {
+      owner: trust.level === "owner",
+    });
     const command = telegramCommand(message, bot.username);
     if (command && isTelegramCommand(command.name)) {
       if (!(await firstReply(message))) return;
-      deps.reply(target, await runTelegramCommand(ctx, command.name, sessionKey));
+      const here = { sessionKey, trust, chatKind: message.chat.kind };
+      deps.reply(target, await runTelegramCommand(ctx, command.name, here));
       return;
     }
     const job: TurnJob = {
@@ -102,7 +108,8 @@ export function createTelegramIntake(deps: TelegramIntakeDeps) {
       sessionKey,
       // Its files are downloaded when the turn runs (prepareTurn), not here: the update is acked fast.
       message,
-      channel: channelContext(message),
+      channel: channelContext(message, trust),
+      trust,
       deliverTo: { channel: "telegram", account, ...target },
       origin: { channel: "telegram", account, ...target },
     };

@@ -1,0 +1,67 @@
+// The owner's files as the tools of anyone else's turn see the workspace: MEMORY.md, memory/ and
+// USER.md can be neither read nor listed nor written, and the files that shape every conversation
+// (SOUL.md, AGENTS.md, ..., skills/) cannot be changed. Enforced on the Workspace the tools get, so
+// read, list, write, edit and send_file all obey it. (exec runs outside it: it is owner-only by default.)
+import { type Workspace, type WorkspaceEntry, WorkspacePathError } from "../../ports/workspace.ts";
+import { normalizeWorkspacePath } from "../workspace-path.ts";
+
+/** What only the owner's own turns may read. */
+const PRIVATE = ["MEMORY.md", "USER.md", "memory"];
+/** What only the owner's own turns may change: the files every prompt is built from. */
+const OWNER_WRITES = [
+  "AGENTS.md",
+  "SOUL.md",
+  "TOOLS.md",
+  "IDENTITY.md",
+  "HEARTBEAT.md",
+  "BOOTSTRAP.md",
+  "skills",
+];
+
+/** True for `names` themselves and anything below them; case-insensitive (macOS and Windows folders are). */
+function under(path: string, names: readonly string[]): boolean {
+  const lower = normalizeWorkspacePath(path).toLowerCase();
+  return names.some((name) => {
+    const n = name.toLowerCase();
+    return lower === n || lower.startsWith(`${n}/`);
+  });
+}
+
+export const isPrivatePath = (path: string) => under(path, PRIVATE);
+
+function refuse(path: string, what: "read" | "change"): never {
+  throw new WorkspacePathError(
+    what === "read"
+      ? `"${path}" is private to the owner and cannot be opened in this conversation.`
+      : `"${path}" shapes every conversation, so only the owner can change it.`,
+  );
+}
+
+/** The workspace as a turn that is not the owner's own sees it. */
+export function withoutPrivateFiles(workspace: Workspace): Workspace {
+  const hide = (entries: WorkspaceEntry[]) => entries.filter((e) => !isPrivatePath(e.path));
+  return {
+    location: workspace.location,
+    async read(path) {
+      if (isPrivatePath(path)) refuse(path, "read");
+      return workspace.read(path);
+    },
+    async write(path, data) {
+      if (isPrivatePath(path)) refuse(path, "read");
+      if (under(path, OWNER_WRITES)) refuse(path, "change");
+      return workspace.write(path, data);
+    },
+    async stat(path) {
+      if (isPrivatePath(path)) refuse(path, "read");
+      return workspace.stat(path);
+    },
+    async list(dir, options) {
+      if (isPrivatePath(dir)) refuse(dir, "read");
+      return hide(await workspace.list(dir, options));
+    },
+    async remove(path) {
+      if (isPrivatePath(path) || under(path, OWNER_WRITES)) refuse(path, "change");
+      return workspace.remove(path);
+    },
+  };
+}

@@ -1,0 +1,34 @@
+// approval.resolve and approval.list: the web chat answers exec's approval requests (once, always,
+// deny). Any connection that completed `connect` holds the gateway token, so it speaks for the owner.
+import { z } from "zod";
+import { WEB_APPROVER } from "../approval/web-approval.ts";
+import { ControlError } from "./frames.ts";
+import { type MethodTable, method } from "./methods.ts";
+
+const resolveParams = z
+  .object({
+    id: z.string({ error: "expected the id of an approval event" }).min(1, "must not be empty").max(100),
+    decision: z.enum(["once", "always", "deny"], { error: 'expected "once", "always" or "deny"' }),
+  })
+  .strict();
+
+export const approvalMethods: MethodTable = {
+  "approval.resolve": method(resolveParams, async ({ id, decision }, { gateway }) => {
+    const result = await gateway.approvals.answer(id, decision, WEB_APPROVER);
+    if (!result.ok) throw new ControlError("invalid_params", `approval.resolve: ${result.message}`);
+    return { outcome: result.outcome, ...(result.note && { note: result.note }) };
+  }),
+
+  "approval.list": method(z.object({}).strict(), (_params, { gateway }) => ({
+    approvals: gateway.approvals
+      .pending((p) => p.owner.channel === "web")
+      .map(({ id, tool, summary, sessionKey, expiresAt, allowlistEntry }) => ({
+        id,
+        tool,
+        summary,
+        sessionKey,
+        expiresAt,
+        always: allowlistEntry !== undefined,
+      })),
+  })),
+};

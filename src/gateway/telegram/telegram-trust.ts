@@ -1,0 +1,53 @@
+// Who is who on Telegram: the owner (channels.telegram.owners), people the owner approved (allowFrom
+// or pairing), and everyone else. With no owners listed, the first id in allowFrom or else the first
+// sender approved by pairing is the owner, written into the config once so that it never shifts.
+import { senderKey, type TurnTrust } from "../../core/intake/trust.ts";
+import type { InboundMessage } from "../../core/messages.ts";
+import type { GatewayContext } from "../gateway-context.ts";
+
+/** The owner's Telegram user ids; records a derived owner in channels.telegram.owners. */
+export async function telegramOwners(ctx: GatewayContext): Promise<string[]> {
+  const telegram = ctx.config().channels.telegram;
+  if (telegram.owners.length > 0) return telegram.owners;
+  const first =
+    telegram.allowFrom[0] ??
+    (telegram.dmPolicy === "allowlist"
+      ? undefined
+      : (await ctx.assistant.ports.pairings.allowed("telegram"))[0]?.senderId);
+  if (first === undefined) return [];
+  try {
+    await ctx.patchConfig({ "channels.telegram.owners": [first] });
+    ctx.logs.log(
+      "info",
+      `telegram: ${first} is the owner (${telegram.allowFrom.length ? "first in allowFrom" : "first approved by pairing"}); recorded in channels.telegram.owners`,
+    );
+  } catch (error) {
+    ctx.logs.log("warn", `telegram: could not record the owner in config.json: ${(error as Error).message}`);
+  }
+  return [first];
+}
+
+/**
+ * The trust of an allowed message. `isPaired` is asked only when it matters (a sender who is neither
+ * an owner nor in allowFrom); approvals count unless dmPolicy is "allowlist", as for access.
+ */
+export async function telegramTrust(
+  message: InboundMessage,
+  owners: readonly string[],
+  ctx: GatewayContext,
+  isPaired: () => Promise<boolean>,
+): Promise<TurnTrust> {
+  const telegram = ctx.config().channels.telegram;
+  const id = message.sender.id;
+  const sender = senderKey("telegram", id);
+  if (owners.includes(id)) return { level: "owner", sender };
+  if (telegram.allowFrom.includes(id)) return { level: "approved", sender };
+  if (telegram.dmPolicy !== "allowlist" && (await isPaired())) return { level: "approved", sender };
+  return { level: "untrusted", sender };
+}
+
+/** Calls `lookup` once however often the result is asked for. */
+export function once<T>(lookup: () => Promise<T>): () => Promise<T> {
+  let result: Promise<T> | undefined;
+  return () => (result ??= lookup());
+}
