@@ -21,6 +21,9 @@ import type { Clock } from "../ports/clock.ts";
 import { secretValues } from "../util/redact.ts";
 import { createGatewayApp, type RouteModule } from "./app.ts";
 import { isLoopback, resolveGatewayAuth } from "./auth.ts";
+import { allowAlwaysWith } from "./approval/allow-always.ts";
+import { createApprovals } from "./approval/approvals.ts";
+import { withWebApproval } from "./approval/web-approval.ts";
 import { restartNeededKeys, warnRestartNeeded, watchGatewayConfig } from "./config-reload.ts";
 import { createEventHub, noticeFor } from "./event-hub.ts";
 import type { GatewayContext } from "./gateway-context.ts";
@@ -95,7 +98,11 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
     clock,
     // A Telegram turn's files are downloaded first, so the model is told where they are.
     runTurn: async (request) =>
-      assistant.turn(request.channel.channel === "telegram" ? await telegram.prepareTurn(request) : request),
+      assistant.turn(
+        request.channel.channel === "telegram"
+          ? await telegram.prepareTurn(request)
+          : withWebApproval(request, approvals),
+      ),
     maxConcurrent: initial.lanes.maxConcurrent,
     ...(options.retryDelayMs !== undefined && { retryDelayMs: options.retryDelayMs }),
     onEvent: (jobs, event) => {
@@ -197,6 +204,9 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
   const app = createGatewayApp(ctx, options.modules ?? routeModules);
   const wss = new WebSocketServer({ noServer: true, maxPayload: 4 * 1024 * 1024 });
   const server = await listen({ fetch: app.fetch, websocket: wss, port, bind }).catch(
+    get approvals() {
+      return approvals;
+    },
     async (error: unknown) => {
       // Nothing has started yet: close what is open and leave no gateway.pid behind.
       await assistant.close();
@@ -206,6 +216,12 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
   );
   const http = server as HttpServer;
   http.on("request", (_req, res) => {
+  const approvals = createApprovals({
+    clock,
+    timeoutMs: () => config.tools.exec.approvalTimeoutSeconds * 1000,
+    allowAlways: allowAlwaysWith(ctx),
+    log: (level, message) => logs.log(level, message),
+  });
     res.once("finish", () => {
       if (draining) setImmediate(() => http.closeIdleConnections());
     });
