@@ -1,6 +1,7 @@
 // A turn job: one accepted message waiting in the durable queue for its turn.
 import type { ChannelContext, DeliveryAddress, InboundMessage } from "../messages.ts";
 import { readTrust, type TurnTrust } from "./trust.ts";
+import type { EntryOrigin } from "../transcript.ts";
 
 export interface TurnJob {
   /** The idempotency id: queue dedupeId, outbox key and turn id ("http:<key>", "ws:<id>", ...). */
@@ -35,6 +36,8 @@ export function internalTurnJob(job: {
   chatId: string;
   text: string;
   at: number;
+  /** What the transcript marks its user entry as. */
+  origin: EntryOrigin;
   deliverTo?: DeliveryAddress | undefined;
   options?: TurnOptions;
   /** Whose words `text` carries (a cron job someone other than the owner made); absent: the owner's. */
@@ -51,6 +54,7 @@ export function internalTurnJob(job: {
       sender: { id: job.sender, name: job.sender },
       text: job.text,
       at: job.at,
+      internal: job.origin,
     },
     channel: job.channel,
     ...(job.deliverTo && { deliverTo: job.deliverTo }),

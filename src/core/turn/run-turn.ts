@@ -120,6 +120,7 @@ export async function runTurn(deps: TurnDeps, request: TurnRequest): Promise<Tur
     request.channel.chatKind,
     deps.toolPolicy ?? DEFAULT_TOOL_POLICY,
   );
+  const origin = fresh.every((m) => m.internal === fresh[0]?.internal) ? fresh[0]?.internal : undefined;
   const user: ModelMessage[] = fresh.length ? [{ role: "user", content: text }] : [];
   const [files] = await Promise.all([
     loadBootstrapFiles(deps.workspace, {
@@ -131,11 +132,15 @@ export async function runTurn(deps: TurnDeps, request: TurnRequest): Promise<Tur
       ? sessions.append(
           session.sessionId,
           [
-            entry(
-              user[0]!,
-              undefined,
-              ids?.filter((_, i) => isNew(i)),
-            ),
+            {
+              ...entry(
+                user[0]!,
+                undefined,
+                ids?.filter((_, i) => isNew(i)),
+              ),
+              // Marked only when no person's words are in it, so readers may show it as a marker.
+              ...(origin && { origin }),
+            },
           ],
           {
             sync: false,
