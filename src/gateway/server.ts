@@ -20,10 +20,10 @@ import { openLocalAssistant } from "../engines/local/assistant.ts";
 import type { Clock } from "../ports/clock.ts";
 import { secretValues } from "../util/redact.ts";
 import { createGatewayApp, type RouteModule } from "./app.ts";
-import { isLoopback, resolveGatewayAuth } from "./auth.ts";
 import { allowAlwaysWith } from "./approval/allow-always.ts";
 import { createApprovals } from "./approval/approvals.ts";
 import { withWebApproval } from "./approval/web-approval.ts";
+import { isLoopback, resolveGatewayAuth } from "./auth.ts";
 import { restartNeededKeys, warnRestartNeeded, watchGatewayConfig } from "./config-reload.ts";
 import { createEventHub, noticeFor } from "./event-hub.ts";
 import type { GatewayContext } from "./gateway-context.ts";
@@ -97,6 +97,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
     outbox: assistant.ports.outbox,
     clock,
     // A Telegram turn's files are downloaded first, so the model is told where they are.
+    // Web and Telegram turns ask their owner there before exec runs a command the allowlist does not cover.
     runTurn: async (request) =>
       assistant.turn(
         request.channel.channel === "telegram"
@@ -192,6 +193,9 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
     get telegram() {
       return telegram;
     },
+    get approvals() {
+      return approvals;
+    },
     logs,
     auth,
     startedAt: clock.now(),
@@ -200,13 +204,16 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
     draining: () => draining,
   };
 
+  const approvals = createApprovals({
+    clock,
+    timeoutMs: () => config.tools.exec.approvalTimeoutSeconds * 1000,
+    allowAlways: allowAlwaysWith(ctx),
+    log: (level, message) => logs.log(level, message),
+  });
   const telegram: TelegramService = createTelegramService(ctx);
   const app = createGatewayApp(ctx, options.modules ?? routeModules);
   const wss = new WebSocketServer({ noServer: true, maxPayload: 4 * 1024 * 1024 });
   const server = await listen({ fetch: app.fetch, websocket: wss, port, bind }).catch(
-    get approvals() {
-      return approvals;
-    },
     async (error: unknown) => {
       // Nothing has started yet: close what is open and leave no gateway.pid behind.
       await assistant.close();
@@ -216,12 +223,6 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
   );
   const http = server as HttpServer;
   http.on("request", (_req, res) => {
-  const approvals = createApprovals({
-    clock,
-    timeoutMs: () => config.tools.exec.approvalTimeoutSeconds * 1000,
-    allowAlways: allowAlwaysWith(ctx),
-    log: (level, message) => logs.log(level, message),
-  });
     res.once("finish", () => {
       if (draining) setImmediate(() => http.closeIdleConnections());
     });
