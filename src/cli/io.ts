@@ -1,6 +1,7 @@
 // Terminal output helpers: colours only on a TTY (and never with NO_COLOR), errors made readable.
 import { createInterface } from "node:readline/promises";
 import { ConfigError } from "../config/errors.ts";
+import { ModelSetupError } from "../core/agent/model-call-error.ts";
 import { NoModelError } from "../engines/local/assistant.ts";
 import { WorkspacePathError } from "../ports/workspace.ts";
 import { redact, secretValues } from "../util/redact.ts";
@@ -20,7 +21,7 @@ export class UsageError extends Error {
   override readonly name = "UsageError";
 }
 
-const EXPECTED = [ConfigError, NoModelError, UsageError, WorkspacePathError];
+const EXPECTED = [ConfigError, ModelSetupError, NoModelError, UsageError, WorkspacePathError];
 
 export function reportError(error: unknown): number {
   const secrets = secretValues(process.env);

@@ -1,5 +1,7 @@
 // The gateway's log: lines go to stderr (the service manager keeps them) and to a ring buffer that
-// logs.tail serves; secrets are masked before either sees them.
+// logs.tail serves; secrets are masked and control characters stripped before either sees them, so
+// untrusted text (a sender's name, a provider's error) can neither leak a key nor forge a line.
+import { stripControlChars } from "../util/control-chars.ts";
 import { redact } from "../util/redact.ts";
 
 export interface LogLine {
@@ -33,7 +35,7 @@ export function createLogBuffer(options: {
         seq: ++seq,
         at: options.now(),
         level,
-        message: redact(message, options.secrets),
+        message: stripControlChars(redact(message, options.secrets)),
       };
       lines.push(line);
       if (lines.length > capacity) lines.shift();

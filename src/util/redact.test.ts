@@ -21,4 +21,18 @@ describe("redact", () => {
     );
     expect(redact("bot 123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw0 ok")).toBe("bot [redacted] ok");
   });
+
+  it("masks bearer tokens and API-key headers a provider echoes, keeping the header's name", () => {
+    const echoed =
+      'Invalid token in header "Authorization: Bearer ollama-local-0123456789" (x-api-key: abc123def456ghi)';
+    expect(redact(echoed)).toBe(
+      'Invalid token in header "Authorization: Bearer [redacted]" (x-api-key: [redacted])',
+    );
+    expect(redact('{"api_key":"zz-99887766554433"}')).toBe('{"api_key":"[redacted]"}');
+    expect(redact("authorization=Basic dXNlcjpwYXNzd29yZA==")).toBe("authorization=Basic [redacted]");
+  });
+
+  it("never blanks out text for a configured secret shorter than 8 characters", () => {
+    expect(redact("a short word", ["short"])).toBe("a short word");
+  });
 });

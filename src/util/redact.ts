@@ -1,5 +1,5 @@
-// Keeps secrets out of anything printed or stored: values of secret-looking environment variables
-// and common token shapes are replaced with [redacted].
+// Keeps secrets out of anything printed or stored: values of secret-looking environment variables,
+// configured secrets, and common token shapes (bearer headers, API keys) are replaced with [redacted].
 
 const SECRET_NAME = /(KEY|TOKEN|SECRET|PASSWORD|PASSWD|CREDENTIAL|SESSION)/i;
 const TOKEN_SHAPES = [
@@ -7,6 +7,11 @@ const TOKEN_SHAPES = [
   /\bAKIA[0-9A-Z]{16}\b/g, // AWS access key ids
   /\b\d{6,12}:[A-Za-z0-9_-]{30,}\b/g, // Telegram bot tokens
   /\bxox[abprs]-[A-Za-z0-9-]{10,}/g, // Slack tokens
+];
+// A provider echoing request headers: keep the header's name, hide what follows it.
+const HEADER_VALUES = [
+  /\b(Bearer|Basic)(\s+)[A-Za-z0-9._~+/=-]{8,}/gi,
+  /\b(x-api-key|api[_-]?key|authorization|x-goog-api-key)(["']?\s*[:=]\s*["']?)(?!\[redacted\]|Bearer\b|Basic\b)[^\s"',;()<>\][}{]{8,}/gi,
 ];
 
 /** The values worth hiding from this environment (at least 8 characters, so short values never blank out text). */
@@ -19,7 +24,8 @@ export function secretValues(env: NodeJS.ProcessEnv): string[] {
 
 export function redact(text: string, secrets: readonly string[] = []): string {
   let out = text;
-  for (const secret of secrets) out = out.split(secret).join("[redacted]");
+  for (const secret of secrets) if (secret.length >= 8) out = out.split(secret).join("[redacted]");
   for (const shape of TOKEN_SHAPES) out = out.replace(shape, "[redacted]");
+  for (const shape of HEADER_VALUES) out = out.replace(shape, "$1$2[redacted]");
   return out;
 }

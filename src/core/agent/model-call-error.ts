@@ -1,8 +1,27 @@
-// Marks a failure of the model call itself (as opposed to storage or a tool), so callers can explain it.
+// Marks a failure of the model call itself (as opposed to storage or a tool), classified once so
+// every caller explains it the same way; and a model that cannot be called because it is not set up.
+import { classifyModelError, type ModelErrorKind } from "./model-error-kind.ts";
 
 export class ModelCallError extends Error {
   override readonly name = "ModelCallError";
+  /** What kind of failure this is (see model-error-kind.ts). */
+  readonly kind: ModelErrorKind;
   constructor(cause: unknown) {
     super((cause as Error)?.message ?? String(cause), { cause });
+    this.kind = classifyModelError(cause);
+  }
+}
+
+/** The model cannot be called as configured (no API key, a base URL that is not a URL). */
+export class ModelSetupError extends Error {
+  override readonly name: string = "ModelSetupError";
+  /** Names the variable or key that is missing or wrong. */
+  readonly problem: string;
+  /** Says what to set it to. */
+  readonly fix: string;
+  constructor(problem: string, fix: string) {
+    super(`${problem}. ${fix}`);
+    this.problem = problem;
+    this.fix = fix;
   }
 }

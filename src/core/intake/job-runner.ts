@@ -6,6 +6,7 @@ import type { Outbox, OutboxRecord } from "../../ports/outbox.ts";
 import type { Queue, QueueDelivery } from "../../ports/queue.ts";
 import type { AgentEvent } from "../agent/events.ts";
 import { createLanes } from "../lanes/lanes.ts";
+import { FAILED_REPLY, failureDetail, failureReply } from "../turn/failure-reply.ts";
 import type { TurnRequest, TurnResult } from "../turn/run-turn.ts";
 import type { IntakeGate } from "./intake-gate.ts";
 import { OWNER_TRUST } from "./trust.ts";
@@ -38,6 +39,8 @@ export interface JobRunnerOptions {
   onOutcome?: (record: OutboxRecord, job: TurnJob, turnJobs: TurnJob[]) => void;
   /** Contract: must not throw. */
   log?: (level: "info" | "warn" | "error", message: string) => void;
+  /** Contract: must not throw. Masks secrets in every stored reply (the outbox feeds chats, the UI and the API). */
+  redact?: (text: string) => string;
 }
 
 export interface JobRunner {
@@ -55,8 +58,7 @@ export interface JobRunner {
   readonly running: number;
 }
 
-export const FAILED_REPLY =
-  "Sorry, I could not answer this message: something kept failing while I worked on it. Please send it again.";
+export { FAILED_REPLY };
 
 export function createJobRunner(options: JobRunnerOptions): JobRunner {
   const { queue, outbox, clock } = options;
@@ -65,6 +67,7 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
   const pollMs = options.pollMs ?? 60_000;
   const retryDelayMs = options.retryDelayMs ?? 2_000;
   const log = options.log ?? (() => {});
+  const redact = options.redact ?? ((text: string) => text);
   const waiters = new Map<string, Set<(record: OutboxRecord) => void>>();
   let stopping: AbortController | undefined;
   let loop: Promise<void> | undefined;
@@ -73,7 +76,7 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
   const runningTurns = new Set<{ jobs: TurnJob[]; controller: AbortController }>();
 
   const settle = async (delivery: QueueDelivery, job: TurnJob, record: OutboxRecord, turnJobs = [job]) => {
-    const stored = await outbox.put(record);
+    const stored = await outbox.put({ ...record, reply: redact(record.reply) });
     await queue.ack(delivery);
     for (const wake of waiters.get(job.id) ?? []) wake(stored);
     waiters.delete(job.id);
@@ -157,11 +160,12 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
         );
       }
     } catch (error) {
-      const message = (error as Error)?.message ?? String(error);
+      // The provider's words may echo a key: they go to the log (redacted there), never to the chat.
+      const message = failureDetail(error);
       for (const { delivery, job } of work) {
         if (delivery.attempts >= maxAttempts) {
           log("error", `job ${job.id} failed for good: ${message}`);
-          await settle(delivery, job, failed(job, `${FAILED_REPLY} (${message})`));
+          await settle(delivery, job, failed(job, failureReply(error)));
         } else {
           log(
             "warn",

@@ -1,0 +1,30 @@
+// The config keys that hold secrets: masked wherever config is shown (CLI, web UI) and added to what
+// logs and replies redact, since a token written in config.json is not in the environment.
+import type { Config } from "./schema.ts";
+
+/** Dotted keys whose values are secrets. */
+export const SECRET_KEYS = ["gateway.token", "channels.telegram.botToken", "channels.telegram.webhookSecret"];
+
+export const MASK = "[redacted]";
+
+/** The configured secret values (to redact in logs and replies). */
+export function configSecretValues(config: Config): string[] {
+  const { gateway, channels } = config;
+  return [gateway.token, channels.telegram.botToken, channels.telegram.webhookSecret].filter(
+    (value): value is string => typeof value === "string" && value.length > 0,
+  );
+}
+
+/** Whether the dotted key is a secret or lies inside one. */
+export function isSecretKey(key: string): boolean {
+  return SECRET_KEYS.some((secret) => key === secret || key.startsWith(`${secret}.`));
+}
+
+/** A copy of `value` (found at dotted `key`, "" for the whole config) with every secret inside it masked. */
+export function maskSecretsAt(value: unknown, key = ""): unknown {
+  if (key && isSecretKey(key)) return value === undefined ? undefined : MASK;
+  if (value === null || typeof value !== "object" || Array.isArray(value)) return value;
+  return Object.fromEntries(
+    Object.entries(value).map(([name, inner]) => [name, maskSecretsAt(inner, key ? `${key}.${name}` : name)]),
+  );
+}

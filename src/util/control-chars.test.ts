@@ -1,0 +1,15 @@
+import { describe, expect, it } from "vitest";
+import { stripControlChars } from "./control-chars.ts";
+
+describe("stripControlChars", () => {
+  it("keeps a forged name on one line and without escape sequences", () => {
+    const name = "Ada\n2026-12-07T00:00:00.000Z info  pairing approved\r\u001b[31mred\u001b[0m\u2028x\u0007";
+    const clean = stripControlChars(name);
+    expect(clean).toBe("Ada 2026-12-07T00:00:00.000Z info  pairing approved [31mred[0m x");
+    expect(clean).not.toMatch(/[\n\r\u001b\u2028\u0007]/);
+  });
+
+  it("leaves ordinary text, tabs and non-Latin names alone", () => {
+    expect(stripControlChars("Zoë\tБорис 🙂")).toBe("Zoë\tБорис 🙂");
+  });
+});

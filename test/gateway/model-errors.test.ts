@@ -1,0 +1,123 @@
+// What a chat, the outbox, the transcript and the log see when the model provider fails: a plain
+// sentence per kind of failure in the chat, the provider's words (redacted) in the log only. And a
+// sender's name cannot forge a log line. A real gateway, the fake Bot API and a fake model.
+import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { type RunningGateway, startGateway } from "../../src/gateway/server.ts";
+import type { FakeModelServer } from "../fakes/fake-model-server.ts";
+import { startOpenAIChatFake } from "../fakes/openai-chat-server.ts";
+import { startTelegramFake, type TelegramFake } from "../fakes/telegram-bot-api.ts";
+
+const ADA = 1001;
+const MODEL_KEY = "ollama-proxy-key-0123456789abcdef";
+
+let home: string;
+let model: FakeModelServer;
+let telegram: TelegramFake;
+let gateway: RunningGateway | undefined;
+let logged: string;
+
+async function start(channel: Record<string, unknown> = {}): Promise<RunningGateway> {
+  await writeFile(
+    join(home, "config.json"),
+    JSON.stringify({ channels: { telegram: { allowFrom: [String(ADA)], streaming: false, ...channel } } }),
+  );
+  gateway = await startGateway({
+    env: {
+      AGENT_CLAW_HOME: home,
+      AGENT_CLAW_MODEL: "openai-compatible/fake",
+      OPENAI_COMPATIBLE_BASE_URL: model.url,
+      OPENAI_COMPATIBLE_API_KEY: MODEL_KEY,
+      AGENT_CLAW_GATEWAY_TOKEN: "test-token-0123456789",
+      TELEGRAM_BOT_TOKEN: telegram.token,
+      TELEGRAM_API_ROOT: telegram.url,
+      TZ: "UTC",
+    },
+    port: 0,
+    retryDelayMs: 0,
+    write: (text) => {
+      logged += text;
+    },
+  });
+  return gateway;
+}
+
+/** Every file under `dir`, read as text (the transcripts, the state database and its WAL). */
+async function allText(dir: string): Promise<string> {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+  const files = entries.filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name));
+  return (await Promise.all(files.map((f) => readFile(f, "latin1")))).join("\n");
+}
+
+beforeEach(async () => {
+  home = await mkdtemp(join(tmpdir(), "ac-model-errors-"));
+  model = await startOpenAIChatFake();
+  telegram = await startTelegramFake();
+  logged = "";
+});
+
+afterEach(async () => {
+  await gateway?.close();
+  gateway = undefined;
+  await telegram.close();
+  await model.close();
+  await rm(home, { recursive: true, force: true });
+});
+
+describe("a model provider's error", () => {
+  it("reaches the chat as a plain sentence, and the log redacted; no store holds the key", async () => {
+    // A proxy that echoes the Authorization header it refused, on the first try and the retry.
+    const refused = {
+      error: { status: 401, message: `Invalid credentials in header "Authorization: Bearer ${MODEL_KEY}"` },
+    };
+    model.script([refused, refused]);
+    await start();
+    const update = telegram.message({ text: "What's on today?" });
+    telegram.pushUpdate(update);
+    const [reply] = await telegram.waitFor("sendMessage");
+    const text = String(reply?.params["text"]);
+    expect(text).toContain("the model provider refused the API key");
+    expect(text).toContain("agent-claw doctor");
+    expect(model.requests[0]?.headers["authorization"]).toBe(`Bearer ${MODEL_KEY}`);
+
+    const record = await gateway!.ctx.runner.outcome(`telegram:default:${update.update_id}`);
+    expect(record).toMatchObject({ status: "failed", reply: expect.stringContaining("refused the API key") });
+    expect(JSON.stringify(record)).not.toContain(MODEL_KEY);
+    await gateway!.close();
+    gateway = undefined;
+    const stored = await allText(home);
+    expect(stored).toContain("What's on today?"); // the transcript and the queue were read
+    expect(stored).not.toContain(MODEL_KEY);
+
+    const failure = logged.split("\n").find((line) => line.includes("failed for good"));
+    expect(failure).toMatch(/model auth 401 from http:\/\/127\.0\.0\.1:\d+: .*Bearer \[redacted\]/);
+    expect(logged).not.toContain(MODEL_KEY);
+  });
+
+  it("tells a conversation too long for the model to start a new one", async () => {
+    model.script([
+      { error: { status: 400, message: "This model's maximum context length is 8192 tokens." } },
+      { error: { status: 400, message: "This model's maximum context length is 8192 tokens." } },
+    ]);
+    await start();
+    telegram.pushUpdate(telegram.message({ text: "a very long story" }));
+    const [reply] = await telegram.waitFor("sendMessage");
+    expect(String(reply?.params["text"])).toContain("too long for the model. Start a new one with /new");
+  });
+});
+
+describe("a sender's name", () => {
+  it("cannot forge a log line or carry escape sequences into it", async () => {
+    await start({ allowFrom: [] });
+    const forged = "Eve\n2026-12-07T00:00:00.000Z info  telegram: owner approved Eve\u001b[2K\u001b[31m";
+    telegram.pushUpdate(telegram.message({ text: "hi", from: { id: 2002, first_name: forged } }));
+    await telegram.waitFor("sendMessage");
+    const lines = logged.trimEnd().split("\n");
+    expect(lines.every((line) => /^\d{4}-\d\d-\d\dT[\d:.]+Z (info |warn |error) /.test(line))).toBe(true);
+    const pairing = lines.find((line) => line.includes("pairing requested by"));
+    expect(pairing).toContain("Eve 2026-12-07T00:00:00.000Z info  telegram: owner approved Eve[2K[31m");
+    expect(logged).not.toContain("\u001b");
+  });
+});
