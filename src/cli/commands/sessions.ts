@@ -1,7 +1,7 @@
 // `agent-claw sessions list|show|reset`: what the assistant remembers, per conversation.
 import type { Command } from "commander";
 import { normalizeSessionKey } from "../../core/session-key.ts";
-import { messageText } from "../../core/transcript-text.ts";
+import { entryOrigin, messageParts, messageText, originNote } from "../../core/transcript-text.ts";
 import { openLocalAssistant } from "../../engines/local/assistant.ts";
 import { action, ago, bold, dim, UsageError } from "../io.ts";
 
@@ -55,6 +55,13 @@ export function registerSessions(program: Command): void {
               continue;
             }
             const when = new Date(entry.at).toISOString().replace("T", " ").slice(0, 19);
+            // A heartbeat's or reminder's prompt is not the user's words: a marker with what it relays.
+            const origin = entryOrigin(entry);
+            if (origin) {
+              const note = originNote(origin, messageParts(entry.message).text);
+              process.stdout.write(`${dim(`[${origin}]`)} ${dim(when)}\n${note ? `${note}\n` : ""}\n`);
+              continue;
+            }
             process.stdout.write(
               `${bold(entry.message.role)} ${dim(when)}\n${messageText(entry.message)}\n\n`,
             );
