@@ -35,6 +35,10 @@ describe("config", () => {
     await expect(loadConfig(paths(), { AGENT_CLAW_MODEL: "gpt-4" })).rejects.toThrow(
       /AGENT_CLAW_MODEL="gpt-4" is not valid/,
     );
+    // What Ollama users write.
+    expect((await loadConfig(paths(), { AGENT_CLAW_MODEL: "ollama/llama3.2" })).model).toBe(
+      "ollama/llama3.2",
+    );
   });
 
   it("takes a Telegram API root with a trailing slash, from the file or TELEGRAM_API_ROOT", async () => {

@@ -2,12 +2,12 @@
 import { z } from "zod";
 import { deliveryAddressSchema } from "../core/cron/cron-input.ts";
 
-/** "provider/model", e.g. "anthropic/claude-sonnet-4-5" or "openai-compatible/llama3.2". */
+/** "provider/model", e.g. "anthropic/claude-sonnet-4-5", "ollama/llama3.2" or "openai-compatible/qwen3". */
 export const modelRefSchema = z
   .string()
   .regex(
-    /^(anthropic|openai|bedrock|openai-compatible)\/.+$/,
-    'a model reference "provider/model" where provider is anthropic, openai, bedrock or openai-compatible',
+    /^(anthropic|openai|bedrock|openai-compatible|ollama)\/.+$/,
+    'a model reference "provider/model" where provider is anthropic, openai, bedrock, openai-compatible or ollama',
   );
 
 const execSchema = z
@@ -244,9 +244,18 @@ export const configSchema = z
           })
           .strict()
           .default({}),
+        ollama: z
+          .object({
+            baseURL: z
+              .url()
+              .optional()
+              .describe("Default: http://127.0.0.1:11434/v1 (OLLAMA_HOST overrides it)"),
+          })
+          .strict()
+          .default({}),
       })
       .strict()
-      .default({ anthropic: {}, openai: {}, bedrock: {}, openaiCompatible: {} })
+      .default({ anthropic: {}, openai: {}, bedrock: {}, openaiCompatible: {}, ollama: {} })
       .describe("Provider endpoints. API keys come from the providers' environment variables."),
     agent: z
       .object({
@@ -272,7 +281,7 @@ export const configSchema = z
           .enum(["auto", "on", "off"])
           .default("auto")
           .describe(
-            "Show the model the images people send (auto: for anthropic, openai and bedrock models; not for openai-compatible ones, which are often text-only).",
+            "Show the model the images people send (auto: for anthropic, openai and bedrock models; not for openai-compatible and ollama ones, which are often text-only).",
           ),
       })
       .strict()

@@ -1,8 +1,11 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { APICallError } from "ai";
+import { LoadAPIKeyError } from "@ai-sdk/provider";
+import { APICallError, generateText } from "ai";
 import { describe, expect, it } from "vitest";
 import { configSchema } from "../config/schema.ts";
+import { startOpenAIChatFake } from "../../test/fakes/openai-chat-server.ts";
+import { checkModel } from "./check-model.ts";
 import { explainModelError } from "./explain-error.ts";
 import { noModelMessage, parseModelRef } from "./model-ref.ts";
 import { detectOllama, resolveModel } from "./resolve-model.ts";
@@ -30,7 +33,10 @@ describe("model references", () => {
       model: "us.anthropic.claude:0",
     });
     expect(() => parseModelRef("gpt-5")).toThrow(/provider\/model/);
-    expect(() => parseModelRef("google/gemini")).toThrow(/anthropic, openai, bedrock, openai-compatible/);
+    expect(() => parseModelRef("google/gemini")).toThrow(
+      /anthropic, openai, bedrock, openai-compatible, ollama/,
+    );
+    expect(parseModelRef("ollama/llama3.2")).toEqual({ provider: "ollama", model: "llama3.2" });
   });
 
   it("resolves each provider to the matching AI SDK model", async () => {
@@ -71,7 +77,7 @@ describe("no model configured", () => {
       async (url) => {
         const models = await detectOllama(`${url}/v1`);
         expect(models).toEqual(["llama3.2:latest", "qwen3:8b"]);
-        expect(noModelMessage(models)).toContain("AGENT_CLAW_MODEL=openai-compatible/llama3.2:latest");
+        expect(noModelMessage(models)).toContain("AGENT_CLAW_MODEL=ollama/llama3.2:latest");
       },
     );
     expect(await detectOllama("http://127.0.0.1:9/v1", 200)).toBeNull();
@@ -94,10 +100,55 @@ describe("model errors", () => {
     );
     expect(explainModelError(apiError(404), "openai/gpt-x")).toMatch(/"openai\/gpt-x" was not found/);
     expect(explainModelError(apiError(429), "openai/gpt-x")).toMatch(/rate-limiting/);
-    expect(explainModelError(apiError(503), "openai/gpt-x")).toMatch(/had an error \(503\)/);
+    expect(explainModelError(apiError(503), "openai/gpt-x")).toMatch(/had an error or is overloaded \(503\)/);
+    const missing = new LoadAPIKeyError({
+      message: "Anthropic API key is missing. Pass it using the 'apiKey' parameter",
+    });
+    expect(explainModelError(missing, "anthropic/claude-x")).toBe(
+      'The model "anthropic/claude-x" has no API key: set ANTHROPIC_API_KEY (see `agent-claw doctor`).',
+    );
     const refused = apiError(undefined, Object.assign(new Error("connect"), { code: "ECONNREFUSED" }));
     expect(explainModelError(refused, "openai-compatible/llama3.2")).toMatch(
       /Could not reach the model .*ECONNREFUSED.*ollama serve/,
     );
+  });
+});
+
+describe("models people type", () => {
+  it("runs ollama/<model> against Ollama's address, or where OLLAMA_HOST says", async () => {
+    const fake = await startOpenAIChatFake({ script: [{ text: "hi from llama" }] });
+    try {
+      const host = new URL(fake.url).host; // "127.0.0.1:port", as OLLAMA_HOST is usually written
+      const { model } = await resolveModel("ollama/llama3.2", config, { OLLAMA_HOST: host });
+      expect((await generateText({ model, prompt: "hello" })).text).toBe("hi from llama");
+      expect(fake.requests[0]?.model).toBe("llama3.2");
+      const local = await resolveModel("ollama/llama3.2", config, {});
+      expect(local.model.provider).toMatch(/^ollama/);
+      expect(await checkModel("ollama/llama3.2", config, { OLLAMA_HOST: host })).toMatchObject({ ok: true });
+    } finally {
+      await fake.close();
+    }
+  });
+
+  it("names the variable to set when a key is missing or an address is not a URL", async () => {
+    await expect(resolveModel("anthropic/claude-sonnet-4-5", config, {})).rejects.toThrow(
+      /^ANTHROPIC_API_KEY is not set\. .*export ANTHROPIC_API_KEY=/,
+    );
+    await expect(resolveModel("openai/gpt-5-mini", config, {})).rejects.toThrow(/OPENAI_API_KEY is not set/);
+    const notUrl = { OPENAI_COMPATIBLE_BASE_URL: "not-a-url" };
+    await expect(resolveModel("openai-compatible/qwen3", config, notUrl)).rejects.toThrow(
+      /OPENAI_COMPATIBLE_BASE_URL="not-a-url" is not a URL\. Set OPENAI_COMPATIBLE_BASE_URL to the server's address/,
+    );
+    await expect(resolveModel("ollama/llama3.2", config, { OLLAMA_HOST: "http://" })).rejects.toThrow(
+      /OLLAMA_HOST="http:\/\/" is not an address/,
+    );
+    expect(await checkModel("openai-compatible/qwen3", config, notUrl)).toMatchObject({
+      ok: false,
+      detail: 'OPENAI_COMPATIBLE_BASE_URL="not-a-url" is not a URL',
+    });
+    expect(await checkModel("anthropic/claude-x", config, {})).toMatchObject({
+      ok: false,
+      detail: "ANTHROPIC_API_KEY is not set",
+    });
   });
 });

@@ -2,6 +2,7 @@
 import type { LanguageModelV4 } from "@ai-sdk/provider";
 import type { Config } from "../config/schema.ts";
 import { DEFAULT_OLLAMA_URL, parseModelRef } from "./model-ref.ts";
+import { providerSettings } from "./provider-settings.ts";
 
 /** A model ready to call, with the reference it came from (for status lines and --json). */
 export interface ResolvedModel {
@@ -11,7 +12,7 @@ export interface ResolvedModel {
 
 /**
  * Resolves `ref` with the provider's standard environment variables; config endpoints apply when
- * the environment does not set one.
+ * the environment does not set one. Throws ModelSetupError naming the variable that is missing or wrong.
  */
 export async function resolveModel(
   ref: string,
@@ -19,24 +20,22 @@ export async function resolveModel(
   env: NodeJS.ProcessEnv,
 ): Promise<ResolvedModel> {
   const { provider, model } = parseModelRef(ref);
+  const { apiKey, baseURL, region } = providerSettings(provider, config, env);
   switch (provider) {
     case "anthropic": {
       const { createAnthropic } = await import("@ai-sdk/anthropic");
-      const baseURL = env.ANTHROPIC_BASE_URL || config.providers.anthropic.baseURL;
-      return { ref, model: createAnthropic({ apiKey: env.ANTHROPIC_API_KEY, baseURL }).languageModel(model) };
+      return { ref, model: createAnthropic({ apiKey, baseURL }).languageModel(model) };
     }
     case "openai": {
       const { createOpenAI } = await import("@ai-sdk/openai");
-      const baseURL = env.OPENAI_BASE_URL || config.providers.openai.baseURL;
       // Chat completions: the protocol every OpenAI-style proxy speaks.
-      return { ref, model: createOpenAI({ apiKey: env.OPENAI_API_KEY, baseURL }).chat(model) };
+      return { ref, model: createOpenAI({ apiKey, baseURL }).chat(model) };
     }
     case "bedrock": {
       const [{ createAmazonBedrock }, { fromNodeProviderChain }] = await Promise.all([
         import("@ai-sdk/amazon-bedrock"),
         import("@aws-sdk/credential-providers"),
       ]);
-      const region = env.AWS_REGION || env.AWS_DEFAULT_REGION || config.providers.bedrock.region;
       return {
         ref,
         model: createAmazonBedrock({ region, credentialProvider: fromNodeProviderChain() }).languageModel(
@@ -44,14 +43,13 @@ export async function resolveModel(
         ),
       };
     }
-    case "openai-compatible": {
+    case "openai-compatible":
+    case "ollama": {
+      // Ollama serves the OpenAI chat protocol under /v1.
       const { createOpenAICompatible } = await import("@ai-sdk/openai-compatible");
-      const baseURL =
-        env.OPENAI_COMPATIBLE_BASE_URL || config.providers.openaiCompatible.baseURL || DEFAULT_OLLAMA_URL;
-      const apiKey = env.OPENAI_COMPATIBLE_API_KEY || undefined;
       const compatible = createOpenAICompatible({
-        name: "openai-compatible",
-        baseURL,
+        name: provider,
+        baseURL: baseURL ?? DEFAULT_OLLAMA_URL,
         apiKey,
         includeUsage: true,
       });

@@ -50,11 +50,11 @@ export function workspaceDirFor(config: Config, paths: Paths): string {
   return isAbsolute(expanded) ? expanded : resolve(paths.home, expanded);
 }
 
-/** Whether the configured model is shown images (agent.imageInput; auto: not openai-compatible ones). */
+/** Whether the configured model is shown images (agent.imageInput; auto: not openai-compatible or ollama ones). */
 export function takesImages(config: Config): boolean {
   const setting = config.agent.imageInput;
   if (setting !== "auto") return setting === "on";
-  return Boolean(config.model) && !config.model!.startsWith("openai-compatible/");
+  return Boolean(config.model) && !/^(openai-compatible|ollama)\//.test(config.model!);
 }
 
 export function systemTimeZone(config: Config): string {

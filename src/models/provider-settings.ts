@@ -1,0 +1,103 @@
+// Where each provider is reached and with which key, from the environment (first) and config.json.
+// Anything missing or malformed fails here, before a call, naming the exact variable to set.
+import { z } from "zod";
+import type { Config } from "../config/schema.ts";
+import { ModelSetupError } from "../core/agent/model-call-error.ts";
+import { redact } from "../util/redact.ts";
+import { DEFAULT_OLLAMA_URL, ollamaHostURL, type ProviderId } from "./model-ref.ts";
+
+export interface ProviderSettings {
+  /** Undefined: the provider SDK's default endpoint. */
+  baseURL?: string;
+  apiKey?: string;
+  /** Bedrock only. */
+  region?: string;
+}
+
+const httpUrl = z.url({ protocol: /^https?$/ });
+
+function checkedUrl(name: string, value: string | undefined, example: string): string | undefined {
+  const text = value?.trim();
+  if (!text) return undefined;
+  if (httpUrl.safeParse(text).success) return text;
+  throw new ModelSetupError(
+    `${name}=${JSON.stringify(redact(text).slice(0, 80))} is not a URL`,
+    `Set ${name} to the server's address, e.g. ${example}, or unset it for the default.`,
+  );
+}
+
+function requiredKey(name: string, value: string | undefined, howTo: string): string {
+  if (value?.trim()) return value.trim();
+  throw new ModelSetupError(`${name} is not set`, `${howTo}, then: export ${name}=...`);
+}
+
+/** The endpoint, key and region a model of `provider` is called with; throws ModelSetupError naming what to set. */
+export function providerSettings(
+  provider: ProviderId,
+  config: Config,
+  env: NodeJS.ProcessEnv,
+): ProviderSettings {
+  const { providers } = config;
+  switch (provider) {
+    case "anthropic":
+      return {
+        apiKey: requiredKey(
+          "ANTHROPIC_API_KEY",
+          env.ANTHROPIC_API_KEY,
+          "Create a key at https://console.anthropic.com/settings/keys",
+        ),
+        baseURL:
+          checkedUrl("ANTHROPIC_BASE_URL", env.ANTHROPIC_BASE_URL, "https://api.anthropic.com/v1") ??
+          providers.anthropic.baseURL,
+      };
+    case "openai":
+      return {
+        apiKey: requiredKey(
+          "OPENAI_API_KEY",
+          env.OPENAI_API_KEY,
+          "Create a key at https://platform.openai.com/api-keys",
+        ),
+        baseURL:
+          checkedUrl("OPENAI_BASE_URL", env.OPENAI_BASE_URL, "https://api.openai.com/v1") ??
+          providers.openai.baseURL,
+      };
+    case "openai-compatible":
+      return {
+        apiKey: env.OPENAI_COMPATIBLE_API_KEY?.trim() || undefined,
+        baseURL:
+          checkedUrl(
+            "OPENAI_COMPATIBLE_BASE_URL",
+            env.OPENAI_COMPATIBLE_BASE_URL,
+            "http://127.0.0.1:8000/v1",
+          ) ??
+          providers.openaiCompatible.baseURL ??
+          DEFAULT_OLLAMA_URL,
+      };
+    case "ollama":
+      return {
+        apiKey: env.OLLAMA_API_KEY?.trim() || undefined,
+        baseURL: ollamaFromEnv(env.OLLAMA_HOST) ?? providers.ollama.baseURL ?? DEFAULT_OLLAMA_URL,
+      };
+    case "bedrock": {
+      const region = env.AWS_REGION || env.AWS_DEFAULT_REGION || providers.bedrock.region;
+      if (!region) {
+        throw new ModelSetupError(
+          "Bedrock needs a region and AWS_REGION is not set",
+          "export AWS_REGION=us-east-1 (or set providers.bedrock.region).",
+        );
+      }
+      return { region };
+    }
+  }
+}
+
+function ollamaFromEnv(host: string | undefined): string | undefined {
+  try {
+    return ollamaHostURL(host);
+  } catch {
+    throw new ModelSetupError(
+      `OLLAMA_HOST=${JSON.stringify(host?.slice(0, 80))} is not an address`,
+      "Set it as Ollama does, e.g. 127.0.0.1:11434 or http://gpu-box:11434, or unset it.",
+    );
+  }
+}
