@@ -35,6 +35,7 @@ import { listen } from "./listen.ts";
 import { takePidLock } from "./pid-lock.ts";
 import { routeModules } from "./routes.ts";
 import { createTelegramService, type TelegramService } from "./telegram/telegram-service.ts";
+import { withTurnLog } from "./turn-log.ts";
 
 /** How long a stopping gateway waits for open connections before cutting them. */
 const CLOSE_GRACE_MS = 2_000;
@@ -101,12 +102,16 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
     clock,
     // A Telegram turn's files are downloaded first, so the model is told where they are.
     // Web and Telegram turns ask their owner there before exec runs a command the allowlist does not cover.
-    runTurn: async (request) =>
-      assistant.turn(
-        request.channel.channel === "telegram"
-          ? await telegram.prepareTurn(request)
-          : withWebApproval(request, approvals),
-      ),
+    // Each turn leaves one line in the log (the Logs page): session, channel, time, tokens, outcome.
+    runTurn: withTurnLog(
+      async (request) =>
+        assistant.turn(
+          request.channel.channel === "telegram"
+            ? await telegram.prepareTurn(request)
+            : withWebApproval(request, approvals),
+        ),
+      { clock, log: (level, message) => logs.log(level, message) },
+    ),
     maxConcurrent: initial.lanes.maxConcurrent,
     ...(options.retryDelayMs !== undefined && { retryDelayMs: options.retryDelayMs }),
     onEvent: (jobs, event) => {
