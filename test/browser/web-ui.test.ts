@@ -497,7 +497,9 @@ describe("web UI", () => {
     const runs = page.locator(`#cron-runs-${job!.id} .run`);
     await runs.first().waitFor();
     expect(await runs.count()).toBe(1);
-    expect(await runs.first().innerText()).toContain("posted to the main session");
+    expect(await runs.first().innerText()).toContain(
+      "the heartbeat looked at it and had nothing to tell the user",
+    );
     expect(await row.getByRole("button", { name: "Runs" }).getAttribute("aria-expanded")).toBe("true");
 
     // Remove asks first, in the page.
@@ -648,4 +650,61 @@ describe("web UI", () => {
     await close();
     expect([...problems, ...narrow.problems]).toEqual([]);
   });
+
+  it("shows heartbeat and reminder turns as small markers, live and in the history, with the relay as the assistant's", async () => {
+    const ownHome = await mkdtemp(join(tmpdir(), "agent-claw-web-ui-markers-"));
+    onTestFinished(() => rm(ownHome, { recursive: true, force: true }));
+    // A gateway of its own: its main session holds only this test's turns.
+    const own = await startGateway({
+      env: {
+        AGENT_CLAW_HOME: ownHome,
+        AGENT_CLAW_MODEL: "openai-compatible/fake",
+        OPENAI_COMPATIBLE_BASE_URL: fake.url,
+        AGENT_CLAW_GATEWAY_TOKEN: TOKEN,
+        PATH: process.env.PATH,
+      },
+      port: 0,
+      write: () => {},
+    });
+    onTestFinished(() => own.close());
+    await own.ctx.assistant.ports.workspace.write("HEARTBEAT.md", "- Look at the calendar.\n");
+    fake.script([{ text: "HEARTBEAT_OK" }, { text: "Time to **stretch** your legs!" }]);
+
+    const { page, problems, close } = await openPage();
+    await page.goto(`${own.url}/#token=${TOKEN}`);
+    await connected(page);
+    const markers = page.locator(".msg.marker");
+    // A heartbeat with nothing to report: one small marker, no bubble for HEARTBEAT_OK.
+    await own.ctx.heartbeat.beat("manual");
+    await markers.first().getByText("nothing to report").waitFor();
+    // No other chat is known, so the reminder comes here, live, with the assistant's relay as its message.
+    const owner = { kind: "owner" } as const;
+    const job = await own.ctx.assistant.cron.add(
+      { name: "Stretch", at: "in 1h", systemEvent: "Stand up" },
+      owner,
+    );
+    await own.ctx.assistant.cron.runNow(job.id, owner);
+    await page.locator(".msg.assistant strong", { hasText: "stretch" }).waitFor();
+
+    const check = async () => {
+      expect(await markers.count()).toBe(2);
+      expect(await markers.nth(0).getAttribute("aria-label")).toBe("heartbeat");
+      expect(await markers.nth(1).innerText()).toContain('Scheduled job "Stretch": Stand up');
+      expect(await markers.nth(1).getByText("nothing to report").isVisible()).toBe(false);
+      expect(await page.locator(".msg.user").count()).toBe(0);
+      expect(await page.locator(".msg.assistant").count()).toBe(1);
+      expect(await lastAssistant(page).innerText()).toContain("Time to stretch your legs!");
+      expect(await page.locator("#messages").innerText()).not.toContain("This is not the user writing");
+    };
+    await check();
+    await shot(page, "chat-markers-live");
+    // The history shows them the same way.
+    await page.reload();
+    await connected(page);
+    await markers.nth(1).waitFor();
+    await check();
+    await shot(page, "chat-markers-history");
+    await close();
+    expect(problems).toEqual([]);
+  }, 60_000);
 });

@@ -13,6 +13,8 @@ import {
 } from "./dom.js";
 import { renderMarkdown } from "./markdown.js";
 
+const MARKER_LABELS = { heartbeat: "heartbeat", reminder: "reminder", hook: "hook", cron: "scheduled job" };
+
 export function createChatView(app) {
   const { conn } = app;
   const list = byId("messages");
@@ -67,6 +69,45 @@ export function createChatView(app) {
       meta(at, status),
     );
     return { element, status };
+  }
+
+  /**
+   * A turn no person started (heartbeat, reminder, hook, cron) shown as what it is: a small marker with
+   * what it relays, never as the user's words. `quiet` marks a heartbeat that had nothing to report.
+   */
+  function marker({ origin, note, at, quiet = false }) {
+    const label = MARKER_LABELS[origin] ?? origin;
+    const element = h(
+      "article",
+      { class: `msg marker ${origin}`, "aria-label": label },
+      h(
+        "div",
+        { class: "marker-line" },
+        h("span", { class: "marker-badge" }, label),
+        note ? h("span", { class: "marker-note" }, note) : null,
+        h("span", { class: "marker-quiet", hidden: !quiet }, "nothing to report"),
+        at
+          ? h("time", { datetime: new Date(at).toISOString(), title: formatDateTime(at) }, formatWhen(at))
+          : null,
+      ),
+    );
+    return {
+      element,
+      quiet() {
+        element.querySelector(".marker-quiet").hidden = false;
+      },
+    };
+  }
+
+  /** A notice event: an internal turn of the shown session ended; shown as the history shows it. */
+  function showNotice(notice) {
+    const place = (element) => list.insertBefore(element, thinking.isConnected ? thinking : null);
+    stickToBottom(() => place(marker(notice).element));
+    if (notice.quiet) return;
+    const reply = assistantMessage({ at: notice.at });
+    stickToBottom(() => place(reply.element));
+    if (notice.status === "failed") reply.fail(notice.reply);
+    else reply.finish(notice.reply);
   }
 
   function toolCall({ name, input: args }, result) {
@@ -185,8 +226,15 @@ export function createChatView(app) {
     const items = [];
     const recentUserTexts = new Set();
     let group = null; // one turn of the assistant: its steps' texts and tool calls
+    let lastMarker = null;
     for (const message of payload.messages) {
-      if (message.role === "user") {
+      if (message.role === "user" && message.origin) {
+        group = null;
+        lastMarker = marker({ origin: message.origin, note: message.text, at: message.at });
+        items.push(lastMarker.element);
+      } else if (message.quiet) {
+        lastMarker?.quiet(); // a heartbeat's HEARTBEAT_OK was not delivered: no bubble for it
+      } else if (message.role === "user") {
         group = null;
         items.push(userMessage(message.text, message.at).element);
         recentUserTexts.add(message.text);
@@ -296,6 +344,7 @@ export function createChatView(app) {
   }
 
   conn.on("event", (name, event) => {
+    if (name === "notice" && event.sessionKey === app.sessionKey) return showNotice(event);
     if (name !== "chat") return;
     if (event.sessionKey !== app.sessionKey) {
       if (event.state === "final" || event.state === "error") ended(event.jobId);
