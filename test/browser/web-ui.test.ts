@@ -1,12 +1,14 @@
 // The web UI end to end: Debian's chromium (playwright-core) against an in-process gateway whose model
 // is a scripted fake. Waits are on conditions only; screenshots go to .tmp/screenshots for a look.
-import { mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Browser, BrowserContext, Page, WebSocketRoute } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from "vitest";
 import { type RunningGateway, startGateway } from "../../src/gateway/server.ts";
 import { createGate, type FakeModelServer, startOpenAIChatFake } from "../fakes/openai-chat-server.ts";
+import { startTelegramFake } from "../fakes/telegram-bot-api.ts";
+import { type AxeViolation, auditPage } from "./axe-audit.ts";
 import { launchChromium } from "./chromium.ts";
 
 const TOKEN = "test-token-0123456789";
@@ -650,6 +652,118 @@ describe("web UI", () => {
     await close();
     expect([...problems, ...narrow.problems]).toEqual([]);
   });
+
+  it("passes axe's WCAG 2 A and AA rules on every page, in light and dark", async () => {
+    const { pairings } = gateway.ctx.assistant.ports;
+    const OWNER = { kind: "owner" } as const;
+    // Every page with something on it: a reply, a session, a pairing request, a job, log lines.
+    fake.script([{ text: "An **accessible** reply, with `code` and a [link](https://example.com)." }]);
+    await pairings.request("telegram", "5005", "Grace");
+    const job = await gateway.ctx.assistant.cron.add(
+      { name: "Audit reminder", every: "3h", systemEvent: "Look at the contrast" },
+      OWNER,
+    );
+    onTestFinished(async () => {
+      await gateway.ctx.assistant.cron.remove(job.id, OWNER);
+    });
+    gateway.ctx.logs.log("warn", "a warning for the audit");
+    gateway.ctx.logs.log("error", "an error for the audit");
+
+    const found: Record<string, AxeViolation[]> = {};
+    for (const colorScheme of ["light", "dark"] as const) {
+      const { page, problems, close } = await openPage({ colorScheme });
+      // First the token dialog, with its refusal showing.
+      await page.goto(gateway.url);
+      await page.getByLabel("Gateway token").fill("wrong-token-0123456789");
+      await page.getByRole("button", { name: "Connect" }).click();
+      await page.getByText("The gateway refused the saved token").waitFor();
+      found[`token dialog, ${colorScheme}`] = await auditPage(page);
+      await page.getByLabel("Gateway token").fill(TOKEN);
+      await page.getByRole("button", { name: "Connect" }).click();
+      await connected(page);
+      if (colorScheme === "light") {
+        await send(page, "Is this readable?");
+        await page.locator(".msg.assistant strong", { hasText: "accessible" }).waitFor();
+      }
+      await lastAssistant(page).waitFor();
+      found[`chat, ${colorScheme}`] = await auditPage(page);
+      await shot(page, `audit-chat-${colorScheme}`);
+      const pages = {
+        sessions: 'tr[data-key="agent:main:main"]',
+        channels: '#pairing-requests-rows tr[data-sender="5005"]',
+        cron: `#cron-rows tr[data-id="${job.id}"]`,
+        config: "#config-editor",
+        logs: ".log-line.level-error",
+      };
+      for (const [name, ready] of Object.entries(pages)) {
+        await page.getByRole("link", { name: name[0]!.toUpperCase() + name.slice(1) }).click();
+        await page.locator(ready).first().waitFor();
+        found[`${name}, ${colorScheme}`] = await auditPage(page);
+        await shot(page, `audit-${name}-${colorScheme}`);
+      }
+      await close();
+      expect(problems).toEqual([]);
+    }
+    const failing = Object.fromEntries(Object.entries(found).filter(([, violations]) => violations.length));
+    expect(failing).toEqual({});
+  }, 120_000);
+
+  it("lists a Telegram group the bot ignores on the Channels page, and Allow lets it in", async () => {
+    const telegram = await startTelegramFake();
+    const groupHome = await mkdtemp(join(tmpdir(), "agent-claw-web-ui-groups-"));
+    onTestFinished(() => telegram.close());
+    onTestFinished(() => rm(groupHome, { recursive: true, force: true }));
+    await writeFile(
+      join(groupHome, "config.json"),
+      JSON.stringify({ channels: { telegram: { groups: [-1001111111111] } } }),
+    );
+    const withBot = await startGateway({
+      env: {
+        AGENT_CLAW_HOME: groupHome,
+        AGENT_CLAW_MODEL: "openai-compatible/fake",
+        OPENAI_COMPATIBLE_BASE_URL: fake.url,
+        AGENT_CLAW_GATEWAY_TOKEN: TOKEN,
+        TELEGRAM_BOT_TOKEN: telegram.token,
+        TELEGRAM_API_ROOT: telegram.url,
+        PATH: process.env.PATH,
+      },
+      port: 0,
+      write: () => {},
+    });
+    onTestFinished(() => withBot.close());
+    const group = -1002222222222;
+    fake.script([{ text: "Hello, book club." }]);
+    telegram.pushUpdate(telegram.message({ chatId: group, text: `@${telegram.botInfo.username} hi?` }));
+    await expect.poll(() => withBot.ctx.telegram.ignoredGroups().length, { timeout: 10_000 }).toBe(1);
+
+    const { page, problems, close } = await openPage();
+    await page.goto(`${withBot.url}/#token=${TOKEN}`);
+    await connected(page);
+    await page.getByRole("link", { name: "Channels" }).click();
+    const row = page.locator(`#groups-rows tr[data-chat="${group}"]`);
+    await row.getByText("Test Supergroup").waitFor();
+    await row.getByText(String(group)).waitFor();
+    expect(await row.locator('[data-label="Messages"]').innerText()).toBe("1");
+    expect(await auditPage(page)).toEqual([]);
+    await shot(page, "channels-groups");
+
+    await row.getByRole("button", { name: "Allow" }).click();
+    await page
+      .locator("#groups-message.success", { hasText: `Allowed Test Supergroup (${group})` })
+      .waitFor();
+    await row.waitFor({ state: "detached" });
+    await page.getByText("No ignored groups.").waitFor();
+    // Added beside the group allowed before, in the file and in force.
+    expect(withBot.ctx.config().channels.telegram.groups).toEqual(["-1001111111111", String(group)]);
+    expect(
+      JSON.parse(await readFile(join(groupHome, "config.json"), "utf8")).channels.telegram.groups,
+    ).toEqual(["-1001111111111", String(group)]);
+    telegram.pushUpdate(telegram.message({ chatId: group, text: `@${telegram.botInfo.username} now?` }));
+    const [reply] = await telegram.waitFor("sendMessage");
+    expect(reply?.params).toMatchObject({ chat_id: group, text: "Hello, book club." });
+    await close();
+    expect(problems).toEqual([]);
+  }, 60_000);
 
   it("shows heartbeat and reminder turns as small markers, live and in the history, with the relay as the assistant's", async () => {
     const ownHome = await mkdtemp(join(tmpdir(), "agent-claw-web-ui-markers-"));

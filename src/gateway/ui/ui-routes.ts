@@ -25,6 +25,7 @@ export const UI_FILES = [
   "chat-view.js",
   "sessions-view.js",
   "channels-view.js",
+  "groups-panel.js",
   "cron-view.js",
   "cron-shared.js",
   "cron-form.js",

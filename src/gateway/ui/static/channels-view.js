@@ -1,6 +1,7 @@
 // Channels: the ways to reach the assistant and whether each works right now (channels.status), and
 // pairing: who is waiting with a code to be let in (approve, deny) and who was let in (revoke).
 import { byId, confirmClick, formatDateTime, h, relativeTime, withCode } from "./dom.js";
+import { createGroupsPanel } from "./groups-panel.js";
 
 const STATES = { running: "Running", stopped: "Stopped", error: "Error", available: "Available" };
 /** How often the relative times ("in 52 minutes") are brought up to date while the page is open. */
@@ -20,6 +21,7 @@ export function createChannelsView(app) {
   const allowedEmpty = byId("pairing-allowed-empty");
   /** Channel id → label, from the last channels.status ("telegram" → "Telegram"). */
   const labels = new Map();
+  const groups = createGroupsPanel(app);
   let requests = [];
 
   const channelName = (id) => labels.get(id) ?? id;
@@ -182,7 +184,7 @@ export function createChannelsView(app) {
     if (!conn.ready) return;
     // Channels first: the pairing lists name channels by their labels.
     await loadChannels();
-    await loadPairing();
+    await Promise.all([groups.load(), loadPairing()]);
   }
 
   // While the page is open, the times move on and expired requests leave (they are gone on the gateway).

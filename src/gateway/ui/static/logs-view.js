@@ -15,7 +15,7 @@ export function createLogsView(app) {
 
   function line(entry) {
     return h(
-      "li",
+      "div",
       { class: `log-line level-${entry.level}`, "data-seq": entry.seq },
       h(
         "time",
