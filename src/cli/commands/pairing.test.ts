@@ -62,6 +62,19 @@ describe("agent-claw pairing", () => {
     ]);
   });
 
+  it("shows a name that carries line breaks or escape sequences on one line, without them", async () => {
+    const code = await ask("telegram", "666", "Eve\ntelegram  ZZZZ2222  Ada (111)\u001b[2K\u001b[31m");
+    await cli().list(undefined, {});
+    expect(output.split("\n")[0]).toBe(
+      `telegram  ${code}  Eve telegram  ZZZZ2222  Ada (111)[2K[31m (666)  asked 0s ago, expires in 60m`,
+    );
+    output = "";
+    await cli().approve("telegram", code);
+    await cli().allowed(undefined, {});
+    expect(output).not.toMatch(/\u001b/);
+    expect(output.trimEnd().split("\n")).toHaveLength(2);
+  });
+
   it("approves a code typed in any case, after which the sender is listed as allowed", async () => {
     const code = await ask("telegram", "111", "Ada");
     await cli().approve("Telegram", code.toLowerCase());

@@ -3,6 +3,7 @@
 import type { Command } from "commander";
 import type { Config } from "../../config/schema.ts";
 import type { PairingRequest } from "../../ports/pairings.ts";
+import { stripControlChars } from "../../util/control-chars.ts";
 import { action, ago, UsageError } from "../io.ts";
 import { type LocalCommandDeps, localCommandKit } from "../local-command.ts";
 
@@ -18,8 +19,9 @@ function inTime(then: number, now: number): string {
   return s < 60 ? `in ${s}s` : `in ${Math.ceil(s / 60)}m`;
 }
 
+/** Names come from the senders themselves: no line breaks or escape sequences reach the terminal. */
 const who = (r: { senderId: string; senderName?: string }) =>
-  r.senderName ? `${r.senderName} (${r.senderId})` : r.senderId;
+  stripControlChars(r.senderName ? `${r.senderName} (${r.senderId})` : r.senderId);
 
 /** A channel's access settings, when the config has a section for it (channels.telegram). */
 function channelConfig(
