@@ -158,6 +158,50 @@ describe.each(engines)("trust on the $name engine", (engine) => {
     expect(JSON.stringify(calls[1]?.prompt)).not.toContain("doctor");
   });
 
+  it("files others sent (inbox/) stay closed to a stranger, who can read back only the one sent with their message", async () => {
+    const ports = await open();
+    await ports.workspace.write("inbox/telegram/2026-11-22/5-passport.txt", "Ada Lovelace, P1234567");
+    await ports.workspace.write("inbox/telegram/2026-11-22/9-menu.txt", "Soup of the day");
+    const { model, calls } = scriptedModel([
+      {
+        toolCalls: [
+          { name: "read", id: "r1", input: { path: "inbox/telegram/2026-11-22/5-passport.txt" } },
+          { name: "read", id: "r2", input: { path: "inbox/telegram/2026-11-22/9-menu.txt" } },
+          { name: "list", id: "l1", input: { path: "inbox", recursive: true } },
+        ],
+      },
+      { text: "Soup." },
+    ]);
+    const message = {
+      ...inbound("@bot what is on this menu?", "group", "666"),
+      attachments: [
+        { kind: "document" as const, fileId: "f9", path: "inbox/telegram/2026-11-22/9-menu.txt" },
+      ],
+    };
+    await runTurn(
+      {
+        sessions: ports.sessions,
+        workspace: ports.workspace,
+        clock: ports.clock,
+        model: { ref: "test/scripted", model },
+        tools: TOOLS,
+        settings: { maxSteps: 8, bootstrapMaxChars: 20_000, timeZone: "UTC" },
+        newId: () => `i${++count}`,
+      },
+      {
+        sessionKey: "agent:main:telegram:group:-100123",
+        messages: [message],
+        channel: { channel: "telegram", chatKind: "group", description: "Telegram", interactive: false },
+        trust: [STRANGER],
+      },
+    );
+    const [passport, menu, listing] = toolResults(calls[1]);
+    expect(passport).toMatch(/private to the owner/);
+    expect(menu).toBe("Soup of the day");
+    expect(listing).toContain("9-menu.txt");
+    expect(listing).not.toContain("passport");
+  });
+
   it("an approved sender in their own chat may write notes, but not SOUL.md, and never sees MEMORY.md", async () => {
     const ports = await open();
     const soul = decode(await ports.workspace.read("SOUL.md"));

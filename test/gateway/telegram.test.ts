@@ -439,7 +439,7 @@ describe("who the assistant trusts on Telegram", () => {
       telegram.message({ chatId: GROUP, from: EVE, text: `/status@${telegram.botInfo.username}` }),
     );
     const [group] = await telegram.waitFor("sendMessage");
-    expect(String(group?.params["text"])).toContain("You: not approved by the owner");
+    expect(String(group?.params["text"])).toContain("You: someone the owner has not approved");
     expect(String(group?.params["text"])).toContain(
       "Tools here: read, list, web_fetch (policy tools.policy.group)",
     );

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { asTurnJob, type TurnJob } from "./turn-job.ts";
+import { asTurnJob } from "./turn-job.ts";
 
-const job = (over: Partial<TurnJob> & Record<string, unknown> = {}): unknown => ({
+const job = (over: Record<string, unknown> = {}): unknown => ({
   id: "telegram:default:1",
   sessionKey: "agent:main:telegram:group:-100",
   message: {

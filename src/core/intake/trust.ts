@@ -46,9 +46,9 @@ export function describeTrust(trust: TurnTrust): string {
     case "owner":
       return "the owner";
     case "approved":
-      return "approved by the owner (not the owner)";
+      return "someone the owner approved";
     case "untrusted":
-      return "not approved by the owner";
+      return "someone the owner has not approved";
   }
 }
 

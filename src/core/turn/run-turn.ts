@@ -176,7 +176,9 @@ export async function runTurn(deps: TurnDeps, request: TurnRequest): Promise<Tur
     onEvent: request.onEvent,
     filterToolOutput: deps.redact,
     toolContext: {
-      workspace: ownerView ? deps.workspace : withoutPrivateFiles(deps.workspace),
+      workspace: ownerView
+        ? deps.workspace
+        : withoutPrivateFiles(deps.workspace, attachedPaths(request.messages)),
       clock,
       signal,
       ...(request.sendFile && { sendFile: request.sendFile }),
@@ -232,6 +234,10 @@ export async function runTurn(deps: TurnDeps, request: TurnRequest): Promise<Tur
 }
 
 const NO_PRIOR: PriorAttempt = { kind: "none" };
+
+/** Where the files sent with these messages were saved (their senders may read them back). */
+const attachedPaths = (messages: InboundMessage[]) =>
+  messages.flatMap((m) => m.attachments ?? []).flatMap((a) => (a.path ? [a.path] : []));
 
 /** The images saved from these messages, read from the workspace; a missing file is skipped. */
 async function turnImages(deps: TurnDeps, messages: InboundMessage[]): Promise<ImagePart[]> {
