@@ -9,6 +9,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { startTelegramFake, type TelegramFake } from "./telegram-bot-api.ts";
 
 let fake: TelegramFake;
+const ADA_ID = 1001;
 
 beforeEach(async () => {
   fake = await startTelegramFake();
@@ -227,6 +228,24 @@ describe("Bot API methods through grammY's client", () => {
     ]);
     expect(fine.message_id).toBe(1); // failed calls send nothing
     expect(fake.sent).toHaveLength(5); // but every attempt is recorded
+  });
+
+  it("sends inline buttons and answers each button press once, as Telegram does", async () => {
+    const bot = makeBot();
+    const keyboard = { inline_keyboard: [[{ text: "Yes", callback_data: "y" }]] };
+    const sent = await bot.api.sendMessage(ADA_ID, "Sure?", { reply_markup: keyboard });
+    expect(sent.reply_markup).toEqual(keyboard);
+    const update = fake.buttonPress({ chatId: ADA_ID, messageId: sent.message_id, data: "y" });
+    expect(update.callback_query).toMatchObject({
+      from: { id: ADA_ID },
+      data: "y",
+      message: { text: "Sure?" },
+    });
+    const id = update.callback_query!.id;
+    expect(await bot.api.answerCallbackQuery(id, { text: "Done" })).toBe(true);
+    const again = await rejection(bot.api.answerCallbackQuery(id));
+    expect(again.description).toMatch(/query is too old .* or query ID is invalid/);
+    expect((await rejection(bot.api.answerCallbackQuery("123"))).error_code).toBe(400);
   });
 
   it("keeps bot commands per scope", async () => {

@@ -3,7 +3,7 @@
 // Point grammY at it with `new Bot(fake.token, { client: { apiRoot: fake.url } })`.
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { BotCommand, ResponseParameters, Update, UserFromGetMe } from "grammy/types";
+import type { BotCommand, ResponseParameters, Update, User, UserFromGetMe } from "grammy/types";
 import { createFileStore, type FileOptions } from "./telegram-files.ts";
 import { createMessageMethods } from "./telegram-messages.ts";
 import { buildMessageUpdate, createConversations, type MessageOptions } from "./telegram-updates.ts";
@@ -81,6 +81,11 @@ export interface TelegramFake {
   /** Stamps the next update_id on any other update kind, e.g. `{ callback_query: … }`. */
   update(fields: Omit<Update, "update_id">): Update;
   /**
+   * A press of an inline button under the bot's message `messageId` in `chatId`, by `from` (default
+   * Ada): a `callback_query` Update whose id answerCallbackQuery then accepts once.
+   */
+  buttonPress(options: { chatId: number; messageId: number; data: string; from?: Partial<User> }): Update;
+  /**
    * Sets the bytes getFile and `GET /file/bot<token>/<file_path>` serve for a file id (one a
    * builder attached, or a new one); `fileSize` changes what getFile reports (null: left out).
    */
@@ -143,6 +148,8 @@ export async function startTelegramFake(options: TelegramFakeOptions = {}): Prom
   const waiters = new Set<() => void>();
   const failures = new Map<string, { failure: ScriptedFailure; remaining: number }[]>();
   const commands = new Map<string, BotCommand[]>();
+  // Callback queries handed out by buttonPress, and whether each was answered.
+  const queries = new Map<string, boolean>();
   let queue: Update[] = [];
   let allowedUpdates: string[] = [];
   let webhook: WebhookState | undefined;
@@ -255,6 +262,15 @@ export async function startTelegramFake(options: TelegramFakeOptions = {}): Prom
       return ok(true);
     },
     getMyCommands: ({ params }) => ok(commands.get(scopeKey(params)) ?? []),
+    answerCallbackQuery({ params }) {
+      const id = String(params["callback_query_id"] ?? "");
+      // Telegram's one answer for an unknown, already answered or expired query.
+      if (queries.get(id) !== false)
+        return bad("query is too old and response timeout expired or query ID is invalid");
+      if (String(params["text"] ?? "").length > 200) return bad("MESSAGE_TOO_LONG");
+      queries.set(id, true);
+      return ok(true);
+    },
   };
   // Telegram matches method names case-insensitively.
   const lookup = new Map(Object.entries(methods).map(([name, run]) => [name.toLowerCase(), run]));
@@ -332,6 +348,15 @@ export async function startTelegramFake(options: TelegramFakeOptions = {}): Prom
     message: (messageOptions) =>
       buildMessageUpdate({ bot, conversations, nextUpdateId, files }, messageOptions),
     update: (fields) => ({ ...fields, update_id: nextUpdateId() }),
+    buttonPress({ chatId, messageId, data, from }) {
+      const message = conversations.find(chatId, messageId);
+      if (message === undefined) throw new Error(`telegram fake: no message ${messageId} in chat ${chatId}`);
+      const id = String(4_000_000_000_000 + queries.size);
+      queries.set(id, false);
+      const user: User = { id: 1001, is_bot: false, first_name: "Ada", username: "ada", ...from };
+      const query = { id, from: user, message, chat_instance: String(-chatId), data };
+      return { update_id: nextUpdateId(), callback_query: query } as Update;
+    },
     setFile: (fileId, bytes, fileOptions) => files.set(fileId, bytes, fileOptions),
     pushUpdate(update) {
       if (update.message !== undefined) conversations.remember(update.message);

@@ -45,6 +45,19 @@ export interface TelegramOutbound extends Required<ChannelOutbound> {
   preview(target: DeliveryTarget): PreviewStream;
   /** Contract: sends one file (a photo when Telegram can show it, else a document); resolves its message id. */
   sendFile(target: DeliveryTarget, file: OutgoingFile): Promise<string>;
+  /**
+   * Contract: sends plain text (one message) with one row of inline buttons; resolves its message id.
+   * Editing the message later with `edit` removes the buttons.
+   */
+  sendButtons(target: DeliveryTarget, text: string, buttons: InlineButton[]): Promise<string>;
+  /** Contract: answers a button press (stops its spinner), with a short notice when `text` is given. */
+  answerCallback(queryId: string, text?: string): Promise<void>;
+}
+
+/** An inline button: its label and the callback_data Telegram sends back when it is pressed (≤ 64 bytes). */
+export interface InlineButton {
+  text: string;
+  data: string;
 }
 
 /** Image types Telegram shows as photos, and its size limit for those. */
@@ -163,6 +176,20 @@ export function createTelegramOutbound(options: TelegramOutboundOptions): Telegr
         ? await call("sendPhoto", target, () => api.sendPhoto(chat(target), upload, other))
         : await call("sendDocument", target, () => api.sendDocument(chat(target), upload, other));
       return String(sent.message_id);
+    },
+    async sendButtons(target, text, buttons) {
+      const other = {
+        ...thread(target),
+        reply_markup: { inline_keyboard: [buttons.map((b) => ({ text: b.text, callback_data: b.data }))] },
+      };
+      const sent = await call("sendMessage", target, () => api.sendMessage(chat(target), text, other));
+      return String(sent.message_id);
+    },
+    async answerCallback(queryId, text) {
+      // Not a message in a chat: only the overall budget applies (each query is its own "chat").
+      await call("answerCallbackQuery", { chatId: `callback:${queryId}` }, () =>
+        api.answerCallbackQuery(queryId, text === undefined ? {} : { text: text.slice(0, 200) }),
+      );
     },
     preview: (target) => createPreview(target),
   };

@@ -63,11 +63,11 @@ const messageSchema = z.object({
     .optional(),
 });
 
-// Only `message` is read; edited_message, channel_post, callback_query and the rest are left out of
-// the schema on purpose, so they pass validation and fall through to [].
+// Only `message` becomes an InboundMessage; `callback_query` (a press of an inline button) is read by
+// parseTelegramCallback in callback.ts. edited_message, channel_post and the rest pass validation and yield nothing.
 
 /** The update kinds to ask Telegram for (getUpdates and setWebhook): those parse reads, no more. */
-export const TELEGRAM_UPDATE_KINDS = ["message"] as const;
+export const TELEGRAM_UPDATE_KINDS = ["message", "callback_query"] as const;
 
 const updateSchema = z.object({ update_id: z.number().int(), message: messageSchema.optional() });
 

@@ -66,7 +66,7 @@ describe("createTelegramPoller", () => {
     expect(polls()).toHaveLength(1);
     expect(polls()[0]!.params).toMatchObject({
       timeout: 25,
-      allowed_updates: ["message"],
+      allowed_updates: ["message", "callback_query"],
     });
 
     release();

@@ -7,6 +7,7 @@ import type { TurnJob } from "../../core/intake/turn-job.ts";
 import type { ChannelContext, InboundMessage } from "../../core/messages.ts";
 import { mainSessionKey, sessionKeyFor } from "../../core/session-key.ts";
 import type { DeliveryTarget } from "../../channels/channel.ts";
+import { parseTelegramCallback, type TelegramCallback } from "../../channels/telegram/callback.ts";
 import { parseTelegramUpdate, telegramCommand } from "../../channels/telegram/parse.ts";
 import type { GatewayContext } from "../gateway-context.ts";
 import { allowGroupCommand, type IgnoredGroups } from "./ignored-groups.ts";
@@ -24,6 +25,8 @@ export interface TelegramIntakeDeps {
   reply: (target: DeliveryTarget, text: string) => void;
   /** Where messages from groups that are not allowed are noted, for the log and the Channels page. */
   ignoredGroups?: IgnoredGroups;
+  /** A press of an inline button (exec's approvals). Contract: never rejects. */
+  onCallback?: (callback: TelegramCallback) => Promise<void>;
 }
 
 /** The target a reply to `message` goes to: its chat, its forum topic, and in groups the message itself. */
@@ -45,7 +48,8 @@ function channelContext(message: InboundMessage, trust: TurnTrust): ChannelConte
       message.chat.kind === "dm"
         ? `Telegram, a direct chat with ${who}`
         : `Telegram group "${message.chat.title ?? message.chat.id}", message from ${who}`,
-    interactive: false,
+    // exec asks the sender with inline buttons (telegram-approvals.ts); nobody asks for someone not allowed.
+    interactive: trust.level !== "untrusted",
   };
 }
 
@@ -70,6 +74,8 @@ export function createTelegramIntake(deps: TelegramIntakeDeps) {
   }
 
   async function acceptOne(raw: unknown): Promise<void> {
+    const callback = parseTelegramCallback(raw);
+    if (callback) return deps.onCallback?.(callback);
     const [message] = parseTelegramUpdate(raw, bot, account);
     if (!message) return;
     const telegram = ctx.config().channels.telegram;

@@ -16,6 +16,7 @@ import { writeFileAtomic } from "../../util/atomic-write.ts";
 import type { GatewayContext } from "../gateway-context.ts";
 import { TELEGRAM_COMMANDS } from "./telegram-commands.ts";
 import type { TelegramDelivery } from "./telegram-delivery.ts";
+import { createTelegramApprovals, type TelegramApprovals } from "./telegram-approvals.ts";
 import { createIgnoredGroups, type IgnoredGroup } from "./ignored-groups.ts";
 import { replyTarget, type TelegramIntake } from "./telegram-intake.ts";
 import { prepareTelegramTurn, type TelegramMediaDeps, withAttachmentNote } from "./telegram-media.ts";
@@ -42,6 +43,7 @@ interface Running {
   /** Downloads a user's file with this bot's token. */
   download: TelegramMediaDeps["download"];
   outbound: TelegramOutbound;
+  approvals: TelegramApprovals;
 }
 
 /** The settings that need a restart of the channel when they change. */
@@ -112,11 +114,13 @@ export function createTelegramService(ctx: GatewayContext) {
       log,
     });
     const delivery = createTelegramDelivery({ ctx, account: ACCOUNT, outbound, signal: stop.signal });
+    const approvals = createTelegramApprovals({ ctx, outbound, log });
     const intake = createTelegramIntake({
       ctx,
       account: ACCOUNT,
       bot,
       ignoredGroups,
+      onCallback: (callback) => approvals.onCallback(callback),
       reply: (target, text) => {
         void outbound
           .send(target, text)
@@ -126,7 +130,7 @@ export function createTelegramService(ctx: GatewayContext) {
     const { botToken: token, apiRoot } = settings;
     const download = (fileId: string, maxBytes: number) =>
       downloadTelegramFile(api, { token, apiRoot, fileId, maxBytes, signal: stop.signal });
-    running = { settings, intake, delivery, stop, bot, download, outbound };
+    running = { settings, intake, delivery, stop, bot, download, outbound, approvals };
     void api
       .setMyCommands(TELEGRAM_COMMANDS.map((c) => ({ ...c })))
       .catch((error: Error) => log("warn", `setMyCommands failed: ${error.message}`));
@@ -301,12 +305,15 @@ export function createTelegramService(ctx: GatewayContext) {
       if (!last) return prepared;
       // send_file goes to the chat (and topic) of the message this turn answers.
       const target = replyTarget(last);
-      return prepared.then((ready) => ({
-        ...ready,
-        sendFile: async (file) => {
-          await current.outbound.sendFile(target, file);
-        },
-      }));
+      return prepared.then((ready) =>
+        // exec asks the person who wrote, in their chat, with inline buttons.
+        current.approvals.withApproval({
+          ...ready,
+          sendFile: async (file) => {
+            await current.outbound.sendFile(target, file);
+          },
+        }),
+      );
     },
 
     onEvent(jobs: TurnJob[], event: AgentEvent): void {
