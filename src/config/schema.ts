@@ -154,6 +154,19 @@ const gatewaySchema = z
       .describe(
         "Browser origins allowed to connect besides the gateway's own, e.g. https://claw.example.com.",
       ),
+    allowedHosts: z
+      .array(
+        z
+          .string()
+          .regex(
+            /^\.?[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*\.?$/,
+            'a host name like "claw.example.com", or ".example.com" for it and all its subdomains (no scheme, port or *)',
+          ),
+      )
+      .default([])
+      .describe(
+        "Host names the gateway answers to besides IP addresses, localhost and gateway.bind: a reverse proxy's or LAN name, e.g. claw.example.com.",
+      ),
   })
   .strict();
 

@@ -1,9 +1,17 @@
 // The gateway's HTTP surface as one Hono app (web-standard Request/Response, so the same handlers can
-// later run in Lambda). Route modules register themselves here.
+// later run in Lambda): the front door every request passes (Host, Origin), the token check, and the
+// route modules, which register themselves here.
 import { getConnInfo } from "@hono/node-server/conninfo";
 import { type Context, Hono, type MiddlewareHandler } from "hono";
-import { authorized, bearer } from "./auth.ts";
+import { authenticatedBy, bearer, type Peer } from "./auth.ts";
 import type { GatewayContext } from "./gateway-context.ts";
+import {
+  hostAllowed,
+  originAllowed,
+  type RequestFacts,
+  type ServedNames,
+  sentForAnotherSite,
+} from "./request-origin.ts";
 
 /** The client's address; undefined outside Node (tests calling app.request directly). */
 export function remoteAddress(c: Context): string | undefined {
@@ -14,10 +22,57 @@ export function remoteAddress(c: Context): string | undefined {
   }
 }
 
+/** The names and origins the gateway answers to now (gateway.allowedHosts/allowedOrigins are hot). */
+export function servedNames(ctx: GatewayContext): ServedNames {
+  const { allowedHosts, allowedOrigins } = ctx.config().gateway;
+  return { bind: ctx.bind, allowedHosts, allowedOrigins };
+}
+
+export function requestFacts(c: Context): RequestFacts {
+  return {
+    host: c.req.header("host"),
+    origin: c.req.header("origin"),
+    fetchSite: c.req.header("sec-fetch-site"),
+  };
+}
+
+/** The client as loopback trust sees it: its address, and whether a browser sent it for another site. */
+export function peerOf(c: Context, ctx: GatewayContext): Peer {
+  return { address: remoteAddress(c), forAnotherSite: sentForAnotherSite(requestFacts(c), servedNames(ctx)) };
+}
+
+const READ_ONLY = new Set(["GET", "HEAD", "OPTIONS"]);
+
+/**
+ * Every request: the Host must be a name the gateway serves (no DNS rebinding), and a browser page
+ * may change state only from the gateway's own origin or gateway.allowedOrigins.
+ */
+function frontDoor(ctx: GatewayContext): MiddlewareHandler {
+  return async (c, next) => {
+    const facts = requestFacts(c);
+    const served = servedNames(ctx);
+    if (!hostAllowed(facts.host, served)) {
+      ctx.logs.log(
+        "warn",
+        `refused a request for host ${JSON.stringify(facts.host)} (not in gateway.allowedHosts)`,
+      );
+      const message = `This gateway does not serve the host name in "Host: ${facts.host}". If you reach it through a reverse proxy or a LAN name, add that name to gateway.allowedHosts.`;
+      return c.json({ error: { message, type: "invalid_request_error", code: "host_not_allowed" } }, 403);
+    }
+    // The WebSocket upgrade is a GET: the control route checks its Origin itself.
+    if (!READ_ONLY.has(c.req.method) && !originAllowed(facts, served)) {
+      ctx.logs.log("warn", `refused a ${c.req.method} ${c.req.path} from the web page at ${facts.origin}`);
+      const message = `Requests from the web page at ${facts.origin} are refused: another site may not use this gateway. If that page is yours, add ${facts.origin} to gateway.allowedOrigins.`;
+      return c.json({ error: { message, type: "invalid_request_error", code: "origin_not_allowed" } }, 403);
+    }
+    await next();
+  };
+}
+
 /** Requires `Authorization: Bearer <token>` (or a trusted loopback client); answers 401 otherwise. */
 export function requireToken(ctx: GatewayContext): MiddlewareHandler {
   return async (c, next) => {
-    if (!authorized(ctx.auth, bearer(c.req.header("authorization")), remoteAddress(c))) {
+    if (!authenticatedBy(ctx.auth, bearer(c.req.header("authorization")), peerOf(c, ctx))) {
       return c.json(
         {
           error: {
@@ -52,6 +107,7 @@ export type RouteModule = (app: Hono, ctx: GatewayContext) => void;
 
 export function createGatewayApp(ctx: GatewayContext, modules: RouteModule[] = []): Hono {
   const app = new Hono();
+  app.use("*", frontDoor(ctx));
   app.get("/healthz", (c) =>
     c.json({ ok: true, version: ctx.version, uptimeMs: ctx.assistant.ports.clock.now() - ctx.startedAt }),
   );

@@ -1,5 +1,6 @@
-// Who may talk to the gateway: a bearer token (constant-time compare), loopback optionally trusted,
-// and browser origins checked. The token comes from the environment, the config, or is generated once.
+// Who may talk to the gateway: a bearer token (constant-time compare), or, when trusted, a client on
+// this machine that is not a browser acting for another site. The token comes from the environment,
+// the config, or is generated once.
 import { randomBytes, timingSafeEqual } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { isIP } from "node:net";
@@ -39,29 +40,26 @@ export function bearer(header: string | undefined | null): string | undefined {
   return match?.[1]?.trim();
 }
 
-/** Whether a request may pass: the right token, or a trusted loopback client. */
-export function authorized(
-  auth: GatewayAuth,
-  presented: string | undefined,
-  remote: string | undefined,
-): boolean {
-  return tokenMatches(presented, auth.token) || (auth.trustLoopback && isLoopback(remote));
+/** Who is asking, as far as loopback trust is concerned. */
+export interface Peer {
+  /** The client's address. */
+  address: string | undefined;
+  /** A browser sent it for a page other than the gateway's own (see request-origin.ts). */
+  forAnotherSite: boolean;
 }
 
-/** Whether a browser Origin may connect: the gateway's own origin or one listed in gateway.allowedOrigins. */
-export function originAllowed(
-  origin: string | undefined,
-  host: string | undefined,
-  allowed: readonly string[],
-): boolean {
-  if (!origin) return true; // not a browser
-  try {
-    const url = new URL(origin);
-    if (host && url.host === host) return true;
-  } catch {
-    return false;
-  }
-  return allowed.includes(origin);
+/**
+ * How a request may pass: "token" (the right token), "loopback" (gateway.trustLoopback and a client
+ * on this machine that is not a browser acting for another site), or undefined: refused.
+ */
+export function authenticatedBy(
+  auth: GatewayAuth,
+  presented: string | undefined,
+  peer: Peer,
+): "token" | "loopback" | undefined {
+  if (tokenMatches(presented, auth.token)) return "token";
+  if (auth.trustLoopback && isLoopback(peer.address) && !peer.forAnotherSite) return "loopback";
+  return undefined;
 }
 
 /** The shortest token accepted; gateway.token has the same limit in the config schema. */

@@ -37,6 +37,8 @@ export interface GatewayContext {
   approvals: Approvals;
   logs: LogBuffer;
   auth: GatewayAuth;
+  /** The address the gateway listens on (gateway.bind or --bind): a Host name it answers to. */
+  bind: string;
   /** When the gateway started, in Clock milliseconds. */
   startedAt: number;
   /** True once the gateway takes turns (runner started, not draining). */

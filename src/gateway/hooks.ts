@@ -11,7 +11,7 @@ import type { ChannelContext } from "../core/messages.ts";
 import { DEFAULT_AGENT_ID, mainSessionKey, normalizeSessionKey } from "../core/session-key.ts";
 import { refuseWhileDraining, requireToken, type RouteModule } from "./app.ts";
 import { createHookDeliveries, type HookDeliveries } from "./hook-deliveries.ts";
-import { idempotencyKey, readBody } from "./request-body.ts";
+import { idempotencyKey, JSON_ONLY_MESSAGE, readBody, requireJsonBody } from "./request-body.ts";
 
 const text = (field: string) =>
   z
@@ -59,6 +59,7 @@ export function createHooks(options: { retryDelaysMs?: readonly number[] } = {})
     const guard = [
       requireToken(ctx),
       refuseWhileDraining(ctx),
+      requireJsonBody((c) => c.json({ error: { message: JSON_ONLY_MESSAGE, field: null } }, 415)),
       bodyLimit({ maxSize: 1024 * 1024, onError: (c) => problem(c, "The request body is over 1 MiB.") }),
     ] as const;
 

@@ -16,7 +16,7 @@ import {
 } from "./openai-request.ts";
 import { completionBody, JOB_HEADER, openAIError, OUTCOME_HEADER } from "./openai-response.ts";
 import { streamCompletion } from "./openai-stream.ts";
-import { idempotencyKey, readBody } from "./request-body.ts";
+import { idempotencyKey, JSON_ONLY_MESSAGE, readBody, requireJsonBody } from "./request-body.ts";
 
 /** What the model is told about where an API message comes from. */
 const API_CHANNEL = {
@@ -129,6 +129,7 @@ export const openAIApi: RouteModule = (app, ctx) => {
     "/v1/chat/completions",
     auth,
     refuseWhileDraining(ctx),
+    requireJsonBody((c) => openAIError(c, 415, JSON_ONLY_MESSAGE, { code: "unsupported_media_type" })),
     bodyLimit({
       maxSize: 1024 * 1024,
       onError: (c) => openAIError(c, 413, "The request body is over 1 MiB.", { code: "request_too_large" }),

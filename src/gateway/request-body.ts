@@ -1,6 +1,6 @@
 // Reading and validating JSON request bodies for the gateway's HTTP routes: one place that turns a
 // bad body into a precise sentence ("messages[1].content: expected string ..."), never a stack trace.
-import type { Context } from "hono";
+import type { Context, MiddlewareHandler } from "hono";
 import type { z } from "zod";
 import { formatKey } from "../config/errors.ts";
 
@@ -9,6 +9,28 @@ export interface BodyProblem {
   message: string;
   /** The first offending field ("messages[0].content"), or null for the body as a whole. */
   param: string | null;
+}
+
+/** What a request whose body is not declared JSON is told. */
+export const JSON_ONLY_MESSAGE =
+  "The request body must be JSON sent with the header `Content-Type: application/json`.";
+
+/** Whether the Content-Type is application/json or application/<something>+json. */
+export function declaresJson(contentType: string | undefined): boolean {
+  const type = contentType?.split(";")[0]?.trim().toLowerCase() ?? "";
+  return type === "application/json" || /^application\/[\w.-]+\+json$/.test(type);
+}
+
+/**
+ * Refuses a body not declared JSON before anything reads it: any web page can make a browser send
+ * text/plain or a form to 127.0.0.1 unasked, but application/json only after a CORS preflight,
+ * which the gateway never grants. `refuse` words the 415 in the route's error format.
+ */
+export function requireJsonBody(refuse: (c: Context) => Response): MiddlewareHandler {
+  return async (c, next) => {
+    if (!declaresJson(c.req.header("content-type"))) return refuse(c);
+    await next();
+  };
 }
 
 /** Joins zod issues into one sentence per issue, each naming its field. */

@@ -207,6 +207,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
     },
     logs,
     auth,
+    bind,
     startedAt: clock.now(),
     ready: () => ready && !draining,
     shutdown: shutdown.signal,

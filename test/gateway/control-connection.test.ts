@@ -45,7 +45,7 @@ function setup(methods: MethodTable, state: { draining?: boolean } = {}) {
     socket,
     services: { gateway, relay, connectedClients: () => 1, routes: () => [] },
     methods,
-    upgrade: { token: undefined, remoteAddress: "127.0.0.1" },
+    upgrade: { token: undefined, remoteAddress: "127.0.0.1", forAnotherSite: false },
     handshakeTimeoutMs: 60_000,
     maxBufferedBytes: 1000,
   });

@@ -29,6 +29,18 @@ export function maskedConfig(config: Config): Config {
   };
 }
 
+/**
+ * Keys that decide who may use the assistant and what it may do (the gateway's own access, tools and
+ * their policy, who may write in the channels, where model traffic goes, which folder the tools work
+ * in). They change only for a client that presented the token, never on loopback trust alone.
+ */
+export const TOKEN_ONLY_KEYS = ["gateway", "tools", "channels", "providers", "agent.workspace"] as const;
+
+/** Whether a dotted key is, is inside, or holds one of TOKEN_ONLY_KEYS ("tools" holds "tools.exec"). */
+export function needsToken(key: string): boolean {
+  return TOKEN_ONLY_KEYS.some((k) => key === k || key.startsWith(`${k}.`) || k.startsWith(`${key}.`));
+}
+
 const patchParams = z
   .object({
     patch: z
@@ -51,7 +63,14 @@ export const configMethods: MethodTable = {
 
   "config.patch": method(
     patchParams,
-    async ({ patch }, { gateway }) => {
+    async ({ patch }, { gateway, client }) => {
+      const guarded = Object.keys(patch).filter(needsToken);
+      if (!client.viaToken && guarded.length > 0) {
+        throw new ControlError(
+          "unauthorized",
+          `Changing ${guarded.join(", ")} needs the gateway token: this client was let in by gateway.trustLoopback alone. Connect with the token (AGENT_CLAW_GATEWAY_TOKEN, gateway.token, or <home>/gateway.token), or use \`agent-claw config set\`.`,
+        );
+      }
       // null removes a key (JSON has no undefined).
       const changes = Object.fromEntries(
         Object.entries(patch).map(([key, value]) => [key, value === null ? undefined : value]),

@@ -47,6 +47,7 @@ export function createConnection(options: ConnectionOptions): Connection {
   const names = ["connect", ...Object.keys(methods)];
   const cleanups: Array<() => void> = [];
   let connected = false;
+  let viaToken = false;
   let closed = false;
   let seq = 0;
 
@@ -82,6 +83,9 @@ export function createConnection(options: ConnectionOptions): Connection {
     },
     get connected() {
       return connected;
+    },
+    get viaToken() {
+      return viaToken;
     },
     emit(event, payload) {
       if (write({ type: "event", event, payload, seq: seq + 1 })) seq++;
@@ -134,7 +138,7 @@ export function createConnection(options: ConnectionOptions): Connection {
   const dispatch = async (name: string, rawParams: unknown, after: Array<() => void>): Promise<unknown> => {
     if (name === "connect") {
       const params = parseParams("connect", connectParams, rawParams);
-      authenticate(services, params, options.upgrade);
+      viaToken = authenticate(services, params, options.upgrade) === "token";
       if (!connected) {
         connected = true;
         clearTimeout(timer);

@@ -10,6 +10,8 @@ export interface ControlClient {
   readonly id: number;
   /** True once the socket closed: nothing more reaches the client. */
   readonly closed: boolean;
+  /** True when `connect` presented the gateway token, false when loopback trust let the client in. */
+  readonly viaToken: boolean;
   /** Sends an event (numbered by the connection). Contract: a no-op once closed; never throws. */
   emit(event: string, payload: unknown): void;
   /** Runs `cleanup` when the connection closes (at once if it already has). */
