@@ -90,8 +90,31 @@ describe("config", () => {
     await expect(updateConfigFile(file, "nonsense.key", 1)).rejects.toThrow(/unknown key "nonsense"/);
     await expect(updateConfigFile(file, "__proto__.x", 1)).rejects.toThrow(/not a config key/);
     expect(await readFile(file, "utf8")).toBe(before);
+    // Removing a section's last key removes the section: no "agent": {} left behind.
     await updateConfigFile(file, "agent.maxSteps", undefined);
-    expect(JSON.parse(await readFile(file, "utf8")).agent).toEqual({});
+    await updateConfigFile(file, "tools.exec.allowlist", undefined);
+    expect(JSON.parse(await readFile(file, "utf8"))).toEqual({ model: "openai-compatible/llama3.2" });
+  });
+
+  it("refuses a time zone that does not exist, and takes real ones", async () => {
+    const file = paths().configFile;
+    await expect(updateConfigFile(file, "agent.timezone", "Mars/Olympus")).rejects.toThrow(
+      /agent\.timezone: an IANA time zone like "Europe\/Berlin".* \(found "Mars\/Olympus"\)/,
+    );
+    await updateConfigFile(file, "agent.timezone", "America/Argentina/Buenos_Aires");
+    expect((await loadConfig(paths(), {})).agent.timezone).toBe("America/Argentina/Buenos_Aires");
+  });
+
+  it("never echoes a rejected secret", async () => {
+    const file = paths().configFile;
+    const error = await updateConfigFile(file, "gateway.token", "short-secret").catch((e: Error) => e);
+    expect((error as Error).message).toMatch(/gateway\.token: at least 16 characters/);
+    expect((error as Error).message).not.toContain("short-secret");
+    await updateConfigFile(file, "gateway.token", "a-long-enough-gateway-token");
+    const nested = await updateConfigFile(file, "gateway.token.x", 1).catch((e: Error) => e);
+    expect((nested as Error).message).toBe(
+      'Cannot set "gateway.token.x": "token" holds a secret, not an object.',
+    );
   });
 
   it("leaves a broken file untouched when a set is attempted", async () => {

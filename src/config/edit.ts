@@ -2,6 +2,7 @@
 import { writeFileAtomic } from "../util/atomic-write.ts";
 import { ConfigError } from "./errors.ts";
 import { readRawConfig, validateConfig } from "./load.ts";
+import { isSecretKey } from "./secrets.ts";
 import type { Config } from "./schema.ts";
 
 const SAFE_KEY = /^[A-Za-z_$][\w$-]*$/;
@@ -33,17 +34,27 @@ export function withKey(raw: Record<string, unknown>, key: string, value: unknow
   const parts = splitKey(key);
   const copy = structuredClone(raw);
   let node: Record<string, unknown> = copy;
-  for (const part of parts.slice(0, -1)) {
+  const chain = [copy];
+  for (const [i, part] of parts.slice(0, -1).entries()) {
     const next = node[part];
     if (next === undefined) node[part] = {};
     else if (next === null || typeof next !== "object" || Array.isArray(next)) {
-      throw new ConfigError(`Cannot set "${key}": "${part}" holds ${JSON.stringify(next)}, not an object.`);
+      const held = isSecretKey(parts.slice(0, i + 1).join(".")) ? "a secret" : JSON.stringify(next);
+      throw new ConfigError(`Cannot set "${key}": "${part}" holds ${held}, not an object.`);
     }
     node = node[part] as Record<string, unknown>;
+    chain.push(node);
   }
   const last = parts.at(-1)!;
-  if (value === undefined) delete node[last];
-  else node[last] = value;
+  if (value !== undefined) {
+    node[last] = value;
+    return copy;
+  }
+  delete node[last];
+  // Removing the last key of a section removes the section too: no `"agent": {}` left behind.
+  for (let depth = parts.length - 1; depth > 0 && Object.keys(chain[depth]!).length === 0; depth--) {
+    delete chain[depth - 1]![parts[depth - 1]!];
+  }
   return copy;
 }
 

@@ -1,5 +1,6 @@
 // Turns zod issues into messages that name the file, the key and what is expected.
 import type { z } from "zod";
+import { isSecretKey } from "./secrets.ts";
 
 /** A config that cannot be used; `message` is meant for the person who wrote it. */
 export class ConfigError extends Error {
@@ -23,7 +24,8 @@ function describeIssue(issue: z.core.$ZodIssue, input: unknown): string {
     return `unknown key${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((k) => `"${k}"`).join(", ")}${where} (remove ${issue.keys.length > 1 ? "them" : "it"}, or check the spelling)`;
   }
   const got = valueAt(input, issue.path);
-  const shown = got === undefined ? "" : ` (found ${JSON.stringify(got)?.slice(0, 60)})`;
+  // A rejected token is still a token: say what was wrong with it, never what it was.
+  const shown = got === undefined || isSecretKey(key) ? "" : ` (found ${JSON.stringify(got)?.slice(0, 60)})`;
   return `${key}: ${issue.message.replace(/^Invalid input: /, "")}${shown}`;
 }
 

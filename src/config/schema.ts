@@ -10,6 +10,16 @@ export const modelRefSchema = z
     'a model reference "provider/model" where provider is anthropic, openai, bedrock, openai-compatible or ollama',
   );
 
+/** Whether Intl knows the zone ("Mars/Olympus" is not one). */
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat("en-US", { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 const execSchema = z
   .object({
     enabled: z.boolean().default(true).describe("Offer the exec tool to the agent."),
@@ -280,6 +290,8 @@ export const configSchema = z
         timezone: z
           .string()
           .min(1)
+          // Checked only when set: asking Intl loads ICU's zone data, which an idle gateway avoids.
+          .refine(isTimeZone, 'an IANA time zone like "Europe/Berlin" or "America/New_York"')
           .optional()
           .describe("IANA time zone for the prompt (default: the system's)."),
         maxSteps: z.number().int().min(1).max(200).default(25).describe("Model calls allowed in one turn."),

@@ -2,8 +2,9 @@
 import type { Command } from "commander";
 import { getAtKey, parseCliValue, updateConfigFile } from "../../config/edit.ts";
 import { configJsonSchema } from "../../config/json-schema.ts";
-import { loadConfig } from "../../config/load.ts";
+import { loadConfig, readRawConfig } from "../../config/load.ts";
 import { resolvePaths } from "../../config/paths.ts";
+import { maskSecretsAt } from "../../config/secrets.ts";
 import { writeFileAtomic } from "../../util/atomic-write.ts";
 import { action, dim, UsageError } from "../io.ts";
 
@@ -16,11 +17,13 @@ export function registerConfig(program: Command): void {
     .command("get")
     .description("Print the effective value of a key (defaults and environment applied), or the whole config")
     .argument("[key]", 'dotted key, e.g. "model" or "tools.exec.allowlist"')
+    .option("--show-secrets", "print tokens and secrets as they are (masked as [redacted] otherwise)")
     .action(
-      action(async (key?: string) => {
+      action(async (key: string | undefined, options: { showSecrets?: boolean }) => {
         const effective = await loadConfig(resolvePaths());
-        const value = key ? getAtKey(effective, key) : effective;
-        if (value === undefined) throw new UsageError(`"${key}" is not set and has no default.`);
+        const found = key ? getAtKey(effective, key) : effective;
+        if (found === undefined) throw new UsageError(`"${key}" is not set and has no default.`);
+        const value = options.showSecrets ? found : maskSecretsAt(found, key ?? "");
         process.stdout.write(`${typeof value === "string" ? value : JSON.stringify(value, null, 2)}\n`);
       }),
     );
@@ -49,6 +52,11 @@ export function registerConfig(program: Command): void {
     .action(
       action(async (key: string) => {
         const { configFile } = resolvePaths();
+        if (getAtKey(await readRawConfig(configFile), key) === undefined) {
+          throw new UsageError(
+            `"${key}" is not set in ${configFile}, so there is nothing to remove (\`agent-claw config get ${key}\` shows its default).`,
+          );
+        }
         await updateConfigFile(configFile, key, undefined);
         process.stdout.write(dim(`Removed ${key} from ${configFile}\n`));
       }),
