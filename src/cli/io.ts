@@ -31,6 +31,24 @@ export function reportError(error: unknown): number {
   return 1;
 }
 
+/**
+ * The same failure as one JSON object on stdout for `--json` callers: `{ "error": { code, message } }`.
+ * The code is the error's own `code`, else its kind ("usage", "no_model", "config"), and "internal"
+ * for a bug, whose stack still goes to stderr for the report.
+ */
+export function reportJsonError(error: unknown): number {
+  const expected = EXPECTED.some((kind) => error instanceof kind);
+  const own = (error as { code?: unknown } | undefined)?.code;
+  const name = error instanceof Error ? error.name : "";
+  const kind = name.replace(/Error$/, "").replace(/(?<=[a-z])(?=[A-Z])/g, "_");
+  const code = !expected ? "internal" : typeof own === "string" ? own : kind.toLowerCase() || "error";
+  const text = error instanceof Error ? error.message : String(error);
+  const message = redact(text, secretValues(process.env));
+  process.stdout.write(`${JSON.stringify({ error: { code, message } })}\n`);
+  if (!expected) reportError(error);
+  return 1;
+}
+
 /** Wraps a command action: expected errors end the process with a message and exit code 1. */
 export function action<A extends unknown[]>(fn: (...args: A) => Promise<unknown>) {
   return async (...args: A) => {

@@ -183,3 +183,44 @@ describe("crash safety", () => {
     expect(history[4]?.toolResults[0]?.output).toMatch(/interrupted/);
   });
 });
+
+describe("agent-claw agent --json, when it fails", () => {
+  const jsonError = (stdout: string) => JSON.parse(stdout) as { error: { code: string; message: string } };
+
+  it("prints the error as one JSON object on stdout and exits 1", async () => {
+    const { AGENT_CLAW_MODEL: _, ...noModel } = world.env;
+    const result = await runCli(["agent", "-m", "hi", "--json"], {
+      ...noModel,
+      OPENAI_COMPATIBLE_BASE_URL: "http://127.0.0.1:9/v1",
+    });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe("");
+    const { error } = jsonError(result.stdout);
+    expect(error.code).toBe("no_model");
+    expect(error.message).toMatch(/No model is configured/);
+  });
+
+  it("gives a missing message and a refused key their own codes, without the key", async () => {
+    const missing = await runCli(["agent", "--json"], world.env);
+    expect(missing.code).toBe(1);
+    expect(jsonError(missing.stdout).error).toMatchObject({
+      code: "usage",
+      message: /Pass the message with -m/,
+    });
+
+    const strict = await startOpenAIChatFake({ apiKey: "right-key" });
+    try {
+      const refused = await runCli(["agent", "-m", "hi", "--json"], {
+        ...world.home.env,
+        AGENT_CLAW_MODEL: "openai/gpt-test",
+        OPENAI_BASE_URL: strict.url,
+        OPENAI_API_KEY: "sk-wrong-key-0123456789abcdef",
+      });
+      expect(refused.code).toBe(1);
+      expect(jsonError(refused.stdout).error).toMatchObject({ code: "model", message: /\(401\)/ });
+      expect(refused.stdout + refused.stderr).not.toContain("sk-wrong-key");
+    } finally {
+      await strict.close();
+    }
+  });
+});

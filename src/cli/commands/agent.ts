@@ -5,11 +5,11 @@ import { ModelCallError } from "../../core/agent/model-call-error.ts";
 import { openLocalAssistant } from "../../engines/local/assistant.ts";
 import { explainModelError } from "../../models/explain-error.ts";
 import { cliChannel, cliMessage, cliSessionKey } from "../cli-message.ts";
-import { action, confirm, UsageError } from "../io.ts";
+import { confirm, reportError, reportJsonError, UsageError } from "../io.ts";
 import { createTurnPrinter } from "../turn-printer.ts";
 
 interface AgentOptions {
-  message: string;
+  message?: string;
   session?: string;
   json?: boolean;
 }
@@ -18,61 +18,74 @@ export function registerAgent(program: Command): void {
   program
     .command("agent")
     .description("Run one turn: send a message, print the reply")
-    .requiredOption("-m, --message <text>", 'the message to send ("-" reads it from stdin)')
+    // Checked in the action, not by commander, so that with --json a missing message is JSON too.
+    .option("-m, --message <text>", 'the message to send ("-" reads it from stdin)')
     .option("-s, --session <key>", "session key (default: the main session)")
     .option("--json", "print one JSON object: reply, session key, token usage")
     .addHelpText(
       "after",
       '\nExamples:\n  agent-claw agent -m "What is on my list today?"\n  echo "summarise this" | agent-claw agent -m - --json',
     )
-    .action(
-      action(async (options: AgentOptions) => {
-        const text = options.message === "-" ? await readStdin() : options.message;
-        if (!text.trim()) throw new UsageError("The message is empty; pass some text with -m.");
-        const assistant = await openLocalAssistant();
-        const controller = new AbortController();
-        const onSigint = () => controller.abort(new Error("interrupted"));
-        process.once("SIGINT", onSigint);
-        try {
-          const model = await assistant.model();
-          const sessionKey = cliSessionKey(options.session, assistant.config.session.dmScope);
-          const interactive = process.stdin.isTTY === true && options.message !== "-";
-          const printer = options.json ? undefined : createTurnPrinter();
-          const result = await assistant
-            .turn({
-              sessionKey,
-              messages: [cliMessage(text, assistant.ports.clock.now(), randomUUID())],
-              channel: cliChannel(interactive),
-              signal: controller.signal,
-              onEvent: printer?.onEvent,
-              approve: interactive ? (r) => confirm(`Allow ${r.tool}: ${r.summary}?`) : undefined,
-            })
-            .catch((error: unknown) => {
-              throw error instanceof ModelCallError
-                ? new UsageError(explainModelError(error.cause, model.ref))
-                : error;
-            });
-          if (options.json) {
-            process.stdout.write(
-              `${JSON.stringify({
-                reply: result.reply,
-                sessionKey: result.sessionKey,
-                sessionId: result.sessionId,
-                model: model.ref,
-                usage: result.usage,
-                steps: result.steps,
-                stopReason: result.stopReason,
-              })}\n`,
-            );
-          } else {
-            printer?.finish(result);
-          }
-        } finally {
-          process.off("SIGINT", onSigint);
-          await assistant.close();
-        }
-      }),
+    .action(async (options: AgentOptions) => {
+      try {
+        await runAgent(options);
+      } catch (error) {
+        // With --json the failure is JSON too, on stdout where the caller reads the answer.
+        process.exitCode = options.json ? reportJsonError(error) : reportError(error);
+      }
+    });
+}
+
+async function runAgent(options: AgentOptions): Promise<void> {
+  if (options.message === undefined) {
+    throw new UsageError(
+      'Pass the message with -m, e.g. agent-claw agent -m "hello" (-m - reads it from stdin).',
     );
+  }
+  const text = options.message === "-" ? await readStdin() : options.message;
+  if (!text.trim()) throw new UsageError("The message is empty; pass some text with -m.");
+  const assistant = await openLocalAssistant();
+  const controller = new AbortController();
+  const onSigint = () => controller.abort(new Error("interrupted"));
+  process.once("SIGINT", onSigint);
+  try {
+    const model = await assistant.model();
+    const sessionKey = cliSessionKey(options.session, assistant.config.session.dmScope);
+    const interactive = process.stdin.isTTY === true && options.message !== "-";
+    const printer = options.json ? undefined : createTurnPrinter();
+    const result = await assistant
+      .turn({
+        sessionKey,
+        messages: [cliMessage(text, assistant.ports.clock.now(), randomUUID())],
+        channel: cliChannel(interactive),
+        signal: controller.signal,
+        onEvent: printer?.onEvent,
+        approve: interactive ? (r) => confirm(`Allow ${r.tool}: ${r.summary}?`) : undefined,
+      })
+      .catch((error: unknown) => {
+        throw error instanceof ModelCallError
+          ? Object.assign(new UsageError(explainModelError(error.cause, model.ref)), { code: "model" })
+          : error;
+      });
+    if (options.json) {
+      process.stdout.write(
+        `${JSON.stringify({
+          reply: result.reply,
+          sessionKey: result.sessionKey,
+          sessionId: result.sessionId,
+          model: model.ref,
+          usage: result.usage,
+          steps: result.steps,
+          stopReason: result.stopReason,
+        })}\n`,
+      );
+    } else {
+      printer?.finish(result);
+    }
+  } finally {
+    process.off("SIGINT", onSigint);
+    await assistant.close();
+  }
 }
 
 async function readStdin(): Promise<string> {
