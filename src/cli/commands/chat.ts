@@ -1,5 +1,6 @@
 // `agent-claw chat`: the terminal chat. Replies stream as they come; messages typed while a turn
-// runs are collected into the next turn; /new, /status, /help, /exit.
+// runs are collected into the next turn; /new, /status, /help, /exit. Beside a running gateway, the
+// heartbeats and reminders of its session are printed as they happen.
 import { randomUUID } from "node:crypto";
 import { createInterface } from "node:readline";
 import type { Command } from "commander";
@@ -9,7 +10,9 @@ import type { InboundMessage } from "../../core/messages.ts";
 import type { TurnResult } from "../../core/turn/run-turn.ts";
 import { type LocalAssistant, openLocalAssistant } from "../../engines/local/assistant.ts";
 import { explainModelError } from "../../models/explain-error.ts";
+import type { Notice } from "../../gateway/event-hub.ts";
 import { cliChannel, cliMessage, cliSessionKey } from "../cli-message.ts";
+import { followGatewayNotices } from "../gateway-notices.ts";
 import { action, bold, dim, red, reportError } from "../io.ts";
 import { createTurnPrinter } from "../turn-printer.ts";
 
@@ -43,6 +46,12 @@ async function statusText(assistant: LocalAssistant, sessionKey: string): Promis
     `workspace  ${assistant.workspaceDir}`,
     `time zone  ${assistant.timeZone}`,
   ].join("\n");
+}
+
+/** A heartbeat's or reminder's turn as the chat prints it: a small marker, then what the assistant said. */
+function noticeText(notice: Notice): string {
+  const marker = dim(`[${notice.origin}]${notice.note ? ` ${notice.note}` : ""}`);
+  return `\n${marker}\n${notice.status === "failed" ? red(notice.reply) : notice.reply}\n`;
 }
 
 export async function runChat(assistant: LocalAssistant, explicitSession?: string): Promise<number> {
@@ -118,6 +127,15 @@ export async function runChat(assistant: LocalAssistant, explicitSession?: strin
     return true;
   };
 
+  // A heartbeat with nothing to report is not worth a line; the rest waits for a running reply to end.
+  const notices = await followGatewayNotices(assistant, process.env, sessionKey, (notice) => {
+    if (notice.quiet) return;
+    void lanes.idle().then(() => {
+      process.stdout.write(noticeText(notice));
+      if (interactive) rl.prompt(true);
+    });
+  });
+
   if (interactive) {
     process.stdout.write(dim(`agent-claw chat · ${model.ref} · ${sessionKey} · /help for commands\n`));
     rl.prompt();
@@ -162,6 +180,7 @@ export async function runChat(assistant: LocalAssistant, explicitSession?: strin
   await done;
   await chain;
   await lanes.idle();
+  notices.close();
   await assistant.close();
   if (interactive) process.stdout.write("\n");
   return failures > 0 && !interactive ? 1 : 0;
