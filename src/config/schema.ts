@@ -20,6 +20,14 @@ function isTimeZone(zone: string): boolean {
   }
 }
 
+/** A provider's API key kept in config.json (the web UI's setup card writes it); its variable wins. */
+const apiKeySchema = (variable: string) =>
+  z
+    .string()
+    .regex(/^\S{8,500}$/, "the key as the provider shows it (8 to 500 characters, no spaces)")
+    .optional()
+    .describe(`The API key (${variable} overrides it). Masked wherever config is shown.`);
+
 const execSchema = z
   .object({
     enabled: z.boolean().default(true).describe("Offer the exec tool to the agent."),
@@ -255,8 +263,14 @@ export const configSchema = z
     model: modelRefSchema.optional().describe("The model the agent uses (AGENT_CLAW_MODEL overrides it)."),
     providers: z
       .object({
-        anthropic: z.object({ baseURL: z.url().optional() }).strict().default({}),
-        openai: z.object({ baseURL: z.url().optional() }).strict().default({}),
+        anthropic: z
+          .object({ baseURL: z.url().optional(), apiKey: apiKeySchema("ANTHROPIC_API_KEY") })
+          .strict()
+          .default({}),
+        openai: z
+          .object({ baseURL: z.url().optional(), apiKey: apiKeySchema("OPENAI_API_KEY") })
+          .strict()
+          .default({}),
         bedrock: z
           .object({ region: z.string().min(1).optional() })
           .strict()
@@ -264,6 +278,7 @@ export const configSchema = z
         openaiCompatible: z
           .object({
             baseURL: z.url().optional().describe("Default: Ollama's http://127.0.0.1:11434/v1"),
+            apiKey: apiKeySchema("OPENAI_COMPATIBLE_API_KEY"),
           })
           .strict()
           .default({}),
@@ -279,7 +294,9 @@ export const configSchema = z
       })
       .strict()
       .default({ anthropic: {}, openai: {}, bedrock: {}, openaiCompatible: {}, ollama: {} })
-      .describe("Provider endpoints. API keys come from the providers' environment variables."),
+      .describe(
+        "Provider endpoints and keys. A provider's environment variable (ANTHROPIC_API_KEY, ...) wins over apiKey here.",
+      ),
     agent: z
       .object({
         workspace: z

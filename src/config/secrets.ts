@@ -3,16 +3,28 @@
 import type { Config } from "./schema.ts";
 
 /** Dotted keys whose values are secrets. */
-export const SECRET_KEYS = ["gateway.token", "channels.telegram.botToken", "channels.telegram.webhookSecret"];
+export const SECRET_KEYS = [
+  "gateway.token",
+  "channels.telegram.botToken",
+  "channels.telegram.webhookSecret",
+  "providers.anthropic.apiKey",
+  "providers.openai.apiKey",
+  "providers.openaiCompatible.apiKey",
+];
 
 export const MASK = "[redacted]";
 
 /** The configured secret values (to redact in logs and replies). */
 export function configSecretValues(config: Config): string[] {
-  const { gateway, channels } = config;
-  return [gateway.token, channels.telegram.botToken, channels.telegram.webhookSecret].filter(
-    (value): value is string => typeof value === "string" && value.length > 0,
-  );
+  const { gateway, channels, providers } = config;
+  return [
+    gateway.token,
+    channels.telegram.botToken,
+    channels.telegram.webhookSecret,
+    providers.anthropic.apiKey,
+    providers.openai.apiKey,
+    providers.openaiCompatible.apiKey,
+  ].filter((value): value is string => typeof value === "string" && value.length > 0);
 }
 
 /** Whether the dotted key is a secret or lies inside one. */

@@ -1,4 +1,5 @@
-// Where each provider is reached and with which key, from the environment (first) and config.json.
+// Where each provider is reached and with which key, from the environment (first) and config.json
+// (providers.<name>.apiKey, which the web UI's setup card writes).
 // Anything missing or malformed fails here, before a call, naming the exact variable to set.
 import { z } from "zod";
 import type { Config } from "../config/schema.ts";
@@ -43,7 +44,7 @@ export function providerSettings(
       return {
         apiKey: requiredKey(
           "ANTHROPIC_API_KEY",
-          env.ANTHROPIC_API_KEY,
+          env.ANTHROPIC_API_KEY || providers.anthropic.apiKey,
           "Create a key at https://console.anthropic.com/settings/keys",
         ),
         baseURL:
@@ -54,7 +55,7 @@ export function providerSettings(
       return {
         apiKey: requiredKey(
           "OPENAI_API_KEY",
-          env.OPENAI_API_KEY,
+          env.OPENAI_API_KEY || providers.openai.apiKey,
           "Create a key at https://platform.openai.com/api-keys",
         ),
         baseURL:
@@ -63,7 +64,7 @@ export function providerSettings(
       };
     case "openai-compatible":
       return {
-        apiKey: env.OPENAI_COMPATIBLE_API_KEY?.trim() || undefined,
+        apiKey: env.OPENAI_COMPATIBLE_API_KEY?.trim() || providers.openaiCompatible.apiKey,
         baseURL:
           checkedUrl(
             "OPENAI_COMPATIBLE_BASE_URL",

@@ -86,6 +86,11 @@ export async function startFakeModelServer(
       if (unauthorized) return sendError(res, dialect, { status: 401, message: dialect.unauthorizedMessage });
       return sendJson(res, 200, dialect.modelsBody(options.models ?? defaultModels));
     }
+    // Ollama's own model list, so a fake serving the OpenAI protocol also stands in for Ollama.
+    if (req.method === "GET" && path === "/api/tags") {
+      const names = options.models ?? defaultModels;
+      return sendJson(res, 200, { models: names.map((name) => ({ name, model: name, size: 0 })) });
+    }
     if (req.method !== "POST" || path !== dialect.completionPath) {
       return sendError(res, dialect, { status: 404, message: `fake model: no route ${req.method} ${path}` });
     }

@@ -146,7 +146,7 @@ export interface FakeModelOptions {
   latency?: { firstChunkMs?: number; chunkMs?: number };
   /** Set false in benchmarks so `requests` does not grow without bound. Default true. */
   record?: boolean;
-  /** Model ids listed by `GET /v1/models`. */
+  /** Model ids listed by `GET /v1/models` (and by Ollama's `GET /api/tags`). */
   models?: string[];
 }
 

@@ -109,22 +109,32 @@ export interface ControlWorld {
   close(): Promise<void>;
 }
 
-/** Starts a gateway in a fresh home (with `config` as config.json) against a fake model. */
+/**
+ * Starts a gateway in a fresh home (with `config` as config.json) against a fake model. `env` adds
+ * variables or, with undefined, removes the defaults (AGENT_CLAW_MODEL: a gateway with no model).
+ */
 export async function startControlWorld(
-  options: { config?: unknown; modules?: RouteModule[]; clock?: Clock } = {},
+  options: {
+    config?: unknown;
+    modules?: RouteModule[];
+    clock?: Clock;
+    env?: Record<string, string | undefined>;
+  } = {},
 ): Promise<ControlWorld> {
   const home = await mkdtemp(join(tmpdir(), "ac-control-"));
   await mkdir(home, { recursive: true });
   if (options.config) await writeFile(join(home, "config.json"), JSON.stringify(options.config, null, 2));
   const fake = await startOpenAIChatFake();
+  const env = {
+    AGENT_CLAW_HOME: home,
+    AGENT_CLAW_MODEL: "openai-compatible/fake",
+    OPENAI_COMPATIBLE_BASE_URL: fake.url,
+    AGENT_CLAW_GATEWAY_TOKEN: TOKEN,
+    TZ: "UTC",
+    ...options.env,
+  };
   const gateway = await startGateway({
-    env: {
-      AGENT_CLAW_HOME: home,
-      AGENT_CLAW_MODEL: "openai-compatible/fake",
-      OPENAI_COMPATIBLE_BASE_URL: fake.url,
-      AGENT_CLAW_GATEWAY_TOKEN: TOKEN,
-      TZ: "UTC",
-    },
+    env: Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined)),
     port: 0,
     retryDelayMs: 0,
     write: () => undefined,

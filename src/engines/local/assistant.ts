@@ -22,6 +22,8 @@ export class NoModelError extends Error {
 
 export interface LocalAssistant {
   paths: Paths;
+  /** The environment it was opened with: provider keys and endpoints are read from it first. */
+  env: NodeJS.ProcessEnv;
   config: Config;
   ports: LocalPorts;
   workspaceDir: string;
@@ -132,6 +134,7 @@ export async function openLocalAssistant(
   });
   const assistant: LocalAssistant = {
     paths,
+    env,
     config,
     ports,
     workspaceDir,

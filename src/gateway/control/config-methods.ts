@@ -4,29 +4,16 @@ import { z } from "zod";
 import { ConfigError } from "../../config/errors.ts";
 import { configJsonSchema } from "../../config/json-schema.ts";
 import type { Config } from "../../config/schema.ts";
+import { maskSecretsAt } from "../../config/secrets.ts";
 import { ControlError } from "./frames.ts";
 import { type MethodTable, method } from "./methods.ts";
 
 /** What a secret reads as in config.get. */
 export const MASK = "[redacted]";
 
-const mask = <T>(value: T | undefined) => (value === undefined ? undefined : MASK);
-
-/** The config as clients may see it: the gateway token, the bot token and the webhook secret masked. */
+/** The config as clients may see it: every secret in SECRET_KEYS (tokens, provider API keys) masked. */
 export function maskedConfig(config: Config): Config {
-  const telegram = config.channels.telegram;
-  return {
-    ...config,
-    gateway: { ...config.gateway, token: mask(config.gateway.token) },
-    channels: {
-      ...config.channels,
-      telegram: {
-        ...telegram,
-        botToken: mask(telegram.botToken),
-        webhookSecret: mask(telegram.webhookSecret),
-      },
-    },
-  };
+  return maskSecretsAt(config) as Config;
 }
 
 /**

@@ -17,6 +17,7 @@ import { logsMethods } from "./logs-methods.ts";
 import type { ControlServices, MethodTable } from "./methods.ts";
 import { pairingMethods } from "./pairing-methods.ts";
 import { sessionsMethods } from "./sessions-methods.ts";
+import { setupMethods } from "./setup-methods.ts";
 import { statusMethods } from "./status-methods.ts";
 
 export interface ControlRouteOptions {
@@ -50,6 +51,7 @@ export function createControlRoute(options: ControlRouteOptions = {}): RouteModu
       ...pairingMethods,
       ...cronMethods,
       ...configMethods,
+      ...setupMethods,
       ...logsMethods,
       ...channelsMethods(options.channels ?? builtInChannels),
     };
