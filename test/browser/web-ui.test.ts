@@ -821,4 +821,32 @@ describe("web UI", () => {
     await close();
     expect(problems).toEqual([]);
   }, 60_000);
+
+  it("shows exec's approval as a card in the reply; Allow once runs the command and the card shows it", async () => {
+    fake.script([
+      { toolCalls: [{ name: "exec", input: { command: "echo approved-in-the-browser" } }] },
+      { text: "The command printed its greeting." },
+    ]);
+    const { page, problems, close } = await openPage();
+    await page.goto(`${gateway.url}/#token=${TOKEN}`);
+    await connected(page);
+    await send(page, "Run the greeting");
+    const card = page.getByRole("region", { name: "Approval needed" });
+    await card.waitFor();
+    expect(await card.locator(".approval-command").innerText()).toBe("echo approved-in-the-browser");
+    expect(await card.getByRole("button").allInnerTexts()).toEqual(["Allow once", "Always", "Deny"]);
+    await shot(page, "chat-approval");
+    await card.getByRole("button", { name: "Allow once" }).click();
+    await card.getByText("Approved once.").waitFor();
+    expect(await card.getByRole("button").count()).toBe(0);
+    await page.locator(".msg.assistant", { hasText: "The command printed its greeting." }).waitFor();
+    expect(
+      fake.requests
+        .at(-1)
+        ?.messages.flatMap((m) => m.toolResults)
+        .at(-1)?.output,
+    ).toContain("approved-in-the-browser");
+    await close();
+    expect(problems).toEqual([]);
+  });
 });

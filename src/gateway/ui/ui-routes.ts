@@ -23,6 +23,7 @@ export const UI_FILES = [
   "dom.js",
   "markdown.js",
   "chat-view.js",
+  "approval-card.js",
   "sessions-view.js",
   "channels-view.js",
   "groups-panel.js",

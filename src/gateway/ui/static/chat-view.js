@@ -11,6 +11,7 @@ import {
   shortSessionName,
   uuid,
 } from "./dom.js";
+import { createApprovalCards } from "./approval-card.js";
 import { renderMarkdown } from "./markdown.js";
 
 const MARKER_LABELS = { heartbeat: "heartbeat", reminder: "reminder", hook: "hook", cron: "scheduled job" };
@@ -25,6 +26,7 @@ export function createChatView(app) {
   const stopButton = byId("stop");
   const picker = byId("session-picker");
   const newButton = byId("new-session");
+  const approvals = createApprovalCards(conn);
 
   /** Sent messages whose turn has not ended, by idempotency key: resent after a reconnect. */
   const outgoing = new Map();
@@ -161,6 +163,10 @@ export function createChatView(app) {
       },
       tool(call) {
         stickToBottom(() => toolsBox.append(toolCall(call)));
+      },
+      /** Shows a card (exec's approval) under the tool calls. */
+      attach(node) {
+        stickToBottom(() => toolsBox.append(node));
       },
       finish(finalText, usage) {
         cancelAnimationFrame(frame);
@@ -352,6 +358,8 @@ export function createChatView(app) {
     }
     if (event.state === "delta") replyFor(event.jobId).append(event.text);
     else if (event.state === "tool") replyFor(event.jobId).tool({ name: event.name, input: event.input });
+    else if (event.state === "approval") replyFor(event.jobId).attach(approvals.card(event));
+    else if (event.state === "approval_result") approvals.settle(event.id, event.outcome);
     else if (event.state === "final") {
       // A message collected into the turn before it gets that turn's reply again: shown once.
       if (!replies.has(event.jobId) && event.text === lastFinal) collected.add(event.jobId);
