@@ -1,5 +1,6 @@
 // Terminal output helpers: colours only on a TTY (and never with NO_COLOR), errors made readable.
 import { createInterface } from "node:readline/promises";
+import { DamagedStateError } from "../adapters/sqlite/damaged-state.ts";
 import { ConfigError } from "../config/errors.ts";
 import { ModelSetupError } from "../core/agent/model-call-error.ts";
 import { NoModelError } from "../engines/local/assistant.ts";
@@ -21,7 +22,14 @@ export class UsageError extends Error {
   override readonly name = "UsageError";
 }
 
-const EXPECTED = [ConfigError, ModelSetupError, NoModelError, UsageError, WorkspacePathError];
+const EXPECTED = [
+  ConfigError,
+  DamagedStateError,
+  ModelSetupError,
+  NoModelError,
+  UsageError,
+  WorkspacePathError,
+];
 
 export function reportError(error: unknown): number {
   const secrets = secretValues(process.env);

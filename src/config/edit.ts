@@ -1,5 +1,6 @@
 // `config get/set/unset`: dotted keys into the config file, validated before anything is written.
 import { writeFileAtomic } from "../util/atomic-write.ts";
+import { PRIVATE_FILE_MODE } from "../util/private-files.ts";
 import { ConfigError } from "./errors.ts";
 import { readRawConfig, validateConfig } from "./load.ts";
 import { isSecretKey } from "./secrets.ts";
@@ -84,6 +85,7 @@ export async function updateConfigFile(
     .map((k) => `"${k}"`)
     .join(", ");
   const config = validateConfig(next, `Setting ${what} in ${file}`);
-  await writeFileAtomic(file, `${JSON.stringify(next, null, 2)}\n`);
+  // Always private: the file may now hold a token, even if an older version left it readable.
+  await writeFileAtomic(file, `${JSON.stringify(next, null, 2)}\n`, { mode: PRIVATE_FILE_MODE });
   return config;
 }

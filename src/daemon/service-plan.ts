@@ -2,6 +2,7 @@
 // described (--dry-run) or carried out in order, so both show exactly the same thing.
 import { mkdir, rm } from "node:fs/promises";
 import { writeFileAtomic } from "../util/atomic-write.ts";
+import { PRIVATE_DIR_MODE } from "../util/private-files.ts";
 import { type CommandResult, type CommandRunner, formatCommand } from "./command-runner.ts";
 
 /** A failure the user can act on; the message says what to do next. */
@@ -75,7 +76,8 @@ export async function executePlan(
   for (const step of steps) {
     switch (step.kind) {
       case "mkdir":
-        await mkdir(step.path, { recursive: true });
+        // Private: the macOS service's log folder, in the home folder (see util/private-files.ts).
+        await mkdir(step.path, { recursive: true, mode: PRIVATE_DIR_MODE });
         break;
       case "write":
         await writeFileAtomic(step.path, step.content, { mode: step.mode });

@@ -1,6 +1,7 @@
 // The systemd user unit that runs `agent-claw gateway`, and its environment file, with each
 // format's quoting: unit values escape % specifiers (and $ in ExecStart); the env file is shell-style.
 import { join } from "node:path";
+import { DAMAGED_STATE_EXIT_CODE } from "../adapters/sqlite/damaged-state.ts";
 import type { ServiceSpec } from "./service-spec.ts";
 import { userHome } from "./service-spec.ts";
 
@@ -68,6 +69,8 @@ export function renderSystemdUnit(spec: ServiceSpec): string {
     `EnvironmentFile=${pathValue(spec.envFile)}`,
     "Restart=on-failure",
     "RestartSec=5",
+    // A damaged state.db: restarting cannot help, and the journal keeps the one line saying what to do.
+    `RestartPreventExitStatus=${DAMAGED_STATE_EXIT_CODE}`,
     // SIGTERM makes the gateway finish running turns before it exits.
     "KillMode=mixed",
     "TimeoutStopSec=90",

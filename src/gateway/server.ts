@@ -78,7 +78,18 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
   }
   const lock = await takePidLock(paths.home);
 
-  const assistant = await openLocalAssistant({ env, clock: options.clock, config: initial });
+  const assistant = await openLocalAssistant({
+    env,
+    clock: options.clock,
+    config: initial,
+    checkState: true,
+    // Called only when a transcript loads, after `logs` exists.
+    warn: (message) => logs.log("warn", message),
+  }).catch(async (error: unknown) => {
+    // A damaged state.db: no gateway.pid left for `doctor --repair` to wonder about.
+    await lock.release();
+    throw error;
+  });
   const clock = assistant.ports.clock;
   // Secrets from the environment and from config.json, kept out of log lines and stored replies.
   const secrets = [...secretValues(env), ...configSecretValues(initial), auth.token];

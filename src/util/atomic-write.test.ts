@@ -26,6 +26,24 @@ describe("writeFileAtomic", () => {
     expect((await stat(path)).mode & 0o777).toBe(0o600);
   });
 
+  it("makes a new file 0600 and a new folder 0700 under umask 022, and keeps an existing file's mode", async () => {
+    const umask = process.umask(0o022);
+    try {
+      const path = join(dir, "new", "route.json");
+      await writeFileAtomic(path, "{}");
+      expect((await stat(path)).mode & 0o777).toBe(0o600);
+      expect((await stat(join(dir, "new"))).mode & 0o777).toBe(0o700);
+      const script = join(dir, "run.sh");
+      await writeFileAtomic(script, "#!/bin/sh\n", { mode: 0o755 });
+      await writeFileAtomic(script, "#!/bin/sh\necho hi\n");
+      expect((await stat(script)).mode & 0o777).toBe(0o755);
+      await writeFileAtomic(script, "{}", { mode: 0o600 });
+      expect((await stat(script)).mode & 0o777).toBe(0o600);
+    } finally {
+      process.umask(umask);
+    }
+  });
+
   it("removes its temp file when the rename fails", async () => {
     const path = join(dir, "taken");
     await mkdir(join(path, "child"), { recursive: true });

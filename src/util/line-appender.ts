@@ -1,9 +1,10 @@
 // Appends of whole lines to a file (JSONL transcripts): one write plus fdatasync per call (or one
 // fdatasync for several writes), serialised per file, never gluing new lines onto a torn line.
-import { closeSync, fdatasyncSync, openSync, writeSync } from "node:fs";
+import { closeSync, fchmodSync, fdatasyncSync, openSync, writeSync } from "node:fs";
 import { open } from "node:fs/promises";
 import { dirname } from "node:path";
 import { syncDir } from "./atomic-write.ts";
+import { PRIVATE_FILE_MODE } from "./private-files.ts";
 
 /** Appends complete lines to files; see createLineAppender. */
 export interface LineAppender {
@@ -37,8 +38,10 @@ export function createLineAppender(): LineAppender {
     const created = checked.has(path) ? false : await repairTail(path);
     // Synchronous on purpose: open, write, fdatasync and close take ~0.2 ms together here, while the
     // same four steps through the thread pool cost ~0.8 ms, and a turn appends at least twice.
-    const fd = openSync(path, "a");
+    const fd = openSync(path, "a", PRIVATE_FILE_MODE);
     try {
+      // Set, not left to the umask: transcripts are private (see private-files.ts).
+      if (created) fchmodSync(fd, PRIVATE_FILE_MODE);
       const bytes = Buffer.from(data);
       let written = 0;
       while (written < bytes.length) written += writeSync(fd, bytes, written);

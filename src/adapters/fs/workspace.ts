@@ -1,11 +1,12 @@
 // The agent's workspace as a folder on disk. Paths are normalised, then checked again after
 // symlinks are resolved, so a link cannot lead the agent outside the folder.
-import { lstatSync, mkdirSync, readFileSync, readlinkSync, realpathSync, statSync } from "node:fs";
+import { lstatSync, readFileSync, readlinkSync, realpathSync, statSync } from "node:fs";
 import { lstat, mkdir, readdir, realpath, stat, unlink } from "node:fs/promises";
 import { basename, dirname, join, resolve, sep } from "node:path";
 import { fileInTheWay, folderInTheWay, normalizeWorkspacePath } from "../../core/workspace-path.ts";
 import { type Workspace, type WorkspaceEntry, WorkspacePathError } from "../../ports/workspace.ts";
 import { isAtomicTempName, writeFileAtomic } from "../../util/atomic-write.ts";
+import { ensurePrivateDir, PRIVATE_DIR_MODE } from "../../util/private-files.ts";
 
 export interface FsWorkspaceOptions {
   /** The workspace folder; created when missing. */
@@ -22,7 +23,7 @@ const code = (error: unknown) => (error as NodeJS.ErrnoException).code;
  * operation are not atomic: something that can swap links in the folder meanwhile can escape.
  */
 export function createFsWorkspace({ root }: FsWorkspaceOptions): Workspace {
-  mkdirSync(root, { recursive: true });
+  ensurePrivateDir(root);
   const realRoot = realpathSync(root);
   const inside = (real: string) =>
     real === realRoot || real.startsWith(realRoot.endsWith(sep) ? realRoot : realRoot + sep);
@@ -118,7 +119,7 @@ export function createFsWorkspace({ root }: FsWorkspaceOptions): Workspace {
       const { rel, real } = locate(path);
       if (rel === "") throw new WorkspacePathError("Cannot write to the workspace root; name a file.");
       try {
-        await mkdir(dirname(real), { recursive: true });
+        await mkdir(dirname(real), { recursive: true, mode: PRIVATE_DIR_MODE });
         if (statSync(real, { throwIfNoEntry: false })?.isDirectory()) throw folderInTheWay(rel);
         await writeFileAtomic(real, data);
       } catch (error) {

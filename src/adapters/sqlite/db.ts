@@ -1,8 +1,10 @@
 // Opens the local engine's one state.db (sessions, queue, claims) and migrates its schema.
 // Tables are prefixed by the adapter that owns them, so more adapters can share the file later.
-import { mkdirSync } from "node:fs";
+import { chmodSync, closeSync, existsSync, openSync } from "node:fs";
 import { dirname } from "node:path";
 import { DatabaseSync } from "node:sqlite";
+import { ensurePrivateDir, PRIVATE_FILE_MODE } from "../../util/private-files.ts";
+import { corruptionOf, DamagedStateError, databaseFiles } from "./damaged-state.ts";
 
 /**
  * Schema migrations, applied in order; `PRAGMA user_version` records how many ran.
@@ -141,22 +143,67 @@ export const SCHEMA_VERSION = MIGRATIONS.length;
  * one for ":memory:", in WAL mode with synchronous=FULL, a busy timeout and foreign keys, and
  * brings its schema up to date. Safe to call from several processes at once.
  * FULL, not NORMAL: a message acknowledged to a platform must survive a power cut, not only kill -9.
+ * Throws DamagedStateError when SQLite finds the file damaged; with `check`, it also reads every page
+ * first (PRAGMA quick_check), so damage is found at start rather than in the middle of a turn.
  */
-export function openStateDb(path: string): DatabaseSync {
-  if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
-  const db = new DatabaseSync(path);
+export function openStateDb(path: string, options: { check?: boolean } = {}): DatabaseSync {
+  const created = path !== ":memory:" && createPrivately(path);
+  let db: DatabaseSync;
+  try {
+    db = new DatabaseSync(path);
+  } catch (error) {
+    throw damagedOr(path, error);
+  }
   try {
     // busy_timeout first: switching to WAL takes a lock another process may hold.
     db.exec("PRAGMA busy_timeout = 5000");
     db.exec("PRAGMA journal_mode = WAL");
+    // SQLite gives -wal and -shm the database's mode; set them anyway, whatever made them.
+    if (created) for (const file of databaseFiles(path)) chmodQuietly(file);
     db.exec("PRAGMA synchronous = FULL");
     db.exec("PRAGMA foreign_keys = ON");
+    if (options.check) {
+      const problem = String(db.prepare("PRAGMA quick_check(1)").get()?.["quick_check"] ?? "ok");
+      // One line: quick_check's report starts with "*** in database main ***" and a line break.
+      const oneLine = problem
+        .replace(/\*\*\* in database \w+ \*\*\*/g, "")
+        .replace(/\s+/g, " ")
+        .trim();
+      if (problem !== "ok") throw new DamagedStateError(path, oneLine);
+    }
     migrate(db);
     return db;
   } catch (error) {
     db.close();
-    throw error;
+    throw damagedOr(path, error);
   }
+}
+
+/** Creates the database file 0600 (and its folder 0700) before SQLite does; true when it was new. */
+function createPrivately(path: string): boolean {
+  ensurePrivateDir(dirname(path));
+  if (existsSync(path)) return false;
+  const fd = openSync(path, "a", PRIVATE_FILE_MODE);
+  try {
+    chmodSync(path, PRIVATE_FILE_MODE);
+  } finally {
+    closeSync(fd);
+  }
+  return true;
+}
+
+function chmodQuietly(file: string): void {
+  try {
+    chmodSync(file, PRIVATE_FILE_MODE);
+  } catch {
+    // -shm may not exist yet; SQLite creates it later with the database's mode.
+  }
+}
+
+function damagedOr(path: string, error: unknown): unknown {
+  if (error instanceof DamagedStateError) return error;
+  const problem = corruptionOf(error);
+  return problem === undefined ? error : new DamagedStateError(path, problem);
 }
 
 function userVersion(db: DatabaseSync): number {

@@ -7,6 +7,7 @@ import type { DatabaseSync } from "node:sqlite";
 import { type CronJob, type CronRun, RUN_HISTORY_LIMIT } from "../../core/cron/cron-job.ts";
 import type { Clock } from "../../ports/clock.ts";
 import type { Scheduler, SystemEvent } from "../../ports/scheduler.ts";
+import { PRIVATE_FILE_MODE } from "../../util/private-files.ts";
 import { groupCommit } from "./group-commit.ts";
 
 export interface SqliteSchedulerOptions {
@@ -46,7 +47,7 @@ export function createSqliteScheduler(options: SqliteSchedulerOptions): Schedule
     }
     signalling = true;
     // Fire and forget: the signal only wakes other processes; losing one costs them a minute at most.
-    void writeFile(file, String(clock.now()))
+    void writeFile(file, String(clock.now()), { mode: PRIVATE_FILE_MODE })
       .catch(() => {})
       .finally(() => {
         signalling = false;
@@ -197,7 +198,7 @@ export function createSqliteScheduler(options: SqliteSchedulerOptions): Schedule
       let watcher: ReturnType<typeof watchFile> | undefined;
       if (changeSignal) {
         try {
-          writeFileSync(changeSignal, String(clock.now()), { flag: "a" });
+          writeFileSync(changeSignal, String(clock.now()), { flag: "a", mode: PRIVATE_FILE_MODE });
           watcher = watchFile(changeSignal, { persistent: false }, rearm);
         } catch {
           // No file watching here: other processes' changes are seen within MAX_SLEEP_MS.

@@ -1,7 +1,7 @@
 // SQLite session store: the contract, plus crash safety of JSONL transcripts (a writer killed with
 // SIGKILL mid-line), torn and corrupt lines, reset/forget files, and ordering of concurrent appends.
 import { spawn } from "node:child_process";
-import { appendFile, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { appendFile, mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { DatabaseSync } from "node:sqlite";
@@ -105,6 +105,19 @@ describe("sqlite session store: transcripts on disk", () => {
     });
   }
 
+  it("keeps transcripts private: the folder 0700 and each file 0600 under umask 022", async () => {
+    const umask = process.umask(0o022);
+    try {
+      const store = createSqliteSessionStore({ db, dir: sessions, clock });
+      const { sessionId } = await store.open("k");
+      await store.append(sessionId, [entry("1")]);
+      expect((await stat(join(sessions, `${sessionId}.jsonl`))).mode & 0o777).toBe(0o600);
+      expect((await stat(sessions)).mode & 0o777).toBe(0o700);
+    } finally {
+      process.umask(umask);
+    }
+  });
+
   it("drops an unterminated last line, even one that parses, and never glues onto it", async () => {
     const store = createSqliteSessionStore({ db, dir: sessions, clock });
     const { sessionId } = await store.open("k");
@@ -116,7 +129,7 @@ describe("sqlite session store: transcripts on disk", () => {
   });
 
   it("skips and reports a corrupt line in the middle instead of throwing", async () => {
-    const reports: Array<{ sessionId: string; skipped: number }> = [];
+    const reports: Array<{ sessionId: string; file: string; lines: number[] }> = [];
     const store = createSqliteSessionStore({
       db,
       dir: sessions,
@@ -128,7 +141,7 @@ describe("sqlite session store: transcripts on disk", () => {
     await appendFile(join(sessions, `${sessionId}.jsonl`), '{"type":"mess\n42\n');
     await store.append(sessionId, [entry("2")]);
     expect((await store.load(sessionId)).map((e) => e.id)).toEqual(["1", "2"]);
-    expect(reports).toEqual([{ sessionId, skipped: 2 }]);
+    expect(reports).toEqual([{ sessionId, file: join(sessions, `${sessionId}.jsonl`), lines: [2, 3] }]);
   });
 
   it("keeps concurrent appends whole and in call order, even past one write chunk", async () => {

@@ -2,17 +2,19 @@
 // `<dir>/<sessionId>.jsonl`, fsynced per append and read tolerant of a torn last line; recently
 // used transcripts stay parsed in memory while their file keeps the size they match.
 import { randomUUID } from "node:crypto";
-import { mkdirSync, readFileSync, statSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import { readdir, rename, rm } from "node:fs/promises";
 import { join } from "node:path";
 import type { DatabaseSync } from "node:sqlite";
-import type { TokenUsage, TranscriptEntry } from "../../core/transcript.ts";
+import type { TokenUsage } from "../../core/transcript.ts";
 import type { Clock } from "../../ports/clock.ts";
 import type { SessionMeta, SessionStore } from "../../ports/session-store.ts";
 import { createLineAppender } from "../../util/line-appender.ts";
+import { ensurePrivateDir } from "../../util/private-files.ts";
 import { inTransaction, withRelaxedSync } from "./db.ts";
 import { groupCommit } from "./group-commit.ts";
 import { createTranscriptCache } from "./transcript-cache.ts";
+import { parseTranscriptLines } from "./transcript-lines.ts";
 
 export interface SqliteSessionStoreOptions {
   /** A database opened by openStateDb. */
@@ -22,8 +24,11 @@ export interface SqliteSessionStoreOptions {
   clock: Clock;
   /** Makes session ids; default crypto.randomUUID. Ids must match [A-Za-z0-9_-][A-Za-z0-9._-]*. */
   newId?: () => string;
-  /** Told when load skipped lines that are not JSON objects (corruption other than a torn tail). */
-  onCorruptLines?: (info: { sessionId: string; skipped: number }) => void;
+  /**
+   * Told when load skipped lines that are not JSON objects (damage other than a torn tail): the file
+   * and the 1-based numbers of the lines. Contract: must not throw.
+   */
+  onCorruptLines?: (info: { sessionId: string; file: string; lines: number[] }) => void;
 }
 
 // Session ids name files: no separators, no leading dot, nothing that could climb out of dir.
@@ -53,7 +58,7 @@ const stamp = (ms: number) => new Date(ms).toISOString().replaceAll(":", "-");
  */
 export function createSqliteSessionStore(options: SqliteSessionStoreOptions): SessionStore {
   const { db, dir, clock, newId = randomUUID, onCorruptLines } = options;
-  mkdirSync(dir, { recursive: true });
+  ensurePrivateDir(dir);
   const cache = createTranscriptCache();
   const durably = groupCommit(db);
   /** The file's size now; -1 when it does not exist. */
@@ -188,26 +193,8 @@ export function createSqliteSessionStore(options: SqliteSessionStoreOptions): Se
         if ((error as NodeJS.ErrnoException).code === "ENOENT") return [];
         throw error;
       }
-      const text = bytes.toString("utf8");
-      const lines = text.split("\n");
-      // Whatever follows the last "\n" is an append that never completed: drop it, as append does.
-      lines.pop();
-      const entries: TranscriptEntry[] = [];
-      let skipped = 0;
-      for (const line of lines) {
-        if (line === "") continue;
-        try {
-          const value: unknown = JSON.parse(line);
-          if (typeof value === "object" && value !== null && !Array.isArray(value)) {
-            entries.push(value as TranscriptEntry);
-            continue;
-          }
-        } catch {
-          // counted below
-        }
-        skipped++;
-      }
-      if (skipped > 0) onCorruptLines?.({ sessionId, skipped });
+      const { entries, damaged } = parseTranscriptLines(bytes.toString("utf8"));
+      if (damaged.length > 0) onCorruptLines?.({ sessionId, file, lines: damaged });
       cache.set(sessionId, entries, bytes.length);
       return entries.slice();
     },

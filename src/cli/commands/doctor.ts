@@ -1,7 +1,7 @@
 // `agent-claw doctor`: checks config, model, Telegram, workspace and state; every failure says how to fix it.
 import { constants } from "node:fs";
 import { access } from "node:fs/promises";
-import type { Command } from "commander";
+import { type Command, Option } from "commander";
 import { loadConfig } from "../../config/load.ts";
 import { resolvePaths } from "../../config/paths.ts";
 import type { Config } from "../../config/schema.ts";
@@ -11,9 +11,11 @@ import { checkModel } from "../../models/check-model.ts";
 import { noModelMessage } from "../../models/model-ref.ts";
 import { detectOllama } from "../../models/resolve-model.ts";
 import { action, green, red, yellow } from "../io.ts";
+import { filesCheck } from "./doctor-files.ts";
+import { stateDbCheck, transcriptsCheck } from "./doctor-state.ts";
 import { hasActionableContent, readHeartbeatChecklist } from "../../core/heartbeat/heartbeat-text.ts";
 
-interface Check {
+export interface Check {
   name: string;
   status: "ok" | "warn" | "fail";
   detail: string;
@@ -24,17 +26,19 @@ export function registerDoctor(program: Command): void {
   program
     .command("doctor")
     .description(
-      "Check the config, the model, Telegram (when a bot is set), the workspace and the state folder",
+      "Check the config, the model, Telegram (when a bot is set), the workspace, the state folder and its files",
     )
     .option("--json", "print the checks as JSON")
+    .option("--repair", "fix what it can: make the home folder private, rebuild a damaged state.db")
+    .addOption(new Option("--fix").hideHelp())
     .action(
-      action(async (options: { json?: boolean }) => {
-        const checks = await runChecks(process.env);
+      action(async (options: { json?: boolean; repair?: boolean; fix?: boolean }) => {
+        const checks = await runChecks(process.env, Boolean(options.repair || options.fix));
         if (options.json) process.stdout.write(`${JSON.stringify(checks, null, 2)}\n`);
         else {
           for (const c of checks) {
             const mark = c.status === "ok" ? green("✓") : c.status === "warn" ? yellow("!") : red("✗");
-            process.stdout.write(`${mark} ${c.name}: ${c.detail}\n`);
+            process.stdout.write(`${mark} ${c.name}: ${c.detail.split("\n").join("\n    ")}\n`);
             if (c.fix) process.stdout.write(`    → ${c.fix.split("\n").join("\n      ")}\n`);
           }
         }
@@ -63,7 +67,7 @@ async function scheduleCheck(assistant: LocalAssistant): Promise<Check> {
   };
 }
 
-async function runChecks(env: NodeJS.ProcessEnv): Promise<Check[]> {
+async function runChecks(env: NodeJS.ProcessEnv, repair: boolean): Promise<Check[]> {
   const checks: Check[] = [];
   const [major = 0, minor = 0] = process.versions.node.split(".").map(Number);
   const nodeOk = major > 22 || (major === 22 && minor >= 13);
@@ -125,8 +129,15 @@ async function runChecks(env: NodeJS.ProcessEnv): Promise<Check[]> {
     });
   }
 
+  checks.push(await filesCheck(paths.home, repair));
+  // Before anything opens state.db: a damaged one is reported (or rebuilt) here, precisely.
+  const damaged = await stateDbCheck(paths, repair, Date.now());
+  if (damaged) checks.push(damaged);
+  if (damaged?.status === "fail") return checks;
+  checks.push(await transcriptsCheck(paths));
+
   try {
-    const assistant = await openLocalAssistant({ env, config });
+    const assistant = await openLocalAssistant({ env, config, warn: () => {} });
     try {
       const present: string[] = [];
       for (const name of BOOTSTRAP_FILES) if (await assistant.ports.workspace.stat(name)) present.push(name);

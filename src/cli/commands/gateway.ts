@@ -1,7 +1,8 @@
 // `agent-claw gateway`: runs the always-on gateway (web chat, control protocol, HTTP API, hooks)
 // until SIGTERM or Ctrl-C, then drains.
 import type { Command } from "commander";
-import { action, bold, dim, UsageError } from "../io.ts";
+import { DAMAGED_STATE_EXIT_CODE, DamagedStateError } from "../../adapters/sqlite/damaged-state.ts";
+import { action, bold, dim, reportError, UsageError } from "../io.ts";
 
 interface GatewayFlags {
   port?: string;
@@ -26,7 +27,15 @@ export function registerGateway(program: Command): void {
         }
         // Loaded here, not at the top: the other commands start faster without the gateway's code.
         const { startGateway } = await import("../../gateway/server.ts");
-        const gateway = await startGateway({ port, bind: flags.bind });
+        let gateway: Awaited<ReturnType<typeof startGateway>>;
+        try {
+          gateway = await startGateway({ port, bind: flags.bind });
+        } catch (error) {
+          // Its own exit code: the service files do not restart on it (restarting cannot repair it).
+          if (!(error instanceof DamagedStateError)) throw error;
+          reportError(error);
+          return DAMAGED_STATE_EXIT_CODE;
+        }
         const { auth } = gateway.ctx;
         // The token goes into the link only on a terminal: a service's stdout ends up in its logs.
         const link = process.stdout.isTTY

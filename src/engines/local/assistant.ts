@@ -13,6 +13,7 @@ import type { Clock } from "../../ports/clock.ts";
 import { createDefaultTools } from "../../tools/index.ts";
 import type { AgentTool } from "../../tools/tool.ts";
 import { redact, secretValues } from "../../util/redact.ts";
+import { damagedLinesMessage } from "../../adapters/sqlite/transcript-lines.ts";
 import { createLocalPorts, type LocalPorts } from "./wire.ts";
 
 /** Raised when no model is set; the message lists what to set (and a local Ollama if one answers). */
@@ -79,9 +80,17 @@ function toolsFor(config: Config, workspaceDir: string): AgentTool[] {
   });
 }
 
-export async function openLocalAssistant(
-  options: { env?: NodeJS.ProcessEnv; clock?: Clock; config?: Config } = {},
-): Promise<LocalAssistant> {
+export interface LocalAssistantOptions {
+  env?: NodeJS.ProcessEnv;
+  clock?: Clock;
+  config?: Config;
+  /** Read all of state.db at open, so damage is reported at start (see openStateDb). */
+  checkState?: boolean;
+  /** Where a damaged transcript line is reported (default: stderr). Contract: must not throw. */
+  warn?: (message: string) => void;
+}
+
+export async function openLocalAssistant(options: LocalAssistantOptions = {}): Promise<LocalAssistant> {
   const env = options.env ?? process.env;
   const paths = resolvePaths(env);
   let config = options.config ?? (await loadConfig(paths, env));
@@ -92,6 +101,9 @@ export async function openLocalAssistant(
     sessionsDir: paths.sessionsDir,
     cronSignal: join(paths.home, "cron.changed"),
     clock: options.clock,
+    checkState: options.checkState,
+    onDamagedLines: ({ file, lines }) =>
+      (options.warn ?? ((m) => process.stderr.write(`warning: ${m}\n`)))(damagedLinesMessage(file, lines)),
   });
   const createdFiles = await ensureWorkspace(ports.workspace);
   let tools = toolsFor(config, workspaceDir);

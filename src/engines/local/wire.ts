@@ -6,7 +6,10 @@ import { createSqliteOutbox } from "../../adapters/sqlite/outbox.ts";
 import { createSqlitePairings } from "../../adapters/sqlite/pairings.ts";
 import { createSqliteQueue } from "../../adapters/sqlite/queue.ts";
 import { createSqliteScheduler } from "../../adapters/sqlite/scheduler.ts";
-import { createSqliteSessionStore } from "../../adapters/sqlite/session-store.ts";
+import {
+  createSqliteSessionStore,
+  type SqliteSessionStoreOptions,
+} from "../../adapters/sqlite/session-store.ts";
 import type { Clock } from "../../ports/clock.ts";
 import type { Ports } from "../../ports/index.ts";
 import type { Scheduler } from "../../ports/scheduler.ts";
@@ -19,6 +22,10 @@ export interface LocalEngineOptions {
   /** Touched when cron jobs change, so a gateway notices the CLI's changes (see adapters/sqlite/scheduler.ts). */
   cronSignal?: string;
   clock?: Clock;
+  /** Read every page of state.db at open, so damage is reported at start (the gateway does). */
+  checkState?: boolean;
+  /** Told about damaged lines in a transcript (not a torn last line, which is normal after a kill). */
+  onDamagedLines?: SqliteSessionStoreOptions["onCorruptLines"];
 }
 
 /** The local ports, plus restart recovery that only the single owner of state.db may use. */
@@ -31,13 +38,18 @@ export interface LocalPorts extends Ports {
 
 export function createLocalPorts(options: LocalEngineOptions): LocalPorts {
   const clock = options.clock ?? createSystemClock();
-  const db = openStateDb(options.stateDb);
+  const db = openStateDb(options.stateDb, { check: options.checkState });
   let closed = false;
   const queue = createSqliteQueue({ db, clock });
   return {
     clock,
     workspace: createFsWorkspace({ root: options.workspaceDir }),
-    sessions: createSqliteSessionStore({ db, dir: options.sessionsDir, clock }),
+    sessions: createSqliteSessionStore({
+      db,
+      dir: options.sessionsDir,
+      clock,
+      ...(options.onDamagedLines && { onCorruptLines: options.onDamagedLines }),
+    }),
     claims: createSqliteClaims({ db, clock }),
     queue,
     releaseInFlight: () => queue.releaseInFlight(),
