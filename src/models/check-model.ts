@@ -68,7 +68,7 @@ export async function checkModel(
     settings = providerSettings(provider, config, env);
   } catch (error) {
     if (!(error instanceof ModelSetupError)) throw error;
-    return { ok: false, detail: error.problem, fix: error.fix };
+    return { ok: false, detail: error.problem, fix: error.fix || undefined };
   }
   if (provider === "bedrock") {
     try {

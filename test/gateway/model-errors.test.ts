@@ -19,7 +19,10 @@ let telegram: TelegramFake;
 let gateway: RunningGateway | undefined;
 let logged: string;
 
-async function start(channel: Record<string, unknown> = {}): Promise<RunningGateway> {
+async function start(
+  channel: Record<string, unknown> = {},
+  env: NodeJS.ProcessEnv = { AGENT_CLAW_MODEL: "openai-compatible/fake" },
+): Promise<RunningGateway> {
   await writeFile(
     join(home, "config.json"),
     JSON.stringify({ channels: { telegram: { allowFrom: [String(ADA)], streaming: false, ...channel } } }),
@@ -27,7 +30,7 @@ async function start(channel: Record<string, unknown> = {}): Promise<RunningGate
   gateway = await startGateway({
     env: {
       AGENT_CLAW_HOME: home,
-      AGENT_CLAW_MODEL: "openai-compatible/fake",
+      ...env,
       OPENAI_COMPATIBLE_BASE_URL: model.url,
       OPENAI_COMPATIBLE_API_KEY: MODEL_KEY,
       AGENT_CLAW_GATEWAY_TOKEN: "test-token-0123456789",
@@ -105,6 +108,24 @@ describe("a model provider's error", () => {
     telegram.pushUpdate(telegram.message({ text: "a very long story" }));
     const [reply] = await telegram.waitFor("sendMessage");
     expect(String(reply?.params["text"])).toContain("too long for the model. Start a new one with /new");
+  });
+});
+
+describe("a model that is not set up", () => {
+  it("tells the chat so, and names the missing key in the log", async () => {
+    await start({}, { AGENT_CLAW_MODEL: "anthropic/claude-sonnet-4-5" });
+    telegram.pushUpdate(telegram.message({ text: "hello?" }));
+    const [reply] = await telegram.waitFor("sendMessage");
+    expect(String(reply?.params["text"])).toContain("the assistant's model is not set up yet");
+    expect(logged).toMatch(/failed for good: not_configured: ANTHROPIC_API_KEY is not set\./);
+    expect(model.requests).toHaveLength(0);
+  });
+
+  it("says the same when no model is configured at all", async () => {
+    await start({}, {});
+    telegram.pushUpdate(telegram.message({ text: "hello?" }));
+    const [reply] = await telegram.waitFor("sendMessage");
+    expect(String(reply?.params["text"])).toContain("the assistant's model is not set up yet");
   });
 });
 

@@ -17,10 +17,10 @@ export class ModelSetupError extends Error {
   override readonly name: string = "ModelSetupError";
   /** Names the variable or key that is missing or wrong. */
   readonly problem: string;
-  /** Says what to set it to. */
+  /** Says what to set it to ("" when the problem says it all). */
   readonly fix: string;
-  constructor(problem: string, fix: string) {
-    super(`${problem}. ${fix}`);
+  constructor(problem: string, fix = "") {
+    super(fix ? `${problem}. ${fix}` : problem);
     this.problem = problem;
     this.fix = fix;
   }

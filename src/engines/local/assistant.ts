@@ -4,6 +4,7 @@ import { isAbsolute, join, resolve } from "node:path";
 import { loadConfig } from "../../config/load.ts";
 import { expandHome, type Paths, resolvePaths } from "../../config/paths.ts";
 import type { Config } from "../../config/schema.ts";
+import { ModelSetupError } from "../../core/agent/model-call-error.ts";
 import { createCronService, type CronService } from "../../core/cron/cron-service.ts";
 import { runTurn, type TurnRequest, type TurnResult } from "../../core/turn/run-turn.ts";
 import { ensureWorkspace } from "../../core/workspace/ensure-workspace.ts";
@@ -17,7 +18,7 @@ import { damagedLinesMessage } from "../../adapters/sqlite/transcript-lines.ts";
 import { createLocalPorts, type LocalPorts } from "./wire.ts";
 
 /** Raised when no model is set; the message lists what to set (and a local Ollama if one answers). */
-export class NoModelError extends Error {
+export class NoModelError extends ModelSetupError {
   override readonly name = "NoModelError";
 }
 
