@@ -70,6 +70,11 @@ describe("renderSystemdUnit", () => {
     expect(service.EnvironmentFile).toEqual(["/home/ada/100%%/gateway.env"]);
   });
 
+  it("does not restart a gateway that stopped on a damaged state.db (restarting cannot repair it)", () => {
+    const unit = parseUnit(renderSystemdUnit(specWith()));
+    expect(unit.Service).toMatchObject({ RestartPreventExitStatus: ["78"] });
+  });
+
   it("restarts after a crash, starts at login, and says how to outlive the session", () => {
     const text = renderSystemdUnit(specWith());
     const unit = parseUnit(text);
