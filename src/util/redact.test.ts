@@ -32,6 +32,11 @@ describe("redact", () => {
     expect(redact("authorization=Basic dXNlcjpwYXNzd29yZA==")).toBe("authorization=Basic [redacted]");
   });
 
+  it("leaves prose that merely mentions bearers and authorization alone", () => {
+    const prose = "A Basic understanding of bearer instruments; Authorization: required beforehand.";
+    expect(redact(prose)).toBe(prose);
+  });
+
   it("never blanks out text for a configured secret shorter than 8 characters", () => {
     expect(redact("a short word", ["short"])).toBe("a short word");
   });

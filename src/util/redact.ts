@@ -8,10 +8,11 @@ const TOKEN_SHAPES = [
   /\b\d{6,12}:[A-Za-z0-9_-]{30,}\b/g, // Telegram bot tokens
   /\bxox[abprs]-[A-Za-z0-9-]{10,}/g, // Slack tokens
 ];
-// A provider echoing request headers: keep the header's name, hide what follows it.
+// A provider echoing request headers: keep the header's name, hide what follows it. A value must
+// hold a digit, so prose ("a Basic understanding", "authorization: required") stays as written.
 const HEADER_VALUES = [
-  /\b(Bearer|Basic)(\s+)[A-Za-z0-9._~+/=-]{8,}/gi,
-  /\b(x-api-key|api[_-]?key|authorization|x-goog-api-key)(["']?\s*[:=]\s*["']?)(?!\[redacted\]|Bearer\b|Basic\b)[^\s"',;()<>\][}{]{8,}/gi,
+  /\b(Bearer|bearer|BEARER|Basic|basic|BASIC)(\s+)(?=[A-Za-z0-9._~+/=-]*\d)[A-Za-z0-9._~+/=-]{8,}/g,
+  /\b(x-api-key|api[_-]?key|authorization|x-goog-api-key)(["']?\s*[:=]\s*["']?)(?!\[redacted\]|Bearer\b|Basic\b)(?=[^\s"',;()<>\][}{]*\d)[^\s"',;()<>\][}{]{8,}/gi,
 ];
 
 /** The values worth hiding from this environment (at least 8 characters, so short values never blank out text). */
