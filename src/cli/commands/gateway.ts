@@ -2,7 +2,8 @@
 // until SIGTERM or Ctrl-C, then drains.
 import type { Command } from "commander";
 import { DAMAGED_STATE_EXIT_CODE, DamagedStateError } from "../../adapters/sqlite/damaged-state.ts";
-import { action, bold, dim, reportError, UsageError } from "../io.ts";
+import { gatewayBanner } from "../gateway-banner.ts";
+import { action, reportError, UsageError } from "../io.ts";
 
 interface GatewayFlags {
   port?: string;
@@ -36,21 +37,7 @@ export function registerGateway(program: Command): void {
           reportError(error);
           return DAMAGED_STATE_EXIT_CODE;
         }
-        const { auth } = gateway.ctx;
-        // The token goes into the link only on a terminal: a service's stdout ends up in its logs.
-        const link = process.stdout.isTTY
-          ? `${gateway.url}/#token=${encodeURIComponent(auth.token)}`
-          : gateway.url;
-        process.stdout.write(
-          `${bold("agent-claw gateway")} ready\n  Web chat:  ${link}\n  API:       ${gateway.url}/v1\n`,
-        );
-        if (!process.stdout.isTTY || auth.source !== "generated") {
-          process.stdout.write(
-            dim(
-              `  Token:     ${auth.source === "generated" ? "in gateway.token in the agent-claw home folder" : `from ${auth.source === "env" ? "AGENT_CLAW_GATEWAY_TOKEN" : "gateway.token"}`}\n`,
-            ),
-          );
-        }
+        process.stdout.write(gatewayBanner(gateway, process.stdout.isTTY === true));
         await new Promise<void>((resolve) => {
           const stop = () => {
             process.off("SIGTERM", stop);

@@ -72,13 +72,17 @@ describe("agent-claw pairing", () => {
     await cli().approve("telegram", code);
     await cli().allowed(undefined, {});
     expect(output).not.toMatch(/\u001b/);
-    expect(output.trimEnd().split("\n")).toHaveLength(2);
+    // The approval, what the sender will be told, and the one allowed sender.
+    expect(output.trimEnd().split("\n")).toHaveLength(3);
   });
 
   it("approves a code typed in any case, after which the sender is listed as allowed", async () => {
     const code = await ask("telegram", "111", "Ada");
     await cli().approve("Telegram", code.toLowerCase());
-    expect(output).toBe("Approved Ada (111) on telegram: they can talk to the assistant now.\n");
+    expect(output).toBe(
+      "Approved Ada (111) on telegram: they can talk to the assistant now.\n" +
+        "They will be told that they are approved when the gateway next connects to the channel.\n",
+    );
     output = "";
     await cli().list(undefined, {});
     expect(output).toBe("No pending pairing requests.\n");

@@ -6,6 +6,9 @@ import type { PairingRequest } from "../../ports/pairings.ts";
 import { stripControlChars } from "../../util/control-chars.ts";
 import { action, ago, UsageError } from "../io.ts";
 import { type LocalCommandDeps, localCommandKit } from "../local-command.ts";
+import { callRunningGateway } from "../gateway-call.ts";
+import type { LocalAssistant } from "../../engines/local/assistant.ts";
+import { approvalNotice } from "../../gateway/pairing-notice.ts";
 
 export type PairingDeps = LocalCommandDeps;
 
@@ -45,6 +48,24 @@ export function pairingCommands(deps: PairingDeps) {
   const { print, json, open } = localCommandKit(deps);
   const channelArg = (channel: string) => channel.trim().toLowerCase();
 
+  /**
+   * A running gateway approves (and tells the sender at once, through its outbox); without one the
+   * approval and the stored "You're approved" go into the state, and the gateway sends it when it starts.
+   */
+  async function approve(assistant: LocalAssistant, channel: string, code: string) {
+    const answer = await callRunningGateway(assistant, deps.env, "pairing.approve", { channel, code });
+    if (answer?.ok) {
+      const { approved, told } = answer.payload as { approved: PairingRequest; told?: boolean };
+      return { request: approved, told: told ? ("now" as const) : undefined };
+    }
+    if (answer && answer.error.code === "invalid_params") throw unknownCode(channel, code);
+    const request = await assistant.ports.pairings.approve(channel, code);
+    if (!request) throw unknownCode(channel, code);
+    const notice = approvalNotice(request, assistant.ports.clock.now());
+    if (notice) await assistant.ports.outbox.put(notice);
+    return { request, told: notice ? ("later" as const) : undefined };
+  }
+
   return {
     list: (channel: string | undefined, flags: JsonFlag) =>
       open(async ({ ports }) => {
@@ -64,10 +85,15 @@ export function pairingCommands(deps: PairingDeps) {
       }),
 
     approve: (channel: string, code: string) =>
-      open(async ({ ports, config }) => {
-        const request = await ports.pairings.approve(channelArg(channel), code);
-        if (!request) throw unknownCode(channelArg(channel), code);
+      open(async (assistant) => {
+        const { config } = assistant;
+        const { request, told } = await approve(assistant, channelArg(channel), code);
         const lines = [`Approved ${who(request)} on ${request.channel}: they can talk to the assistant now.`];
+        if (told === "now") lines.push("They were told on the channel that they are approved.");
+        if (told === "later")
+          lines.push(
+            "They will be told that they are approved when the gateway next connects to the channel.",
+          );
         const policy = channelConfig(config, request.channel)?.dmPolicy;
         if (policy !== undefined && policy !== "pairing") {
           lines.push(

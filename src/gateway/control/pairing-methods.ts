@@ -1,6 +1,7 @@
 // pairing.list, pairing.approve, pairing.deny, pairing.allowed, pairing.revoke: who may talk to the
 // assistant, the same operations as `agent-claw pairing`.
 import { z } from "zod";
+import { approvalNotice } from "../pairing-notice.ts";
 import { ControlError } from "./frames.ts";
 import { type MethodTable, method } from "./methods.ts";
 
@@ -38,13 +39,17 @@ export const pairingMethods: MethodTable = {
   "pairing.approve": method(
     codeParams,
     async (params, { gateway }) => {
-      const request = await gateway.assistant.ports.pairings.approve(params.channel, params.code);
+      const { pairings, outbox, clock } = gateway.assistant.ports;
+      const request = await pairings.approve(params.channel, params.code);
       if (!request) throw unknownCode("pairing.approve", params);
       gateway.logs.log(
         "info",
         `pairing: ${request.senderId} approved on ${request.channel} from the control protocol`,
       );
-      return { approved: request };
+      // Stored before it is sent: a Telegram outage delays the "You're approved" but does not lose it.
+      const notice = approvalNotice(request, clock.now());
+      if (notice) gateway.telegram.deliverStored(await outbox.put(notice));
+      return { approved: request, told: notice !== undefined };
     },
     { refuseWhileDraining: true },
   ),

@@ -1,0 +1,104 @@
+// An approved Telegram sender is told so: `agent-claw pairing approve` beside a running gateway has
+// the gateway send "You're approved" at once; with no gateway running, it is stored and sent once
+// the gateway starts, and only once.
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { pairingCommands } from "../../src/cli/commands/pairing.ts";
+import { APPROVED_REPLY } from "../../src/gateway/pairing-notice.ts";
+import { type RunningGateway, startGateway } from "../../src/gateway/server.ts";
+import type { FakeModelServer } from "../fakes/fake-model-server.ts";
+import { startOpenAIChatFake } from "../fakes/openai-chat-server.ts";
+import { startTelegramFake, type TelegramFake } from "../fakes/telegram-bot-api.ts";
+
+const BOB = { id: 2002, first_name: "Bob" };
+
+let home: string;
+let env: NodeJS.ProcessEnv;
+let model: FakeModelServer;
+let telegram: TelegramFake;
+let gateway: RunningGateway | undefined;
+let output: string;
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+beforeEach(async () => {
+  home = await mkdtemp(join(tmpdir(), "ac-pairing-approved-"));
+  model = await startOpenAIChatFake();
+  telegram = await startTelegramFake();
+  output = "";
+  env = {
+    AGENT_CLAW_HOME: home,
+    AGENT_CLAW_MODEL: "openai-compatible/fake",
+    OPENAI_COMPATIBLE_BASE_URL: model.url,
+    AGENT_CLAW_GATEWAY_TOKEN: "test-token-0123456789",
+    TELEGRAM_BOT_TOKEN: telegram.token,
+    TELEGRAM_API_ROOT: telegram.url,
+    TZ: "UTC",
+  };
+  // The CLI finds the running gateway where the config says it listens.
+  const config = { gateway: { port: await freePort() }, channels: { telegram: { streaming: false } } };
+  await writeFile(join(home, "config.json"), JSON.stringify(config));
+});
+
+afterEach(async () => {
+  await gateway?.close();
+  gateway = undefined;
+  await telegram.close();
+  await model.close();
+  await rm(home, { recursive: true, force: true });
+});
+
+const start = async () => {
+  gateway = await startGateway({ env, retryDelayMs: 0, write: () => {} });
+};
+const cli = () => pairingCommands({ env, out: (text) => (output += text) });
+const approvals = () =>
+  telegram.sent.filter((c) => c.method === "sendMessage" && c.params["text"] === APPROVED_REPLY);
+
+/** Bob writes to the bot and gets a pairing code. */
+async function bobAsks(): Promise<string> {
+  telegram.pushUpdate(telegram.message({ text: "hello?", from: BOB }));
+  const [pairing] = await telegram.waitFor("sendMessage");
+  return /([A-Z0-9]{8})/.exec(String(pairing?.params["text"]))![1]!;
+}
+
+describe("a pairing approval is announced to the sender", () => {
+  it("beside a running gateway: the sender is told at once, in their chat", async () => {
+    await start();
+    const code = await bobAsks();
+    await cli().approve("telegram", code);
+    expect(output).toContain("They were told on the channel that they are approved.");
+    const [told] = await telegram.waitFor((c) => c.params["text"] === APPROVED_REPLY);
+    expect(told?.params).toMatchObject({ chat_id: BOB.id });
+    expect(model.requests).toHaveLength(0);
+  });
+
+  it("with no gateway running: stored, then sent once when the gateway starts", async () => {
+    await start();
+    const code = await bobAsks();
+    await gateway!.close();
+    gateway = undefined;
+
+    await cli().approve("telegram", code);
+    expect(output).toContain("They will be told that they are approved when the gateway next connects");
+    expect(approvals()).toHaveLength(0);
+
+    await start();
+    const [told] = await telegram.waitFor((c) => c.params["text"] === APPROVED_REPLY);
+    expect(told?.params).toMatchObject({ chat_id: BOB.id });
+    await gateway!.ctx.telegram.recovery;
+    await gateway!.close();
+    await start();
+    await gateway!.ctx.telegram.recovery;
+    expect(approvals()).toHaveLength(1);
+  });
+});
