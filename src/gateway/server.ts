@@ -83,6 +83,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
     clock: options.clock,
     config: initial,
     checkState: true,
+    secrets: [auth.token],
     // Called only when a transcript loads, after `logs` exists.
     warn: (message) => logs.log("warn", message),
   }).catch(async (error: unknown) => {

@@ -111,6 +111,25 @@ describe("a model provider's error", () => {
   });
 });
 
+describe("a secret from config.json", () => {
+  it("is masked in a tool's result before the model, the transcript or the reply sees it", async () => {
+    const secret = "webhook-secret-in-config-0123456789";
+    model.script([
+      { toolCalls: [{ name: "read", input: { path: "notes.txt" } }] },
+      (request) => ({ text: `The file says: ${request.messages.at(-1)?.toolResults[0]?.output}` }),
+    ]);
+    await start({ webhookSecret: secret });
+    await writeFile(join(home, "workspace", "notes.txt"), `the webhook secret is ${secret}\n`);
+    telegram.pushUpdate(telegram.message({ text: "what is in notes.txt?" }));
+    const [reply] = await telegram.waitFor("sendMessage");
+    expect(String(reply?.params["text"])).toContain("the webhook secret is [redacted]");
+    expect(model.requests[1]?.messages.at(-1)?.toolResults[0]?.output).not.toContain(secret);
+    await gateway!.close();
+    gateway = undefined;
+    expect(await allText(join(home, "sessions"))).not.toContain(secret);
+  });
+});
+
 describe("a model that is not set up", () => {
   it("tells the chat so, and names the missing key in the log", async () => {
     await start({}, { AGENT_CLAW_MODEL: "anthropic/claude-sonnet-4-5" });

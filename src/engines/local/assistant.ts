@@ -3,6 +3,7 @@ import { randomUUID } from "node:crypto";
 import { isAbsolute, join, resolve } from "node:path";
 import { loadConfig } from "../../config/load.ts";
 import { expandHome, type Paths, resolvePaths } from "../../config/paths.ts";
+import { configSecretValues } from "../../config/secrets.ts";
 import type { Config } from "../../config/schema.ts";
 import { ModelSetupError } from "../../core/agent/model-call-error.ts";
 import { createCronService, type CronService } from "../../core/cron/cron-service.ts";
@@ -89,6 +90,8 @@ export interface LocalAssistantOptions {
   checkState?: boolean;
   /** Where a damaged transcript line is reported (default: stderr). Contract: must not throw. */
   warn?: (message: string) => void;
+  /** Secrets besides the environment's and config.json's to mask in tool results (the gateway's token). */
+  secrets?: readonly string[];
 }
 
 export async function openLocalAssistant(options: LocalAssistantOptions = {}): Promise<LocalAssistant> {
@@ -110,7 +113,8 @@ export async function openLocalAssistant(options: LocalAssistantOptions = {}): P
   let tools = toolsFor(config, workspaceDir);
   // Worked out on first use: asking Intl loads ICU's time zone data (8 MB), which an idle gateway never needs.
   let timeZone: string | undefined;
-  const secrets = secretValues(env);
+  // Tool results are masked with these before the model, the transcript or a reply sees them.
+  const secrets = [...secretValues(env), ...(options.secrets ?? [])];
   let resolved: Promise<ResolvedModel> | undefined;
   const model = () => {
     const current = config;
@@ -183,7 +187,7 @@ export async function openLocalAssistant(options: LocalAssistantOptions = {}): P
             imageInput: takesImages(config),
           },
           newId: randomUUID,
-          redact: (text) => redact(text, secrets),
+          redact: (text) => redact(text, [...secrets, ...configSecretValues(config)]),
         },
         request,
       );
