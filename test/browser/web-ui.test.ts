@@ -836,6 +836,11 @@ describe("web UI", () => {
     expect(await card.locator(".approval-command").innerText()).toBe("echo approved-in-the-browser");
     expect(await card.getByRole("button").allInnerTexts()).toEqual(["Allow once", "Always", "Deny"]);
     await shot(page, "chat-approval");
+    // A reload while the turn waits brings the card back.
+    await page.reload();
+    await connected(page);
+    await card.waitFor();
+    expect(await card.locator(".approval-command").innerText()).toBe("echo approved-in-the-browser");
     await card.getByRole("button", { name: "Allow once" }).click();
     await card.getByText("Approved once.").waitFor();
     expect(await card.getByRole("button").count()).toBe(0);
@@ -848,5 +853,5 @@ describe("web UI", () => {
     ).toContain("approved-in-the-browser");
     await close();
     expect(problems).toEqual([]);
-  });
+  }, 60_000);
 });

@@ -148,6 +148,8 @@ describe("exec approval in the web chat", () => {
       payload: { approvals: [{ id: card.id, summary: "echo listed", sessionKey: "agent:main:main" }] },
     });
     await later.request("approval.resolve", { id: card.id, decision: "deny" });
+    // The client that answered follows the rest of the turn, though it did not send the message.
+    await later.next(chatEvent("final", "ws:list"));
     await client.next(chatEvent("final", "ws:list"));
   });
 });

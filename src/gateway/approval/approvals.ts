@@ -21,6 +21,8 @@ export interface PendingApproval {
   /** What "always" adds to the allowlist; absent when "always" is not offered. */
   allowlistEntry?: string;
   sessionKey: string;
+  /** The job whose turn asks (web chat turns), so a client that answers can follow the rest of it. */
+  jobId?: string;
   owner: Approver;
   expiresAt: number;
 }
@@ -82,7 +84,7 @@ export function createApprovals(options: ApprovalsOptions) {
      * a timeout, a stopped turn or a presenter that cannot show it resolve false; never rejects.
      */
     async ask(
-      request: ApprovalRequest & { sessionKey: string },
+      request: ApprovalRequest & { sessionKey: string; jobId?: string | undefined },
       owner: Approver,
       presenter: ApprovalPresenter,
       signal?: AbortSignal,
@@ -93,6 +95,7 @@ export function createApprovals(options: ApprovalsOptions) {
         summary: request.summary,
         ...(request.allowlistEntry !== undefined && { allowlistEntry: request.allowlistEntry }),
         sessionKey: request.sessionKey,
+        ...(request.jobId !== undefined && { jobId: request.jobId }),
         owner,
         expiresAt: clock.now() + options.timeoutMs(),
       };

@@ -25,6 +25,11 @@ export function withWebApproval(request: TurnRequest, approvals: Approvals): Tur
   return {
     ...request,
     approve: (approval) =>
-      approvals.ask({ ...approval, sessionKey: request.sessionKey }, WEB_APPROVER, presenter, request.signal),
+      approvals.ask(
+        { ...approval, sessionKey: request.sessionKey, jobId: request.turnIds?.[0] },
+        WEB_APPROVER,
+        presenter,
+        request.signal,
+      ),
   };
 }

@@ -13,11 +13,18 @@ const resolveParams = z
   .strict();
 
 export const approvalMethods: MethodTable = {
-  "approval.resolve": method(resolveParams, async ({ id, decision }, { gateway }) => {
-    const result = await gateway.approvals.answer(id, decision, WEB_APPROVER);
-    if (!result.ok) throw new ControlError("invalid_params", `approval.resolve: ${result.message}`);
-    return { outcome: result.outcome, ...(result.note && { note: result.note }) };
-  }),
+  "approval.resolve": method(
+    resolveParams,
+    async ({ id, decision }, { gateway, relay, client, afterResponse }) => {
+      const [pending] = gateway.approvals.pending((p) => p.id === id && p.owner.channel === "web");
+      const result = await gateway.approvals.answer(id, decision, WEB_APPROVER);
+      if (!result.ok) throw new ControlError("invalid_params", `approval.resolve: ${result.message}`);
+      // Whoever answers sees the rest of the turn, also from a page reloaded while it waited.
+      if (pending?.jobId)
+        afterResponse(relay.follow({ id: pending.jobId, sessionKey: pending.sessionKey }, client).release);
+      return { outcome: result.outcome, ...(result.note && { note: result.note }) };
+    },
+  ),
 
   "approval.list": method(z.object({}).strict(), (_params, { gateway }) => ({
     approvals: gateway.approvals

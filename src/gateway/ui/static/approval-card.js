@@ -69,5 +69,18 @@ export function createApprovalCards(conn) {
       return element;
     },
     settle,
+    /** Cards for requests of `sessionKey` still waiting (after a reload), each in an assistant bubble. */
+    async waiting(sessionKey) {
+      const { approvals } = await conn.request("approval.list").catch(() => ({ approvals: [] }));
+      return approvals
+        .filter((event) => event.sessionKey === sessionKey)
+        .map((event) =>
+          h(
+            "article",
+            { class: "msg assistant", "aria-label": "Assistant" },
+            h("div", { class: "bubble" }, this.card(event)),
+          ),
+        );
+    },
   };
 }

@@ -276,6 +276,9 @@ export function createChatView(app) {
           list.append(message.element);
       }
     });
+    // A command still waiting for approval (the page was reloaded meanwhile) gets its card back.
+    const cards = await approvals.waiting(key);
+    if (key === app.sessionKey) stickToBottom(() => list.append(...cards));
     list.scrollTop = list.scrollHeight;
     updateBusy();
   }
