@@ -63,7 +63,9 @@ describe("POST /hooks/wake", () => {
     const { eventId, sessionKey } = await response.json();
     expect(eventId).toMatch(/^hook:wake:/);
     expect(sessionKey).toBe("agent:main:main");
-    await expect.poll(() => world.gateway.ctx.heartbeat.last?.outcome).toMatchObject({ ran: true });
+    await expect
+      .poll(() => world.gateway.ctx.heartbeat.last?.outcome, { timeout: 10_000 })
+      .toMatchObject({ ran: true });
     expect(world.fake.requests).toHaveLength(1);
     const prompt = world.fake.requests[0]!.lastUserText;
     expect(prompt).toContain("System events since the last heartbeat:\n- backup finished");
@@ -75,7 +77,9 @@ describe("POST /hooks/wake", () => {
     world.fake.script([{ text: "HEARTBEAT_OK" }]);
     const headers = { "idempotency-key": "evt-7" };
     const first = await (await post("/hooks/wake", { text: "disk full" }, headers)).json();
-    await expect.poll(() => world.gateway.ctx.heartbeat.last?.outcome).toMatchObject({ ran: true });
+    await expect
+      .poll(() => world.gateway.ctx.heartbeat.last?.outcome, { timeout: 10_000 })
+      .toMatchObject({ ran: true });
     const again = await (await post("/hooks/wake", { text: "disk full" }, headers)).json();
     expect(again).toEqual({ ...first, duplicate: true });
     expect(world.fake.requests).toHaveLength(1);

@@ -25,13 +25,13 @@ async function runReminder(client: TestClient, text: string): Promise<CronJob> {
   const added = await client.request("cron.add", { name: "stretch", at: "in 1h", systemEvent: text });
   const id = (added as { payload: { job: CronJob } }).payload.job.id;
   expect(await client.request("cron.run", { id })).toMatchObject({ ok: true });
-  const ended = await client.next(
+  const ended = (await client.next(
     (f) =>
       f.type === "event" &&
       f.event === "cron" &&
       (f.payload as { job?: CronJob }).job?.id === id &&
       (f.payload as { job: CronJob }).job.state.lastRunAt !== undefined,
-  );
+  )) as EventFrame;
   return (ended.payload as { job: CronJob }).job;
 }
 
