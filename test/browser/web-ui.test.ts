@@ -6,6 +6,7 @@ import { join } from "node:path";
 import type { Browser, BrowserContext, Page, WebSocketRoute } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from "vitest";
 import { type RunningGateway, startGateway } from "../../src/gateway/server.ts";
+import { startAnthropicFake } from "../fakes/anthropic-messages-server.ts";
 import { createGate, type FakeModelServer, startOpenAIChatFake } from "../fakes/openai-chat-server.ts";
 import { startTelegramFake } from "../fakes/telegram-bot-api.ts";
 import { type AxeViolation, auditPage } from "./axe-audit.ts";
@@ -854,4 +855,118 @@ describe("web UI", () => {
     await close();
     expect(problems).toEqual([]);
   }, 60_000);
+
+  it("sets up a model from the chat with the setup card, and the common settings with the Config form", async () => {
+    const KEY = "sk-ant-browser-setup-0123456789";
+    const anthropic = await startAnthropicFake({ apiKey: KEY });
+    const ollama = await startOpenAIChatFake({ models: ["llama3.2:latest", "qwen3:8b"] });
+    const telegram = await startTelegramFake();
+    const setupHome = await mkdtemp(join(tmpdir(), "agent-claw-web-ui-setup-"));
+    onTestFinished(async () => {
+      await Promise.all([anthropic.close(), ollama.close(), telegram.close()]);
+      await rm(setupHome, { recursive: true, force: true });
+    });
+    const fresh = await startGateway({
+      env: {
+        AGENT_CLAW_HOME: setupHome,
+        AGENT_CLAW_GATEWAY_TOKEN: TOKEN,
+        OLLAMA_HOST: new URL(ollama.url).origin,
+        TELEGRAM_API_ROOT: telegram.url,
+        PATH: process.env.PATH,
+      },
+      port: 0,
+      write: () => {},
+    });
+    onTestFinished(() => fresh.close());
+
+    const { page, problems, close } = await openPage({ height: 900 });
+    await page.goto(`${fresh.url}/#token=${TOKEN}`);
+    await connected(page);
+    const card = page.getByRole("region", { name: "Choose a model" });
+    await card.waitFor();
+
+    // A local Ollama's models are offered, the first one filled in.
+    await card.getByLabel("Provider").selectOption("ollama");
+    await card.getByText("Ollama has: llama3.2:latest, qwen3:8b.").waitFor();
+    expect(await card.getByLabel("Model").inputValue()).toBe("llama3.2:latest");
+    expect(await card.getByLabel("API key").isVisible()).toBe(false);
+    await card.getByRole("button", { name: "Test connection" }).click();
+    await card.locator("#setup-message.success", { hasText: "It works" }).waitFor();
+
+    // Anthropic with a key: a wrong one is refused by the provider, the right one works; no model call.
+    await card.getByLabel("Provider").selectOption("anthropic");
+    await card.getByLabel("Model").fill("claude-fake");
+    await card.getByLabel("Base URL").fill(anthropic.url);
+    await card.getByLabel("API key").fill("sk-ant-wrong-0000000000");
+    await card.getByRole("button", { name: "Test connection" }).click();
+    await card.locator("#setup-message.error", { hasText: "refused the credentials (401)" }).waitFor();
+    await card.getByLabel("API key").fill(KEY);
+    await card.getByRole("button", { name: "Test connection" }).click();
+    await card.locator("#setup-message.success", { hasText: "It works" }).waitFor();
+    expect(anthropic.requests).toHaveLength(0);
+    expect(await auditPage(page)).toEqual([]);
+    await shot(page, "setup-card");
+    await page.screenshot({ path: "/tmp/h7-setup-card.png" });
+
+    await card.getByRole("button", { name: "Save" }).click();
+    await card.waitFor({ state: "hidden" });
+    await page.locator("#conn-label", { hasText: "Connected · anthropic/claude-fake" }).waitFor();
+    expect(fresh.ctx.config().model).toBe("anthropic/claude-fake");
+    const file = JSON.parse(await readFile(join(setupHome, "config.json"), "utf8"));
+    expect(file.providers.anthropic).toEqual({ apiKey: KEY, baseURL: anthropic.url });
+    anthropic.script([{ text: "Ready when you are." }]);
+    await send(page, "Are you there?");
+    await lastAssistant(page).getByText("Ready when you are.").waitFor();
+    expect(anthropic.requests[0]?.headers["x-api-key"]).toBe(KEY);
+
+    // The Config form: model, time zone, the Telegram bot and the heartbeat, beside the raw editor.
+    await page.getByRole("link", { name: "Config" }).click();
+    const form = page.getByRole("region", { name: "Common settings" });
+    await expect.poll(() => form.getByLabel("Model").inputValue()).toBe("anthropic/claude-fake");
+    await form.getByLabel("Time zone").fill("Europe/Berlin");
+    await form.getByLabel("Telegram bot").fill(telegram.token);
+    await form.getByLabel("every").fill("0");
+    await form.getByRole("button", { name: "Apply settings" }).click();
+    await form.locator("#settings-message.error", { hasText: "everyMinutes" }).waitFor();
+    expect(fresh.ctx.config().agent.timezone).toBeUndefined();
+
+    await form.getByLabel("every").fill("45");
+    await form.getByLabel("Active from").fill("08:00");
+    await form.getByLabel("to", { exact: true }).fill("22:00");
+    await form.getByRole("button", { name: "Apply settings" }).click();
+    await form.locator("#settings-message.success", { hasText: "agent.timezone" }).waitFor();
+    const config = fresh.ctx.config();
+    expect(config.agent.timezone).toBe("Europe/Berlin");
+    expect(config.heartbeat).toMatchObject({
+      everyMinutes: 45,
+      activeHours: { start: "08:00", end: "22:00" },
+    });
+    expect(config.channels.telegram.botToken).toBe(telegram.token);
+    await expect.poll(() => fresh.ctx.telegram.status().state, { timeout: 10_000 }).toBe("running");
+    // The editor shows the change; the token and the key show nowhere on the page.
+    await expect.poll(() => page.getByLabel("Settings (JSON)").inputValue()).toContain('"Europe/Berlin"');
+    expect(await form.getByLabel("Telegram bot").inputValue()).toBe("");
+    expect(await form.getByLabel("Telegram bot").getAttribute("placeholder")).toBe("Saved (hidden)");
+    const html = await page.content();
+    const editor = await page.getByLabel("Settings (JSON)").inputValue();
+    for (const secret of [KEY, telegram.token]) {
+      expect(html).not.toContain(secret);
+      expect(editor).not.toContain(secret);
+    }
+    expect(await auditPage(page)).toEqual([]);
+    await shot(page, "config-form");
+    await page.screenshot({ path: "/tmp/h7-config-form.png" });
+    await close();
+
+    const dark = await openPage({ colorScheme: "dark", width: 1400, height: 900 });
+    await dark.page.goto(`${fresh.url}/#token=${TOKEN}`);
+    await connected(dark.page);
+    await dark.page.getByRole("link", { name: "Config" }).click();
+    await expect.poll(() => dark.page.locator("#settings-timezone").inputValue()).toBe("Europe/Berlin");
+    expect(await auditPage(dark.page)).toEqual([]);
+    await shot(dark.page, "config-form-dark");
+    await dark.page.screenshot({ path: "/tmp/h7-config-form-dark.png" });
+    await dark.close();
+    expect([...problems, ...dark.problems]).toEqual([]);
+  }, 90_000);
 });

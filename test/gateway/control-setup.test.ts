@@ -37,7 +37,10 @@ describe("setup", () => {
   it("lists the providers, finds Ollama's models, tests a key without a model call, saves, and chats", async () => {
     const client = await world.client();
     const refused = await client.request("chat.send", { text: "hello?" });
-    expect(refused).toMatchObject({ ok: false, error: { code: "unavailable" } });
+    expect(refused).toMatchObject({
+      ok: false,
+      error: { code: "unavailable", message: expect.stringContaining("setup card") },
+    });
 
     const status = payload(await client.request("setup.status"));
     expect(status.model).toBeNull();
@@ -108,5 +111,16 @@ describe("setup", () => {
     expect(anthropic.requests[0]?.headers["x-api-key"]).toBe(KEY);
     const logs = world.gateway.ctx.logs.tail({ limit: 1000 }).map((l) => l.message);
     expect(logs.join("\n")).not.toContain(KEY);
+  });
+
+  it("masks a key saved while running in the log, whatever its shape", async () => {
+    const client = await world.client();
+    const proxyKey = "local-proxy-key-abcdefgh";
+    const save = { provider: "openai-compatible", model: "gpt-fake", baseURL: ollama.url, apiKey: proxyKey };
+    expect(payload(await client.request("setup.save", save))).toMatchObject({
+      model: "openai-compatible/gpt-fake",
+    });
+    world.gateway.ctx.logs.log("warn", `a provider echoed Authorization: ${proxyKey}`);
+    expect(world.gateway.ctx.logs.tail().at(-1)?.message).toBe("a provider echoed Authorization: [redacted]");
   });
 });

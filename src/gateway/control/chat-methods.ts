@@ -61,7 +61,7 @@ export const chatMethods: MethodTable = {
       if (!gateway.config().model) {
         throw new ControlError(
           "unavailable",
-          'No model is configured. Set one with config.patch {"patch":{"model":"provider/model"}} or AGENT_CLAW_MODEL, then send again.',
+          "No model is configured. Choose one in the setup card on the web UI's Chat page (or run `agent-claw onboard`), then send again.",
         );
       }
       const id = `ws:${params.idempotencyKey ?? randomUUID()}`;

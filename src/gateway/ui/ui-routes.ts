@@ -32,6 +32,8 @@ export const UI_FILES = [
   "cron-form.js",
   "heartbeat-panel.js",
   "config-view.js",
+  "settings-form.js",
+  "setup-card.js",
   "logs-view.js",
 ] as const;
 

@@ -8,6 +8,7 @@ import { createCronView } from "./cron-view.js";
 import { byId, h } from "./dom.js";
 import { createLogsView } from "./logs-view.js";
 import { createSessionsView } from "./sessions-view.js";
+import { createSetupCard } from "./setup-card.js";
 
 const TOKEN_KEY = "agent-claw.token";
 const SESSION_KEY = "agent-claw.session";
@@ -72,12 +73,21 @@ const app = {
     location.hash = "#chat";
   },
   sessionChanged: (key) => views.chat.sessionChanged(key),
+  /** Shows the setup card when the gateway has no model (a refused send, a fresh gateway). */
+  checkSetup: () => setupCard.check(),
+  /** After the setup card saved a model: the badge names it. */
+  modelChanged(model) {
+    if (conn.hello) conn.hello.model = model;
+    if (badge.dataset.state === "connected") showState("connected");
+  },
   toast(text) {
     const toast = h("div", { class: "toast" }, text);
     toasts.append(toast);
     setTimeout(() => toast.remove(), 6_000);
   },
 };
+
+const setupCard = createSetupCard(app);
 
 const views = {
   chat: createChatView(app),
@@ -167,6 +177,7 @@ conn.on("state", showState);
 conn.on("ready", async (hello, info) => {
   app.sessionKey ??= hello.sessionKey; // the main session until another is picked
   showState("connected");
+  if (!hello.model) void setupCard.check();
   await views.chat.ready(info);
   // The open view loads what it shows; the log follows again if it was ever opened.
   if (current !== "chat") void views[current].show();

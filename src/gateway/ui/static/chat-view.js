@@ -321,6 +321,7 @@ export function createChatView(app) {
         return; // sent again on the next connect
       }
       // Refused (no model, the gateway draining…): kept, with a retry under the same key.
+      if (error.code === "unavailable") void app.checkSetup();
       message.failed = true;
       message.element.classList.add("error");
       message.status.replaceChildren(

@@ -2,6 +2,7 @@
 // that changed (dotted, so defaults and masked secrets are never written back); a validation error
 // is shown beside the editor and the gateway changes nothing.
 import { byId } from "./dom.js";
+import { createSettingsForm } from "./settings-form.js";
 
 const isObject = (value) => value !== null && typeof value === "object" && !Array.isArray(value);
 
@@ -31,6 +32,8 @@ export function createConfigView(app) {
   const revert = byId("config-revert");
   let loaded = null;
   let dirty = false;
+  // The form's changes show in the editor too, unless it holds edits of its own.
+  const settings = createSettingsForm(app, { saved: (config) => dirty || show(config) });
 
   function say(text, kind) {
     message.hidden = !text;
@@ -43,6 +46,7 @@ export function createConfigView(app) {
 
   function show(config) {
     loaded = config;
+    settings.fill(config);
     editor.value = `${JSON.stringify(config, null, 2)}\n`;
     dirty = false;
   }
