@@ -8,6 +8,7 @@ import { readTrust } from "../intake/trust.ts";
 import { internalTurnJob, type TurnJob } from "../intake/turn-job.ts";
 import type { ChannelContext, DeliveryAddress } from "../messages.ts";
 import { DEFAULT_AGENT_ID } from "../session-key.ts";
+import type { EventFollow } from "../heartbeat/event-followers.ts";
 import type { HeartbeatOutcome } from "../heartbeat/heartbeat.ts";
 import type { CronAction, CronJob } from "./cron-job.ts";
 import type { CronExecute, CronRunResult } from "./cron-service.ts";
@@ -26,7 +27,7 @@ export interface CronExecutorDeps {
   /** A system event was posted: the heartbeat should run soon. */
   wakeHeartbeat: (reason: string) => void;
   /** The heartbeat's follow: what became of a system event (see Heartbeat.follow). */
-  followEvent: (eventId: string) => { outcome: Promise<HeartbeatOutcome>; cancel(): void };
+  followEvent: (eventId: string) => EventFollow;
 }
 
 /** The session of a job's isolated turns: its own, so they do not crowd the main conversation. */

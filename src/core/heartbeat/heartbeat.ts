@@ -10,6 +10,7 @@ import { formatInZone } from "../cron/schedule.ts";
 import { internalTurnJob, type TurnJob } from "../intake/turn-job.ts";
 import type { ChannelContext, DeliveryAddress } from "../messages.ts";
 import { type ActiveHours, isActive, nextActive } from "./active-hours.ts";
+import { createEventFollowers, type EventFollow } from "./event-followers.ts";
 import { hasActionableContent, heartbeatDelivery, heartbeatPrompt } from "./heartbeat-text.ts";
 
 export interface HeartbeatSettings {
@@ -74,7 +75,7 @@ export interface Heartbeat {
    * Follows a system event: `outcome` resolves with the outcome of the beat that took it (rejects when
    * that beat broke after taking it). Call it before posting the event; `cancel` stops following.
    */
-  follow(eventId: string): { outcome: Promise<HeartbeatOutcome>; cancel(): void };
+  follow(eventId: string): EventFollow;
   /** Runs periodic beats until `signal` aborts. */
   start(signal: AbortSignal): void;
   /** A system event arrived: beat soon, once for all wakes within WAKE_COALESCE_MS. */
@@ -96,13 +97,7 @@ export function createHeartbeat(deps: HeartbeatDeps): Heartbeat {
   let sleeping: AbortController | undefined;
   let waking = false;
   let beating: Promise<HeartbeatOutcome> | undefined;
-  const followers = new Map<string, Set<(result: HeartbeatOutcome | Error) => void>>();
-  const tell = (ids: string[], result: HeartbeatOutcome | Error) => {
-    for (const id of ids) {
-      for (const listener of followers.get(id) ?? []) listener(result);
-      followers.delete(id);
-    }
-  };
+  const followers = createEventFollowers();
 
   /** One beat; the ids of the events it took are pushed onto `taken` as soon as they are taken. */
   async function beatOnce(
@@ -166,10 +161,10 @@ export function createHeartbeat(deps: HeartbeatDeps): Heartbeat {
     beating = beatOnce(reason, taken);
     try {
       const outcome = await beating.catch((error: unknown) => {
-        tell(taken, error instanceof Error ? error : new Error(String(error)));
+        followers.tell(taken, error instanceof Error ? error : new Error(String(error)));
         throw error;
       });
-      tell(taken, outcome);
+      followers.tell(taken, outcome);
       last = { at: clock.now(), outcome };
       if (outcome.ran)
         log(
@@ -190,22 +185,7 @@ export function createHeartbeat(deps: HeartbeatDeps): Heartbeat {
       return last;
     },
     beat,
-    follow(eventId) {
-      let listener!: (result: HeartbeatOutcome | Error) => void;
-      const outcome = new Promise<HeartbeatOutcome>((resolve, reject) => {
-        listener = (result) => (result instanceof Error ? reject(result) : resolve(result));
-      });
-      const set = followers.get(eventId) ?? new Set();
-      set.add(listener);
-      followers.set(eventId, set);
-      return {
-        outcome,
-        cancel() {
-          set.delete(listener);
-          if (set.size === 0 && followers.get(eventId) === set) followers.delete(eventId);
-        },
-      };
-    },
+    follow: followers.follow,
     wake(reason) {
       if (waking) return;
       waking = true;
