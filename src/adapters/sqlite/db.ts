@@ -1,9 +1,7 @@
 // Opens the local engine's one state.db (sessions, queue, claims) and migrates its schema.
 // Tables are prefixed by the adapter that owns them, so more adapters can share the file later.
-import { chmodSync, closeSync, existsSync, openSync } from "node:fs";
-import { dirname } from "node:path";
 import { DatabaseSync } from "node:sqlite";
-import { ensurePrivateDir, PRIVATE_FILE_MODE } from "../../util/private-files.ts";
+import { createPrivateFile, makePrivate } from "../../util/private-files.ts";
 import { corruptionOf, DamagedStateError, databaseFiles } from "./damaged-state.ts";
 
 /**
@@ -147,7 +145,7 @@ export const SCHEMA_VERSION = MIGRATIONS.length;
  * first (PRAGMA quick_check), so damage is found at start rather than in the middle of a turn.
  */
 export function openStateDb(path: string, options: { check?: boolean } = {}): DatabaseSync {
-  const created = path !== ":memory:" && createPrivately(path);
+  const created = path !== ":memory:" && createPrivateFile(path);
   let db: DatabaseSync;
   try {
     db = new DatabaseSync(path);
@@ -159,7 +157,7 @@ export function openStateDb(path: string, options: { check?: boolean } = {}): Da
     db.exec("PRAGMA busy_timeout = 5000");
     db.exec("PRAGMA journal_mode = WAL");
     // SQLite gives -wal and -shm the database's mode; set them anyway, whatever made them.
-    if (created) for (const file of databaseFiles(path)) chmodQuietly(file);
+    if (created) for (const file of databaseFiles(path)) makePrivate(file);
     db.exec("PRAGMA synchronous = FULL");
     db.exec("PRAGMA foreign_keys = ON");
     if (options.check) {
@@ -176,27 +174,6 @@ export function openStateDb(path: string, options: { check?: boolean } = {}): Da
   } catch (error) {
     db.close();
     throw damagedOr(path, error);
-  }
-}
-
-/** Creates the database file 0600 (and its folder 0700) before SQLite does; true when it was new. */
-function createPrivately(path: string): boolean {
-  ensurePrivateDir(dirname(path));
-  if (existsSync(path)) return false;
-  const fd = openSync(path, "a", PRIVATE_FILE_MODE);
-  try {
-    chmodSync(path, PRIVATE_FILE_MODE);
-  } finally {
-    closeSync(fd);
-  }
-  return true;
-}
-
-function chmodQuietly(file: string): void {
-  try {
-    chmodSync(file, PRIVATE_FILE_MODE);
-  } catch {
-    // -shm may not exist yet; SQLite creates it later with the database's mode.
   }
 }
 
