@@ -188,8 +188,6 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
 
   const applyConfig = (next: Config) => {
     config = next;
-    // A secret saved while running (the web UI's setup card, config set) is masked from now on too.
-    for (const value of configSecretValues(next)) if (!secrets.includes(value)) secrets.push(value);
     assistant.reconfigure(next);
     heartbeat.reconfigure();
     void telegram.reconfigure();
@@ -284,6 +282,8 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
       draining = true;
       logs.log("info", "draining: finishing running turns; queued messages stay for the next start");
       await telegram.stop();
+      // A turn waiting for an approval would hold the stop for minutes: its command is not run.
+      approvals.cancelAll();
       await runner.stop();
       // Whoever still waits for a queued message is told to come back: it will be answered after the restart.
       shutdown.abort(new Error("gateway shutting down"));

@@ -138,6 +138,15 @@ describe("exec approval in the web chat", () => {
     expect(bad.ok ? "" : bad.error.message).toMatch(/"once", "always" or "deny"/);
   });
 
+  it("denies a waiting command when the gateway stops, so the stop does not wait for an answer", async () => {
+    scriptExec("echo never-run");
+    const client = await world.client();
+    await sendAndWaitForApproval(client, "stop");
+    await world.gateway.close();
+    expect(toolResult()).toMatch(/^The command was not approved/);
+    expect(world.gateway.ctx.approvals.pending()).toEqual([]);
+  });
+
   it("lists the requests still waiting, for a client that connects later", async () => {
     scriptExec("echo listed");
     const client = await world.client();

@@ -98,6 +98,16 @@ describe("approvals", () => {
     expect(saved).toEqual(["rm -rf build"]);
   });
 
+  it("cancels every waiting request when the gateway stops", async () => {
+    const { approvals, outcomes, ask } = world();
+    const answers = [ask(), ask()];
+    await Promise.resolve();
+    approvals.cancelAll();
+    expect(await Promise.all(answers)).toEqual([false, false]);
+    expect(outcomes).toEqual(["cancelled", "cancelled"]);
+    expect(approvals.pending()).toEqual([]);
+  });
+
   it("runs once when the allowlist cannot be written, and says why", async () => {
     const { approvals, shown, ask } = world(async () => {
       throw new Error("config.json is not valid JSON");

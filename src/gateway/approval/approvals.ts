@@ -168,6 +168,11 @@ export function createApprovals(options: ApprovalsOptions) {
       return { ok: true, outcome: "once" };
     },
 
+    /** Ends every waiting request as cancelled (the gateway stops: its turns must finish now). */
+    cancelAll(): void {
+      for (const { finish } of [...waiting.values()]) finish("cancelled");
+    },
+
     /** Requests waiting now (for a client that reconnects), oldest first. */
     pending(filter: (pending: PendingApproval) => boolean = () => true): PendingApproval[] {
       return [...waiting.values()].map((w) => w.pending).filter(filter);
