@@ -37,6 +37,9 @@ describe("private files", () => {
     world.fake.script([{ text: "Hello." }, { text: "Hi again." }]);
     const home = world.env.AGENT_CLAW_HOME!;
     expect((await runCli(["config", "set", "session.dmScope", "main"], world.env)).code).toBe(0);
+    // A config.json an older version left readable is made private by the next `config set`.
+    await chmod(join(home, "config.json"), 0o644);
+    expect((await runCli(["config", "set", "session.dmScope", "per-peer"], world.env)).code).toBe(0);
     const turn = await runCli(["agent", "-m", "hello"], world.env);
     expect(turn.code, turn.stderr).toBe(0);
     expect(
