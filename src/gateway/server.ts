@@ -188,6 +188,8 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
 
   const applyConfig = (next: Config) => {
     config = next;
+    // A secret saved while running (the web UI's setup card, config set) is masked from now on too.
+    for (const value of configSecretValues(next)) if (!secrets.includes(value)) secrets.push(value);
     assistant.reconfigure(next);
     heartbeat.reconfigure();
     void telegram.reconfigure();
