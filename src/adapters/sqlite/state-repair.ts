@@ -153,6 +153,7 @@ function rebuildSessionIndex(fresh: DatabaseSync, sessionsDir: string) {
       .map((row) => String(row["session_id"])),
   );
   const keyOfMessage = fresh.prepare("SELECT session_key FROM outbox WHERE key = ?");
+  const keyTaken = fresh.prepare("SELECT 1 FROM sessions WHERE key = ?");
   const found = new Map<
     string,
     { sessionId: string; first: number; last: number; turns: number; input: number; output: number }
@@ -175,7 +176,7 @@ function rebuildSessionIndex(fresh: DatabaseSync, sessionsDir: string) {
     const first = entries[0]?.at ?? 0;
     const last = entries.at(-1)?.at ?? 0;
     const known = key === undefined ? undefined : found.get(key);
-    if (key === undefined || fresh.prepare("SELECT 1 FROM sessions WHERE key = ?").get(key)) {
+    if (key === undefined || keyTaken.get(key)) {
       orphanTranscripts.push(name);
     } else if (known && known.last >= last) {
       orphanTranscripts.push(name);
