@@ -37,6 +37,13 @@ const execSchema = z
       .describe('Commands that run without asking: exact ("git status") or a prefix pattern ("git log *").'),
     timeoutSeconds: z.number().int().min(1).max(3600).default(60),
     maxOutputChars: z.number().int().min(1000).max(1_000_000).default(30_000),
+    approvalTimeoutSeconds: z
+      .number()
+      .int()
+      .min(10)
+      .max(3600)
+      .default(120)
+      .describe("How long a command waits for approval in the web chat or Telegram; unanswered means denied."),
   })
   .strict();
 
@@ -47,13 +54,6 @@ const webFetchSchema = z
     timeoutSeconds: z.number().int().min(1).max(300).default(30),
   })
   .strict();
-    approvalTimeoutSeconds: z
-      .number()
-      .int()
-      .min(10)
-      .max(3600)
-      .default(120)
-      .describe("How long a command waits for approval in the web chat or Telegram; unanswered means denied."),
 
 /** A tool profile or a list of tool names (see src/core/turn/tool-policy.ts). */
 const toolSetSchema = z.union(
