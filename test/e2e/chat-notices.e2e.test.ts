@@ -22,7 +22,7 @@ const freePort = () =>
 
 describe("agent-claw chat beside a gateway", () => {
   it("prints a reminder relayed in its session while it runs", async () => {
-    const env = { ...world.env, AGENT_CLAW_GATEWAY_TOKEN: TOKEN };
+    const env: NodeJS.ProcessEnv = { ...world.env, AGENT_CLAW_GATEWAY_TOKEN: TOKEN };
     const port = await freePort();
     await mkdir(env.AGENT_CLAW_HOME!, { recursive: true });
     await writeFile(join(env.AGENT_CLAW_HOME!, "config.json"), JSON.stringify({ gateway: { port } }));
