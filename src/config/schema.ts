@@ -43,7 +43,9 @@ const execSchema = z
       .min(10)
       .max(3600)
       .default(120)
-      .describe("How long a command waits for approval in the web chat or Telegram; unanswered means denied."),
+      .describe(
+        "How long a command waits for approval in the web chat or Telegram; unanswered means denied.",
+      ),
   })
   .strict();
 
