@@ -51,9 +51,10 @@ function providerArg(value: string): ProviderId {
 export async function onboardModel(
   raw: Record<string, unknown>,
   flags: ModelFlags,
-  ask: Asker["ask"],
+  asker: Pick<Asker, "ask" | "askSecret">,
   env: NodeJS.ProcessEnv,
 ): Promise<{ raw: Record<string, unknown>; ref?: string; lines: string[] }> {
+  const { ask, askSecret } = asker;
   const lines: string[] = [];
   const current = typeof raw["model"] === "string" ? raw["model"] : undefined;
   const [flagProvider, flagModel] = flags.model?.includes("/")
@@ -95,7 +96,8 @@ export async function onboardModel(
     const kept = (next["providers"] as Record<string, { apiKey?: string }> | undefined)?.[
       CONFIG_KEY[provider]
     ]?.apiKey;
-    const answer = flags.apiKey ?? (await ask(`API key${optional}`, kept ? "keep the saved one" : undefined));
+    const answer =
+      flags.apiKey ?? (await askSecret(`API key${optional}`, kept ? "keep the saved one" : undefined));
     key = answer && answer !== "keep the saved one" ? answer : undefined;
     if (key) next = withKey(next, `${section}.apiKey`, key);
   }

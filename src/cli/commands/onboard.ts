@@ -57,11 +57,13 @@ async function onboard(options: OnboardOptions): Promise<void> {
   const asker: Asker | undefined = options.yes ? undefined : createAsker(process.stdin, process.stdout, dim);
   const ask = async (label: string, fallback: string | undefined) =>
     asker ? asker.ask(label, fallback) : fallback;
+  const askSecret = async (label: string, fallback: string | undefined) =>
+    asker ? asker.askSecret(label, fallback) : fallback;
   const out = (line: string) => process.stdout.write(`${line}\n`);
   try {
     let raw = await readRawConfig(paths.configFile);
     const before = validateConfig(raw, paths.configFile);
-    const model = await onboardModel(raw, options, ask, env);
+    const model = await onboardModel(raw, options, { ask, askSecret }, env);
     raw = model.raw;
     model.lines.forEach(out);
 
@@ -85,7 +87,7 @@ async function onboard(options: OnboardOptions): Promise<void> {
     const userName = await ask("Your name", options.userName ?? saved.userName);
     if (options.dmScope) raw = withKey(raw, "session.dmScope", options.dmScope);
 
-    const telegram = await onboardTelegram(raw, options, ask, env);
+    const telegram = await onboardTelegram(raw, options, askSecret, env);
     raw = telegram.raw;
     raw = { $schema: "./config.schema.json", ...raw };
     const config = validateConfig(raw, "The onboarding answers");
@@ -123,13 +125,13 @@ async function onboard(options: OnboardOptions): Promise<void> {
 async function onboardTelegram(
   raw: Record<string, unknown>,
   options: OnboardOptions,
-  ask: (label: string, fallback: string | undefined) => Promise<string | undefined>,
+  askSecret: (label: string, fallback: string | undefined) => Promise<string | undefined>,
   env: NodeJS.ProcessEnv,
 ): Promise<{ raw: Record<string, unknown>; bot?: string }> {
   const saved = validateConfig(raw, "The answers").channels.telegram.botToken;
   const answer =
     options.telegramToken ??
-    (await ask(
+    (await askSecret(
       "Telegram bot token from @BotFather (empty: no Telegram)",
       saved ? "keep the saved one" : undefined,
     ));
