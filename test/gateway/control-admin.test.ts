@@ -109,9 +109,9 @@ describe("config", () => {
 
     await c.request("config.patch", { patch: { "agent.maxSteps": null } });
     expect(await c.request("config.get")).toMatchObject({ payload: { config: { agent: { maxSteps: 25 } } } });
+    // Removing a section's last key removes the section too.
     expect(JSON.parse(await readFile(join(w.home, "config.json"), "utf8"))).toEqual({
       gateway: { token: secret },
-      agent: {},
     });
   });
 

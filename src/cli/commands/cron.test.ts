@@ -5,10 +5,11 @@ import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Command } from "commander";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, onTestFinished, vi } from "vitest";
 import type { CronJob } from "../../core/cron/cron-job.ts";
 import type { CronExecute } from "../../core/cron/cron-service.ts";
 import { openLocalAssistant } from "../../engines/local/assistant.ts";
+import { takePidLock } from "../../gateway/pid-lock.ts";
 import { createFakeClock, type FakeClock } from "../../util/fake-clock.ts";
 import { cronCommands, registerCron } from "./cron.ts";
 
@@ -268,7 +269,9 @@ describe("agent-claw cron edit and rm", () => {
 describe("agent-claw cron run and runs", () => {
   it("marks a job due and says a running gateway runs it now", async () => {
     const job = await added({ every: "1h", message: "Check the build" });
-    await writeFile(join(env.AGENT_CLAW_HOME!, "gateway.pid"), `${process.pid}\n`);
+    // This process holds the gateway's lock, as a running gateway would.
+    const lock = await takePidLock(env.AGENT_CLAW_HOME!);
+    onTestFinished(() => lock.release());
     await cli().run(job.id);
     expect(output).toBe(
       `Marked cron job ${job.id} "Check the build" due now.\n` +
