@@ -27,6 +27,8 @@ export function hasActionableContent(checklist: string | null): boolean {
 
 const NOT_THE_USER = "This is not the user writing.";
 const EVENTS_HEADING = "System events since the last heartbeat:";
+const CHECKLIST_LINE = "Go through HEARTBEAT.md (in your context) and do what it asks.";
+const CLOSING_LINE = `If something needs the user's attention (a system event to relay, a reminder, something the checklist found), write the message for them. Otherwise reply with exactly ${HEARTBEAT_OK}.`;
 
 /** The heartbeat's user message: the time, any system events, and what to answer when all is well. */
 export function heartbeatPrompt(options: { now: string; events: string[]; checklist: boolean }): string {
@@ -34,11 +36,8 @@ export function heartbeatPrompt(options: { now: string; events: string[]; checkl
   if (options.events.length > 0) {
     lines.push("", EVENTS_HEADING, ...options.events.map((e) => `- ${e}`));
   }
-  if (options.checklist) lines.push("", "Go through HEARTBEAT.md (in your context) and do what it asks.");
-  lines.push(
-    "",
-    `If something needs the user's attention (a system event to relay, a reminder, something the checklist found), write the message for them. Otherwise reply with exactly ${HEARTBEAT_OK}.`,
-  );
+  if (options.checklist) lines.push("", CHECKLIST_LINE);
+  lines.push("", CLOSING_LINE);
   return lines.join("\n");
 }
 
@@ -54,14 +53,23 @@ export function heartbeatDelivery(reply: string, ackMaxChars: number): string | 
   return rest.length <= ackMaxChars ? null : rest;
 }
 
-/** The events a heartbeat prompt relays ([] for a plain beat), or null when `text` is no heartbeat prompt. */
+/**
+ * The events a heartbeat prompt relays ([] for a plain beat), or null when `text` is not exactly one
+ * heartbeat prompt: a user's message collected into the same turn follows the prompt, and must not
+ * be hidden behind a marker.
+ */
 export function heartbeatPromptEvents(text: string): string[] | null {
-  const [first, ...rest] = text.split("\n");
-  if (!first?.startsWith("Heartbeat (") || !first.endsWith(NOT_THE_USER)) return null;
-  const start = rest.indexOf(EVENTS_HEADING);
-  if (start < 0) return [];
-  const end = rest.indexOf("", start);
-  return rest.slice(start + 1, end < 0 ? undefined : end).map((line) => line.replace(/^- /, ""));
+  const firstEnd = text.indexOf("\n");
+  const first = text.slice(0, firstEnd);
+  const bodyEnd = text.length - CLOSING_LINE.length - 2;
+  if (!first.startsWith("Heartbeat (") || !first.endsWith(`). ${NOT_THE_USER}`)) return null;
+  if (firstEnd < 0 || firstEnd > bodyEnd || !text.endsWith(`\n\n${CLOSING_LINE}`)) return null;
+  let body = text.slice(firstEnd, bodyEnd);
+  if (body.endsWith(`\n\n${CHECKLIST_LINE}`)) body = body.slice(0, -(CHECKLIST_LINE.length + 2));
+  if (body === "") return [];
+  const events = `\n\n${EVENTS_HEADING}\n- `;
+  // An event may span lines: each starts after "\n- ".
+  return body.startsWith(events) ? body.slice(events.length).split("\n- ") : null;
 }
 
 /** True when a heartbeat's reply says only that all is well (it was not delivered). */
