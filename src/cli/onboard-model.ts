@@ -80,12 +80,16 @@ export async function onboardModel(
   let next = withKey(raw, "model", ref);
   const section = `providers.${CONFIG_KEY[provider]}`;
 
-  if (ASKS_URL.has(provider)) {
-    const url = await ask("Base URL of the server", flags.baseUrl ?? DEFAULT_OLLAMA_URL);
-    if (url) next = withKey(next, `${section}.baseURL`, url);
-  } else if (flags.baseUrl) {
-    next = withKey(next, `${section}.baseURL`, flags.baseUrl);
-  }
+  const saved = (next["providers"] as Record<string, { apiKey?: string; baseURL?: string }> | undefined)?.[
+    CONFIG_KEY[provider]
+  ];
+  let url = flags.baseUrl;
+  if (ASKS_URL.has(provider))
+    url = await ask("Base URL of the server", url ?? saved?.baseURL ?? DEFAULT_OLLAMA_URL);
+  if (url) next = withKey(next, `${section}.baseURL`, url);
+  // A saved key belongs to the address it was saved with: it is not offered for (nor tested against) another.
+  const keptKey = saved?.apiKey && (!url || url === saved.baseURL) ? saved.apiKey : undefined;
+  if (saved?.apiKey && !keptKey) next = withKey(next, `${section}.apiKey`, undefined);
   let key: string | undefined;
   const keyVariable = KEY_VARIABLE[provider];
   if (!flags.apiKey && env[keyVariable]) {
@@ -93,11 +97,8 @@ export async function onboardModel(
   } else if (NEEDS_KEY.has(provider) || provider === "openai-compatible") {
     const optional = NEEDS_KEY.has(provider) ? "" : " (empty if the server needs none)";
     // The key is never shown back: the prompt's default says only whether one is kept.
-    const kept = (next["providers"] as Record<string, { apiKey?: string }> | undefined)?.[
-      CONFIG_KEY[provider]
-    ]?.apiKey;
     const answer =
-      flags.apiKey ?? (await askSecret(`API key${optional}`, kept ? "keep the saved one" : undefined));
+      flags.apiKey ?? (await askSecret(`API key${optional}`, keptKey ? "keep the saved one" : undefined));
     key = answer && answer !== "keep the saved one" ? answer : undefined;
     if (key) next = withKey(next, `${section}.apiKey`, key);
   }

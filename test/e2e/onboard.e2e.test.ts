@@ -102,6 +102,27 @@ describe("agent-claw onboard", () => {
     await expect(stat(file("config.json"))).rejects.toThrow(/ENOENT/);
   });
 
+  it("run again, keeps the saved base URL and key, and never sends the saved key to a new base URL", async () => {
+    const flags = ["onboard", "--yes", "--model", "openai-compatible/llama3.2:3b"];
+    await runCli([...flags, "--base-url", provider.url, "--api-key", KEY], env);
+
+    // Enter at every question: the saved address and key stay, and still work.
+    const again = await runCli(["onboard"], env, "\n".repeat(10));
+    expect(again.stdout).toContain(`Base URL of the server [${provider.url}]`);
+    expect(again.stdout).toContain(`✓ openai-compatible/llama3.2:3b: ${provider.url}/models answered`);
+    expect((await config()).providers.openaiCompatible).toEqual({ baseURL: provider.url, apiKey: KEY });
+
+    // A server elsewhere that would take the same key: it is not sent there, nor left saved for it.
+    const other = await startOpenAIChatFake({ apiKey: KEY });
+    try {
+      const moved = await runCli([...flags, "--base-url", other.url], env);
+      expect(moved.stdout).toContain(`${other.url}/models refused the credentials (401)`);
+      expect((await config()).providers.openaiCompatible).toEqual({ baseURL: other.url });
+    } finally {
+      await other.close();
+    }
+  });
+
   it("run again with new names, updates USER.md and IDENTITY.md and keeps what you wrote there", async () => {
     const flags = ["onboard", "--yes", "--model", "openai/gpt-test", "--api-key", KEY];
     await runCli([...flags, "--user-name", "Ada", "--timezone", "Europe/Berlin"], env);
