@@ -1,5 +1,6 @@
 // The config keys that hold secrets: masked wherever config is shown (CLI, web UI) and added to what
 // logs and replies redact, since a token written in config.json is not in the environment.
+import { secretValues } from "../util/redact.ts";
 import type { Config } from "./schema.ts";
 
 /** Dotted keys whose values are secrets. */
@@ -25,6 +26,11 @@ export function configSecretValues(config: Config): string[] {
     providers.openai.apiKey,
     providers.openaiCompatible.apiKey,
   ].filter((value): value is string => typeof value === "string" && value.length > 0);
+}
+
+/** Everything to hide from what a command prints: the environment's secrets and the configured ones. */
+export function secretsToHide(config: Config, env: NodeJS.ProcessEnv = process.env): string[] {
+  return [...secretValues(env), ...configSecretValues(config)];
 }
 
 /** Whether the dotted key is a secret or lies inside one. */

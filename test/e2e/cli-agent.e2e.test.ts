@@ -122,6 +122,22 @@ describe("agent-claw agent", () => {
     }
   });
 
+  it("hides a key kept in config.json when the provider's error echoes it", async () => {
+    const key = "cfgkeyabcdefghijklmnopqrstuvwxyz";
+    world.fake.script([{ error: { status: 400, message: `no such model for key ${key}` } }]);
+    await mkdir(world.env.AGENT_CLAW_HOME!, { recursive: true });
+    await writeFile(
+      join(world.env.AGENT_CLAW_HOME!, "config.json"),
+      JSON.stringify({ providers: { openaiCompatible: { apiKey: key } } }),
+    );
+    const plain = await runCli(["agent", "-m", "hi"], world.env);
+    expect(plain.stderr).toMatch(/rejected the request \(400\).*no such model for key \[redacted\]/);
+    world.fake.script([{ error: { status: 400, message: `no such model for key ${key}` } }]);
+    const json = await runCli(["agent", "-m", "hi", "--json"], world.env);
+    expect(JSON.parse(json.stdout)).toMatchObject({ error: { code: "model", message: /\[redacted\]/ } });
+    expect(plain.stdout + plain.stderr + json.stdout + json.stderr).not.toContain(key);
+  });
+
   it("says exactly what to set when no model is configured", async () => {
     const { AGENT_CLAW_MODEL: _, ...noModel } = world.env;
     const result = await runCli(["agent", "-m", "hi"], {

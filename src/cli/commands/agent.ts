@@ -1,6 +1,7 @@
 // `agent-claw agent -m TEXT`: one turn, the reply on stdout (or one JSON object with --json).
 import { randomUUID } from "node:crypto";
 import type { Command } from "commander";
+import { secretsToHide } from "../../config/secrets.ts";
 import { ModelCallError } from "../../core/agent/model-call-error.ts";
 import { openLocalAssistant } from "../../engines/local/assistant.ts";
 import { explainModelError } from "../../models/explain-error.ts";
@@ -50,6 +51,8 @@ async function runAgent(options: AgentOptions): Promise<void> {
   process.once("SIGINT", onSigint);
   try {
     const model = await assistant.model();
+    // A key kept in config.json is not in the environment, and a provider's error may echo it.
+    const secrets = secretsToHide(assistant.config);
     const sessionKey = cliSessionKey(options.session, assistant.config.session.dmScope);
     const interactive = process.stdin.isTTY === true && options.message !== "-";
     const printer = options.json ? undefined : createTurnPrinter();
@@ -64,7 +67,9 @@ async function runAgent(options: AgentOptions): Promise<void> {
       })
       .catch((error: unknown) => {
         throw error instanceof ModelCallError
-          ? Object.assign(new UsageError(explainModelError(error.cause, model.ref)), { code: "model" })
+          ? Object.assign(new UsageError(explainModelError(error.cause, model.ref, secrets)), {
+              code: "model",
+            })
           : error;
       });
     if (options.json) {

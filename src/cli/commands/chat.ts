@@ -4,6 +4,7 @@
 import { randomUUID } from "node:crypto";
 import { createInterface } from "node:readline";
 import type { Command } from "commander";
+import { secretsToHide } from "../../config/secrets.ts";
 import { ModelCallError } from "../../core/agent/model-call-error.ts";
 import { createLanes } from "../../core/lanes/lanes.ts";
 import type { InboundMessage } from "../../core/messages.ts";
@@ -93,7 +94,9 @@ export async function runChat(assistant: LocalAssistant, explicitSession?: strin
       } catch (error) {
         failures++;
         if (error instanceof ModelCallError)
-          process.stderr.write(`${red("error:")} ${explainModelError(error.cause, model.ref)}\n`);
+          process.stderr.write(
+            `${red("error:")} ${explainModelError(error.cause, model.ref, secretsToHide(assistant.config))}\n`,
+          );
         else reportError(error);
         return undefined;
       } finally {
