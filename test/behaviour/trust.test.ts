@@ -248,6 +248,14 @@ describe.each(engines)("trust on the $name engine", (engine) => {
     expect(toolResults(calls[1])[0]).toBe(MEMORY);
   });
 
+  it("the owner writing in a group does not bring MEMORY.md or USER.md into it: the group reads the replies", async () => {
+    const ports = await open();
+    const { calls } = await turn(ports, [{ text: "Hello, group." }], "@bot hello everyone", OWNER, "group");
+
+    expect(systemPrompt(calls[0])).not.toContain(MEMORY);
+    expect(systemPrompt(calls[0])).not.toContain(USER);
+  });
+
   it("a turn holding the owner's and a stranger's messages gets only what the stranger may use", async () => {
     const ports = await open();
     const { model, calls } = scriptedModel([{ text: "Hello both." }]);

@@ -112,8 +112,7 @@ export async function runTurn(deps: TurnDeps, request: TurnRequest): Promise<Tur
   const text = fresh.length ? userMessageText(fresh) : "";
   // Only the owner's own direct chat sees the owner's private files; others get the tools their policy allows.
   const trusts = request.trust ?? request.messages.map(() => OWNER_TRUST);
-  const ownersOnly = allOwner(trusts);
-  const ownerView = ownersOnly && request.channel.chatKind === "dm";
+  const ownerView = allOwner(trusts) && request.channel.chatKind === "dm";
   const tools = toolsAllowed(
     deps.tools,
     trusts,
@@ -153,8 +152,8 @@ export async function runTurn(deps: TurnDeps, request: TurnRequest): Promise<Tur
   const userForModel: ModelMessage[] =
     user.length && images.length ? [{ role: "user", content: [{ type: "text", text }, ...images] }] : user;
   const system = buildSystemPrompt({
-    // USER.md describes the owner: not for someone else's turn (MEMORY.md is left out above).
-    files: ownersOnly ? files : files.filter((f) => !isPrivatePath(f.name)),
+    // USER.md describes the owner: only for the owner's direct chat, as MEMORY.md (left out above).
+    files: ownerView ? files : files.filter((f) => !isPrivatePath(f.name)),
     tools,
     now: clock.now(),
     timeZone: deps.settings.timeZone,
