@@ -101,6 +101,12 @@ describe("setup", () => {
       fix: "Type the key to test it against this address.",
     });
     expect(ollama.requests).toHaveLength(0);
+    // Nor saved beside it, for the next turn to send there.
+    expect(await client.request("setup.save", elsewhere)).toMatchObject({
+      ok: false,
+      error: { code: "invalid_params", message: expect.stringContaining("Type the key to save it") },
+    });
+    expect(world.gateway.ctx.config().providers.anthropic.baseURL).toBe(anthropic.url);
 
     // The saved key is what the turn runs with.
     anthropic.script([{ text: "Set up and running." }]);
@@ -122,5 +128,12 @@ describe("setup", () => {
     });
     world.gateway.ctx.logs.log("warn", `a provider echoed Authorization: ${proxyKey}`);
     expect(world.gateway.ctx.logs.tail().at(-1)?.message).toBe("a provider echoed Authorization: [redacted]");
+
+    // Saved again for another server without a key: the old key is not kept for the new address.
+    const moved = { provider: "openai-compatible", model: "gpt-fake", baseURL: anthropic.url };
+    expect(payload(await client.request("setup.save", moved))).toMatchObject({
+      model: "openai-compatible/gpt-fake",
+    });
+    expect(world.gateway.ctx.config().providers.openaiCompatible).toEqual({ baseURL: anthropic.url });
   });
 });

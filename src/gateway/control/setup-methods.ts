@@ -7,6 +7,7 @@ import { checkModel } from "../../models/check-model.ts";
 import { detectOllama } from "../../models/resolve-model.ts";
 import { providerSettings } from "../../models/provider-settings.ts";
 import { configMethods } from "./config-methods.ts";
+import { ControlError } from "./frames.ts";
 import { type MethodTable, method } from "./methods.ts";
 
 /** The providers the card offers (Bedrock needs AWS credentials in the gateway's environment). */
@@ -72,6 +73,9 @@ const connectionParams = z
 
 type Connection = z.output<typeof connectionParams>;
 
+const KEY_WITHHELD_DETAIL = "the saved key is sent only to the address it was saved for";
+const KEY_WITHHELD = `Not saved: ${KEY_WITHHELD_DETAIL}. Type the key to save it with this address.`;
+
 /**
  * The config and environment a connection would run with: typed values win over saved ones. A saved
  * key never goes to an address typed here: with a new address, only a typed key is sent.
@@ -92,7 +96,12 @@ function candidate(params: Connection, config: Config, env: NodeJS.ProcessEnv) {
     section.baseURL = params.baseURL;
     delete nextEnv[info.urlVariable];
   }
-  return { config: next, env: nextEnv, keyWithheld: newAddress && !params.apiKey && info.key === "required" };
+  return {
+    config: next,
+    env: nextEnv,
+    newAddress,
+    keyWithheld: newAddress && !params.apiKey && info.key === "required",
+  };
 }
 
 /** Where the card's fields come from now, without the key itself. */
@@ -141,11 +150,7 @@ export const setupMethods: MethodTable = {
   "setup.test": method(connectionParams, async (params, { gateway }) => {
     const { config, env, keyWithheld } = candidate(params, gateway.config(), gateway.assistant.env);
     if (keyWithheld) {
-      return {
-        ok: false,
-        detail: "the saved key is sent only to the address it was saved for",
-        fix: "Type the key to test it against this address.",
-      };
+      return { ok: false, detail: KEY_WITHHELD_DETAIL, fix: "Type the key to test it against this address." };
     }
     const ref = `${params.provider}/${params.model ?? PROVIDERS[params.provider].example}`;
     const result = await checkModel(ref, config, env);
@@ -166,12 +171,19 @@ export const setupMethods: MethodTable = {
     connectionParams.required({ model: true }),
     async (params, context) => {
       const info = PROVIDERS[params.provider];
+      const config = context.gateway.config();
+      const env = context.gateway.assistant.env;
+      // Saved with a new address, the old key would go there on the next turn: the same rule as setup.test.
+      const { newAddress, keyWithheld } = candidate(params, config, env);
+      if (keyWithheld) throw new ControlError("invalid_params", KEY_WITHHELD);
       const patch: Record<string, unknown> = { model: `${params.provider}/${params.model}` };
       if (params.apiKey && info.key !== "none") patch[`providers.${info.configKey}.apiKey`] = params.apiKey;
+      else if (newAddress && (config.providers[info.configKey] as { apiKey?: string }).apiKey) {
+        patch[`providers.${info.configKey}.apiKey`] = null;
+      }
       if (params.baseURL) patch[`providers.${info.configKey}.baseURL`] = params.baseURL;
       // The config.patch path: the token rule, validation, the atomic write, the masked answer.
       await configMethods["config.patch"]!.handler({ patch }, context);
-      const env = context.gateway.assistant.env;
       const overridden = [
         env.AGENT_CLAW_MODEL?.trim() && "AGENT_CLAW_MODEL",
         params.apiKey && env[info.envKey]?.trim() && info.envKey,
