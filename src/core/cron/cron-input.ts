@@ -1,7 +1,7 @@
 // What a person (CLI, web UI) or the model (cron tool) may ask for, validated once with zod and
 // turned into a job. Messages say what to change, because the model reads them and tries again.
 import { z } from "zod";
-import type { TurnTrust } from "../intake/trust.ts";
+import { leastTrust, readTrust, type TurnTrust, UNTRUSTED } from "../intake/trust.ts";
 import type { DeliveryAddress } from "../messages.ts";
 import type { CatchUp, CronAction, CronDelivery, CronJob } from "./cron-job.ts";
 import { parseDuration } from "./duration.ts";
@@ -195,8 +195,14 @@ export function applyUpdate(
 ): CronJob {
   const schedule = scheduleFrom(patch, options.now, options.tz, job.schedule) ?? job.schedule;
   const action = parseAction(patch, options.scope, job.action)!;
+  const { scope } = options;
+  // Whoever words a job in a chat (its text or name) is one of its makers: it runs with the least trust.
+  const worded = patch.name !== undefined || patch.systemEvent !== undefined || patch.message !== undefined;
+  const fromChat = job.origin !== undefined;
   return {
     ...job,
+    ...(scope.kind === "chat" &&
+      worded && { madeBy: leastTrust([readTrust(job.madeBy, fromChat), scope.madeBy ?? UNTRUSTED]) }),
     name: patch.name ?? job.name,
     schedule,
     action,
