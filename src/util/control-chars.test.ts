@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { stripControlChars } from "./control-chars.ts";
+import { stripControlChars, stripTerminalControls } from "./control-chars.ts";
 
 describe("stripControlChars", () => {
   it("keeps a forged name on one line and without escape sequences", () => {
@@ -11,5 +11,12 @@ describe("stripControlChars", () => {
 
   it("leaves ordinary text, tabs and non-Latin names alone", () => {
     expect(stripControlChars("Zoë\tБорис 🙂")).toBe("Zoë\tБорис 🙂");
+  });
+});
+
+describe("stripTerminalControls", () => {
+  it("keeps a message's lines but drops escape sequences and carriage returns' overwrite", () => {
+    const text = "line one\r\nline two\rfake\u001b]52;c;Zm9v\u0007\u001b[2J\tend";
+    expect(stripTerminalControls(text)).toBe("line one\nline two\nfake]52;c;Zm9v[2J\tend");
   });
 });

@@ -9,3 +9,11 @@ const CONTROLS = /[\u0000-\u0008\u000e-\u001f\u007f-\u009f]/g;
 export function stripControlChars(text: string): string {
   return text.replace(LINE_BREAKS, " ").replace(CONTROLS, "");
 }
+
+/**
+ * For text printed as a block (a transcript's messages): its line breaks stay, as "\n", but a
+ * carriage return cannot overwrite a line and an escape sequence cannot reach the terminal.
+ */
+export function stripTerminalControls(text: string): string {
+  return text.replace(LINE_BREAKS, "\n").replace(CONTROLS, "");
+}

@@ -56,4 +56,20 @@ describe("agent-claw sessions show", () => {
     expect(stdout).not.toContain("This is not the user writing");
     expect(stdout).not.toContain("reply with exactly");
   });
+
+  it("prints a message's lines but none of its terminal escape sequences", async () => {
+    const local = await openLocalAssistant({ env: world.env });
+    try {
+      const session = await local.ports.sessions.open("agent:main:main");
+      await local.ports.sessions.append(session.sessionId, [
+        user("1", "hello\nsecond line\u001b]52;c;cm0gLXJmIH4=\u0007\u001b[2J\u001b[31mred"),
+      ]);
+    } finally {
+      await local.close();
+    }
+    const { stdout, code } = await runCli(["sessions", "show", "main"], world.env);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/user .*\nhello\nsecond line\]52;c;cm0gLXJmIH4=\[2J\[31mred\n/);
+    expect(stdout).not.toMatch(/[\u001b\u0007]/);
+  });
 });

@@ -3,6 +3,7 @@ import type { Command } from "commander";
 import { normalizeSessionKey } from "../../core/session-key.ts";
 import { entryOrigin, messageParts, messageText, originNote } from "../../core/transcript-text.ts";
 import { openLocalAssistant } from "../../engines/local/assistant.ts";
+import { stripTerminalControls } from "../../util/control-chars.ts";
 import { action, ago, bold, dim, UsageError } from "../io.ts";
 
 export function registerSessions(program: Command): void {
@@ -59,11 +60,13 @@ export function registerSessions(program: Command): void {
             const origin = entryOrigin(entry);
             if (origin) {
               const note = originNote(origin, messageParts(entry.message).text);
-              process.stdout.write(`${dim(`[${origin}]`)} ${dim(when)}\n${note ? `${note}\n` : ""}\n`);
+              const shown = note ? `${stripTerminalControls(note)}\n` : "";
+              process.stdout.write(`${dim(`[${origin}]`)} ${dim(when)}\n${shown}\n`);
               continue;
             }
             process.stdout.write(
-              `${bold(entry.message.role)} ${dim(when)}\n${messageText(entry.message)}\n\n`,
+              // Messages come from other people (a Telegram group): no escape sequence reaches the terminal.
+              `${bold(entry.message.role)} ${dim(when)}\n${stripTerminalControls(messageText(entry.message))}\n\n`,
             );
           }
         } finally {
