@@ -30,11 +30,15 @@ if (args.length === 1 && (args[0] === "--version" || args[0] === "-v")) {
 async function handOver(node) {
   const { spawn } = await import("node:child_process");
   const child = spawn(node, [fileURLToPath(import.meta.url), ...args], { stdio: "inherit" });
-  // Ctrl-C and a closing terminal reach the whole process group, the child too: we only wait.
-  // A supervisor's SIGTERM is sent to us alone, so it is passed on.
-  process.on("SIGINT", () => {});
-  process.on("SIGHUP", () => {});
-  process.on("SIGTERM", () => child.kill("SIGTERM"));
+  // On a terminal, Ctrl-C and a closing terminal reach the whole process group, the child too; passed
+  // on, they would arrive twice (and a second Ctrl-C ends the gateway without letting turns finish).
+  // Otherwise a signal was sent to us alone (a supervisor, a script, `kill`), so it is passed on.
+  const fromTerminal = process.stdin.isTTY === true;
+  for (const signal of ["SIGINT", "SIGHUP", "SIGTERM"]) {
+    process.on(signal, () => {
+      if (signal === "SIGTERM" || !fromTerminal) child.kill(signal);
+    });
+  }
   child.on("error", (error) => {
     console.error(`agent-claw could not start ${node}: ${error.message}`);
     process.exit(1);
