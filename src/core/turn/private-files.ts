@@ -4,20 +4,13 @@
 // (SOUL.md, AGENTS.md, ..., skills/) cannot be changed. Enforced on the Workspace the tools get, so
 // read, list, write, edit and send_file all obey it. (exec runs outside it: it is owner-only by default.)
 import { type Workspace, type WorkspaceEntry, WorkspacePathError } from "../../ports/workspace.ts";
+import { BOOTSTRAP_FILES } from "../prompt/bootstrap-files.ts";
 import { normalizeWorkspacePath } from "../workspace-path.ts";
 
 /** What only the owner's own turns may read. */
 const PRIVATE = ["MEMORY.md", "USER.md", "memory", "inbox"];
-/** What only the owner's own turns may change: the files every prompt is built from. */
-const OWNER_WRITES = [
-  "AGENTS.md",
-  "SOUL.md",
-  "TOOLS.md",
-  "IDENTITY.md",
-  "HEARTBEAT.md",
-  "BOOTSTRAP.md",
-  "skills",
-];
+/** What only the owner's own turns may change: the files every prompt is built from (a new one too). */
+const OWNER_WRITES = [...BOOTSTRAP_FILES.filter((name) => !PRIVATE.includes(name)), "skills"];
 
 /** True for `names` themselves and anything below them; case-insensitive (macOS and Windows folders are). */
 function under(path: string, names: readonly string[]): boolean {
