@@ -1,7 +1,8 @@
 // Terminal output helpers: colours only on a TTY (and never with NO_COLOR), errors made readable.
 import { createInterface } from "node:readline/promises";
-import { DamagedStateError } from "../adapters/sqlite/damaged-state.ts";
+import { corruptionOf, DamagedStateError } from "../adapters/sqlite/damaged-state.ts";
 import { ConfigError } from "../config/errors.ts";
+import { resolvePaths } from "../config/paths.ts";
 import { ModelSetupError } from "../core/agent/model-call-error.ts";
 import { NoModelError } from "../engines/local/assistant.ts";
 import { WorkspacePathError } from "../ports/workspace.ts";
@@ -31,7 +32,17 @@ const EXPECTED = [
   WorkspacePathError,
 ];
 
-export function reportError(error: unknown): number {
+/**
+ * SQLite finding state.db damaged in the middle of any command (the gateway checks at start, other
+ * commands do not read every page first) is said as the gateway says it: the file and the repair.
+ */
+function asDamagedState(error: unknown): unknown {
+  const problem = corruptionOf(error);
+  return problem === undefined ? error : new DamagedStateError(resolvePaths().stateDb, problem);
+}
+
+export function reportError(thrown: unknown): number {
+  const error = asDamagedState(thrown);
   const secrets = secretValues(process.env);
   const expected = EXPECTED.some((kind) => error instanceof kind);
   const text = expected ? (error as Error).message : ((error as Error)?.stack ?? String(error));
@@ -44,7 +55,8 @@ export function reportError(error: unknown): number {
  * The code is the error's own `code`, else its kind ("usage", "no_model", "config"), and "internal"
  * for a bug, whose stack still goes to stderr for the report.
  */
-export function reportJsonError(error: unknown): number {
+export function reportJsonError(thrown: unknown): number {
+  const error = asDamagedState(thrown);
   const expected = EXPECTED.some((kind) => error instanceof kind);
   const own = (error as { code?: unknown } | undefined)?.code;
   const name = error instanceof Error ? error.name : "";

@@ -31,6 +31,21 @@ describe("a damaged state.db", () => {
     expect(doctor.stdout).toMatch(/✗ state: .*state\.db is damaged \(/);
     expect(doctor.stdout).toContain("→ Run `agent-claw doctor --repair`");
 
+    // Other commands say the same one line, not a stack trace (and --json callers get it as JSON).
+    for (const command of [
+      ["sessions", "list"],
+      ["agent", "-m", "hi"],
+    ]) {
+      const run = await runCli(command, world.env);
+      expect(run.code).toBe(1);
+      expect(run.stderr).toMatch(/^error: .*state\.db is damaged \(.*`agent-claw doctor --repair`.*\n$/);
+    }
+    const json = await runCli(["agent", "-m", "hi", "--json"], world.env);
+    expect(JSON.parse(json.stdout)).toMatchObject({
+      error: { code: "damaged_state", message: /state\.db is damaged/ },
+    });
+    expect(json.stderr).toBe("");
+
     const repair = await runCli(["doctor", "--repair"], world.env);
     expect(repair.stdout).toMatch(/! state repair: .*state\.db is damaged .*; rebuilt it\./);
     expect(repair.stdout).toMatch(/The damaged file is kept as state\.db\.damaged-\d{4}-\d\d-\d\dT/);
