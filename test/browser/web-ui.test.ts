@@ -906,7 +906,6 @@ describe("web UI", () => {
     expect(anthropic.requests).toHaveLength(0);
     expect(await auditPage(page)).toEqual([]);
     await shot(page, "setup-card");
-    await page.screenshot({ path: "/tmp/h7-setup-card.png" });
 
     await card.getByRole("button", { name: "Save" }).click();
     await card.waitFor({ state: "hidden" });
@@ -955,7 +954,6 @@ describe("web UI", () => {
     }
     expect(await auditPage(page)).toEqual([]);
     await shot(page, "config-form");
-    await page.screenshot({ path: "/tmp/h7-config-form.png" });
     await close();
 
     const dark = await openPage({ colorScheme: "dark", width: 1400, height: 900 });
@@ -965,7 +963,6 @@ describe("web UI", () => {
     await expect.poll(() => dark.page.locator("#settings-timezone").inputValue()).toBe("Europe/Berlin");
     expect(await auditPage(dark.page)).toEqual([]);
     await shot(dark.page, "config-form-dark");
-    await dark.page.screenshot({ path: "/tmp/h7-config-form-dark.png" });
     await dark.close();
     expect([...problems, ...dark.problems]).toEqual([]);
   }, 90_000);
