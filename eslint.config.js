@@ -3,7 +3,7 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["dist/**", "coverage/**", ".tmp/**", "node_modules/**"] },
+  { ignores: ["dist/**", "dist.next-*/**", "dist.old-*/**", "coverage/**", ".tmp/**", "node_modules/**"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -1,7 +1,7 @@
 // Bundles the CLI into dist/ with esbuild: one file to load keeps start-up fast, and code
 // splitting keeps adapters that a run does not use (the AWS SDK, other providers) out of it.
 // The web UI's static files are copied as they are to dist/ui, where the bundle looks for them.
-import { cpSync, rmSync } from "node:fs";
+import { cpSync, renameSync, rmSync } from "node:fs";
 import { build } from "esbuild";
 
 /**
@@ -44,10 +44,15 @@ const zodEnglishOnly = {
   },
 };
 
-rmSync(new URL("../dist", import.meta.url), { recursive: true, force: true });
+// Built beside dist/ and swapped in whole, so a CLI or a test run started meanwhile (npm test runs
+// beside other builds) finds either the old build or the new one, never a half-written or empty dist/.
+const dist = new URL("../dist", import.meta.url);
+const next = new URL(`../dist.next-${process.pid}`, import.meta.url);
+const old = new URL(`../dist.old-${process.pid}`, import.meta.url);
+rmSync(next, { recursive: true, force: true });
 await build({
   entryPoints: { cli: "src/cli/main.ts" },
-  outdir: "dist",
+  outdir: next.pathname,
   bundle: true,
   splitting: true,
   format: "esm",
@@ -62,6 +67,13 @@ await build({
     js: "import { createRequire as __acRequire } from 'node:module'; const require = __acRequire(import.meta.url);",
   },
 });
-cpSync(new URL("../src/gateway/ui/static", import.meta.url), new URL("../dist/ui", import.meta.url), {
+cpSync(new URL("../src/gateway/ui/static", import.meta.url), new URL("ui", `${next.href}/`), {
   recursive: true,
 });
+try {
+  renameSync(dist, old);
+} catch (error) {
+  if (error.code !== "ENOENT") throw error;
+}
+renameSync(next, dist);
+rmSync(old, { recursive: true, force: true });
