@@ -118,6 +118,13 @@ describe("agent-claw cron add and list", () => {
     ]);
   });
 
+  it("prints a job a chat wrote without its terminal escape sequences", async () => {
+    await cli().add({ at: "in 20m", systemEvent: "Stretch\u001b]0;pwned\u0007\u001b[2J now" });
+    await cli().list({});
+    expect(output).toContain("Stretch]0;pwned[2J now");
+    expect(output).not.toMatch(/[\u001b\u0007]/);
+  });
+
   it("adds a delivered turn on a cron expression with a zone, a target and a catch-up policy", async () => {
     const job = await added({
       name: "briefing",
