@@ -1,6 +1,7 @@
 // The config file's shape, as a zod schema: the one source for validation, defaults and the JSON Schema.
 import { z } from "zod";
 import { deliveryAddressSchema } from "../core/cron/cron-input.ts";
+import { isTimeZone } from "../core/cron/zoned-time.ts";
 
 /** "provider/model", e.g. "anthropic/claude-sonnet-4-5", "ollama/llama3.2" or "openai-compatible/qwen3". */
 export const modelRefSchema = z
@@ -9,16 +10,6 @@ export const modelRefSchema = z
     /^(anthropic|openai|bedrock|openai-compatible|ollama)\/.+$/,
     'a model reference "provider/model" where provider is anthropic, openai, bedrock, openai-compatible or ollama',
   );
-
-/** Whether Intl knows the zone ("Mars/Olympus" is not one). */
-function isTimeZone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat("en-US", { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** A provider's API key kept in config.json (the web UI's setup card writes it); its variable wins. */
 const apiKeySchema = (variable: string) =>

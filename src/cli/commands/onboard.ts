@@ -7,6 +7,7 @@ import { withKey } from "../../config/edit.ts";
 import { configJsonSchema } from "../../config/json-schema.ts";
 import { applyEnvOverrides, readRawConfig, validateConfig } from "../../config/load.ts";
 import { resolvePaths } from "../../config/paths.ts";
+import { isTimeZone } from "../../core/cron/zoned-time.ts";
 import { workspaceDirFor } from "../../engines/local/assistant.ts";
 import { writeFileAtomic } from "../../util/atomic-write.ts";
 import { PRIVATE_FILE_MODE } from "../../util/private-files.ts";
@@ -151,13 +152,4 @@ async function onboardTelegram(
     );
   }
   return { raw: next, bot: report.bot };
-}
-
-function isTimeZone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat("en", { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
 }
