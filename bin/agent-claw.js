@@ -32,8 +32,9 @@ async function handOver(node) {
   const child = spawn(node, [fileURLToPath(import.meta.url), ...args], { stdio: "inherit" });
   // On a terminal, Ctrl-C and a closing terminal reach the whole process group, the child too; passed
   // on, they would arrive twice (and a second Ctrl-C ends the gateway without letting turns finish).
-  // Otherwise a signal was sent to us alone (a supervisor, a script, `kill`), so it is passed on.
-  const fromTerminal = process.stdin.isTTY === true;
+  // With no terminal at all, a signal was sent to us alone (a supervisor, a script), so it is passed on.
+  const { isatty } = await import("node:tty");
+  const fromTerminal = [0, 1, 2].some((fd) => isatty(fd));
   for (const signal of ["SIGINT", "SIGHUP", "SIGTERM"]) {
     process.on(signal, () => {
       if (signal === "SIGTERM" || !fromTerminal) child.kill(signal);
