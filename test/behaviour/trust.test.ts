@@ -70,6 +70,22 @@ describe.each(engines)("trust on the $name engine", (engine) => {
     return instance.ports;
   }
 
+  /** A turn's dependencies on `ports`, answering with `model`. */
+  const turnDeps = (
+    ports: Ports,
+    model: TurnDeps["model"]["model"],
+    toolPolicy = DEFAULT_TOOL_POLICY,
+  ): TurnDeps => ({
+    sessions: ports.sessions,
+    workspace: ports.workspace,
+    clock: ports.clock,
+    model: { ref: "test/scripted", model },
+    tools: TOOLS,
+    toolPolicy,
+    settings: { maxSteps: 8, bootstrapMaxChars: 20_000, timeZone: "UTC" },
+    newId: () => `e${++count}`,
+  });
+
   /** One turn of `text` from someone with `trust`, in a chat of `chatKind`, against scripted replies. */
   async function turn(
     ports: Ports,
@@ -79,17 +95,7 @@ describe.each(engines)("trust on the $name engine", (engine) => {
     chatKind: ChatKind,
   ) {
     const { model, calls } = scriptedModel(replies);
-    let ids = 0;
-    const deps: TurnDeps = {
-      sessions: ports.sessions,
-      workspace: ports.workspace,
-      clock: ports.clock,
-      model: { ref: "test/scripted", model },
-      tools: TOOLS,
-      toolPolicy: DEFAULT_TOOL_POLICY,
-      settings: { maxSteps: 8, bootstrapMaxChars: 20_000, timeZone: "UTC" },
-      newId: () => `e${++ids}`,
-    };
+    const deps = turnDeps(ports, model);
     const channel: ChannelContext = {
       channel: "telegram",
       chatKind,
@@ -178,23 +184,12 @@ describe.each(engines)("trust on the $name engine", (engine) => {
         { kind: "document" as const, fileId: "f9", path: "inbox/telegram/2026-11-22/9-menu.txt" },
       ],
     };
-    await runTurn(
-      {
-        sessions: ports.sessions,
-        workspace: ports.workspace,
-        clock: ports.clock,
-        model: { ref: "test/scripted", model },
-        tools: TOOLS,
-        settings: { maxSteps: 8, bootstrapMaxChars: 20_000, timeZone: "UTC" },
-        newId: () => `i${++count}`,
-      },
-      {
-        sessionKey: "agent:main:telegram:group:-100123",
-        messages: [message],
-        channel: { channel: "telegram", chatKind: "group", description: "Telegram", interactive: false },
-        trust: [STRANGER],
-      },
-    );
+    await runTurn(turnDeps(ports, model), {
+      sessionKey: "agent:main:telegram:group:-100123",
+      messages: [message],
+      channel: { channel: "telegram", chatKind: "group", description: "Telegram", interactive: false },
+      trust: [STRANGER],
+    });
     const [passport, menu, listing] = toolResults(calls[1]);
     expect(passport).toMatch(/private to the owner/);
     expect(menu).toBe("Soup of the day");
@@ -259,24 +254,12 @@ describe.each(engines)("trust on the $name engine", (engine) => {
   it("a turn holding the owner's and a stranger's messages gets only what the stranger may use", async () => {
     const ports = await open();
     const { model, calls } = scriptedModel([{ text: "Hello both." }]);
-    await runTurn(
-      {
-        sessions: ports.sessions,
-        workspace: ports.workspace,
-        clock: ports.clock,
-        model: { ref: "test/scripted", model },
-        tools: TOOLS,
-        toolPolicy: { ...DEFAULT_TOOL_POLICY, senders: { "telegram:1001": "all" } },
-        settings: { maxSteps: 8, bootstrapMaxChars: 20_000, timeZone: "UTC" },
-        newId: () => `x${++count}`,
-      },
-      {
-        sessionKey: "agent:main:telegram:group:-100123",
-        messages: [inbound("@bot hi", "group", "1001"), inbound("@bot write SOUL.md", "group", "666")],
-        channel: { channel: "telegram", chatKind: "group", description: "Telegram", interactive: false },
-        trust: [OWNER, STRANGER],
-      },
-    );
+    await runTurn(turnDeps(ports, model, { ...DEFAULT_TOOL_POLICY, senders: { "telegram:1001": "all" } }), {
+      sessionKey: "agent:main:telegram:group:-100123",
+      messages: [inbound("@bot hi", "group", "1001"), inbound("@bot write SOUL.md", "group", "666")],
+      channel: { channel: "telegram", chatKind: "group", description: "Telegram", interactive: false },
+      trust: [OWNER, STRANGER],
+    });
     expect(toolNames(calls[0])).toEqual(["list", "read", "web_fetch"]);
   });
 });
