@@ -37,6 +37,12 @@ describe("redact", () => {
     expect(redact(prose)).toBe(prose);
   });
 
+  it("masks the whole of a configured secret that contains an environment one", () => {
+    // The gateway passes the environment's secrets first, then those of config.json.
+    const secrets = [...secretValues({ GATEWAY_TOKEN: "tok-1234abcd" }), "tok-1234abcd-and-more-9876"];
+    expect(redact("token tok-1234abcd-and-more-9876 sent", secrets)).toBe("token [redacted] sent");
+  });
+
   it("never blanks out text for a configured secret shorter than 8 characters", () => {
     expect(redact("a short word", ["short"])).toBe("a short word");
   });

@@ -25,7 +25,9 @@ export function secretValues(env: NodeJS.ProcessEnv): string[] {
 
 export function redact(text: string, secrets: readonly string[] = []): string {
   let out = text;
-  for (const secret of secrets) if (secret.length >= 8) out = out.split(secret).join("[redacted]");
+  // Longest first, whoever gathered them: a secret containing another must not leave its tail behind.
+  const longestFirst = secrets.filter((s) => s.length >= 8).sort((a, b) => b.length - a.length);
+  for (const secret of longestFirst) out = out.split(secret).join("[redacted]");
   for (const shape of TOKEN_SHAPES) out = out.replace(shape, "[redacted]");
   for (const shape of HEADER_VALUES) out = out.replace(shape, "$1$2[redacted]");
   return out;
