@@ -1,7 +1,7 @@
 // gateway.pid: of several starts at once exactly one wins (also across processes), and only a live
 // gateway's lock blocks: not a crashed one's, nor one naming a pid that an unrelated program now has.
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -36,6 +36,18 @@ describe("gateway.pid", () => {
         expect(String(r.reason)).toMatch(/Another gateway \(pid \d+\) is running on this home folder/);
       }
       expect(await readdir(dir)).toEqual(["gateway.pid"]); // no temp files left
+    }
+  });
+
+  it("lets exactly one of several concurrent starts replace a crashed gateway's lock", async () => {
+    for (let round = 0; round < 50; round++) {
+      const dir = join(home, `r${round}`);
+      await mkdir(dir);
+      await writeFile(pidLockFile(dir), `${2 ** 22 + 1}\n1\n0123456789abcdef\n`); // no such pid
+      const starts = Array.from({ length: 4 }, () => takePidLock(dir));
+      const results = await Promise.allSettled(starts);
+      expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
+      expect(await readdir(dir)).toEqual(["gateway.pid"]); // no claim or temp files left
     }
   });
 

@@ -1,8 +1,8 @@
 // gateway.pid: one gateway per home folder. The lock is published atomically (link(2) fails when the
 // file exists) and names the pid, that process's start time and a nonce, so a crashed gateway's file
-// or a pid since reused by an unrelated program does not count as a running gateway.
-import { randomBytes } from "node:crypto";
-import { link, mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+// or a pid since reused by an unrelated program does not count, and is replaced by one start only.
+import { createHash, randomBytes } from "node:crypto";
+import { link, mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { ConfigError } from "../config/errors.ts";
 import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from "../util/private-files.ts";
@@ -78,28 +78,28 @@ const linkOnce = (from: string, to: string) =>
     },
   );
 
+/** The claim that lets one start, of all that found the same stale lock, remove it. */
+const takeoverFile = (home: string, stale: Holder) =>
+  join(home, `.gateway.pid.${createHash("sha256").update(stale.text).digest("hex").slice(0, 16)}.takeover`);
+
 /**
- * Removes the stale lock `seen`: moved aside first, so that only the file judged stale is removed;
- * a live lock another start wrote meanwhile is put back and wins.
+ * Removes the stale lock `stale`. Of the starts that found it, only the one that publishes its claim
+ * (link(2), so nobody reads it half written) removes it, and only while gateway.pid still holds it:
+ * a lock published meanwhile is never moved or removed. The others refuse: the claimant is starting.
  */
-async function removeStale(file: string, seen: Holder, home: string): Promise<void> {
-  const aside = tempName(home);
-  const moved = await rename(file, aside).then(
-    () => true,
-    (error: NodeJS.ErrnoException) => {
-      if (error.code === "ENOENT") return false; // another start removed it first
-      throw error;
-    },
-  );
-  if (!moved) return;
+async function removeStale(file: string, stale: Holder, home: string, temp: string): Promise<void> {
+  const claim = takeoverFile(home, stale);
+  if (!(await linkOnce(temp, claim))) {
+    const claimant = await readHolder(claim);
+    if (!claimant) return; // finished meanwhile: look again
+    if (await live(claimant)) throw refusal(claimant.pid);
+    await rm(claim, { force: true }); // its start died midway
+    return;
+  }
   try {
-    const taken = await readHolder(aside);
-    if (taken && taken.text !== seen.text && (await live(taken))) {
-      await linkOnce(aside, file);
-      throw refusal(taken.pid);
-    }
+    if ((await readFile(file, "utf8").catch(() => undefined)) === stale.text) await rm(file, { force: true });
   } finally {
-    await rm(aside, { force: true });
+    await rm(claim, { force: true });
   }
 }
 
@@ -124,7 +124,7 @@ export async function takePidLock(home: string): Promise<PidLock> {
       const holder = await readHolder(file);
       if (!holder) continue; // removed meanwhile: try again
       if (await live(holder)) throw refusal(holder.pid);
-      await removeStale(file, holder, home);
+      await removeStale(file, holder, home, temp);
     }
     throw new ConfigError(
       `Could not take ${file}: other gateways keep starting on this home folder. Start one gateway at a time.`,
