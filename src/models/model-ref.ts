@@ -44,7 +44,7 @@ export function ollamaHostURL(host: string | undefined): string | undefined {
 /** What to tell a person who has not set a model yet; `ollamaModels` when a local Ollama answered. */
 export function noModelMessage(ollamaModels: string[] | null): string {
   const lines = [
-    "No model is configured. Pick one of these and set it in your environment (or with `agent-claw config set model <ref>`):",
+    "No model is configured. `agent-claw onboard` sets one up and tests it; or pick one of these and set it in your environment (or with `agent-claw config set model <ref>`):",
     "  Anthropic:  AGENT_CLAW_MODEL=anthropic/claude-sonnet-4-5   ANTHROPIC_API_KEY=sk-ant-...",
     "  OpenAI:     AGENT_CLAW_MODEL=openai/gpt-5-mini             OPENAI_API_KEY=sk-...",
     "  Bedrock:    AGENT_CLAW_MODEL=bedrock/us.anthropic.claude-sonnet-4-5-20250929-v1:0   AWS_REGION=us-east-1 (and AWS credentials)",

@@ -145,7 +145,7 @@ describe("agent-claw agent", () => {
       OPENAI_COMPATIBLE_BASE_URL: "http://127.0.0.1:9/v1",
     });
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain("No model is configured");
+    expect(result.stderr).toContain("No model is configured. `agent-claw onboard` sets one up");
     expect(result.stderr).toContain("AGENT_CLAW_MODEL=anthropic/");
     expect(result.stderr).toContain("OPENAI_COMPATIBLE_BASE_URL");
     expect(world.fake.requests).toHaveLength(0);
