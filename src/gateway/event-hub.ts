@@ -32,10 +32,18 @@ export interface Notice {
   at: number;
 }
 
-/** The notice for a stored outcome, or undefined when a person sent the job's message. */
-export function noticeFor(record: OutboxRecord, job: TurnJob, ackMaxChars: number): Notice | undefined {
+/**
+ * The notice for a stored outcome, or undefined when a person sent the job's message or one collected
+ * into the same turn (`turnJobs`): that person's chat shows the turn and its reply already.
+ */
+export function noticeFor(
+  record: OutboxRecord,
+  job: TurnJob,
+  ackMaxChars: number,
+  turnJobs: readonly TurnJob[] = [job],
+): Notice | undefined {
   const origin = job.message.internal;
-  if (!origin) return undefined;
+  if (!origin || turnJobs.some((j) => !j.message.internal)) return undefined;
   const beat = origin === "heartbeat" || origin === "reminder";
   return {
     jobId: job.id,

@@ -133,7 +133,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
     onOutcome: (record, job, turnJobs) => {
       telegram.onOutcome(record, job, turnJobs);
       // Heartbeats, reminders, hooks and cron turns are shown live in the web chats.
-      const notice = noticeFor(record, job, config.heartbeat.ackMaxChars);
+      const notice = noticeFor(record, job, config.heartbeat.ackMaxChars, turnJobs);
       if (notice) events.notify(notice);
     },
     log: (level, message) => logs.log(level, message),
