@@ -906,6 +906,18 @@ describe("web UI", () => {
     expect(anthropic.requests).toHaveLength(0);
     expect(await auditPage(page)).toEqual([]);
     await shot(page, "setup-card");
+    // The card in the dark, with a refusal showing: readable too.
+    const darkCard = await openPage({ colorScheme: "dark", height: 900 });
+    await darkCard.page.goto(`${fresh.url}/#token=${TOKEN}`);
+    await connected(darkCard.page);
+    const cardInDark = darkCard.page.getByRole("region", { name: "Choose a model" });
+    await cardInDark.getByLabel("Provider").selectOption("anthropic");
+    await cardInDark.getByRole("button", { name: "Save" }).click();
+    await cardInDark.locator("#setup-message.error", { hasText: "Type the model's name first." }).waitFor();
+    expect(await auditPage(darkCard.page)).toEqual([]);
+    await shot(darkCard.page, "setup-card-dark");
+    await darkCard.close();
+    expect(darkCard.problems).toEqual([]);
 
     await card.getByRole("button", { name: "Save" }).click();
     await card.waitFor({ state: "hidden" });
