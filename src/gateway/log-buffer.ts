@@ -17,6 +17,8 @@ export interface LogBuffer {
   tail(options?: { afterSeq?: number; limit?: number }): LogLine[];
   /** Contract: the listener must not throw. Returns the unsubscribe. */
   follow(listener: (line: LogLine) => void): () => void;
+  /** Masks what log lines mask (without touching line breaks), for text that leaves otherwise: a streamed preview. */
+  redact(text: string): string;
 }
 
 export function createLogBuffer(options: {
@@ -49,5 +51,6 @@ export function createLogBuffer(options: {
       followers.add(listener);
       return () => followers.delete(listener);
     },
+    redact: (text) => redact(text, options.secrets),
   };
 }

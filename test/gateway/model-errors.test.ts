@@ -128,6 +128,21 @@ describe("a secret from config.json", () => {
     gateway = undefined;
     expect(await allText(join(home, "sessions"))).not.toContain(secret);
   });
+
+  it("never shows in a streamed preview, not even half typed", async () => {
+    const secret = "webhook-secret-in-config-0123456789";
+    model.script([
+      { text: [`Here is the value: ${secret.slice(0, 12)}`, `${secret.slice(12)} and no more.`] },
+    ]);
+    await start({ webhookSecret: secret, streaming: true });
+    telegram.pushUpdate(telegram.message({ text: "say it" }));
+    const shows = (call: { method: string; params: Record<string, unknown> }) =>
+      /^(sendMessage|editMessageText)$/.test(call.method) && String(call.params["text"]).includes("no more.");
+    const [final] = await telegram.waitFor(shows);
+    expect(String(final?.params["text"])).toContain("Here is the value: [redacted] and no more.");
+    const texts = telegram.sent.map((call) => String(call.params["text"] ?? ""));
+    expect(texts.filter((text) => text.includes(secret.slice(0, 8)))).toEqual([]);
+  });
 });
 
 describe("a model that is not set up", () => {

@@ -39,6 +39,9 @@ export function createTelegramDelivery(deps: TelegramDeliveryDeps) {
   const sending = new Set<string>();
   const ours = (to: DeliveryAddress | undefined): to is DeliveryAddress =>
     to?.channel === "telegram" && to.account === account;
+  // The stored reply is masked; so is its preview, which stops before the word still being typed:
+  // half a key matches no secret and no token shape, but is half a key all the same.
+  const previewOf = (text: string) => ctx.logs.redact(text.replace(/\S+$/, ""));
 
   async function deliver(record: OutboxRecord, attempt = 0): Promise<void> {
     const to = record.deliverTo;
@@ -84,7 +87,7 @@ export function createTelegramDelivery(deps: TelegramDeliveryDeps) {
       if (event.type === "text_delta" && ctx.config().channels.telegram.streaming) {
         turn.text += event.text;
         turn.preview ??= outbound.preview(toTarget(last.deliverTo));
-        turn.preview.update(turn.text);
+        turn.preview.update(previewOf(turn.text));
       }
     },
 
