@@ -149,4 +149,34 @@ describe("the job runner", () => {
     expect((await runner.outcome("ws:b")).reply).toBe("re: two + three");
     expect(turns.map((t) => t.turnIds)).toEqual([["ws:a"], ["ws:b", "ws:c"]]);
   });
+
+  it("answers a message that arrived with a heartbeat in a turn of its own, with its own channel and prompt", async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const { runner, turns } = await world(async (request) => {
+      if (turns.length === 1) await gate;
+      return answer(`re: ${request.messages.map((m) => m.text).join(" + ")}`)(request);
+    });
+    const base = job("heartbeat:1", "Heartbeat (10:00). This is not the user writing.");
+    const beat: TurnJob = {
+      ...base,
+      message: { ...base.message, internal: "heartbeat" },
+      channel: { channel: "heartbeat", chatKind: "dm", description: "a heartbeat", interactive: false },
+      options: { light: true },
+    };
+    await runner.submit(job("ws:a", "one"));
+    runner.start();
+    await expect.poll(() => turns.length).toBe(1);
+    // Both wait while the first turn runs.
+    await runner.submit(beat);
+    await runner.submit(job("ws:b", "did I pay the rent?"));
+    release();
+
+    expect((await runner.outcome("ws:b")).reply).toBe("re: did I pay the rent?");
+    expect(turns.map((t) => [t.turnIds, t.channel.channel, t.options?.light ?? false])).toEqual([
+      [["ws:a"], "web", false],
+      [["heartbeat:1"], "heartbeat", true],
+      [["ws:b"], "web", false],
+    ]);
+  });
 });

@@ -126,7 +126,12 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
         work.push({ delivery, job });
       }
     }
-    if (work.length === 0) return;
+    // A heartbeat or reminder runs with its own prompt, model and channel: a person's message collected
+    // with it gets a turn of its own (in order), not one that tells the model no person is writing.
+    for (const part of partsByKind(work)) await runTurnOf(part);
+  };
+
+  const runTurnOf = async (work: Array<{ delivery: QueueDelivery; job: TurnJob }>): Promise<void> => {
     await options.intake?.quiet();
     const jobs = work.map((w) => w.job);
     const turn = { jobs, controller: new AbortController() };
@@ -286,4 +291,16 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
       return lanes.running;
     },
   };
+}
+
+/** Consecutive jobs of the same kind (people's messages, or one kind of internal turn) share a turn. */
+function partsByKind<T extends { job: TurnJob }>(work: T[]): T[][] {
+  const kind = (job: TurnJob) => `${job.message.internal ?? "person"} ${JSON.stringify(job.options ?? {})}`;
+  const parts: T[][] = [];
+  for (const item of work) {
+    const last = parts.at(-1);
+    if (last && kind(last[0]!.job) === kind(item.job)) last.push(item);
+    else parts.push([item]);
+  }
+  return parts;
 }
