@@ -41,7 +41,11 @@ export function createTelegramDelivery(deps: TelegramDeliveryDeps) {
     to?.channel === "telegram" && to.account === account;
   // The stored reply is masked; so is its preview, which stops before the word still being typed:
   // half a key matches no secret and no token shape, but is half a key all the same.
-  const previewOf = (text: string) => ctx.logs.redact(text.replace(/\S+$/, ""));
+  const previewOf = (text: string) => {
+    let end = text.length; // a loop, not /\S+$/: that regex is quadratic on a long unbroken run
+    while (end > 0 && !/\s/.test(text[end - 1]!)) end--;
+    return ctx.logs.redact(text.slice(0, end));
+  };
 
   async function deliver(record: OutboxRecord, attempt = 0): Promise<void> {
     const to = record.deliverTo;
