@@ -97,13 +97,16 @@ export function escapesWorkspace(words: ShellWord[], cmd: string, fixed: number,
 
 /**
  * The word and every path it may carry: after `=`, `:`, `@` or `,` (`--out=/x`, `file:///x`,
- * `@/x`) and glued to a short option (`-I/x`). A web URL (`https://host/...`) names no local path.
+ * `@/x`) and glued to a short option, also the last of a cluster (`-I/x`, `-xzf/x`). A web URL
+ * (`https://host/...`) names no local path.
  */
 function pieces(text: string): string[] {
   if (/^(?!file:)[a-z][a-z0-9+.-]*:\/\/[^/]/i.test(text)) return [text];
   const found = [text];
   for (let i = 0; i < text.length; i++) if ("=:@,".includes(text[i]!)) found.push(text.slice(i + 1));
-  if (/^-[A-Za-z]./.test(text)) found.push(text.slice(2));
+  // Any option of a cluster may take the rest as its value: `-xzf/x` carries "/x" as `-f/x` does.
+  const cluster = /^-[A-Za-z]+/.exec(text)?.[0] ?? "";
+  for (let i = 2; i <= cluster.length && i < text.length; i++) found.push(text.slice(i));
   return found;
 }
 
