@@ -457,6 +457,15 @@ describe("who the assistant trusts on Telegram", () => {
     expect(model.requests).toHaveLength(0);
   });
 
+  it("/status names the per-sender policy that limits the owner's own direct chat", async () => {
+    await start({}, { tools: { policy: { senders: { [`telegram:${ADA}`]: "chat" } } } });
+    telegram.pushUpdate(telegram.message({ text: "/status" }));
+    const [status] = await telegram.waitFor("sendMessage");
+    expect(String(status?.params["text"])).toContain(
+      `Tools here: read, list, web_fetch (policy tools.policy.senders["telegram:${ADA}"])`,
+    );
+  });
+
   it("a reminder an approved person asks for reaches them, and never enters the owner's main session", async () => {
     await start();
     await approveBob();

@@ -32,7 +32,8 @@ function policyLines(ctx: GatewayContext, trust: TurnTrust, chatKind: ChatKind):
   const owned = trust.level === "owner" && chatKind === "dm";
   return [
     `You: ${describeTrust(trust)}`,
-    `Tools here: ${tools.join(", ") || "none"} (${owned ? "the owner's direct chat: every tool" : `policy ${key}`})`,
+    // A per-sender policy holds for the owner too, so the label follows the key, not who asks.
+    `Tools here: ${tools.join(", ") || "none"} (${key === "owner" ? "the owner's direct chat: every tool" : `policy ${key}`})`,
     `Private files (MEMORY.md, USER.md, memory/): ${owned ? "available" : "kept out of this chat"}`,
   ];
 }
