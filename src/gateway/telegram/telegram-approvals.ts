@@ -86,7 +86,10 @@ export function createTelegramApprovals(deps: TelegramApprovalsDeps) {
       };
     },
 
-    /** A button press. Contract: never rejects; every press is answered, also a stale or forged one. */
+    /**
+     * A button press. Contract: never rejects, and resolves once the press is decided, without waiting
+     * for Telegram; every press is answered, also a stale or forged one.
+     */
     async onCallback(callback: TelegramCallback): Promise<void> {
       const match = DATA.exec(callback.data);
       const from: Approver = {
@@ -102,7 +105,9 @@ export function createTelegramApprovals(deps: TelegramApprovalsDeps) {
         : result.message;
       if (!result.ok)
         ctx.logs.log("info", `telegram: a button press by ${callback.senderId} was refused: ${text}`);
-      await outbound
+      // Not awaited: an answer the rate limiter holds back must not hold the webhook's 200 or the
+      // next polled update (the press itself is already decided).
+      void outbound
         .answerCallback(callback.queryId, text)
         .catch((error: Error) => log("warn", `could not answer a button press: ${error.message}`));
     },
