@@ -166,7 +166,7 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
       }
     } catch (error) {
       // The provider's words may echo a key: they go to the log (redacted there), never to the chat.
-      const message = failureDetail(error);
+      const message = failureDetail(error, redact);
       for (const { delivery, job } of work) {
         if (delivery.attempts >= maxAttempts) {
           log("error", `job ${job.id} failed for good: ${message}`);

@@ -46,4 +46,12 @@ describe("the reply to a failed turn", () => {
     expect(detail).not.toContain("private words");
     expect(detail).not.toContain("secret-in-query");
   });
+
+  it("masks a key before cutting the provider's words short, so no half key is left for the log", () => {
+    const mask = (text: string) => text.split(KEY).join("[redacted]");
+    // The key straddles the 500th character of what the provider said.
+    const detail = failureDetail(refused(400, `${"x".repeat(480)} ${KEY} and more`), mask);
+    expect(detail).toContain("[redacted]");
+    expect(detail).not.toContain(KEY.slice(0, 9));
+  });
 });

@@ -34,16 +34,19 @@ export function failureReply(error: unknown): string {
   return kind ? MODEL_REPLIES[kind] : FAILED_REPLY;
 }
 
-/** The detail for the log (the caller's log redacts it): kind, status, endpoint and the provider's words. */
-export function failureDetail(error: unknown): string {
+/**
+ * The detail for the log: kind, status, endpoint and the provider's words, masked by `redact` before
+ * they are cut short (a key cut in half would no longer match what the log masks).
+ */
+export function failureDetail(error: unknown, redact: (text: string) => string = (text) => text): string {
   const kind = failureKind(error);
-  const message = (error as Error)?.message ?? String(error);
+  const message = redact((error as Error)?.message ?? String(error));
   if (!(error instanceof ModelCallError)) return kind ? `${kind}: ${message}` : message;
   const facts = modelErrorFacts(error.cause);
   const status = facts.status === undefined ? "" : ` ${facts.status}`;
   const where = facts.url ? ` from ${originOf(facts.url)}` : "";
   const code = facts.code ? ` (${facts.code})` : "";
-  return `model ${kind}${status}${where}${code}: ${(facts.text || message).slice(0, 500)}`;
+  return `model ${kind}${status}${where}${code}: ${(facts.text ? redact(facts.text) : message).slice(0, 500)}`;
 }
 
 function originOf(url: string): string {
