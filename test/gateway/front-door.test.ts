@@ -3,7 +3,7 @@
 // access change only with the token.
 import { request as httpRequest } from "node:http";
 import { afterEach, describe, expect, it } from "vitest";
-import { type ControlWorld, openClient, startControlWorld, TOKEN } from "./control-harness.ts";
+import { type ControlWorld, chatEvent, openClient, startControlWorld, TOKEN } from "./control-harness.ts";
 
 let world: ControlWorld | undefined;
 afterEach(async () => {
@@ -121,6 +121,23 @@ describe("a gateway with gateway.trustLoopback", () => {
       ok: true,
       payload: { config: { tools: { exec: { allowlist: ["git status"] } } } },
     });
+  });
+
+  it("lets the gateway's own page answer an approval once, but not always (it writes tools.exec.allowlist)", async () => {
+    const w = await trusting();
+    w.fake.script([{ toolCalls: [{ name: "exec", input: { command: "echo hi" } }] }, { text: "done" }]);
+    const page = await openClient(w.wsUrl, { origin: w.gateway.url });
+    w.clients.push(page);
+    expect(await page.request("connect", {})).toMatchObject({ ok: true });
+    await page.request("chat.send", { text: "run it", idempotencyKey: "a1" });
+    const card = (await page.next(chatEvent("approval", "ws:a1"))).payload as { id: string };
+    const always = await page.request("approval.resolve", { id: card.id, decision: "always" });
+    expect(always).toMatchObject({ ok: false, error: { code: "unauthorized" } });
+    expect(always.ok || always.error.message).toContain("needs the gateway token");
+    const once = await page.request("approval.resolve", { id: card.id, decision: "once" });
+    expect(once).toMatchObject({ ok: true, payload: { outcome: "once" } });
+    await page.next(chatEvent("final", "ws:a1"));
+    expect(w.gateway.ctx.config().tools.exec.allowlist).toEqual([]);
   });
 
   it("lets a page on a listed origin connect, with the token only", async () => {

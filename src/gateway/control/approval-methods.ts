@@ -1,5 +1,5 @@
 // approval.resolve and approval.list: the web chat answers exec's approval requests (once, always,
-// deny). Any connection that completed `connect` holds the gateway token, so it speaks for the owner.
+// deny). Any connection that completed `connect` speaks for the owner; "always" needs the token.
 import { z } from "zod";
 import { WEB_APPROVER } from "../approval/web-approval.ts";
 import { ControlError } from "./frames.ts";
@@ -17,6 +17,13 @@ export const approvalMethods: MethodTable = {
     resolveParams,
     async ({ id, decision }, { gateway, relay, client, afterResponse }) => {
       const [pending] = gateway.approvals.pending((p) => p.id === id && p.owner.channel === "web");
+      // "Always" writes tools.exec.allowlist, a key that changes only with the token (config-methods.ts).
+      if (pending && decision === "always" && !client.viaToken) {
+        throw new ControlError(
+          "unauthorized",
+          "approval.resolve: Always adds the command to tools.exec.allowlist, which needs the gateway token: this client was let in by gateway.trustLoopback alone. Answer once or deny, or connect with the token.",
+        );
+      }
       const result = await gateway.approvals.answer(id, decision, WEB_APPROVER);
       if (!result.ok) throw new ControlError("invalid_params", `approval.resolve: ${result.message}`);
       // Whoever answers sees the rest of the turn, also from a page reloaded while it waited.

@@ -31,9 +31,15 @@ export function createApprovalCards(conn) {
       const { outcome, note } = await conn.request("approval.resolve", { id, decision });
       settle(id, outcome, note);
     } catch (error) {
+      card.status.textContent = error.message.replace(/^approval\.resolve: /, "");
+      if (error.code === "unauthorized") {
+        // Always needs the token this page was not given; once and deny still answer.
+        card.actions.querySelector('[data-decision="always"]')?.remove();
+        for (const button of card.actions.querySelectorAll("button")) button.disabled = false;
+        return;
+      }
       // Closed meanwhile (timed out, answered elsewhere): the reason replaces the buttons.
       card.actions.remove();
-      card.status.textContent = error.message.replace(/^approval\.resolve: /, "");
     }
   }
 
@@ -51,7 +57,12 @@ export function createApprovalCards(conn) {
         choices.map(([decision, label, style]) =>
           h(
             "button",
-            { type: "button", class: style || null, onclick: () => answer(event.id, decision) },
+            {
+              type: "button",
+              class: style || null,
+              "data-decision": decision,
+              onclick: () => answer(event.id, decision),
+            },
             label,
           ),
         ),
