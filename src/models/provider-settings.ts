@@ -32,6 +32,33 @@ function requiredKey(name: string, value: string | undefined, howTo: string): st
   throw new ModelSetupError(`${name} is not set`, `${howTo}, then: export ${name}=...`);
 }
 
+/** The providers behind an account: a key is required; the variables name both. */
+const HOSTED = {
+  anthropic: {
+    key: "ANTHROPIC_API_KEY",
+    url: "ANTHROPIC_BASE_URL",
+    example: "https://api.anthropic.com/v1",
+    howTo: "Create a key at https://console.anthropic.com/settings/keys",
+  },
+  openai: {
+    key: "OPENAI_API_KEY",
+    url: "OPENAI_BASE_URL",
+    example: "https://api.openai.com/v1",
+    howTo: "Create a key at https://platform.openai.com/api-keys",
+  },
+} as const;
+
+function hostedSettings(
+  names: (typeof HOSTED)[keyof typeof HOSTED],
+  configured: { apiKey?: string | undefined; baseURL?: string | undefined },
+  env: NodeJS.ProcessEnv,
+): ProviderSettings {
+  return {
+    apiKey: requiredKey(names.key, env[names.key] || configured.apiKey, names.howTo),
+    baseURL: checkedUrl(names.url, env[names.url], names.example) ?? configured.baseURL,
+  };
+}
+
 /** The endpoint, key and region a model of `provider` is called with; throws ModelSetupError naming what to set. */
 export function providerSettings(
   provider: ProviderId,
@@ -41,27 +68,8 @@ export function providerSettings(
   const { providers } = config;
   switch (provider) {
     case "anthropic":
-      return {
-        apiKey: requiredKey(
-          "ANTHROPIC_API_KEY",
-          env.ANTHROPIC_API_KEY || providers.anthropic.apiKey,
-          "Create a key at https://console.anthropic.com/settings/keys",
-        ),
-        baseURL:
-          checkedUrl("ANTHROPIC_BASE_URL", env.ANTHROPIC_BASE_URL, "https://api.anthropic.com/v1") ??
-          providers.anthropic.baseURL,
-      };
     case "openai":
-      return {
-        apiKey: requiredKey(
-          "OPENAI_API_KEY",
-          env.OPENAI_API_KEY || providers.openai.apiKey,
-          "Create a key at https://platform.openai.com/api-keys",
-        ),
-        baseURL:
-          checkedUrl("OPENAI_BASE_URL", env.OPENAI_BASE_URL, "https://api.openai.com/v1") ??
-          providers.openai.baseURL,
-      };
+      return hostedSettings(HOSTED[provider], providers[provider], env);
     case "openai-compatible":
       return {
         apiKey: env.OPENAI_COMPATIBLE_API_KEY?.trim() || providers.openaiCompatible.apiKey,
