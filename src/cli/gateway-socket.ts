@@ -4,7 +4,7 @@ import WebSocket from "ws";
 import pkg from "../../package.json" with { type: "json" };
 import type { LocalAssistant } from "../engines/local/assistant.ts";
 import { resolveGatewayAuth } from "../gateway/auth.ts";
-import { runningGatewayPid } from "../gateway/pid-lock.ts";
+import { runningGatewayAddress } from "../gateway/gateway-address.ts";
 
 /** Hosts a wildcard bind listens on are reached on loopback. */
 const hostFor = (bind: string) =>
@@ -19,9 +19,11 @@ export async function openGatewaySocket(
   env: NodeJS.ProcessEnv,
   clientName: string,
 ): Promise<WebSocket | undefined> {
-  if ((await runningGatewayPid(assistant.paths.home)) === undefined) return undefined;
+  // The address the gateway published, never config.json's: the token goes to that gateway or nowhere.
+  const address = await runningGatewayAddress(assistant.paths.home);
+  if (address === undefined) return undefined;
   const { token } = await resolveGatewayAuth(env, assistant.config, assistant.paths);
-  const { port, bind } = assistant.config.gateway;
+  const { port, bind } = address;
   const ws = new WebSocket(`ws://${hostFor(bind)}:${port}/ws`);
   const client = { name: clientName, version: pkg.version };
   ws.on("open", () =>

@@ -32,6 +32,7 @@ import { heartbeatSettings } from "./heartbeat-settings.ts";
 import { createLastRoute } from "./last-route.ts";
 import { createLogBuffer } from "./log-buffer.ts";
 import { listen } from "./listen.ts";
+import { publishGatewayAddress } from "./gateway-address.ts";
 import { takePidLock } from "./pid-lock.ts";
 import { routeModules } from "./routes.ts";
 import { createTelegramService, type TelegramService } from "./telegram/telegram-service.ts";
@@ -253,6 +254,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
   });
   const address = server.address();
   const actualPort = typeof address === "object" && address ? address.port : port;
+  const unpublishPort = await publishGatewayAddress(paths.home, { port: actualPort, bind });
   const host = bind.includes(":") ? `[${bind}]` : bind;
 
   const released = await assistant.ports.releaseInFlight();
@@ -303,6 +305,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
       });
       wss.close();
       await assistant.close();
+      await unpublishPort();
       await lock.release();
     })();
     return closing;

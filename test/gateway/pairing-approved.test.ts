@@ -1,7 +1,7 @@
 // An approved Telegram sender is told so: `agent-claw pairing approve` beside a running gateway has
 // the gateway send "You're approved" at once; with no gateway running, it is stored and sent once
 // the gateway starts, and only once.
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -80,6 +80,24 @@ describe("a pairing approval is announced to the sender", () => {
     const [told] = await telegram.waitFor((c) => c.params["text"] === APPROVED_REPLY);
     expect(told?.params).toMatchObject({ chat_id: BOB.id });
     expect(model.requests).toHaveLength(0);
+  });
+
+  it("beside a gateway started on another port: found there; what listens on config.json's port gets nothing", async () => {
+    // Someone else's server where config.json says the gateway is: the token must not go there.
+    const config = JSON.parse(await readFile(join(home, "config.json"), "utf8"));
+    const received: Buffer[] = [];
+    const impostor = createServer((socket) => socket.on("data", (chunk: Buffer) => received.push(chunk)));
+    await new Promise<void>((resolve) => impostor.listen(config.gateway.port, "127.0.0.1", resolve));
+    try {
+      gateway = await startGateway({ env, port: 0, retryDelayMs: 0, write: () => {} });
+      const code = await bobAsks();
+      await cli().approve("telegram", code);
+      expect(output).toContain("They were told on the channel that they are approved.");
+      await telegram.waitFor((c) => c.params["text"] === APPROVED_REPLY);
+      expect(Buffer.concat(received).toString()).toBe("");
+    } finally {
+      await new Promise((resolve) => impostor.close(resolve));
+    }
   });
 
   it("with no gateway running: stored, then sent once when the gateway starts", async () => {
