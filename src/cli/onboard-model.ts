@@ -102,7 +102,7 @@ export async function onboardModel(
     key = answer && answer !== "keep the saved one" ? answer : undefined;
     if (key) next = withKey(next, `${section}.apiKey`, key);
   }
-  const config = applyEnvOverrides(validateConfig(next, "The onboarding answers"), env);
+  const config = applyEnvOverrides(validateConfig(next, "The config from your answers"), env);
   if (flags.check === false) return { raw: next, ref, lines };
 
   const result = await checkModel(ref, config, env);

@@ -83,6 +83,16 @@ describe("agent-claw onboard", () => {
     expect(badKey.stdout + badKey.stderr).not.toContain("sk-wrong-key");
     await expect(stat(file("config.json"))).rejects.toThrow(/ENOENT/);
 
+    const mistyped = await runCli(
+      ["onboard", "--yes", "--model", "openai/gpt-test", "--api-key", "sk-pasted twice-0123456789"],
+      env,
+    );
+    expect(mistyped.code).toBe(1);
+    expect(mistyped.stderr).toMatch(
+      /^error: The config from your answers is not valid:\n.*providers\.openai\.apiKey/,
+    );
+    expect(mistyped.stderr).not.toContain("pasted");
+
     const badToken = await runCli(
       [
         "onboard",

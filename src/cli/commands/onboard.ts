@@ -73,7 +73,9 @@ async function onboard(options: OnboardOptions): Promise<void> {
       options.workspace ?? before.agent.workspace ?? paths.defaultWorkspace,
     );
     if (workspace && workspace !== paths.defaultWorkspace) raw = withKey(raw, "agent.workspace", workspace);
-    const files = createFsWorkspace({ root: workspaceDirFor(validateConfig(raw, "The answers"), paths) });
+    const files = createFsWorkspace({
+      root: workspaceDirFor(validateConfig(raw, "The config from your answers"), paths),
+    });
     const saved = await readPersonal(files);
     const systemZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
     const timezone = await ask(
@@ -91,7 +93,7 @@ async function onboard(options: OnboardOptions): Promise<void> {
     const telegram = await onboardTelegram(raw, options, askSecret, env);
     raw = telegram.raw;
     raw = { $schema: "./config.schema.json", ...raw };
-    const config = validateConfig(raw, "The onboarding answers");
+    const config = validateConfig(raw, "The config from your answers");
 
     await writeFileAtomic(paths.schemaFile, `${JSON.stringify(configJsonSchema(), null, 2)}\n`);
     // Keys and the bot token live in it: private whatever mode an older file had.
@@ -129,7 +131,7 @@ async function onboardTelegram(
   askSecret: (label: string, fallback: string | undefined) => Promise<string | undefined>,
   env: NodeJS.ProcessEnv,
 ): Promise<{ raw: Record<string, unknown>; bot?: string }> {
-  const saved = validateConfig(raw, "The answers").channels.telegram.botToken;
+  const saved = validateConfig(raw, "The config from your answers").channels.telegram.botToken;
   const answer =
     options.telegramToken ??
     (await askSecret(
