@@ -1,6 +1,6 @@
 // Private files, end to end under umask 022: what the CLI and the gateway create in the home folder
 // is 0700 (folders) and 0600 (files), and doctor reports a readable file and `--repair` fixes it.
-import { chmod, lstat, readdir, stat } from "node:fs/promises";
+import { chmod, lstat, mkdir, readdir, stat, writeFile } from "node:fs/promises";
 import { join, relative } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { gatewayTurns, runCli, useCliWorld } from "./run-cli.ts";
@@ -84,5 +84,16 @@ describe("private files", () => {
     expect((await stat(join(home, "config.json"))).mode & 0o777).toBe(0o600);
     expect((await stat(home)).mode & 0o777).toBe(0o700);
     expect((await runCli(["doctor"], world.env)).stdout).toMatch(/✓ files: .* private to you/);
+  });
+
+  it("doctor names a readable file without passing the escape sequences in its name to the terminal", async () => {
+    const home = world.env.AGENT_CLAW_HOME!;
+    expect((await runCli(["config", "set", "session.dmScope", "main"], world.env)).code).toBe(0);
+    // A file a command run by the exec tool made, named by whoever steered the model.
+    await mkdir(join(home, "workspace"), { recursive: true, mode: 0o700 });
+    await writeFile(join(home, "workspace", "notes\u001b]52;c;cm0=\u0007\u001b[2J.txt"), "", { mode: 0o644 });
+    const report = await runCli(["doctor"], world.env);
+    expect(report.stdout).toContain("workspace/notes]52;c;cm0=[2J.txt (0644)");
+    expect(report.stdout).not.toMatch(/[\u001b\u0007]/);
   });
 });

@@ -10,6 +10,7 @@ import { type LocalAssistant, openLocalAssistant } from "../../engines/local/ass
 import { checkModel } from "../../models/check-model.ts";
 import { noModelMessage } from "../../models/model-ref.ts";
 import { detectOllama } from "../../models/resolve-model.ts";
+import { stripTerminalControls } from "../../util/control-chars.ts";
 import { action, green, red, yellow } from "../io.ts";
 import { filesCheck } from "./doctor-files.ts";
 import { stateDbCheck, transcriptsCheck } from "./doctor-state.ts";
@@ -36,10 +37,13 @@ export function registerDoctor(program: Command): void {
         const checks = await runChecks(process.env, Boolean(options.repair || options.fix));
         if (options.json) process.stdout.write(`${JSON.stringify(checks, null, 2)}\n`);
         else {
+          // Details name files and cron jobs that chats or commands the model ran may have named.
+          const shown = (text: string, indent: string) =>
+            stripTerminalControls(text).split("\n").join(indent);
           for (const c of checks) {
             const mark = c.status === "ok" ? green("✓") : c.status === "warn" ? yellow("!") : red("✗");
-            process.stdout.write(`${mark} ${c.name}: ${c.detail.split("\n").join("\n    ")}\n`);
-            if (c.fix) process.stdout.write(`    → ${c.fix.split("\n").join("\n      ")}\n`);
+            process.stdout.write(`${mark} ${c.name}: ${shown(c.detail, "\n    ")}\n`);
+            if (c.fix) process.stdout.write(`    → ${shown(c.fix, "\n      ")}\n`);
           }
         }
         return checks.some((c) => c.status === "fail") ? 1 : 0;
