@@ -35,6 +35,18 @@ describe("ignored groups", () => {
     ]);
   });
 
+  it("logs at most `limit` lines an hour, however many groups take turns", async () => {
+    const clock = createFakeClock();
+    const groups = createIgnoredGroups({ limit: 3 });
+    const logged = () =>
+      ["-1", "-2", "-3", "-4"].filter((id) => groups.note(inGroup(id), clock.now())).length;
+    expect(logged()).toBe(3);
+    // Each group is pushed out by the next and comes back as new: still nothing more this hour.
+    expect(logged()).toBe(0);
+    await clock.advance(IGNORED_GROUP_LOG_EVERY_MS);
+    expect(logged()).toBe(3);
+  });
+
   it("keeps the most recent groups up to its limit, newest first, leaving out allowed ones", () => {
     const groups = createIgnoredGroups({ limit: 3 });
     for (const [i, id] of ["-1", "-2", "-3", "-4"].entries()) groups.note(inGroup(id), i);

@@ -27,24 +27,33 @@ export function createIgnoredGroups(options: { limit?: number } = {}) {
   const limit = options.limit ?? IGNORED_GROUPS_LIMIT;
   /** Insertion order is recency: a group heard from again moves to the end. */
   const groups = new Map<string, IgnoredGroup & { loggedAt: number }>();
+  /**
+   * When the last lines were logged, for all groups together: a group pushed out of the list is
+   * new again, so without this budget more groups than `limit` taking turns would log every message.
+   */
+  const logged: number[] = [];
 
   return {
     /**
      * Notes a message from a group that is not allowed. Returns true when it should be logged: the
-     * first message from the group, or the first one after IGNORED_GROUP_LOG_EVERY_MS.
+     * first message from the group, or the first one after IGNORED_GROUP_LOG_EVERY_MS, while fewer
+     * than `limit` lines were logged in that time.
      */
     note(message: InboundMessage, at: number): boolean {
       const chatId = message.chat.id;
       const known = groups.get(chatId);
       groups.delete(chatId);
-      const logNow = !known || at - known.loggedAt >= IGNORED_GROUP_LOG_EVERY_MS;
+      while (logged.length > 0 && at - logged[0]! >= IGNORED_GROUP_LOG_EVERY_MS) logged.shift();
+      const due = !known || at - known.loggedAt >= IGNORED_GROUP_LOG_EVERY_MS;
+      const logNow = due && logged.length < limit;
+      if (logNow) logged.push(at);
       groups.set(chatId, {
         chatId,
         title: message.chat.title ?? known?.title,
         firstSeenAt: known?.firstSeenAt ?? at,
         lastSeenAt: at,
         messages: (known?.messages ?? 0) + 1,
-        loggedAt: logNow ? at : known!.loggedAt,
+        loggedAt: logNow ? at : (known?.loggedAt ?? Number.NEGATIVE_INFINITY),
       });
       if (groups.size > limit) groups.delete(groups.keys().next().value!);
       return logNow;
