@@ -114,6 +114,28 @@ describe("exec approval in Telegram", () => {
     expect(saved.tools.exec.allowlist).toEqual(["echo tg-always"]);
   });
 
+  it("offers Always only to the owner: someone the owner approved may allow once or deny", async () => {
+    const BOB = 2002;
+    await start({
+      telegram: { allowFrom: [String(ADA), String(BOB)] },
+      tools: { policy: { approved: "all" } },
+    });
+    const { chatId, buttons } = await askFor("echo tg-bob", {
+      text: "run it",
+      from: { id: BOB, first_name: "Bob" },
+    });
+    expect(buttons.map((b) => b.text)).toEqual(["Allow once", "Deny"]);
+    // A forged "always" press counts as once: the allowlist is left alone.
+    const forged = buttons[0]!.callback_data.replace(/:o$/, ":a");
+    expect(await press(chatId, 2, forged, { id: BOB, first_name: "Bob" })).toBe("Approved once");
+    await telegram.waitFor((c) => c.method === "sendMessage" && c.params["text"] === "done", 5_000);
+    expect(toolResult()).toContain("tg-bob");
+    const saved = JSON.parse(await readFile(join(home, "config.json"), "utf8")) as {
+      tools: { exec?: { allowlist?: string[] } };
+    };
+    expect(saved.tools.exec?.allowlist).toBeUndefined();
+  });
+
   it("in a group, only the person who asked may answer; a second press and a forged button are refused", async () => {
     await start({ telegram: { groups: [String(GROUP)] }, tools: { policy: { group: "all" } } });
     const { chatId, buttons } = await askFor("echo tg-group", {

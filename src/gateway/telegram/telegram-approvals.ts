@@ -1,6 +1,6 @@
-// exec's approvals in Telegram: a message with three inline buttons (once, always, deny) in the chat
-// of the turn, answerable only by the person whose message started it; the message is then edited to
-// show the decision. Button presses arrive as callback_query updates through intake.
+// exec's approvals in Telegram: a message with inline buttons (once, always for the owner, deny) in
+// the chat of the turn, answerable only by the person whose message started it; the message is then
+// edited to show the decision. Button presses arrive as callback_query updates through intake.
 import type { TelegramCallback } from "../../channels/telegram/callback.ts";
 import type { InlineButton, TelegramOutbound } from "../../channels/telegram/outbound.ts";
 import type { ApprovalOutcome } from "../../core/agent/events.ts";
@@ -74,11 +74,17 @@ export function createTelegramApprovals(deps: TelegramApprovalsDeps) {
             .catch((error: Error) => log("warn", `could not show the approval's outcome: ${error.message}`));
         },
       };
+      // "Always" writes tools.exec.allowlist for every chat: only the owner is offered it.
+      const mayWiden = request.trust?.at(-1)?.level === "owner";
       return {
         ...request,
-        approve: (approval) =>
+        approve: ({ allowlistEntry, ...approval }) =>
           ctx.approvals.ask(
-            { ...approval, sessionKey: request.sessionKey },
+            {
+              ...approval,
+              ...(mayWiden && allowlistEntry !== undefined && { allowlistEntry }),
+              sessionKey: request.sessionKey,
+            },
             owner,
             presenter,
             request.signal,
