@@ -8,6 +8,7 @@ import type { GatewayContext } from "./gateway-context.ts";
 import {
   hostAllowed,
   originAllowed,
+  originRefusal,
   type RequestFacts,
   type ServedNames,
   sentForAnotherSite,
@@ -62,7 +63,7 @@ function frontDoor(ctx: GatewayContext): MiddlewareHandler {
     // The WebSocket upgrade is a GET: the control route checks its Origin itself.
     if (!READ_ONLY.has(c.req.method) && !originAllowed(facts, served)) {
       ctx.logs.log("warn", `refused a ${c.req.method} ${c.req.path} from the web page at ${facts.origin}`);
-      const message = `Requests from the web page at ${facts.origin} are refused: another site may not use this gateway. If that page is yours, add ${facts.origin} to gateway.allowedOrigins.`;
+      const message = originRefusal(facts.origin);
       return c.json({ error: { message, type: "invalid_request_error", code: "origin_not_allowed" } }, 403);
     }
     await next();

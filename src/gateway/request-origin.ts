@@ -78,3 +78,14 @@ export function sentForAnotherSite(facts: RequestFacts, served: ServedNames): bo
   // A navigation or an <img> carries no Origin, but the browser says whether another site caused it.
   return facts.fetchSite === "cross-site" || facts.fetchSite === "same-site";
 }
+
+/**
+ * What a refused page is told. An opaque origin ("null": a file, a sandboxed frame, any site can make
+ * one) is never worth listing, so it gets no advice to list it.
+ */
+export function originRefusal(origin: string | undefined): string {
+  if (origin === "null") {
+    return "Requests from a page with no origin of its own (a local file or a sandboxed frame) are refused: open the web UI from the gateway's own address.";
+  }
+  return `Requests from the web page at ${origin} are refused: another site may not use this gateway. If that page is yours, add ${origin} to gateway.allowedOrigins.`;
+}

@@ -52,6 +52,18 @@ describe("a gateway with gateway.trustLoopback", () => {
     expect(w.fake.requests).toHaveLength(0);
   });
 
+  it("refuses a page with an opaque origin (a sandboxed frame) without advising to list it", async () => {
+    const w = await trusting();
+    const headers = { origin: "null", "content-type": "application/json" };
+    const res = await raw(`${w.gateway.url}/hooks/agent`, { method: "POST", headers, body: hook });
+    expect(res.status).toBe(403);
+    const { message } = JSON.parse(res.body).error as { message: string };
+    expect(message).toContain("a page with no origin of its own");
+    expect(message).not.toContain("gateway.allowedOrigins");
+    await expect(openClient(w.wsUrl, { origin: "null" })).rejects.toThrow("upgrade refused: 403");
+    expect(w.fake.requests).toHaveLength(0);
+  });
+
   it("refuses a body not declared JSON (415), and still serves clients that send no Origin", async () => {
     const w = await trusting();
     w.fake.script([{ text: "Hello from curl." }]);

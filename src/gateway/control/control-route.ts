@@ -5,7 +5,7 @@ import type { MiddlewareHandler } from "hono";
 import type { WebSocket } from "ws";
 import { peerOf, requestFacts, type RouteModule, servedNames } from "../app.ts";
 import { bearer } from "../auth.ts";
-import { originAllowed } from "../request-origin.ts";
+import { originAllowed, originRefusal } from "../request-origin.ts";
 import { approvalMethods } from "./approval-methods.ts";
 import { chatMethods } from "./chat-methods.ts";
 import { type ChannelStatusSource, builtInChannels, channelsMethods } from "./channels-methods.ts";
@@ -66,7 +66,7 @@ export function createControlRoute(options: ControlRouteOptions = {}): RouteModu
       const origin = c.req.header("origin");
       if (!originAllowed(requestFacts(c), servedNames(gateway))) {
         gateway.logs.log("warn", `control: refused a WebSocket from origin ${origin}`);
-        return c.text(`Origin ${origin} is not allowed; add it to gateway.allowedOrigins.`, 403);
+        return c.text(originRefusal(origin), 403);
       }
       if (gateway.draining()) return c.text("The gateway is shutting down; retry in a few seconds.", 503);
       await next();
