@@ -23,7 +23,7 @@ export function gatewayBanner(gateway: RunningGateway, terminal: boolean): strin
         ? `in ${join(assistant.paths.home, "gateway.token")}`
         : auth.source === "env"
           ? "from AGENT_CLAW_GATEWAY_TOKEN"
-          : "from gateway.token in config.json";
+          : `from gateway.token in ${assistant.paths.configFile}`;
     lines.push(dim(`  Token:     ${from}`));
   }
   return `${lines.join("\n")}\n`;

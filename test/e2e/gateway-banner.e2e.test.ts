@@ -1,5 +1,6 @@
 // What `agent-claw gateway` prints when it is ready, run as a service runs it (no terminal): the bot
 // that answers on Telegram, and the full path of the file holding the access token.
+import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { startTelegramFake } from "../fakes/telegram-bot-api.ts";
@@ -39,6 +40,15 @@ describe("the gateway's start banner", () => {
     } finally {
       await telegram.close();
     }
+  });
+
+  it("names the config file by its full path when the token is set there", async () => {
+    const configFile = join(world.env.AGENT_CLAW_HOME!, "config.json");
+    await mkdir(world.env.AGENT_CLAW_HOME!, { recursive: true });
+    await writeFile(configFile, JSON.stringify({ gateway: { token: "a-token-from-config-0123456789" } }));
+    const out = await banner(world.env);
+    expect(out).toContain(`Token:     from gateway.token in ${configFile}\n`);
+    expect(out).not.toContain("a-token-from-config");
   });
 
   it("says why Telegram is off when no bot is set", async () => {
