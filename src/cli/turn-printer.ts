@@ -1,11 +1,14 @@
 // Shows a turn in the terminal as it happens: text streams to stdout, tool activity to stderr.
+// The model's text and a tool's output may carry what a web page or a command printed: no escape
+// sequence of theirs reaches the terminal.
 import type { AgentEvent } from "../core/agent/events.ts";
 import type { TurnResult } from "../core/turn/run-turn.ts";
+import { stripControlChars, stripTerminalControls } from "../util/control-chars.ts";
 import { dim } from "./io.ts";
 
 const preview = (value: unknown, max = 80) => {
   const text = typeof value === "string" ? value : JSON.stringify(value);
-  const line = (text ?? "").replace(/\s+/g, " ");
+  const line = stripControlChars(text ?? "").replace(/\s+/g, " ");
   return line.length > max ? `${line.slice(0, max - 1)}…` : line;
 };
 
@@ -15,7 +18,8 @@ export function createTurnPrinter(
 ) {
   let printed = "";
   let stepHadText = false;
-  const write = (text: string) => {
+  const write = (raw: string) => {
+    const text = stripTerminalControls(raw);
     out.write(text);
     printed += text;
   };
