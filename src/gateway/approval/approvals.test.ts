@@ -98,6 +98,21 @@ describe("approvals", () => {
     expect(saved).toEqual(["rm -rf build"]);
   });
 
+  it("keeps an always given in time when the deadline passes while it is saved", async () => {
+    let release!: () => void;
+    const { clock, approvals, shown, outcomes, ask } = world(
+      () => new Promise<void>((resolve) => (release = resolve)),
+    );
+    const answer = ask();
+    await Promise.resolve();
+    const pressed = approvals.answer(shown[0]!.id, "always", ADA);
+    await clock.advance(120_000);
+    release();
+    expect(await pressed).toEqual({ ok: true, outcome: "always" });
+    expect(await answer).toBe(true);
+    expect(outcomes).toEqual(["always"]);
+  });
+
   it("cancels every waiting request when the gateway stops", async () => {
     const { approvals, outcomes, ask } = world();
     const answers = [ask(), ask()];

@@ -113,7 +113,8 @@ export function createApprovals(options: ApprovalsOptions) {
         waiting.set(pending.id, { pending, finish });
         signal?.addEventListener("abort", cancel, { once: true });
         clock.sleep(pending.expiresAt - clock.now(), stop.signal).then(
-          () => finish("expired"),
+          // An answer given in time but still being saved ("always") wins over the deadline.
+          () => waiting.get(pending.id)?.answered || finish("expired"),
           () => {},
         );
       });
