@@ -45,11 +45,19 @@ export function peerOf(c: Context, ctx: GatewayContext): Peer {
 const READ_ONLY = new Set(["GET", "HEAD", "OPTIONS"]);
 
 /**
+ * Routes for machines that check their own secret before reading anything and grant no loopback
+ * trust, so a rebound name gains nothing there; a reverse proxy may pass on the public name
+ * (Telegram calls https://your.host/telegram/webhook).
+ */
+const OWN_SECRET_ROUTES = new Set(["/telegram/webhook"]);
+
+/**
  * Every request: the Host must be a name the gateway serves (no DNS rebinding), and a browser page
  * may change state only from the gateway's own origin or gateway.allowedOrigins.
  */
 function frontDoor(ctx: GatewayContext): MiddlewareHandler {
   return async (c, next) => {
+    if (OWN_SECRET_ROUTES.has(c.req.path)) return next();
     const facts = requestFacts(c);
     const served = servedNames(ctx);
     if (!hostAllowed(facts.host, served)) {

@@ -2,6 +2,7 @@
 // gateway), a fake model, pairing, group gating, webhooks, retried updates, delivery after a crash,
 // and reminders the model schedules with the cron tool.
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { request as httpRequest } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -238,6 +239,29 @@ describe("Telegram by webhook", () => {
     const response = await post(telegram.message({ text: "let me in" }), "wrong-secret-0123456789");
     expect(response.status).toBe(401);
     expect(model.requests).toHaveLength(0);
+  });
+
+  it("takes calls addressed to the public name a reverse proxy passes on, with the secret only", async () => {
+    model.script([{ text: "Through the proxy." }]);
+    await webhookGateway();
+    const viaProxy = (secret: string) =>
+      new Promise<number>((resolve, reject) => {
+        const body = JSON.stringify(telegram.message({ text: "hi" }));
+        const headers = {
+          host: "claw.example.com",
+          "content-type": "application/json",
+          "x-telegram-bot-api-secret-token": secret,
+        };
+        const req = httpRequest(`${gateway!.url}/telegram/webhook`, { method: "POST", headers }, (res) => {
+          res.resume().on("end", () => resolve(res.statusCode ?? 0));
+        });
+        req.on("error", reject);
+        req.end(body);
+      });
+    expect(await viaProxy("wrong-secret-0123456789")).toBe(401);
+    expect(await viaProxy(SECRET)).toBe(200);
+    const [reply] = await telegram.waitFor("sendMessage", 5_000);
+    expect(reply?.params["text"]).toBe("Through the proxy.");
   });
 
   it("keeps calls that fail the secret out of the intake gate, so they cannot hold up turns", async () => {
