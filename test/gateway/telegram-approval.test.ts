@@ -1,16 +1,16 @@
 // exec's approvals in Telegram, end to end through the fake Bot API: a message with inline buttons,
 // callback_query presses (once, always, deny), the message edited to show the decision, and presses
 // that are refused: another group member, a second press, a forged button.
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { type RunningGateway, startGateway } from "../../src/gateway/server.ts";
+import type { RunningGateway } from "../../src/gateway/server.ts";
 import type { FakeModelServer } from "../fakes/fake-model-server.ts";
 import { startOpenAIChatFake } from "../fakes/openai-chat-server.ts";
 import { type RecordedCall, startTelegramFake, type TelegramFake } from "../fakes/telegram-bot-api.ts";
+import { ADA, startTelegramGateway } from "./telegram-world.ts";
 
-const ADA = 1001;
 const GROUP = -1001234;
 
 let home: string;
@@ -20,27 +20,7 @@ let gateway: RunningGateway | undefined;
 
 async function start(config: Record<string, unknown> = {}): Promise<void> {
   const { telegram: channel = {}, ...rest } = config;
-  await writeFile(
-    join(home, "config.json"),
-    JSON.stringify({
-      channels: { telegram: { allowFrom: [String(ADA)], streaming: false, ...(channel as object) } },
-      ...rest,
-    }),
-  );
-  gateway = await startGateway({
-    env: {
-      AGENT_CLAW_HOME: home,
-      AGENT_CLAW_MODEL: "openai-compatible/fake",
-      OPENAI_COMPATIBLE_BASE_URL: model.url,
-      AGENT_CLAW_GATEWAY_TOKEN: "test-token-0123456789",
-      TELEGRAM_BOT_TOKEN: telegram.token,
-      TELEGRAM_API_ROOT: telegram.url,
-      TZ: "UTC",
-    },
-    port: 0,
-    retryDelayMs: 0,
-    write: () => {},
-  });
+  gateway = await startTelegramGateway({ home, model, telegram }, channel as Record<string, unknown>, rest);
 }
 
 beforeEach(async () => {

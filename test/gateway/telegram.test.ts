@@ -6,12 +6,12 @@ import { request as httpRequest } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { type RunningGateway, startGateway } from "../../src/gateway/server.ts";
+import type { RunningGateway } from "../../src/gateway/server.ts";
 import type { FakeModelServer } from "../fakes/fake-model-server.ts";
 import { startOpenAIChatFake } from "../fakes/openai-chat-server.ts";
 import { type RecordedCall, startTelegramFake, type TelegramFake } from "../fakes/telegram-bot-api.ts";
+import { ADA, startTelegramGateway } from "./telegram-world.ts";
 
-const ADA = 1001;
 const SECRET = "webhook-secret-0123456789";
 
 let home: string;
@@ -23,27 +23,7 @@ async function start(
   channel: Record<string, unknown> = {},
   rest: Record<string, unknown> = {},
 ): Promise<RunningGateway> {
-  await writeFile(
-    join(home, "config.json"),
-    JSON.stringify({
-      channels: { telegram: { allowFrom: [String(ADA)], streaming: false, ...channel } },
-      ...rest,
-    }),
-  );
-  gateway = await startGateway({
-    env: {
-      AGENT_CLAW_HOME: home,
-      AGENT_CLAW_MODEL: "openai-compatible/fake",
-      OPENAI_COMPATIBLE_BASE_URL: model.url,
-      AGENT_CLAW_GATEWAY_TOKEN: "test-token-0123456789",
-      TELEGRAM_BOT_TOKEN: telegram.token,
-      TELEGRAM_API_ROOT: telegram.url,
-      TZ: "UTC",
-    },
-    port: 0,
-    retryDelayMs: 0,
-    write: () => {},
-  });
+  gateway = await startTelegramGateway({ home, model, telegram }, channel, rest);
   return gateway;
 }
 
