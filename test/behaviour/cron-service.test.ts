@@ -367,9 +367,11 @@ describe("cron reminders relayed by the heartbeat", () => {
       status: "error",
       error: expect.stringMatching(/^not delivered: heartbeat.target is "none"/),
     });
-    expect((await w.service.get(job.id, OWNER)).state).toMatchObject({
-      lastStatus: "error",
-      lastError: expect.stringMatching(/^not delivered/),
-    });
+    const { state } = await w.service.get(job.id, OWNER);
+    expect(state).toMatchObject({ lastStatus: "error", lastError: expect.stringMatching(/^not delivered/) });
+    // The owner chose no target: trying again would only repeat the reminder in the main session.
+    expect(state.nextRunAt).toBeUndefined();
+    await advance(w, 60 * MIN, 10_000);
+    expect(await w.service.runs(job.id, OWNER)).toHaveLength(1);
   });
 });

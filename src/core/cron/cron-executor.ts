@@ -45,9 +45,11 @@ function relayResult(outcome: HeartbeatOutcome | Error): CronRunResult {
     case "ok":
       return { ok: true, summary: "the heartbeat looked at it and had nothing to tell the user" };
     case "no target":
+      // The owner chose no target: another try would only repeat the reminder in the main session.
       return {
         ok: false,
         error: 'not delivered: heartbeat.target is "none" (the reply is in the main session\'s history)',
+        retry: false,
       };
     default:
       return { ok: false, error: summary(`not delivered: the heartbeat turn failed: ${outcome.reply}`) };

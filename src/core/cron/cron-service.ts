@@ -17,7 +17,13 @@ import { formatDuration } from "./duration.ts";
 import { decideAtStart, DEFAULT_STUCK_MS, stateAfterRun, stuckMessage } from "./run-state.ts";
 import { nextRunAfter } from "./schedule.ts";
 
-export type CronRunResult = { ok: true; summary?: string } | { ok: false; error: string };
+export type CronRunResult =
+  | { ok: true; summary?: string }
+  /**
+   * `retry: false` when trying again cannot change the outcome (a setting decided it): the job then
+   * follows its schedule without backoff retries, and a one-shot is done.
+   */
+  | { ok: false; error: string; retry?: false };
 
 /** Carries out one run of a job; `runId` is stable across a crash and restart (use it as an idempotency key). */
 export type CronExecute = (job: CronJob, runId: string) => Promise<CronRunResult>;
@@ -129,7 +135,8 @@ export function createCronService(deps: CronServiceDeps): CronService {
     // The job as it is now: it may have been edited, paused or removed while it ran.
     const current = await scheduler.get(job.id);
     if (!current) return;
-    const next = { ...current, state: stateAfterRun(current, status, finishedAt, error) };
+    const retryable = !(result !== "stuck" && !result.ok && result.retry === false);
+    const next = { ...current, state: stateAfterRun(current, status, finishedAt, error, retryable) };
     await save(next);
     if (status !== "ok") {
       const retry =

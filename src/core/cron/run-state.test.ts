@@ -60,6 +60,20 @@ describe("after a run", () => {
     expect(done.nextRunAt).toBeUndefined();
     expect(done.lastStatus).toBe("ok");
   });
+
+  it("does not retry a failure that another try cannot change: a one-shot is done, a recurring job keeps its schedule", () => {
+    const once = job({ schedule: { kind: "at", at: T }, state: { consecutiveErrors: 0, nextRunAt: T } });
+    expect(stateAfterRun(once, "error", T, "no target", false)).toMatchObject({
+      lastStatus: "error",
+      lastError: "no target",
+    });
+    expect(stateAfterRun(once, "error", T, "no target", false).nextRunAt).toBeUndefined();
+    // Every 10 min, failed three times: without backoff it still runs every 10 min.
+    let j = job();
+    for (let i = 0; i < 3; i++)
+      j = { ...j, state: stateAfterRun(j, "error", T + i * 600_000, "no target", false) };
+    expect(j.state.nextRunAt).toBe(T + 3 * 600_000);
+  });
 });
 
 describe("at start", () => {

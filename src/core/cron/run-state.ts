@@ -15,14 +15,24 @@ export function backoffMs(consecutiveErrors: number): number {
   return Math.min(BACKOFF_MAX_MS, BACKOFF_FIRST_MS * 2 ** Math.max(0, consecutiveErrors - 1));
 }
 
-/** The state after a run that ended at `at` with `status`. */
-export function stateAfterRun(job: CronJob, status: RunStatus, at: number, error?: string): CronJobState {
+/**
+ * The state after a run that ended at `at` with `status`. A failure with `retry` false is not tried
+ * again sooner: the job keeps its schedule, and a one-shot is done.
+ */
+export function stateAfterRun(
+  job: CronJob,
+  status: RunStatus,
+  at: number,
+  error?: string,
+  retry = true,
+): CronJobState {
   const { running: _, runRequestedAt: __, ...rest } = job.state;
   const failed = status === "error" || status === "stuck";
   const consecutiveErrors = failed ? job.state.consecutiveErrors + 1 : 0;
   // A one-shot that worked is done, also when it ran early ("run now").
-  let nextRunAt = job.schedule.kind === "at" && !failed ? undefined : nextRunAfter(job.schedule, at);
-  if (failed) {
+  let nextRunAt =
+    job.schedule.kind === "at" && (!failed || !retry) ? undefined : nextRunAfter(job.schedule, at);
+  if (failed && retry) {
     const retryAt = at + backoffMs(consecutiveErrors);
     if (job.schedule.kind === "at") {
       // A one-shot is tried again until it works or has failed AT_MAX_ATTEMPTS times.
