@@ -9,12 +9,19 @@ import { ModelCallError } from "../../core/agent/model-call-error.ts";
 import { createLanes } from "../../core/lanes/lanes.ts";
 import type { InboundMessage } from "../../core/messages.ts";
 import type { TurnResult } from "../../core/turn/run-turn.ts";
+import type { ApprovalRequest } from "../../tools/tool.ts";
 import { type LocalAssistant, openLocalAssistant } from "../../engines/local/assistant.ts";
 import { explainModelError } from "../../models/explain-error.ts";
 import type { Notice } from "../../gateway/event-hub.ts";
 import { cliChannel, cliMessage, cliSessionKey } from "../cli-message.ts";
 import { followGatewayNotices } from "../gateway-notices.ts";
 import { action, bold, dim, red, reportError } from "../io.ts";
+import {
+  allowAlways,
+  APPROVAL_CHOICES,
+  approvalAnswer,
+  type TerminalApproval,
+} from "../terminal-approval.ts";
 import { createTurnPrinter } from "../turn-printer.ts";
 
 const HELP = `Commands:
@@ -66,13 +73,28 @@ export async function runChat(assistant: LocalAssistant, explicitSession?: strin
     terminal: interactive,
   });
   let current: AbortController | undefined;
-  let pendingApproval: ((answer: boolean) => void) | undefined;
+  let pendingApproval: ((answer: TerminalApproval) => void) | undefined;
   let failures = 0;
 
-  const approve = (summary: string) =>
+  const approve = (request: ApprovalRequest) =>
     new Promise<boolean>((resolve) => {
-      pendingApproval = resolve;
-      process.stderr.write(`${bold("Allow")} ${summary}? [y/N] `);
+      pendingApproval = (answer) => {
+        if (answer !== "always" || request.allowlistEntry === undefined) return resolve(answer !== "deny");
+        // Allowed this time whatever happens; a config that cannot be written is said, not fatal.
+        allowAlways(assistant, request.allowlistEntry).then(
+          () => {
+            process.stderr.write(
+              dim(`Added ${JSON.stringify(request.allowlistEntry)} to tools.exec.allowlist.\n`),
+            );
+            resolve(true);
+          },
+          (error: unknown) => {
+            reportError(error);
+            resolve(true);
+          },
+        );
+      };
+      process.stderr.write(`${bold("Allow")} ${request.tool}: ${request.summary}? ${APPROVAL_CHOICES} `);
     });
 
   const lanes = createLanes<InboundMessage, TurnResult | undefined>({
@@ -87,7 +109,7 @@ export async function runChat(assistant: LocalAssistant, explicitSession?: strin
           channel: cliChannel(interactive),
           signal: current.signal,
           onEvent: printer.onEvent,
-          approve: interactive ? (r) => approve(`${r.tool}: ${r.summary}`) : undefined,
+          approve: interactive ? approve : undefined,
         });
         printer.finish(result);
         return result;
@@ -153,7 +175,7 @@ export async function runChat(assistant: LocalAssistant, explicitSession?: strin
       if (pendingApproval) {
         const answer = pendingApproval;
         pendingApproval = undefined;
-        answer(/^y(es)?$/i.test(line));
+        answer(approvalAnswer(line));
         return;
       }
       chain = chain.then(async (open) => {
