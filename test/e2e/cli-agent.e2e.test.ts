@@ -223,6 +223,10 @@ describe("agent-claw agent --json, when it fails", () => {
       code: "usage",
       message: /Pass the message with -m/,
     });
+    const unknown = await runCli(["agent", "-m", "hi", "--json", "--bogus"], world.env);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toBe("");
+    expect(jsonError(unknown.stdout).error).toEqual({ code: "usage", message: "unknown option '--bogus'" });
 
     const strict = await startOpenAIChatFake({ apiKey: "right-key" });
     try {

@@ -23,6 +23,16 @@ export function registerAgent(program: Command): void {
     .option("-m, --message <text>", 'the message to send ("-" reads it from stdin)')
     .option("-s, --session <key>", "session key (default: the main session)")
     .option("--json", "print one JSON object: reply, session key, token usage")
+    // commander's own refusals (an unknown option, a missing value) are JSON too with --json.
+    .configureOutput({
+      writeErr: (text) => void (process.argv.includes("--json") || process.stderr.write(text)),
+      outputError: (text, write) =>
+        process.argv.includes("--json")
+          ? process.stdout.write(
+              `${JSON.stringify({ error: { code: "usage", message: text.replace(/^error: /, "").trim() } })}\n`,
+            )
+          : write(text),
+    })
     .addHelpText(
       "after",
       '\nExamples:\n  agent-claw agent -m "What is on my list today?"\n  echo "summarise this" | agent-claw agent -m - --json',
