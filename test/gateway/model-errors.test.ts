@@ -1,22 +1,17 @@
 // What a chat, the outbox, the transcript and the log see when the model provider fails: a plain
 // sentence per kind of failure in the chat, the provider's words (redacted) in the log only. And a
 // sender's name cannot forge a log line. A real gateway, the fake Bot API and a fake model.
-import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { type RunningGateway, startGateway } from "../../src/gateway/server.ts";
-import type { FakeModelServer } from "../fakes/fake-model-server.ts";
-import { startOpenAIChatFake } from "../fakes/openai-chat-server.ts";
-import { startTelegramFake, type TelegramFake } from "../fakes/telegram-bot-api.ts";
+import { useTelegramWorld } from "./telegram-world.ts";
 
 const ADA = 1001;
 const MODEL_KEY = "ollama-proxy-key-0123456789abcdef";
 
-let home: string;
-let model: FakeModelServer;
-let telegram: TelegramFake;
-let gateway: RunningGateway | undefined;
+const world = useTelegramWorld("ac-model-errors-");
+
 let logged: string;
 
 async function start(
@@ -24,18 +19,18 @@ async function start(
   env: NodeJS.ProcessEnv = { AGENT_CLAW_MODEL: "openai-compatible/fake" },
 ): Promise<RunningGateway> {
   await writeFile(
-    join(home, "config.json"),
+    join(world.home, "config.json"),
     JSON.stringify({ channels: { telegram: { allowFrom: [String(ADA)], streaming: false, ...channel } } }),
   );
-  gateway = await startGateway({
+  world.gateway = await startGateway({
     env: {
-      AGENT_CLAW_HOME: home,
+      AGENT_CLAW_HOME: world.home,
       ...env,
-      OPENAI_COMPATIBLE_BASE_URL: model.url,
+      OPENAI_COMPATIBLE_BASE_URL: world.model.url,
       OPENAI_COMPATIBLE_API_KEY: MODEL_KEY,
       AGENT_CLAW_GATEWAY_TOKEN: "test-token-0123456789",
-      TELEGRAM_BOT_TOKEN: telegram.token,
-      TELEGRAM_API_ROOT: telegram.url,
+      TELEGRAM_BOT_TOKEN: world.telegram.token,
+      TELEGRAM_API_ROOT: world.telegram.url,
       TZ: "UTC",
     },
     port: 0,
@@ -44,7 +39,7 @@ async function start(
       logged += text;
     },
   });
-  return gateway;
+  return world.gateway;
 }
 
 /** Every file under `dir`, read as text (the transcripts, the state database and its WAL). */
@@ -55,18 +50,7 @@ async function allText(dir: string): Promise<string> {
 }
 
 beforeEach(async () => {
-  home = await mkdtemp(join(tmpdir(), "ac-model-errors-"));
-  model = await startOpenAIChatFake();
-  telegram = await startTelegramFake();
   logged = "";
-});
-
-afterEach(async () => {
-  await gateway?.close();
-  gateway = undefined;
-  await telegram.close();
-  await model.close();
-  await rm(home, { recursive: true, force: true });
 });
 
 describe("a model provider's error", () => {
@@ -75,22 +59,22 @@ describe("a model provider's error", () => {
     const refused = {
       error: { status: 401, message: `Invalid credentials in header "Authorization: Bearer ${MODEL_KEY}"` },
     };
-    model.script([refused, refused]);
+    world.model.script([refused, refused]);
     await start();
-    const update = telegram.message({ text: "What's on today?" });
-    telegram.pushUpdate(update);
-    const [reply] = await telegram.waitFor("sendMessage");
+    const update = world.telegram.message({ text: "What's on today?" });
+    world.telegram.pushUpdate(update);
+    const [reply] = await world.telegram.waitFor("sendMessage");
     const text = String(reply?.params["text"]);
     expect(text).toContain("the model provider refused the API key");
     expect(text).toContain("agent-claw doctor");
-    expect(model.requests[0]?.headers["authorization"]).toBe(`Bearer ${MODEL_KEY}`);
+    expect(world.model.requests[0]?.headers["authorization"]).toBe(`Bearer ${MODEL_KEY}`);
 
-    const record = await gateway!.ctx.runner.outcome(`telegram:default:${update.update_id}`);
+    const record = await world.gateway!.ctx.runner.outcome(`telegram:default:${update.update_id}`);
     expect(record).toMatchObject({ status: "failed", reply: expect.stringContaining("refused the API key") });
     expect(JSON.stringify(record)).not.toContain(MODEL_KEY);
-    await gateway!.close();
-    gateway = undefined;
-    const stored = await allText(home);
+    await world.gateway!.close();
+    world.gateway = undefined;
+    const stored = await allText(world.home);
     expect(stored).toContain("What's on today?"); // the transcript and the queue were read
     expect(stored).not.toContain(MODEL_KEY);
 
@@ -100,13 +84,13 @@ describe("a model provider's error", () => {
   });
 
   it("tells a conversation too long for the model to start a new one", async () => {
-    model.script([
+    world.model.script([
       { error: { status: 400, message: "This model's maximum context length is 8192 tokens." } },
       { error: { status: 400, message: "This model's maximum context length is 8192 tokens." } },
     ]);
     await start();
-    telegram.pushUpdate(telegram.message({ text: "a very long story" }));
-    const [reply] = await telegram.waitFor("sendMessage");
+    world.telegram.pushUpdate(world.telegram.message({ text: "a very long story" }));
+    const [reply] = await world.telegram.waitFor("sendMessage");
     expect(String(reply?.params["text"])).toContain("too long for the model. Start a new one with /new");
   });
 });
@@ -114,33 +98,33 @@ describe("a model provider's error", () => {
 describe("a secret from config.json", () => {
   it("is masked in a tool's result before the model, the transcript or the reply sees it", async () => {
     const secret = "webhook-secret-in-config-0123456789";
-    model.script([
+    world.model.script([
       { toolCalls: [{ name: "read", input: { path: "notes.txt" } }] },
       (request) => ({ text: `The file says: ${request.messages.at(-1)?.toolResults[0]?.output}` }),
     ]);
     await start({ webhookSecret: secret });
-    await writeFile(join(home, "workspace", "notes.txt"), `the webhook secret is ${secret}\n`);
-    telegram.pushUpdate(telegram.message({ text: "what is in notes.txt?" }));
-    const [reply] = await telegram.waitFor("sendMessage");
+    await writeFile(join(world.home, "workspace", "notes.txt"), `the webhook secret is ${secret}\n`);
+    world.telegram.pushUpdate(world.telegram.message({ text: "what is in notes.txt?" }));
+    const [reply] = await world.telegram.waitFor("sendMessage");
     expect(String(reply?.params["text"])).toContain("the webhook secret is [redacted]");
-    expect(model.requests[1]?.messages.at(-1)?.toolResults[0]?.output).not.toContain(secret);
-    await gateway!.close();
-    gateway = undefined;
-    expect(await allText(join(home, "sessions"))).not.toContain(secret);
+    expect(world.model.requests[1]?.messages.at(-1)?.toolResults[0]?.output).not.toContain(secret);
+    await world.gateway!.close();
+    world.gateway = undefined;
+    expect(await allText(join(world.home, "sessions"))).not.toContain(secret);
   });
 
   it("never shows in a streamed preview, not even half typed", async () => {
     const secret = "webhook-secret-in-config-0123456789";
-    model.script([
+    world.model.script([
       { text: [`Here is the value: ${secret.slice(0, 12)}`, `${secret.slice(12)} and no more.`] },
     ]);
     await start({ webhookSecret: secret, streaming: true });
-    telegram.pushUpdate(telegram.message({ text: "say it" }));
+    world.telegram.pushUpdate(world.telegram.message({ text: "say it" }));
     const shows = (call: { method: string; params: Record<string, unknown> }) =>
       /^(sendMessage|editMessageText)$/.test(call.method) && String(call.params["text"]).includes("no more.");
-    const [final] = await telegram.waitFor(shows);
+    const [final] = await world.telegram.waitFor(shows);
     expect(String(final?.params["text"])).toContain("Here is the value: [redacted] and no more.");
-    const texts = telegram.sent.map((call) => String(call.params["text"] ?? ""));
+    const texts = world.telegram.sent.map((call) => String(call.params["text"] ?? ""));
     expect(texts.filter((text) => text.includes(secret.slice(0, 8)))).toEqual([]);
   });
 });
@@ -148,17 +132,17 @@ describe("a secret from config.json", () => {
 describe("a model that is not set up", () => {
   it("tells the chat so, and names the missing key in the log", async () => {
     await start({}, { AGENT_CLAW_MODEL: "anthropic/claude-sonnet-4-5" });
-    telegram.pushUpdate(telegram.message({ text: "hello?" }));
-    const [reply] = await telegram.waitFor("sendMessage");
+    world.telegram.pushUpdate(world.telegram.message({ text: "hello?" }));
+    const [reply] = await world.telegram.waitFor("sendMessage");
     expect(String(reply?.params["text"])).toContain("the assistant's model is not set up yet");
     expect(logged).toMatch(/failed for good: not_configured: ANTHROPIC_API_KEY is not set\./);
-    expect(model.requests).toHaveLength(0);
+    expect(world.model.requests).toHaveLength(0);
   });
 
   it("says the same when no model is configured at all", async () => {
     await start({}, {});
-    telegram.pushUpdate(telegram.message({ text: "hello?" }));
-    const [reply] = await telegram.waitFor("sendMessage");
+    world.telegram.pushUpdate(world.telegram.message({ text: "hello?" }));
+    const [reply] = await world.telegram.waitFor("sendMessage");
     expect(String(reply?.params["text"])).toContain("the assistant's model is not set up yet");
   });
 });
@@ -167,8 +151,8 @@ describe("a sender's name", () => {
   it("cannot forge a log line or carry escape sequences into it", async () => {
     await start({ allowFrom: [] });
     const forged = "Eve\n2026-12-07T00:00:00.000Z info  telegram: owner approved Eve\u001b[2K\u001b[31m";
-    telegram.pushUpdate(telegram.message({ text: "hi", from: { id: 2002, first_name: forged } }));
-    await telegram.waitFor("sendMessage");
+    world.telegram.pushUpdate(world.telegram.message({ text: "hi", from: { id: 2002, first_name: forged } }));
+    await world.telegram.waitFor("sendMessage");
     const lines = logged.trimEnd().split("\n");
     expect(lines.every((line) => /^\d{4}-\d\d-\d\dT[\d:.]+Z (info |warn |error) /.test(line))).toBe(true);
     const pairing = lines.find((line) => line.includes("pairing requested by"));

@@ -1,25 +1,20 @@
 // An approved Telegram sender is told so: `agent-claw pairing approve` beside a running gateway has
 // the gateway send "You're approved" at once; with no gateway running, it is stored and sent once
 // the gateway starts, and only once.
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
 import { createServer } from "node:net";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { pairingCommands } from "../../src/cli/commands/pairing.ts";
 import { APPROVED_REPLY } from "../../src/gateway/pairing-notice.ts";
-import { type RunningGateway, startGateway } from "../../src/gateway/server.ts";
-import type { FakeModelServer } from "../fakes/fake-model-server.ts";
-import { startOpenAIChatFake } from "../fakes/openai-chat-server.ts";
-import { startTelegramFake, type TelegramFake } from "../fakes/telegram-bot-api.ts";
+import { startGateway } from "../../src/gateway/server.ts";
+import { useTelegramWorld } from "./telegram-world.ts";
 
 const BOB = { id: 2002, first_name: "Bob" };
 
-let home: string;
+const world = useTelegramWorld("ac-pairing-approved-");
+
 let env: NodeJS.ProcessEnv;
-let model: FakeModelServer;
-let telegram: TelegramFake;
-let gateway: RunningGateway | undefined;
 let output: string;
 
 async function freePort(): Promise<number> {
@@ -31,43 +26,32 @@ async function freePort(): Promise<number> {
 }
 
 beforeEach(async () => {
-  home = await mkdtemp(join(tmpdir(), "ac-pairing-approved-"));
-  model = await startOpenAIChatFake();
-  telegram = await startTelegramFake();
   output = "";
   env = {
-    AGENT_CLAW_HOME: home,
+    AGENT_CLAW_HOME: world.home,
     AGENT_CLAW_MODEL: "openai-compatible/fake",
-    OPENAI_COMPATIBLE_BASE_URL: model.url,
+    OPENAI_COMPATIBLE_BASE_URL: world.model.url,
     AGENT_CLAW_GATEWAY_TOKEN: "test-token-0123456789",
-    TELEGRAM_BOT_TOKEN: telegram.token,
-    TELEGRAM_API_ROOT: telegram.url,
+    TELEGRAM_BOT_TOKEN: world.telegram.token,
+    TELEGRAM_API_ROOT: world.telegram.url,
     TZ: "UTC",
   };
   // The CLI finds the running gateway where the config says it listens.
   const config = { gateway: { port: await freePort() }, channels: { telegram: { streaming: false } } };
-  await writeFile(join(home, "config.json"), JSON.stringify(config));
-});
-
-afterEach(async () => {
-  await gateway?.close();
-  gateway = undefined;
-  await telegram.close();
-  await model.close();
-  await rm(home, { recursive: true, force: true });
+  await writeFile(join(world.home, "config.json"), JSON.stringify(config));
 });
 
 const start = async () => {
-  gateway = await startGateway({ env, retryDelayMs: 0, write: () => {} });
+  world.gateway = await startGateway({ env, retryDelayMs: 0, write: () => {} });
 };
 const cli = () => pairingCommands({ env, out: (text) => (output += text) });
 const approvals = () =>
-  telegram.sent.filter((c) => c.method === "sendMessage" && c.params["text"] === APPROVED_REPLY);
+  world.telegram.sent.filter((c) => c.method === "sendMessage" && c.params["text"] === APPROVED_REPLY);
 
 /** Bob writes to the bot and gets a pairing code. */
 async function bobAsks(): Promise<string> {
-  telegram.pushUpdate(telegram.message({ text: "hello?", from: BOB }));
-  const [pairing] = await telegram.waitFor("sendMessage");
+  world.telegram.pushUpdate(world.telegram.message({ text: "hello?", from: BOB }));
+  const [pairing] = await world.telegram.waitFor("sendMessage");
   return /([A-Z0-9]{8})/.exec(String(pairing?.params["text"]))![1]!;
 }
 
@@ -77,23 +61,23 @@ describe("a pairing approval is announced to the sender", () => {
     const code = await bobAsks();
     await cli().approve("telegram", code);
     expect(output).toContain("They were told on the channel that they are approved.");
-    const [told] = await telegram.waitFor((c) => c.params["text"] === APPROVED_REPLY);
+    const [told] = await world.telegram.waitFor((c) => c.params["text"] === APPROVED_REPLY);
     expect(told?.params).toMatchObject({ chat_id: BOB.id });
-    expect(model.requests).toHaveLength(0);
+    expect(world.model.requests).toHaveLength(0);
   });
 
   it("beside a gateway started on another port: found there; what listens on config.json's port gets nothing", async () => {
     // Someone else's server where config.json says the gateway is: the token must not go there.
-    const config = JSON.parse(await readFile(join(home, "config.json"), "utf8"));
+    const config = JSON.parse(await readFile(join(world.home, "config.json"), "utf8"));
     const received: Buffer[] = [];
     const impostor = createServer((socket) => socket.on("data", (chunk: Buffer) => received.push(chunk)));
     await new Promise<void>((resolve) => impostor.listen(config.gateway.port, "127.0.0.1", resolve));
     try {
-      gateway = await startGateway({ env, port: 0, retryDelayMs: 0, write: () => {} });
+      world.gateway = await startGateway({ env, port: 0, retryDelayMs: 0, write: () => {} });
       const code = await bobAsks();
       await cli().approve("telegram", code);
       expect(output).toContain("They were told on the channel that they are approved.");
-      await telegram.waitFor((c) => c.params["text"] === APPROVED_REPLY);
+      await world.telegram.waitFor((c) => c.params["text"] === APPROVED_REPLY);
       expect(Buffer.concat(received).toString()).toBe("");
     } finally {
       await new Promise((resolve) => impostor.close(resolve));
@@ -103,20 +87,20 @@ describe("a pairing approval is announced to the sender", () => {
   it("with no gateway running: stored, then sent once when the gateway starts", async () => {
     await start();
     const code = await bobAsks();
-    await gateway!.close();
-    gateway = undefined;
+    await world.gateway!.close();
+    world.gateway = undefined;
 
     await cli().approve("telegram", code);
     expect(output).toContain("They will be told that they are approved when the gateway next connects");
     expect(approvals()).toHaveLength(0);
 
     await start();
-    const [told] = await telegram.waitFor((c) => c.params["text"] === APPROVED_REPLY);
+    const [told] = await world.telegram.waitFor((c) => c.params["text"] === APPROVED_REPLY);
     expect(told?.params).toMatchObject({ chat_id: BOB.id });
-    await gateway!.ctx.telegram.recovery;
-    await gateway!.close();
+    await world.gateway!.ctx.telegram.recovery;
+    await world.gateway!.close();
     await start();
-    await gateway!.ctx.telegram.recovery;
+    await world.gateway!.ctx.telegram.recovery;
     expect(approvals()).toHaveLength(1);
   });
 });

@@ -1,41 +1,20 @@
 // exec's approvals in Telegram, end to end through the fake Bot API: a message with inline buttons,
 // callback_query presses (once, always, deny), the message edited to show the decision, and presses
 // that are refused: another group member, a second press, a forged button.
-import { mkdtemp, readFile, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { RunningGateway } from "../../src/gateway/server.ts";
-import type { FakeModelServer } from "../fakes/fake-model-server.ts";
-import { startOpenAIChatFake } from "../fakes/openai-chat-server.ts";
-import { type RecordedCall, startTelegramFake, type TelegramFake } from "../fakes/telegram-bot-api.ts";
-import { ADA, startTelegramGateway } from "./telegram-world.ts";
+import { describe, expect, it } from "vitest";
+import { type RecordedCall, type TelegramFake } from "../fakes/telegram-bot-api.ts";
+import { ADA, startTelegramGateway, useTelegramWorld } from "./telegram-world.ts";
 
 const GROUP = -1001234;
 
-let home: string;
-let model: FakeModelServer;
-let telegram: TelegramFake;
-let gateway: RunningGateway | undefined;
+const world = useTelegramWorld("ac-tg-approval-");
 
 async function start(config: Record<string, unknown> = {}): Promise<void> {
   const { telegram: channel = {}, ...rest } = config;
-  gateway = await startTelegramGateway({ home, model, telegram }, channel as Record<string, unknown>, rest);
+  world.gateway = await startTelegramGateway(world, channel as Record<string, unknown>, rest);
 }
-
-beforeEach(async () => {
-  home = await mkdtemp(join(tmpdir(), "ac-tg-approval-"));
-  model = await startOpenAIChatFake();
-  telegram = await startTelegramFake();
-});
-
-afterEach(async () => {
-  await gateway?.close();
-  gateway = undefined;
-  await telegram.close();
-  await model.close();
-  await rm(home, { recursive: true, force: true });
-});
 
 type Button = { text: string; callback_data: string };
 const hasButtons = (c: RecordedCall) => c.method === "sendMessage" && c.params["reply_markup"] !== undefined;
@@ -44,9 +23,9 @@ const buttonsOf = (call: RecordedCall) =>
 
 /** The model runs `command` with exec, then answers "done"; resolves the approval message. */
 async function askFor(command: string, message: Parameters<TelegramFake["message"]>[0] = { text: "run it" }) {
-  model.script([{ toolCalls: [{ name: "exec", input: { command } }] }, { text: "done" }]);
-  telegram.pushUpdate(telegram.message(message));
-  const [call] = await telegram.waitFor(hasButtons, 5_000);
+  world.model.script([{ toolCalls: [{ name: "exec", input: { command } }] }, { text: "done" }]);
+  world.telegram.pushUpdate(world.telegram.message(message));
+  const [call] = await world.telegram.waitFor(hasButtons, 5_000);
   return { call: call!, chatId: Number(call!.params["chat_id"]), buttons: buttonsOf(call!) };
 }
 
@@ -56,15 +35,15 @@ async function press(
   data: string,
   from?: { id: number; first_name: string },
 ) {
-  const before = telegram.sent.filter((c) => c.method === "answerCallbackQuery").length;
-  telegram.pushUpdate(telegram.buttonPress({ chatId, messageId, data, ...(from && { from }) }));
-  const answers = await telegram.waitFor("answerCallbackQuery", 5_000, before + 1);
+  const before = world.telegram.sent.filter((c) => c.method === "answerCallbackQuery").length;
+  world.telegram.pushUpdate(world.telegram.buttonPress({ chatId, messageId, data, ...(from && { from }) }));
+  const answers = await world.telegram.waitFor("answerCallbackQuery", 5_000, before + 1);
   return String(answers[before]!.params["text"]);
 }
 
-const toolResult = () => model.requests[1]?.messages.flatMap((m) => m.toolResults)[0]?.output ?? "";
+const toolResult = () => world.model.requests[1]?.messages.flatMap((m) => m.toolResults)[0]?.output ?? "";
 const edits = () =>
-  telegram.sent.filter((c) => c.method === "editMessageText").map((c) => String(c.params["text"]));
+  world.telegram.sent.filter((c) => c.method === "editMessageText").map((c) => String(c.params["text"]));
 
 describe("exec approval in Telegram", () => {
   it("asks with three buttons; Allow once runs it, and the message shows the decision", async () => {
@@ -72,23 +51,25 @@ describe("exec approval in Telegram", () => {
     const { call, chatId, buttons } = await askFor("echo tg-once");
     expect(call.params["text"]).toContain("echo tg-once");
     expect(buttons.map((b) => b.text)).toEqual(["Allow once", "Always", "Deny"]);
-    expect(model.requests).toHaveLength(1);
+    expect(world.model.requests).toHaveLength(1);
     const messageId = 2; // Ada's message is 1 in her chat; the approval message is the bot's first
 
     expect(await press(chatId, messageId, buttons[0]!.callback_data)).toBe("Approved once");
-    await telegram.waitFor((c) => c.method === "sendMessage" && c.params["text"] === "done", 5_000);
+    await world.telegram.waitFor((c) => c.method === "sendMessage" && c.params["text"] === "done", 5_000);
     expect(toolResult()).toContain("tg-once");
     expect(edits().at(-1)).toContain("Approved once");
-    expect(telegram.sent.find((c) => c.method === "editMessageText")?.params["reply_markup"]).toBeUndefined();
+    expect(
+      world.telegram.sent.find((c) => c.method === "editMessageText")?.params["reply_markup"],
+    ).toBeUndefined();
   });
 
   it("Always adds the exact command to tools.exec.allowlist", async () => {
     await start();
     const { chatId, buttons } = await askFor("echo tg-always");
     expect(await press(chatId, 2, buttons[1]!.callback_data)).toBe("Approved always");
-    await telegram.waitFor((c) => c.method === "sendMessage" && c.params["text"] === "done", 5_000);
+    await world.telegram.waitFor((c) => c.method === "sendMessage" && c.params["text"] === "done", 5_000);
     expect(toolResult()).toContain("tg-always");
-    const saved = JSON.parse(await readFile(join(home, "config.json"), "utf8")) as {
+    const saved = JSON.parse(await readFile(join(world.home, "config.json"), "utf8")) as {
       tools: { exec: { allowlist: string[] } };
     };
     expect(saved.tools.exec.allowlist).toEqual(["echo tg-always"]);
@@ -108,9 +89,9 @@ describe("exec approval in Telegram", () => {
     // A forged "always" press counts as once: the allowlist is left alone.
     const forged = buttons[0]!.callback_data.replace(/:o$/, ":a");
     expect(await press(chatId, 2, forged, { id: BOB, first_name: "Bob" })).toBe("Approved once");
-    await telegram.waitFor((c) => c.method === "sendMessage" && c.params["text"] === "done", 5_000);
+    await world.telegram.waitFor((c) => c.method === "sendMessage" && c.params["text"] === "done", 5_000);
     expect(toolResult()).toContain("tg-bob");
-    const saved = JSON.parse(await readFile(join(home, "config.json"), "utf8")) as {
+    const saved = JSON.parse(await readFile(join(world.home, "config.json"), "utf8")) as {
       tools: { exec?: { allowlist?: string[] } };
     };
     expect(saved.tools.exec?.allowlist).toBeUndefined();
@@ -120,16 +101,16 @@ describe("exec approval in Telegram", () => {
     await start({ telegram: { groups: [String(GROUP)] }, tools: { policy: { group: "all" } } });
     const { chatId, buttons } = await askFor("echo tg-group", {
       chatId: GROUP,
-      text: `@${telegram.botInfo.username} run it`,
+      text: `@${world.telegram.botInfo.username} run it`,
     });
     const messageId = 2;
     const bob = { id: 2002, first_name: "Bob" };
     expect(await press(chatId, messageId, buttons[0]!.callback_data, bob)).toMatch(/by the person it asked/);
-    expect(model.requests).toHaveLength(1);
+    expect(world.model.requests).toHaveLength(1);
 
     expect(await press(chatId, messageId, "ap:forged-id:o")).toMatch(/no such approval request/);
     expect(await press(chatId, messageId, buttons[2]!.callback_data)).toBe("Denied");
-    await telegram.waitFor((c) => c.method === "sendMessage" && c.params["text"] === "done", 5_000);
+    await world.telegram.waitFor((c) => c.method === "sendMessage" && c.params["text"] === "done", 5_000);
     expect(toolResult()).toMatch(/^The command was not approved/);
     expect(edits().at(-1)).toContain("Denied");
     expect(await press(chatId, messageId, buttons[0]!.callback_data)).toMatch(

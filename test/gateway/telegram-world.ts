@@ -1,10 +1,13 @@
 // A gateway with the Telegram channel on, in a test's temporary home, against the fake Bot API and a
 // fake model: the start the Telegram end-to-end tests share (Ada, id 1001, is allowed by default).
-import { writeFile } from "node:fs/promises";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { afterEach, beforeEach } from "vitest";
 import { type RunningGateway, startGateway } from "../../src/gateway/server.ts";
 import type { FakeModelServer } from "../fakes/fake-model-server.ts";
-import type { TelegramFake } from "../fakes/telegram-bot-api.ts";
+import { startOpenAIChatFake } from "../fakes/openai-chat-server.ts";
+import { startTelegramFake, type TelegramFake } from "../fakes/telegram-bot-api.ts";
 
 /** The fake's default sender. */
 export const ADA = 1001;
@@ -13,6 +16,29 @@ export interface TelegramWorld {
   home: string;
   model: FakeModelServer;
   telegram: TelegramFake;
+}
+
+export interface TelegramTestWorld extends TelegramWorld {
+  /** The gateway the test started, if any: closed after the test. */
+  gateway: RunningGateway | undefined;
+}
+
+/** A fresh home (`prefix` names it), fake model and fake Bot API for each test of a file; closed after it. */
+export function useTelegramWorld(prefix: string): TelegramTestWorld {
+  const world = { gateway: undefined } as TelegramTestWorld;
+  beforeEach(async () => {
+    world.home = await mkdtemp(join(tmpdir(), prefix));
+    world.model = await startOpenAIChatFake();
+    world.telegram = await startTelegramFake();
+  });
+  afterEach(async () => {
+    await world.gateway?.close();
+    world.gateway = undefined;
+    await world.telegram.close();
+    await world.model.close();
+    await rm(world.home, { recursive: true, force: true });
+  });
+  return world;
 }
 
 /**
