@@ -8,7 +8,7 @@ import { updateConfigFile } from "../config/edit.ts";
 import { ConfigError } from "../config/errors.ts";
 import { loadConfig } from "../config/load.ts";
 import { resolvePaths } from "../config/paths.ts";
-import { configSecretValues } from "../config/secrets.ts";
+import { configSecretValues, secretsToHide } from "../config/secrets.ts";
 import type { Config } from "../config/schema.ts";
 import { createIntakeGate } from "../core/intake/intake-gate.ts";
 import { createCronExecutor } from "../core/cron/cron-executor.ts";
@@ -19,7 +19,7 @@ import type { DeliveryAddress } from "../core/messages.ts";
 import { mainSessionKey } from "../core/session-key.ts";
 import { openLocalAssistant } from "../engines/local/assistant.ts";
 import type { Clock } from "../ports/clock.ts";
-import { redact, secretValues } from "../util/redact.ts";
+import { redact } from "../util/redact.ts";
 import { createGatewayApp, type RouteModule } from "./app.ts";
 import { allowAlwaysWith } from "./approval/allow-always.ts";
 import { createApprovals } from "./approval/approvals.ts";
@@ -94,7 +94,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
   });
   const clock = assistant.ports.clock;
   // Secrets from the environment and from config.json, kept out of log lines and stored replies.
-  const secrets = [...secretValues(env), ...configSecretValues(initial), auth.token];
+  const secrets = [...secretsToHide(initial, env), auth.token];
   const logs = createLogBuffer({
     now: () => clock.now(),
     secrets,

@@ -19,8 +19,7 @@ const HEADER_VALUES = [
 export function secretValues(env: NodeJS.ProcessEnv): string[] {
   return Object.entries(env)
     .filter(([name, value]) => SECRET_NAME.test(name) && typeof value === "string" && value.length >= 8)
-    .map(([, value]) => value as string)
-    .sort((a, b) => b.length - a.length);
+    .map(([, value]) => value as string);
 }
 
 export function redact(text: string, secrets: readonly string[] = []): string {
