@@ -19,7 +19,8 @@ const HEADER_VALUES = [
 export function secretValues(env: NodeJS.ProcessEnv): string[] {
   return Object.entries(env)
     .filter(([name, value]) => SECRET_NAME.test(name) && typeof value === "string" && value.length >= 8)
-    .map(([, value]) => value as string);
+    .map(([, value]) => value as string)
+    .sort((a, b) => b.length - a.length);
 }
 
 export function redact(text: string, secrets: readonly string[] = []): string {
