@@ -1,20 +1,11 @@
 // Shared by the benches that start a real gateway process: a free port, the process on a home
 // folder with a fake model, the time until /readyz answers, and a stop that never hangs.
 import { type ChildProcess, spawn } from "node:child_process";
-import { createServer } from "node:net";
 import { join } from "node:path";
+import { freePort } from "../test/free-port.ts";
 
 export const BIN = join(import.meta.dirname, "../bin/agent-claw.js");
 export const BENCH_TOKEN = "bench-token-0123456789abcdef";
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** Resolves once the gateway at `url` answers /readyz (asking as often as the loop allows, for start times). */
 export async function waitReady(url: string, child: ChildProcess): Promise<void> {

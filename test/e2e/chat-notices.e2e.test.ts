@@ -2,23 +2,14 @@
 // session is printed in the terminal chat as it happens, as a marker and the assistant's message.
 import { spawn } from "node:child_process";
 import { mkdir, writeFile } from "node:fs/promises";
-import { createServer } from "node:net";
 import { join } from "node:path";
 import { describe, expect, it, onTestFinished } from "vitest";
 import { startGateway } from "../../src/gateway/server.ts";
 import { BIN, useCliWorld } from "./run-cli.ts";
+import { freePort } from "../free-port.ts";
 
 const world = useCliWorld();
 const TOKEN = "chat-notices-token-0123456789";
-
-/** A port nobody listens on now (the gateway takes it next, as gateway.port in config.json). */
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const server = createServer().listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 
 describe("agent-claw chat beside a gateway", () => {
   it("prints a reminder relayed in its session while it runs", async () => {

@@ -3,7 +3,6 @@
 // home and port, and every one of the 200 messages still ends with exactly one answer of its own.
 import type { ChildProcess } from "node:child_process";
 import { readdir, readFile } from "node:fs/promises";
-import { createServer } from "node:net";
 import { join } from "node:path";
 import OpenAI from "openai";
 import { afterEach, expect, it } from "vitest";
@@ -11,6 +10,7 @@ import type { FakeModelServer } from "../fakes/fake-model-server.ts";
 import { type RecordedRequest } from "../fakes/model-script.ts";
 import { createGate, startOpenAIChatFake } from "../fakes/openai-chat-server.ts";
 import { startCli, tempHome } from "./run-cli.ts";
+import { freePort } from "../free-port.ts";
 
 const TOKEN = "test-token-0123456789";
 const SESSIONS = 10;
@@ -23,14 +23,6 @@ afterEach(async () => {
   for (const step of cleanup.reverse()) await step();
   cleanup = [];
 });
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 /** Starts `agent-claw gateway` and resolves once it prints its address. */
 async function startGatewayProcess(env: NodeJS.ProcessEnv, port: number) {

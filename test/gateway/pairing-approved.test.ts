@@ -2,13 +2,14 @@
 // the gateway send "You're approved" at once; with no gateway running, it is stored and sent once
 // the gateway starts, and only once.
 import { readFile, writeFile } from "node:fs/promises";
-import { createServer } from "node:net";
 import { join } from "node:path";
 import { beforeEach, describe, expect, it } from "vitest";
 import { pairingCommands } from "../../src/cli/commands/pairing.ts";
 import { APPROVED_REPLY } from "../../src/gateway/pairing-notice.ts";
 import { startGateway } from "../../src/gateway/server.ts";
 import { useTelegramWorld } from "./telegram-world.ts";
+import { createServer } from "node:net";
+import { freePort } from "../free-port.ts";
 
 const BOB = { id: 2002, first_name: "Bob" };
 
@@ -16,14 +17,6 @@ const world = useTelegramWorld("ac-pairing-approved-");
 
 let env: NodeJS.ProcessEnv;
 let output: string;
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 beforeEach(async () => {
   output = "";

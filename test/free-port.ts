@@ -1,0 +1,11 @@
+// A loopback port nobody listens on now, for a process that must be told its port before it starts
+// (a gateway started through config.json or --port). The tests and the benches share it.
+import { createServer } from "node:net";
+
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
