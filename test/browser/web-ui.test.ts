@@ -56,23 +56,29 @@ async function send(page: Page, text: string) {
   await input.press("Enter");
 }
 
+/** A gateway on `agentHome` answering with the fake model (`env` added), its log kept quiet. */
+function startUiGateway(agentHome: string, env: NodeJS.ProcessEnv = {}) {
+  return startGateway({
+    env: {
+      AGENT_CLAW_HOME: agentHome,
+      AGENT_CLAW_MODEL: "openai-compatible/fake",
+      OPENAI_COMPATIBLE_BASE_URL: fake.url,
+      AGENT_CLAW_GATEWAY_TOKEN: TOKEN,
+      PATH: process.env.PATH,
+      ...env,
+    },
+    port: 0,
+    write: () => {},
+  });
+}
+
 beforeAll(async () => {
   // Installing chromium on a clean machine (apt-get) takes a while; later runs start in a second.
   browser = await launchChromium();
   home = await mkdtemp(join(tmpdir(), "agent-claw-web-ui-"));
   await mkdir(SCREENSHOTS, { recursive: true });
   fake = await startOpenAIChatFake();
-  gateway = await startGateway({
-    env: {
-      AGENT_CLAW_HOME: home,
-      AGENT_CLAW_MODEL: "openai-compatible/fake",
-      OPENAI_COMPATIBLE_BASE_URL: fake.url,
-      AGENT_CLAW_GATEWAY_TOKEN: TOKEN,
-      PATH: process.env.PATH,
-    },
-    port: 0,
-    write: () => {},
-  });
+  gateway = await startUiGateway(home);
 }, 600_000);
 
 afterAll(async () => {
@@ -718,18 +724,9 @@ describe("web UI", () => {
       join(groupHome, "config.json"),
       JSON.stringify({ channels: { telegram: { groups: [-1001111111111] } } }),
     );
-    const withBot = await startGateway({
-      env: {
-        AGENT_CLAW_HOME: groupHome,
-        AGENT_CLAW_MODEL: "openai-compatible/fake",
-        OPENAI_COMPATIBLE_BASE_URL: fake.url,
-        AGENT_CLAW_GATEWAY_TOKEN: TOKEN,
-        TELEGRAM_BOT_TOKEN: telegram.token,
-        TELEGRAM_API_ROOT: telegram.url,
-        PATH: process.env.PATH,
-      },
-      port: 0,
-      write: () => {},
+    const withBot = await startUiGateway(groupHome, {
+      TELEGRAM_BOT_TOKEN: telegram.token,
+      TELEGRAM_API_ROOT: telegram.url,
     });
     onTestFinished(() => withBot.close());
     const group = -1002222222222;
@@ -770,17 +767,7 @@ describe("web UI", () => {
     const ownHome = await mkdtemp(join(tmpdir(), "agent-claw-web-ui-markers-"));
     onTestFinished(() => rm(ownHome, { recursive: true, force: true }));
     // A gateway of its own: its main session holds only this test's turns.
-    const own = await startGateway({
-      env: {
-        AGENT_CLAW_HOME: ownHome,
-        AGENT_CLAW_MODEL: "openai-compatible/fake",
-        OPENAI_COMPATIBLE_BASE_URL: fake.url,
-        AGENT_CLAW_GATEWAY_TOKEN: TOKEN,
-        PATH: process.env.PATH,
-      },
-      port: 0,
-      write: () => {},
-    });
+    const own = await startUiGateway(ownHome);
     onTestFinished(() => own.close());
     await own.ctx.assistant.ports.workspace.write("HEARTBEAT.md", "- Look at the calendar.\n");
     fake.script([{ text: "HEARTBEAT_OK" }, { text: "Time to **stretch** your legs!" }]);
