@@ -153,7 +153,9 @@ export async function runChat(assistant: LocalAssistant, explicitSession?: strin
   };
 
   // A heartbeat with nothing to report is not worth a line; the rest waits for a running reply to end.
-  const notices = await followGatewayNotices(assistant, process.env, sessionKey, (notice) => {
+  // Not awaited here: readline emits piped lines (and the end of input) as soon as it can, so its
+  // listeners below must be attached in this same tick or a short input ends unheard.
+  const notices = followGatewayNotices(assistant, process.env, sessionKey, (notice) => {
     if (notice.quiet) return;
     void lanes.idle().then(() => {
       process.stdout.write(noticeText(notice));
@@ -205,7 +207,7 @@ export async function runChat(assistant: LocalAssistant, explicitSession?: strin
   await done;
   await chain;
   await lanes.idle();
-  notices.close();
+  (await notices).close();
   await assistant.close();
   if (interactive) process.stdout.write("\n");
   return failures > 0 && !interactive ? 1 : 0;
