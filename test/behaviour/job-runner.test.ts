@@ -8,7 +8,8 @@ import { createSqliteOutbox } from "../../src/adapters/sqlite/outbox.ts";
 import { createSqliteQueue } from "../../src/adapters/sqlite/queue.ts";
 import { createSystemClock } from "../../src/util/system-clock.ts";
 import type { TurnRequest, TurnResult } from "../../src/core/turn/run-turn.ts";
-import { createJobRunner, FAILED_REPLY, type JobRunner } from "../../src/core/intake/job-runner.ts";
+import { createJobRunner, type JobRunner } from "../../src/core/intake/job-runner.ts";
+import { FAILED_REPLY } from "../../src/core/turn/failure-reply.ts";
 import type { TurnJob } from "../../src/core/intake/turn-job.ts";
 
 const job = (id: string, text: string, sessionKey = "agent:main:main"): TurnJob => ({

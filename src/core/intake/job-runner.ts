@@ -58,8 +58,6 @@ export interface JobRunner {
   readonly running: number;
 }
 
-export { FAILED_REPLY };
-
 export function createJobRunner(options: JobRunnerOptions): JobRunner {
   const { queue, outbox, clock } = options;
   const visibilityMs = options.visibilityMs ?? 15 * 60_000;
