@@ -18,10 +18,13 @@ function chatOnTerminal(env: NodeJS.ProcessEnv) {
     screen += d;
     for (const wake of waiters.splice(0)) wake();
   });
+  const exited = new Promise<number | null>((resolve) => child.on("close", resolve));
   onTestFinished(() => void child.kill("SIGKILL"));
   const count = (text: string) => screen.split(text).length - 1;
   return {
     type: (line: string) => child.stdin.write(`${line}\r`),
+    /** Resolves with the exit code once the chat (and its terminal) ended. */
+    exited,
     count,
     screen: () => screen,
     /** Resolves once `text` has been shown `times` times. */
@@ -63,5 +66,7 @@ describe("agent-claw chat asks before exec", () => {
       expect.stringContaining("approved-once"),
     ]);
     chat.type("/exit");
+    // The chat finishes writing its session before the test's home folder is removed.
+    expect(await chat.exited).toBe(0);
   });
 });
