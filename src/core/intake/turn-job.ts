@@ -17,6 +17,8 @@ export interface TurnJob {
   options?: TurnOptions;
   /** Who wrote the message (absent: the owner; see readTrust for jobs queued before it was kept). */
   trust?: TurnTrust;
+  /** A bot command answered without the model ("new", "reset", "status", "help", "start"), run in session order. */
+  command?: string;
 }
 
 export interface TurnOptions {
