@@ -1,4 +1,4 @@
-// The aws composition root: settings from the environment, and the wired ports against dynalite + fauxqs.
+// The aws composition root: the wired ports against dynalite + fauxqs.
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { ListObjectsV2Command, type S3Client } from "@aws-sdk/client-s3";
 import type { SQSClient } from "@aws-sdk/client-sqs";
@@ -19,61 +19,7 @@ import {
 } from "../../../test/emulators/fauxqs.ts";
 import type { Ports } from "../../ports/index.ts";
 import { createFakeClock } from "../../util/fake-clock.ts";
-import { awsOptionsFromEnv, createAwsPorts } from "./wire.ts";
-
-const COMPLETE = {
-  AGENT_CLAW_AWS_TABLE: "agent-claw-state",
-  AGENT_CLAW_AWS_BUCKET: "agent-claw-bucket",
-  AGENT_CLAW_AWS_QUEUE_URL: "https://sqs.eu-west-1.amazonaws.com/123456789012/intake.fifo",
-  AWS_REGION: "eu-west-1",
-};
-
-describe("awsOptionsFromEnv", () => {
-  it("names every missing variable, counting empty ones as missing", () => {
-    const result = awsOptionsFromEnv({ AGENT_CLAW_AWS_BUCKET: "b", AGENT_CLAW_AWS_TABLE: "  " });
-    expect(result.ok).toBe(false);
-    const error = result.ok ? "" : result.error;
-    for (const name of ["AGENT_CLAW_AWS_TABLE", "AGENT_CLAW_AWS_QUEUE_URL", "AWS_REGION"]) {
-      expect(error).toContain(`${name} is not set`);
-    }
-    expect(error).not.toContain("AGENT_CLAW_AWS_BUCKET");
-    expect(error).not.toContain("AGENT_CLAW_AWS_ENDPOINT");
-  });
-
-  it("says which values are invalid", () => {
-    const result = awsOptionsFromEnv({
-      ...COMPLETE,
-      AGENT_CLAW_AWS_QUEUE_URL: "https://sqs.eu-west-1.amazonaws.com/123456789012/intake",
-      AGENT_CLAW_AWS_ENDPOINT: "localhost 4566",
-    });
-    expect(result).toEqual({
-      ok: false,
-      error:
-        "The aws engine is not configured: AGENT_CLAW_AWS_QUEUE_URL is not a FIFO queue URL (it must end in .fifo); " +
-        "AGENT_CLAW_AWS_ENDPOINT is not a URL.",
-    });
-  });
-
-  it("reads a complete environment, with one endpoint for every service", () => {
-    expect(awsOptionsFromEnv(COMPLETE)).toEqual({
-      ok: true,
-      options: {
-        region: "eu-west-1",
-        table: "agent-claw-state",
-        bucket: "agent-claw-bucket",
-        workspacePrefix: "agents/main/workspace/",
-        transcriptsPrefix: "agents/main/transcripts/",
-        queueUrl: COMPLETE.AGENT_CLAW_AWS_QUEUE_URL,
-      },
-    });
-    const local = awsOptionsFromEnv({ ...COMPLETE, AGENT_CLAW_AWS_ENDPOINT: "http://localhost:4566" });
-    expect(local.ok && local.options.endpoint).toEqual({
-      dynamodb: "http://localhost:4566",
-      s3: "http://localhost:4566",
-      sqs: "http://localhost:4566",
-    });
-  });
-});
+import { createAwsPorts } from "./wire.ts";
 
 describe("createAwsPorts against the emulators", () => {
   let dynamo: Emulator;

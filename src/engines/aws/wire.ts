@@ -3,7 +3,6 @@
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { S3Client } from "@aws-sdk/client-s3";
 import { SQSClient } from "@aws-sdk/client-sqs";
-import { z } from "zod";
 import { createDynamoClaims } from "../../adapters/dynamodb/claims.ts";
 import { createDynamoOutbox } from "../../adapters/dynamodb/outbox.ts";
 import { createDynamoPairings } from "../../adapters/dynamodb/pairings.ts";
@@ -59,54 +58,6 @@ export function createAwsPorts(options: AwsEngineOptions): Ports {
       if (closed) return;
       closed = true;
       for (const client of [dynamodb, s3, sqs]) client.destroy();
-    },
-  };
-}
-
-const setting = (what: string) =>
-  z.string({ error: (issue) => (issue.input === undefined ? "is not set" : `is not ${what}`) });
-
-const envSchema = z.object({
-  AGENT_CLAW_AWS_TABLE: setting("a table name"),
-  AGENT_CLAW_AWS_BUCKET: setting("a bucket name"),
-  AGENT_CLAW_AWS_QUEUE_URL: setting("a URL")
-    .pipe(z.url({ error: "is not a URL" }))
-    .refine((url) => url.endsWith(".fifo"), "is not a FIFO queue URL (it must end in .fifo)"),
-  AWS_REGION: setting("a region"),
-  AGENT_CLAW_AWS_ENDPOINT: z.url({ error: "is not a URL" }).optional(),
-});
-
-/**
- * Reads the aws engine's settings from the environment (empty values count as unset). The prefixes
- * are those of the default agent, "agents/main/...". Contract: never throws; an incomplete
- * environment gives one message naming every missing or invalid variable.
- */
-export function awsOptionsFromEnv(
-  env: Record<string, string | undefined>,
-): { ok: true; options: AwsEngineOptions } | { ok: false; error: string } {
-  const input = Object.fromEntries(
-    Object.keys(envSchema.shape).flatMap((name) => {
-      const value = env[name]?.trim();
-      return value ? [[name, value]] : [];
-    }),
-  );
-  const parsed = envSchema.safeParse(input);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `${String(issue.path[0])} ${issue.message}`);
-    return { ok: false, error: `The aws engine is not configured: ${problems.join("; ")}.` };
-  }
-  const vars = parsed.data;
-  const url = vars.AGENT_CLAW_AWS_ENDPOINT;
-  return {
-    ok: true,
-    options: {
-      region: vars.AWS_REGION,
-      ...(url ? { endpoint: { dynamodb: url, s3: url, sqs: url } } : {}),
-      table: vars.AGENT_CLAW_AWS_TABLE,
-      bucket: vars.AGENT_CLAW_AWS_BUCKET,
-      workspacePrefix: "agents/main/workspace/",
-      transcriptsPrefix: "agents/main/transcripts/",
-      queueUrl: vars.AGENT_CLAW_AWS_QUEUE_URL,
     },
   };
 }

@@ -1,0 +1,102 @@
+// The aws engine's settings: one message naming every missing or invalid variable, or the settings.
+import { describe, expect, it } from "vitest";
+import { awsSettingsFromEnv, DEFAULT_MAX_ATTEMPTS } from "./settings.ts";
+
+const COMPLETE = {
+  AWS_REGION: "eu-west-1",
+  AGENT_CLAW_AWS_TABLE: "agent-claw-state",
+  AGENT_CLAW_AWS_BUCKET: "agent-claw-bucket",
+  AGENT_CLAW_AWS_QUEUE_URL: "https://sqs.eu-west-1.amazonaws.com/123456789012/intake.fifo",
+  AGENT_CLAW_AWS_SCHEDULE_GROUP: "agent-claw",
+  AGENT_CLAW_AWS_SCHEDULE_TARGET_ARN: "arn:aws:lambda:eu-west-1:123456789012:function:agent-claw-schedule",
+  AGENT_CLAW_AWS_SCHEDULE_ROLE_ARN: "arn:aws:iam::123456789012:role/agent-claw-scheduler",
+};
+
+describe("awsSettingsFromEnv", () => {
+  it("names every missing variable in one message, counting empty ones as missing", () => {
+    const result = awsSettingsFromEnv({ AGENT_CLAW_AWS_BUCKET: "b-b", AGENT_CLAW_AWS_TABLE: "  " });
+    expect(result.ok).toBe(false);
+    const error = result.ok ? "" : result.error;
+    expect(error).toMatch(
+      /^The aws engine is not configured: .*\. Set them in the function's environment\.$/,
+    );
+    for (const name of [
+      "AWS_REGION",
+      "AGENT_CLAW_AWS_TABLE",
+      "AGENT_CLAW_AWS_QUEUE_URL",
+      "AGENT_CLAW_AWS_SCHEDULE_GROUP",
+      "AGENT_CLAW_AWS_SCHEDULE_TARGET_ARN",
+      "AGENT_CLAW_AWS_SCHEDULE_ROLE_ARN",
+    ]) {
+      expect(error).toContain(`${name} is not set`);
+    }
+    // Set and valid, or optional: not named.
+    for (const name of [
+      "AGENT_CLAW_AWS_BUCKET",
+      "AGENT_CLAW_AWS_ENDPOINT",
+      "AGENT_CLAW_AWS_SCHEDULE_DLQ_ARN",
+    ]) {
+      expect(error).not.toContain(name);
+    }
+  });
+
+  it("says what is wrong with each invalid value, all at once", () => {
+    const result = awsSettingsFromEnv({
+      ...COMPLETE,
+      AWS_REGION: "Ireland",
+      AGENT_CLAW_AWS_QUEUE_URL: "https://sqs.eu-west-1.amazonaws.com/123456789012/intake",
+      AGENT_CLAW_AWS_SCHEDULE_TARGET_ARN: "agent-claw-schedule",
+      AGENT_CLAW_AWS_MAX_ATTEMPTS: "0",
+      AGENT_CLAW_AWS_ENDPOINT_SQS: "localhost 4566",
+    });
+    expect(result).toEqual({
+      ok: false,
+      error:
+        "The aws engine is not configured: AWS_REGION is not a region (like eu-west-1); " +
+        "AGENT_CLAW_AWS_QUEUE_URL is not a FIFO queue URL (it must end in .fifo); " +
+        "AGENT_CLAW_AWS_SCHEDULE_TARGET_ARN is not a lambda ARN (like arn:aws:lambda:eu-west-1:123456789012:function:schedule); " +
+        "AGENT_CLAW_AWS_MAX_ATTEMPTS must be at least 1; " +
+        "AGENT_CLAW_AWS_ENDPOINT_SQS is not a URL. Set them in the function's environment.",
+    });
+  });
+
+  it("reads a complete environment with the default attempts and no endpoints", () => {
+    expect(awsSettingsFromEnv(COMPLETE)).toEqual({
+      ok: true,
+      settings: {
+        region: "eu-west-1",
+        table: "agent-claw-state",
+        bucket: "agent-claw-bucket",
+        workspacePrefix: "agents/main/workspace/",
+        transcriptsPrefix: "agents/main/transcripts/",
+        queueUrl: COMPLETE.AGENT_CLAW_AWS_QUEUE_URL,
+        schedule: {
+          group: "agent-claw",
+          targetArn: COMPLETE.AGENT_CLAW_AWS_SCHEDULE_TARGET_ARN,
+          roleArn: COMPLETE.AGENT_CLAW_AWS_SCHEDULE_ROLE_ARN,
+        },
+        maxAttempts: DEFAULT_MAX_ATTEMPTS,
+      },
+    });
+  });
+
+  it("points every service at one endpoint, and lets a per-service endpoint win over it", () => {
+    const result = awsSettingsFromEnv({
+      ...COMPLETE,
+      AGENT_CLAW_AWS_ENDPOINT: "http://localhost:4566",
+      AGENT_CLAW_AWS_ENDPOINT_DYNAMODB: "http://127.0.0.1:8000",
+      AGENT_CLAW_AWS_SCHEDULE_DLQ_ARN: "arn:aws:sqs:eu-west-1:123456789012:schedule-dlq",
+      AGENT_CLAW_AWS_MAX_ATTEMPTS: "5",
+    });
+    expect(result.ok && result.settings).toMatchObject({
+      endpoint: {
+        dynamodb: "http://127.0.0.1:8000",
+        s3: "http://localhost:4566",
+        sqs: "http://localhost:4566",
+        scheduler: "http://localhost:4566",
+      },
+      schedule: { deadLetterArn: "arn:aws:sqs:eu-west-1:123456789012:schedule-dlq" },
+      maxAttempts: 5,
+    });
+  });
+});

@@ -1,0 +1,129 @@
+// The aws engine's settings, read from the environment once per cold start: where its state lives
+// (table, bucket, queues), how EventBridge Scheduler reaches the schedule Lambda, and emulator endpoints.
+import { z } from "zod";
+import type { AwsEngineOptions } from "./wire.ts";
+
+/** How the EventBridge Scheduler alarm creates its schedules (one per cron job, plus the heartbeat). */
+export interface ScheduleSettings {
+  /** The schedule group every schedule of this deployment lives in. */
+  group: string;
+  /** ARN of the schedule Lambda, the target of every schedule. */
+  targetArn: string;
+  /** ARN of the IAM role Scheduler assumes to invoke the target. */
+  roleArn: string;
+  /** ARN of an SQS queue for firings Scheduler could not deliver after its retries. */
+  deadLetterArn?: string;
+}
+
+/** Everything the three handlers need from their environment. */
+export interface AwsSettings extends AwsEngineOptions {
+  endpoint?: AwsEngineOptions["endpoint"] & { scheduler?: string };
+  schedule: ScheduleSettings;
+  /** Attempts at a turn before its apology is delivered and the message is left to the dead-letter queue. */
+  maxAttempts: number;
+}
+
+const setting = (what: string) =>
+  z.string({ error: (issue) => (issue.input === undefined ? "is not set" : `is not ${what}`) });
+const url = (what = "a URL") => setting(what).pipe(z.url({ error: `is not ${what}` }));
+const fifoUrl = () =>
+  url().refine((u) => u.endsWith(".fifo"), "is not a FIFO queue URL (it must end in .fifo)");
+const arn = (service: string, example: string) =>
+  setting("an ARN").regex(
+    new RegExp(`^arn:aws[a-z-]*:${service}:`),
+    `is not ${/^[aeiou]/.test(service) ? "an" : "a"} ${service} ARN (like ${example})`,
+  );
+
+const envSchema = z.object({
+  AWS_REGION: setting("a region").regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, "is not a region (like eu-west-1)"),
+  AGENT_CLAW_AWS_TABLE: setting("a table name").regex(
+    /^[A-Za-z0-9_.-]{3,255}$/,
+    "is not a table name (3 to 255 of A-Z, a-z, 0-9, _ . -)",
+  ),
+  AGENT_CLAW_AWS_BUCKET: setting("a bucket name").regex(
+    /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/,
+    "is not a bucket name (3 to 63 of a-z, 0-9, . -)",
+  ),
+  AGENT_CLAW_AWS_QUEUE_URL: fifoUrl(),
+  AGENT_CLAW_AWS_SCHEDULE_GROUP: setting("a schedule group name").regex(
+    /^[0-9a-zA-Z_.-]{1,64}$/,
+    "is not a schedule group name (1 to 64 of A-Z, a-z, 0-9, _ . -)",
+  ),
+  AGENT_CLAW_AWS_SCHEDULE_TARGET_ARN: arn(
+    "lambda",
+    "arn:aws:lambda:eu-west-1:123456789012:function:schedule",
+  ),
+  AGENT_CLAW_AWS_SCHEDULE_ROLE_ARN: arn("iam", "arn:aws:iam::123456789012:role/scheduler"),
+  AGENT_CLAW_AWS_SCHEDULE_DLQ_ARN: arn("sqs", "arn:aws:sqs:eu-west-1:123456789012:schedule-dlq").optional(),
+  AGENT_CLAW_AWS_MAX_ATTEMPTS: setting("a number")
+    .regex(/^\d+$/, "is not a whole number")
+    .transform(Number)
+    .pipe(z.number().min(1, "must be at least 1").max(20, "must be at most 20"))
+    .optional(),
+  AGENT_CLAW_AWS_ENDPOINT: url().optional(),
+  AGENT_CLAW_AWS_ENDPOINT_DYNAMODB: url().optional(),
+  AGENT_CLAW_AWS_ENDPOINT_S3: url().optional(),
+  AGENT_CLAW_AWS_ENDPOINT_SQS: url().optional(),
+  AGENT_CLAW_AWS_ENDPOINT_SCHEDULER: url().optional(),
+});
+
+/** The environment variables the aws engine reads (for `aws dev` and the deployment's docs). */
+export const AWS_SETTING_NAMES = Object.keys(envSchema.shape) as Array<keyof typeof envSchema.shape>;
+
+/** Three attempts, then the apology: the queue's redrive count must be above it (see aws dev's queues). */
+export const DEFAULT_MAX_ATTEMPTS = 3;
+
+export type SettingsResult = { ok: true; settings: AwsSettings } | { ok: false; error: string };
+
+/**
+ * Reads the aws engine's settings from the environment (empty values count as unset). The prefixes
+ * are those of the default agent, "agents/main/...". AGENT_CLAW_AWS_ENDPOINT points every service
+ * at one endpoint (LocalStack); the per-service ones win over it (aws dev's emulators).
+ * Contract: never throws; an incomplete environment gives one message naming every missing or invalid variable.
+ */
+export function awsSettingsFromEnv(env: Record<string, string | undefined>): SettingsResult {
+  const input = Object.fromEntries(
+    AWS_SETTING_NAMES.flatMap((name) => {
+      const value = env[name]?.trim();
+      return value ? [[name, value]] : [];
+    }),
+  );
+  const parsed = envSchema.safeParse(input);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${String(issue.path[0])} ${issue.message}`);
+    return { ok: false, error: notConfigured(problems) };
+  }
+  const vars = parsed.data;
+  const all = vars.AGENT_CLAW_AWS_ENDPOINT;
+  const endpoint = {
+    dynamodb: vars.AGENT_CLAW_AWS_ENDPOINT_DYNAMODB ?? all,
+    s3: vars.AGENT_CLAW_AWS_ENDPOINT_S3 ?? all,
+    sqs: vars.AGENT_CLAW_AWS_ENDPOINT_SQS ?? all,
+    scheduler: vars.AGENT_CLAW_AWS_ENDPOINT_SCHEDULER ?? all,
+  };
+  const given = Object.fromEntries(Object.entries(endpoint).filter(([, value]) => value !== undefined));
+  return {
+    ok: true,
+    settings: {
+      region: vars.AWS_REGION,
+      ...(Object.keys(given).length > 0 && { endpoint: given }),
+      table: vars.AGENT_CLAW_AWS_TABLE,
+      bucket: vars.AGENT_CLAW_AWS_BUCKET,
+      workspacePrefix: "agents/main/workspace/",
+      transcriptsPrefix: "agents/main/transcripts/",
+      queueUrl: vars.AGENT_CLAW_AWS_QUEUE_URL,
+      schedule: {
+        group: vars.AGENT_CLAW_AWS_SCHEDULE_GROUP,
+        targetArn: vars.AGENT_CLAW_AWS_SCHEDULE_TARGET_ARN,
+        roleArn: vars.AGENT_CLAW_AWS_SCHEDULE_ROLE_ARN,
+        ...(vars.AGENT_CLAW_AWS_SCHEDULE_DLQ_ARN && { deadLetterArn: vars.AGENT_CLAW_AWS_SCHEDULE_DLQ_ARN }),
+      },
+      maxAttempts: vars.AGENT_CLAW_AWS_MAX_ATTEMPTS ?? DEFAULT_MAX_ATTEMPTS,
+    },
+  };
+}
+
+/** The one message a handler fails its cold start with; `problems` may come from several checks. */
+export function notConfigured(problems: string[]): string {
+  return `The aws engine is not configured: ${problems.join("; ")}. Set them in the function's environment.`;
+}
