@@ -1,0 +1,99 @@
+// What the behaviour suite needs from an engine, the same on the daemon and on `aws dev`: a Telegram
+// webhook to post to, the fake Bot API and fake model it talks to, and the owner's few levers.
+import type { Update } from "grammy/types";
+import type { CronAddInput } from "../../../src/core/cron/cron-input.ts";
+import type { CronJob, CronRun } from "../../../src/core/cron/cron-job.ts";
+import type { FakeModelServer } from "../../fakes/fake-model-server.ts";
+import type { RecordedCall, TelegramFake } from "../../fakes/telegram-bot-api.ts";
+
+/** The webhook secret every world registers with the Bot API. */
+export const SECRET = "behaviour-webhook-secret-0123";
+
+/** The owner (the main session). */
+export const OWNER = 1001;
+
+/** Senders allowed by config: each test takes fresh ones from here (one chat each). */
+export const ALLOWED_FIRST = 3000;
+export const ALLOWED_COUNT = 400;
+
+/** Engine-neutral handles on a running engine. */
+export interface ChatWorld {
+  readonly engine: "daemon" | "aws";
+  readonly telegram: TelegramFake;
+  readonly model: FakeModelServer;
+  /** POSTs the update to the engine's Telegram webhook with the secret, as Telegram does: the HTTP status. */
+  post(update: Update): Promise<number>;
+  /** Approves a pairing code as the owner does (`agent-claw pairing approve telegram CODE`). */
+  approvePairing(code: string): Promise<void>;
+  /** Resolves once nothing is queued, running or stored undelivered; rejects after `timeoutMs`. */
+  quiet(timeoutMs?: number): Promise<void>;
+  /** Message bodies in the dead-letter queue (the daemon has none: it acks a job that failed for good). */
+  deadLetters(): Promise<unknown[]>;
+  close(): Promise<void>;
+}
+
+/** A world whose scheduler the test fires. */
+export interface ScheduleWorld extends ChatWorld {
+  /** The engine's time now. */
+  now(): number;
+  addJob(input: CronAddInput): Promise<CronJob>;
+  runs(jobId: string): Promise<CronRun[]>;
+  /**
+   * Moves time to `at` and fires every schedule due by then; resolves once the firings are handled
+   * (their turns may still run: wait with quiet()). `twice`: each firing is delivered a second time.
+   */
+  fire(at: number, options?: { twice?: boolean }): Promise<void>;
+}
+
+/** A world whose runner can be killed in the middle of a turn. */
+export interface CrashWorld extends ChatWorld {
+  /** Kills whatever runs the turn now (its invocation or process) and lets the engine carry on. */
+  killRunner(): Promise<void>;
+}
+
+let nextChat = ALLOWED_FIRST;
+
+/** `count` fresh allowed private chats (their ids are also the senders' ids). */
+export function freshChats(count: number): number[] {
+  if (nextChat + count > ALLOWED_FIRST + ALLOWED_COUNT) throw new Error("behaviour suite: out of chats");
+  const ids = Array.from({ length: count }, (_, i) => nextChat + i);
+  nextChat += count;
+  return ids;
+}
+
+/** The telegram channel settings every world starts with. */
+export function telegramSettings(): Record<string, unknown> {
+  const allowed = Array.from({ length: ALLOWED_COUNT }, (_, i) => String(ALLOWED_FIRST + i));
+  return {
+    mode: "webhook",
+    webhookSecret: SECRET,
+    webhookUrl: "https://claw.example.com/telegram/webhook",
+    allowFrom: [String(OWNER), ...allowed],
+    owners: [String(OWNER)],
+    streaming: false,
+  };
+}
+
+const isReply = (chat: number) => (call: RecordedCall) =>
+  call.method === "sendMessage" && call.params["chat_id"] === chat;
+
+/** The texts the bot sent to a chat so far, oldest first. */
+export function repliesTo(world: ChatWorld, chat: number): string[] {
+  return world.telegram.sent.filter(isReply(chat)).map((call) => String(call.params["text"]));
+}
+
+/** Waits until the bot has sent `count` messages to the chat; their texts. */
+export async function waitForReplies(
+  world: ChatWorld,
+  chat: number,
+  count: number,
+  timeoutMs = 10_000,
+): Promise<string[]> {
+  const calls = await world.telegram.waitFor(isReply(chat), timeoutMs, count);
+  return calls.map((call) => String(call.params["text"]));
+}
+
+/** Texts of the model requests whose last user message came from these words. */
+export function modelCallsAbout(world: ChatWorld, needle: string): number {
+  return world.model.requests.filter((r) => (r.lastUserText ?? "").includes(needle)).length;
+}
