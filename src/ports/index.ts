@@ -5,6 +5,7 @@ import type { Outbox } from "./outbox.ts";
 import type { Pairings } from "./pairings.ts";
 import type { Queue } from "./queue.ts";
 import type { SessionStore } from "./session-store.ts";
+import type { Values } from "./values.ts";
 import type { Workspace } from "./workspace.ts";
 
 export interface Ports {
@@ -14,6 +15,8 @@ export interface Ports {
   queue: Queue;
   outbox: Outbox;
   pairings: Pairings;
+  /** Small state by key that any process may read (the last route, hook jobs accepted). */
+  values: Values;
   clock: Clock;
   /** Contract: releases files, connections and timers; safe to call twice. */
   close(): Promise<void>;

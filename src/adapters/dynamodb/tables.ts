@@ -9,6 +9,7 @@
 //   transcript entry     transcript#<id>         entry#<12 digits>   json, or s3Key for large entries
 //   outbox record        outbox#<key>            outbox              the outcome of one accepted message
 //   undelivered marker   outbox-pending          <createdAt>#<key>   listed by undelivered(); removed on delivery
+//   value                value#<key>             value               body (JSON), until (ms) when it expires; TTL
 //
 // Claims and leases each get their own partition, so conditional writes never contend across keys.
 // The session index lives in one partition so that list() is a single paginated Query.
@@ -47,6 +48,7 @@ export const KEYS = {
   entrySkPrefix: "entry#",
   entrySk: (seq: number) => `entry#${String(seq).padStart(12, "0")}`,
   outbox: (key: string) => ({ pk: `outbox#${key}`, sk: "outbox" }),
+  value: (key: string) => ({ pk: `value#${key}`, sk: "value" }),
   outboxPendingPk: "outbox-pending",
   outboxPendingSk: (createdAt: number, key: string) => `${String(createdAt).padStart(15, "0")}#${key}`,
 } as const;

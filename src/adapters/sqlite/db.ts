@@ -131,6 +131,14 @@ const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX system_events_session ON system_events (session_key, seq) WHERE consumed_at IS NULL;
   `,
+  // 7: values: small JSON state by key (the last route, hook jobs accepted); expires_at NULL: kept.
+  `
+  CREATE TABLE stored_values (
+    key TEXT PRIMARY KEY,
+    body TEXT NOT NULL,
+    expires_at INTEGER
+  ) WITHOUT ROWID;
+  `,
 ];
 
 /** The schema version a fully migrated state.db has. */

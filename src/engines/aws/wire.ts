@@ -7,6 +7,7 @@ import { createDynamoClaims } from "../../adapters/dynamodb/claims.ts";
 import { createDynamoOutbox } from "../../adapters/dynamodb/outbox.ts";
 import { createDynamoPairings } from "../../adapters/dynamodb/pairings.ts";
 import { createDynamoSessionStore } from "../../adapters/dynamodb/session-store.ts";
+import { createDynamoValues } from "../../adapters/dynamodb/values.ts";
 import { createS3Workspace } from "../../adapters/s3/workspace.ts";
 import { createSqsQueue } from "../../adapters/sqs/queue.ts";
 import type { Clock } from "../../ports/clock.ts";
@@ -54,6 +55,7 @@ export function createAwsPorts(options: AwsEngineOptions): Ports {
     queue: createSqsQueue({ client: sqs, queueUrl: options.queueUrl, claims }),
     outbox: createDynamoOutbox({ client: dynamodb, table: options.table }),
     pairings: createDynamoPairings({ client: dynamodb, table: options.table, clock }),
+    values: createDynamoValues({ client: dynamodb, table: options.table, clock }),
     async close() {
       if (closed) return;
       closed = true;

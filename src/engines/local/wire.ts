@@ -5,6 +5,7 @@ import { openStateDb } from "../../adapters/sqlite/db.ts";
 import { createSqliteOutbox } from "../../adapters/sqlite/outbox.ts";
 import { createSqlitePairings } from "../../adapters/sqlite/pairings.ts";
 import { createSqliteQueue } from "../../adapters/sqlite/queue.ts";
+import { createSqliteValues } from "../../adapters/sqlite/values.ts";
 import { createSqliteScheduler } from "../../adapters/sqlite/scheduler.ts";
 import {
   createSqliteSessionStore,
@@ -55,6 +56,7 @@ export function createLocalPorts(options: LocalEngineOptions): LocalPorts {
     releaseInFlight: () => queue.releaseInFlight(),
     outbox: createSqliteOutbox({ db }),
     pairings: createSqlitePairings({ db, clock }),
+    values: createSqliteValues({ db, clock }),
     scheduler: createSqliteScheduler({
       db,
       clock,
