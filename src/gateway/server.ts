@@ -29,7 +29,7 @@ import { restartNeededKeys, warnRestartNeeded, watchGatewayConfig } from "./conf
 import { createEventHub, noticeFor } from "./event-hub.ts";
 import type { GatewayContext } from "./gateway-context.ts";
 import { heartbeatSettings } from "./heartbeat-settings.ts";
-import { createLastRoute } from "./last-route.ts";
+import { openLastRoute } from "./last-route.ts";
 import { createLogBuffer } from "./log-buffer.ts";
 import { listen } from "./listen.ts";
 import { publishGatewayAddress } from "./gateway-address.ts";
@@ -141,7 +141,9 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
     redact: (text) => redact(text, secrets),
   });
 
-  const lastRoute = createLastRoute(join(paths.home, "last-route.json"), (m) => logs.log("warn", m));
+  const lastRoute = openLastRoute(assistant.ports.values, join(paths.home, "last-route.json"), (m) =>
+    logs.log("warn", m),
+  );
   /**
    * Sends text to a chat outside a turn (heartbeat alerts), through the outbox like a turn's reply:
    * stored first, then delivered once, also after a crash or while the channel is down.
