@@ -1,5 +1,6 @@
 // A person's messages on Telegram, on every engine: one reply each, in order per chat under load,
-// a retried update answered once, pairing, bot commands in session order, and collect mode.
+// a retried update answered once, pairing, bot commands in session order, collect mode, and a turn
+// that keeps failing ending in one apology (and, where the engine has one, the dead-letter queue).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createGate, type RecordedRequest } from "../../fakes/model-script.ts";
 import { type ChatWorld, freshChats, modelCallsAbout, repliesTo, waitForReplies } from "./chat-world.ts";
@@ -139,5 +140,28 @@ describe.each(worlds)("Telegram messages on the $name engine", (kind) => {
     expect(repliesTo(world, chat)).toEqual(["Reading.", `re c${chat}-m1 c${chat}-m2`]);
     const about = world.model.requests.filter((r) => JSON.stringify(r.messages).includes(`c${chat}-`));
     expect(about).toHaveLength(2);
+  });
+
+  it("ends a turn that keeps failing in one apology", { timeout: 30_000 }, async () => {
+    const [chat] = freshChats(1) as [number];
+    // Retry-After 0: the model call is retried at once, so the test waits for no backoff.
+    const boom = { error: { status: 500, message: "upstream exploded", retryAfter: 0 } };
+    world.model.script(Array.from({ length: 30 }, () => boom));
+    expect(await say(chat, "will this work?")).toBe(200);
+    const [apology] = await waitForReplies(world, chat, 1, 20_000);
+    expect(apology).toMatch(/^Sorry, I could not answer this message/);
+    expect(apology).not.toContain("upstream exploded");
+    await world.quiet(20_000);
+    expect(modelCallsAbout(world, "will this work?")).toBeGreaterThanOrEqual(2); // it was retried
+    const dead = await world.deadLetters();
+    if (kind.name === "aws") expect(JSON.stringify(dead)).toContain("will this work?");
+    else expect(dead).toEqual([]);
+
+    // The chat goes on: the next message is answered, and the failed one is not answered again.
+    world.model.script([{ text: "This one works." }]);
+    expect(await say(chat, "and now?")).toBe(200);
+    await waitForReplies(world, chat, 2);
+    await world.quiet();
+    expect(repliesTo(world, chat)).toEqual([apology, "This one works."]);
   });
 });

@@ -1,7 +1,8 @@
 // The engines the behaviour suite runs on, for `describe.each`: each starts a world of its own that
 // the tests of one file share (fresh chats per test keep them apart).
 import type { FakeClock } from "../../../src/util/fake-clock.ts";
-import type { ScheduleWorld } from "./chat-world.ts";
+import type { CrashWorld, ScheduleWorld } from "./chat-world.ts";
+import { startDaemonProcessWorld } from "./daemon-process.ts";
 import { startDaemonWorld } from "./daemon-world.ts";
 
 export interface WorldKind {
@@ -16,3 +17,13 @@ export interface WorldKind {
 const daemon: WorldKind = { name: "daemon", start: (options = {}) => startDaemonWorld(options) };
 
 export const worlds: WorldKind[] = [daemon];
+
+export interface CrashWorldKind {
+  name: "daemon" | "aws";
+  start(): Promise<CrashWorld>;
+}
+
+/** The daemon runs in a process of its own here, so that it can be killed. */
+const daemonProcess: CrashWorldKind = { name: "daemon", start: () => startDaemonProcessWorld() };
+
+export const crashWorlds: CrashWorldKind[] = [daemonProcess];
