@@ -38,6 +38,9 @@ export interface ScheduleWorld extends ChatWorld {
   now(): number;
   addJob(input: CronAddInput): Promise<CronJob>;
   runs(jobId: string): Promise<CronRun[]>;
+  removeJob(jobId: string): Promise<void>;
+  /** Writes a file of the assistant's workspace (HEARTBEAT.md, ...). */
+  writeWorkspace(path: string, text: string): Promise<void>;
   /**
    * Moves time to `at` and fires every schedule due by then; resolves once the firings are handled
    * (their turns may still run: wait with quiet()). `twice`: each firing is delivered a second time.

@@ -53,13 +53,23 @@ export async function startDaemonWorld(options: DaemonWorldOptions = {}): Promis
   let gateway = await start();
   // A second connection, read-only, to see what the gateway's queue still holds.
   const state = new DatabaseSync(join(home, "state.db"), { readOnly: true });
-  const queued = state.prepare("SELECT count(*) AS n FROM queue_messages");
+  const queued = state.prepare("SELECT grp, attempts, visible_at, receipt FROM queue_messages");
   const cron = () => gateway.ctx.assistant.cron;
 
-  const idle = async () =>
-    Number(queued.get()?.["n"]) === 0 &&
-    gateway.ctx.runner.running === 0 &&
-    (await gateway.ctx.assistant.ports.outbox.undelivered(1)).length === 0;
+  /** What keeps the engine busy, in words; "" when idle. */
+  const busy = async () => {
+    const rows = queued.all().map((row) => JSON.stringify(row));
+    // Outcomes for a chat not sent yet (heartbeat and web outcomes have no address: nothing to send).
+    const undelivered = (await gateway.ctx.assistant.ports.outbox.undelivered(500)).filter(
+      (record) => record.deliverTo !== undefined,
+    );
+    const running = gateway.ctx.runner.running;
+    return [
+      ...(rows.length > 0 ? [`queued: ${rows.join(", ")}`] : []),
+      ...(running > 0 ? [`turns running: ${running}`] : []),
+      ...(undelivered.length > 0 ? [`undelivered: ${undelivered.map((r) => r.key).join(", ")}`] : []),
+    ].join("; ");
+  };
 
   const world: DaemonWorld = {
     engine: "daemon",
@@ -82,16 +92,36 @@ export async function startDaemonWorld(options: DaemonWorldOptions = {}): Promis
       if (!approved) throw new Error(`no pending pairing request with code ${code}`);
     },
     async quiet(timeoutMs = 10_000) {
-      await expect.poll(idle, { timeout: timeoutMs, interval: 20 }).toBe(true);
+      await expect.poll(busy, { timeout: timeoutMs, interval: 20 }).toBe("");
     },
     deadLetters: async () => [],
     now: () => gateway.ctx.assistant.ports.clock.now(),
     addJob: (input) => cron().add(input, OWNER_SCOPE),
     runs: (jobId) => cron().runs(jobId, OWNER_SCOPE),
+    async removeJob(jobId) {
+      await cron().remove(jobId, OWNER_SCOPE);
+    },
+    writeWorkspace: (path, text) => gateway.ctx.assistant.ports.workspace.write(path, text),
     async fire(at, fireOptions = {}) {
       const clock = options.clock;
       if (!clock) throw new Error("daemon world: fire() needs the world started with a fake clock");
+      const due = (await cron().list(OWNER_SCOPE)).filter(
+        (job) => job.enabled && job.state.nextRunAt !== undefined && job.state.nextRunAt <= at,
+      );
+      const { heartbeat } = gateway.ctx;
+      const beatDue = heartbeat.nextAt !== undefined && heartbeat.nextAt <= at;
+      const lastBeat = heartbeat.last?.at;
       await clock.advance(Math.max(0, at - clock.now()));
+      // Handled: each due job started or ran, and the heartbeat beat if one was due.
+      const handled = async () => {
+        const jobs = await Promise.all(due.map((job) => cron().get(job.id, OWNER_SCOPE)));
+        const started = jobs.every(
+          (job, i) =>
+            job.state.running !== undefined || (job.state.lastRunAt ?? 0) >= due[i]!.state.nextRunAt!,
+        );
+        return started && (!beatDue || heartbeat.last?.at !== lastBeat);
+      };
+      await expect.poll(handled, { timeout: 10_000, interval: 10 }).toBe(true);
       if (fireOptions.twice) {
         // The daemon's alarm is one timer in one process: the same slot comes again only when the
         // gateway starts again at that instant (a crash right after the firing) and catches up.

@@ -1,0 +1,102 @@
+// Schedules on every engine, in a time zone: `at`, `every` and `cron` jobs fire and deliver once,
+// also when the scheduler delivers a firing twice; an idle heartbeat makes no model call.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { WORKSPACE_TEMPLATES } from "../../../src/core/workspace/templates.ts";
+import { createFakeClock } from "../../../src/util/fake-clock.ts";
+import { freshChats, repliesTo, type ScheduleWorld, waitForReplies } from "./chat-world.ts";
+import { worlds } from "./worlds.ts";
+
+const ZONE = "Europe/Paris";
+/** Sunday 22 November 2026, 06:00 UTC (07:00 in Paris). */
+const START = Date.UTC(2026, 10, 22, 6, 0);
+const HOUR = 60 * 60_000;
+
+describe.each(worlds)("schedules on the $name engine", (kind) => {
+  let world: ScheduleWorld;
+  beforeAll(async () => {
+    world = await kind.start({ clock: createFakeClock(START), config: { agent: { timezone: ZONE } } });
+  }, 30_000);
+  afterAll(() => world?.close());
+
+  /** A job that runs a turn of its own and delivers its reply to a fresh chat. */
+  const jobFor = (chat: number, schedule: { at?: string; every?: string; cron?: string }) =>
+    world.addJob({
+      ...schedule,
+      tz: ZONE,
+      message: `Write the note for chat ${chat}.`,
+      deliver: { channel: "telegram", chatId: String(chat) },
+    });
+
+  /** Fires the slot and waits for the chat's `count`-th message and for the engine to settle. */
+  async function fireAndWait(at: number, chat: number, count: number, twice: boolean) {
+    await world.fire(at, { twice });
+    const replies = await waitForReplies(world, chat, count);
+    await world.quiet();
+    return replies;
+  }
+
+  it.each([false, true])(
+    "an `at` job fires at its local time and delivers once (fired twice: %s)",
+    async (twice) => {
+      const [chat] = freshChats(1) as [number];
+      const day = new Date(world.now() + 24 * HOUR).toISOString().slice(0, 10);
+      const job = await jobFor(chat, { at: `${day} 08:30` });
+      // 08:30 in Paris in November is 07:30 UTC.
+      const due = Date.parse(`${day}T07:30:00Z`);
+      expect(job.state.nextRunAt).toBe(due);
+      world.model.script([{ text: `Morning note for ${chat}.` }]);
+      expect(await fireAndWait(due, chat, 1, twice)).toEqual([`Morning note for ${chat}.`]);
+      expect(repliesTo(world, chat)).toHaveLength(1);
+      const runs = await world.runs(job.id);
+      expect(runs.map((r) => [r.status, r.dueAt])).toEqual([["ok", due]]);
+      await world.removeJob(job.id);
+    },
+  );
+
+  it("an `every` job fires once per interval, also when each firing comes twice", async () => {
+    const [chat] = freshChats(1) as [number];
+    const job = await jobFor(chat, { every: "2h" });
+    const first = job.state.nextRunAt!;
+    expect(first).toBe(world.now() + 2 * HOUR);
+    world.model.script([{ text: "First tick." }, { text: "Second tick." }]);
+    expect(await fireAndWait(first, chat, 1, true)).toEqual(["First tick."]);
+    expect(await fireAndWait(first + 2 * HOUR, chat, 2, true)).toEqual(["First tick.", "Second tick."]);
+    expect(repliesTo(world, chat)).toHaveLength(2);
+    const runs = await world.runs(job.id);
+    expect(runs.map((r) => r.dueAt).sort()).toEqual([first, first + 2 * HOUR]);
+    await world.removeJob(job.id);
+  });
+
+  it("a `cron` job fires at its wall-clock time in the zone and delivers once, also when fired twice", async () => {
+    const [chat] = freshChats(1) as [number];
+    const job = await jobFor(chat, { cron: "15 9 * * *" });
+    const now = new Date(world.now());
+    // 09:15 in Paris (UTC+1 in winter) is 08:15 UTC: today if still ahead, else tomorrow.
+    let due = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate(), 8, 15);
+    if (due <= world.now()) due += 24 * HOUR;
+    expect(job.state.nextRunAt).toBe(due);
+    world.model.script([{ text: "Quarter past nine." }]);
+    expect(await fireAndWait(due, chat, 1, true)).toEqual(["Quarter past nine."]);
+    expect(repliesTo(world, chat)).toHaveLength(1);
+    expect((await world.runs(job.id)).map((r) => [r.status, r.dueAt])).toEqual([["ok", due]]);
+    await world.removeJob(job.id);
+  });
+
+  it("an idle heartbeat (template HEARTBEAT.md, no events) makes no model call; one with a task does", async () => {
+    await world.writeWorkspace("HEARTBEAT.md", WORKSPACE_TEMPLATES["HEARTBEAT.md"]!);
+    const calls = world.model.requests.length;
+    await world.fire(world.now() + 2 * HOUR, { twice: true });
+    await world.quiet();
+    expect(world.model.requests).toHaveLength(calls);
+
+    // The same firing with a task in HEARTBEAT.md asks the model: the heartbeat did fire above.
+    await world.writeWorkspace("HEARTBEAT.md", "# HEARTBEAT.md\n\n- Check whether the plants need water.\n");
+    world.model.script(Array.from({ length: 10 }, () => ({ text: "HEARTBEAT_OK" })));
+    await world.fire(world.now() + 2 * HOUR);
+    await world.quiet();
+    const beats = world.model.requests.slice(calls);
+    expect(beats.length).toBeGreaterThanOrEqual(1);
+    expect(JSON.stringify(beats[0]?.body)).toContain("plants need water");
+    await world.writeWorkspace("HEARTBEAT.md", WORKSPACE_TEMPLATES["HEARTBEAT.md"]!);
+  });
+});
