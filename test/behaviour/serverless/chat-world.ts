@@ -96,7 +96,7 @@ export async function waitForReplies(
   return calls.map((call) => String(call.params["text"]));
 }
 
-/** Texts of the model requests whose last user message came from these words. */
+/** How many model requests had `needle` in their last user message. */
 export function modelCallsAbout(world: ChatWorld, needle: string): number {
   return world.model.requests.filter((r) => (r.lastUserText ?? "").includes(needle)).length;
 }
