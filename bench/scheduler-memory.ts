@@ -3,7 +3,10 @@
 // made; then after start() (catch-up over every job, the watch armed at the earliest). Sends the
 // figures to the parent over IPC.
 import { openStateDb } from "../src/adapters/sqlite/db.ts";
-import { createSqliteScheduler } from "../src/adapters/sqlite/scheduler.ts";
+import { createTimerAlarm } from "../src/adapters/local/timer-alarm.ts";
+import { createSqliteClaims } from "../src/adapters/sqlite/claims.ts";
+import { createSqliteCronStore } from "../src/adapters/sqlite/cron-store.ts";
+import { DEFAULT_STUCK_MS } from "../src/core/cron/run-state.ts";
 import { createCronService } from "../src/core/cron/cron-service.ts";
 import { createSystemClock } from "../src/util/system-clock.ts";
 
@@ -31,8 +34,16 @@ const settle = async () => {
 const [, , dbFile, signalFile] = process.argv;
 const db = openStateDb(dbFile!);
 const clock = createSystemClock();
-const scheduler = createSqliteScheduler({ db, clock, ...(signalFile && { changeSignal: signalFile }) });
-const cron = createCronService({ scheduler, clock, timeZone: () => "UTC", newId: () => "unused" });
+const changeSignal = signalFile ? { changeSignal: signalFile } : {};
+const store = createSqliteCronStore({ db, clock, ...changeSignal });
+const cron = createCronService({
+  store,
+  alarm: createTimerAlarm({ store, clock, stuckMs: DEFAULT_STUCK_MS, ...changeSignal }),
+  claims: createSqliteClaims({ db, clock }),
+  clock,
+  timeZone: () => "UTC",
+  newId: () => "unused",
+});
 const stop = new AbortController();
 const baseline = await settle();
 const t0 = performance.now();

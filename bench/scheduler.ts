@@ -8,9 +8,12 @@ import { copyFile, mkdir, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { openStateDb } from "../src/adapters/sqlite/db.ts";
-import { createSqliteScheduler } from "../src/adapters/sqlite/scheduler.ts";
+import { createTimerAlarm } from "../src/adapters/local/timer-alarm.ts";
+import { createSqliteClaims } from "../src/adapters/sqlite/claims.ts";
+import { createSqliteCronStore } from "../src/adapters/sqlite/cron-store.ts";
 import type { CronAddInput } from "../src/core/cron/cron-input.ts";
 import { type CronExecute, createCronService } from "../src/core/cron/cron-service.ts";
+import { DEFAULT_STUCK_MS } from "../src/core/cron/run-state.ts";
 import { nextRunAfter } from "../src/core/cron/schedule.ts";
 import { createSystemClock } from "../src/util/system-clock.ts";
 import { startOpenAIChatFake } from "../test/fakes/openai-chat-server.ts";
@@ -51,9 +54,18 @@ function jobInput(i: number, now: number): CronAddInput {
 function openCron(dir: string) {
   const db = openStateDb(join(dir, "state.db"));
   const clock = createSystemClock();
-  const scheduler = createSqliteScheduler({ db, clock, changeSignal: join(dir, "cron.changed") });
+  const changeSignal = join(dir, "cron.changed");
+  const store = createSqliteCronStore({ db, clock, changeSignal });
+  const alarm = createTimerAlarm({ store, clock, stuckMs: DEFAULT_STUCK_MS, changeSignal });
   let n = 0;
-  const cron = createCronService({ scheduler, clock, timeZone: () => "UTC", newId: () => `bench${n++}` });
+  const cron = createCronService({
+    store,
+    alarm,
+    claims: createSqliteClaims({ db, clock }),
+    clock,
+    timeZone: () => "UTC",
+    newId: () => `bench${n++}`,
+  });
   return { db, clock, cron };
 }
 

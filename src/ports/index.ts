@@ -1,6 +1,8 @@
 // The set of ports an engine provides; the core receives one of these and never builds adapters.
+import type { Alarm } from "./alarm.ts";
 import type { Claims } from "./claims.ts";
 import type { Clock } from "./clock.ts";
+import type { CronStore } from "./cron-store.ts";
 import type { Outbox } from "./outbox.ts";
 import type { Pairings } from "./pairings.ts";
 import type { Queue } from "./queue.ts";
@@ -17,6 +19,10 @@ export interface Ports {
   pairings: Pairings;
   /** Small state by key that any process may read (the last route, hook jobs accepted). */
   values: Values;
+  /** Cron jobs, their runs, and system events waiting for the heartbeat. */
+  cron: CronStore;
+  /** When cron jobs next need looking at (a timer locally, EventBridge schedules on AWS). */
+  alarm: Alarm;
   clock: Clock;
   /** Contract: releases files, connections and timers; safe to call twice. */
   close(): Promise<void>;

@@ -1,6 +1,8 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { openStateDb } from "../adapters/sqlite/db.ts";
-import { createSqliteScheduler } from "../adapters/sqlite/scheduler.ts";
+import { createTimerAlarm } from "../adapters/local/timer-alarm.ts";
+import { createSqliteClaims } from "../adapters/sqlite/claims.ts";
+import { createSqliteCronStore } from "../adapters/sqlite/cron-store.ts";
 import type { CronScope } from "../core/cron/cron-input.ts";
 import { createCronService } from "../core/cron/cron-service.ts";
 import { createFakeClock } from "../util/fake-clock.ts";
@@ -26,8 +28,11 @@ function contexts() {
   closers.push(() => db.close());
   const clock = createFakeClock();
   let n = 0;
+  const store = createSqliteCronStore({ db, clock });
   const service = createCronService({
-    scheduler: createSqliteScheduler({ db, clock }),
+    store,
+    alarm: createTimerAlarm({ store, clock, stuckMs: 60 * 60_000 }),
+    claims: createSqliteClaims({ db, clock }),
     clock,
     timeZone: () => "Europe/Berlin",
     newId: () => `j${++n}`,

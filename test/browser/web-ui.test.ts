@@ -527,7 +527,7 @@ describe("web UI", () => {
 
   it("shows the heartbeat and the jobs in the user's time zone, live, safely, and on a narrow screen", async () => {
     const { cron } = gateway.ctx.assistant;
-    const { scheduler } = gateway.ctx.assistant.ports;
+    const { cron: store } = gateway.ctx.assistant.ports;
     const OWNER = { kind: "owner" } as const;
     await gateway.ctx.patchConfig({ "agent.timezone": "Asia/Tokyo" });
     await cron.add(
@@ -551,7 +551,7 @@ describe("web UI", () => {
     // Two failed runs: shown as an error with its message, and retrying.
     const failedAt = Date.now() - 3_600_000;
     for (const [i, at] of [failedAt - 86_400_000, failedAt].entries()) {
-      await scheduler.addRun({
+      await store.addRun({
         runId: `test-${i}`,
         jobId: backup.id,
         dueAt: at,
@@ -561,7 +561,7 @@ describe("web UI", () => {
         error: "model call failed: 503 Service Unavailable",
       });
     }
-    await scheduler.save({
+    await store.save({
       ...backup,
       state: {
         ...backup.state,

@@ -70,7 +70,7 @@ describe("POST /hooks/wake", () => {
     const prompt = world.fake.requests[0]!.lastUserText;
     expect(prompt).toContain("System events since the last heartbeat:\n- backup finished");
     expect(prompt).toContain("This is not the user writing.");
-    expect(await world.gateway.ctx.assistant.ports.scheduler.events(sessionKey)).toEqual([]);
+    expect(await world.gateway.ctx.assistant.ports.cron.events(sessionKey)).toEqual([]);
   });
 
   it("makes one event of a sender's retries with the same Idempotency-Key, also after it was handled", async () => {

@@ -10,6 +10,11 @@
 //   outbox record        outbox#<key>            outbox              the outcome of one accepted message
 //   undelivered marker   outbox-pending          <createdAt>#<key>   listed by undelivered(); removed on delivery
 //   value                value#<key>             value               body (JSON), until (ms) when it expires; TTL
+//   cron job             cron-jobs               <job id>            body (JSON), seq (creation order)
+//   cron job counter     cron-jobs-seq           seq                 n: last creation number handed out
+//   cron run             cron-runs#<job id>      <run id>            body (JSON), order: <finishedAt>#<startedAt>
+//   system event         event#<id>              event               sessionKey, at, token, consumedAt; TTL once taken
+//   waiting event        events#<session key>    <at>#<id>           event (JSON); removed when taken
 //
 // Claims and leases each get their own partition, so conditional writes never contend across keys.
 // The session index lives in one partition so that list() is a single paginated Query.
@@ -49,6 +54,17 @@ export const KEYS = {
   entrySk: (seq: number) => `entry#${String(seq).padStart(12, "0")}`,
   outbox: (key: string) => ({ pk: `outbox#${key}`, sk: "outbox" }),
   value: (key: string) => ({ pk: `value#${key}`, sk: "value" }),
+  cronJob: (id: string) => ({ pk: "cron-jobs", sk: id }),
+  cronJobsPk: "cron-jobs",
+  cronJobSeq: { pk: "cron-jobs-seq", sk: "seq" },
+  cronRun: (jobId: string, runId: string) => ({ pk: `cron-runs#${jobId}`, sk: runId }),
+  cronRunsPk: (jobId: string) => `cron-runs#${jobId}`,
+  event: (id: string) => ({ pk: `event#${id}`, sk: "event" }),
+  waitingEvent: (sessionKey: string, at: number, id: string) => ({
+    pk: `events#${sessionKey}`,
+    sk: `${String(at).padStart(15, "0")}#${id}`,
+  }),
+  waitingEventsPk: (sessionKey: string) => `events#${sessionKey}`,
   outboxPendingPk: "outbox-pending",
   outboxPendingSk: (createdAt: number, key: string) => `${String(createdAt).padStart(15, "0")}#${key}`,
 } as const;

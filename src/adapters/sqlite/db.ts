@@ -131,6 +131,10 @@ const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX system_events_session ON system_events (session_key, seq) WHERE consumed_at IS NULL;
   `,
+  // 6: the cron run that posted a system event (JSON), recorded when the heartbeat relays it.
+  `
+  ALTER TABLE system_events ADD COLUMN run TEXT;
+  `,
   // 7: values: small JSON state by key (the last route, hook jobs accepted); expires_at NULL: kept.
   `
   CREATE TABLE stored_values (

@@ -31,7 +31,12 @@ export interface CronJobState {
   /** Set by "run now" from a process that does not run jobs: the next start runs it, whatever the catch-up policy. */
   runRequestedAt?: number;
   /** Set while a run is in progress (cleared by its end, or as stuck after the limit). */
-  running?: { runId: string; since: number };
+  running?: {
+    runId: string;
+    since: number;
+    /** The slot it runs for (absent in runs from before it was kept). */
+    dueAt?: number;
+  };
 }
 
 export interface CronJob {
@@ -68,3 +73,12 @@ export interface CronRun {
 
 /** Runs kept per job in the history. */
 export const RUN_HISTORY_LIMIT = 50;
+
+/** One cron run in flight: enough to record its end from any process (see CronService.finishRun). */
+export interface CronRunRef {
+  jobId: string;
+  runId: string;
+  /** The slot it runs for (equal to startedAt for "run now"). */
+  dueAt: number;
+  startedAt: number;
+}

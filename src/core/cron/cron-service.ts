@@ -1,9 +1,11 @@
-// The cron jobs' life: add, change, pause, remove, run now; at start, catch up on runs missed
-// while down and clear stuck ones; then fire each job when the scheduler says it is due, record the
-// run, and work out the next one (with backoff after failures).
+// The cron jobs' life: add, change, pause, remove, run now (each change stored, then its alarm set);
+// in the daemon, catch up on runs missed while down, then run jobs as the local alarm wakes it; on
+// AWS, run the job an EventBridge firing names (once, however often it is delivered).
+import type { Alarm } from "../../ports/alarm.ts";
+import type { Claims } from "../../ports/claims.ts";
 import type { Clock } from "../../ports/clock.ts";
-import type { Scheduler } from "../../ports/scheduler.ts";
-import type { CronJob, CronRun, RunStatus } from "./cron-job.ts";
+import type { CronStore } from "../../ports/cron-store.ts";
+import type { CronJob, CronRun, CronRunRef } from "./cron-job.ts";
 import {
   applyUpdate,
   type CronAddInput,
@@ -13,23 +15,28 @@ import {
   inScope,
   jobFromInput,
 } from "./cron-input.ts";
+import { type CronExecute, type CronRunResult, createCronRuns, runningRef } from "./cron-runs.ts";
 import { formatDuration } from "./duration.ts";
-import { decideAtStart, DEFAULT_STUCK_MS, stateAfterRun, stuckMessage } from "./run-state.ts";
+import { decideAtStart, DEFAULT_STUCK_MS } from "./run-state.ts";
 import { nextRunAfter } from "./schedule.ts";
 
-export type CronRunResult =
-  | { ok: true; summary?: string }
-  /**
-   * `retry: false` when trying again cannot change the outcome (a setting decided it): the job then
-   * follows its schedule without backoff retries, and a one-shot is done.
-   */
-  | { ok: false; error: string; retry?: false };
+export type { CronExecute, CronRunResult } from "./cron-runs.ts";
 
-/** Carries out one run of a job; `runId` is stable across a crash and restart (use it as an idempotency key). */
-export type CronExecute = (job: CronJob, runId: string) => Promise<CronRunResult>;
+/**
+ * How early a firing may come for the job's due time: EventBridge fires with 60-second precision,
+ * so a firing at 09:00:05 counts for a job due at 09:00:30.
+ */
+export const FIRE_EARLY_MS = 60_000;
+/** How long a firing's claim keeps a second delivery of it out (EventBridge gives up on an event after 1 h). */
+export const FIRE_CLAIM_MS = 60 * 60_000;
+/** A due job no firing has taken this long after its time lost its alarm: a sweep sets it again. */
+export const OVERDUE_MS = 5 * 60_000;
 
 export interface CronServiceDeps {
-  scheduler: Scheduler;
+  store: CronStore;
+  alarm: Alarm;
+  /** For fireFromAlarm: a firing delivered twice runs once. */
+  claims: Pick<Claims, "claimOnce">;
   clock: Clock;
   /** The user's time zone, for local times and cron expressions without one. */
   timeZone: () => string;
@@ -48,11 +55,25 @@ export interface CronService {
   runs(id: string, scope: CronScope, limit?: number): Promise<CronRun[]>;
   /**
    * Runs the job now, outside its schedule. Where this service runs jobs (started), at once; else
-   * (the CLI beside a gateway) it is marked due and the gateway runs it. Resolves once it is started or marked.
+   * (the CLI beside a gateway, a Lambda) it is marked due and its alarm fires it. Resolves once it is started or marked.
    */
   runNow(id: string, scope: CronScope): Promise<{ started: boolean }>;
-  /** Catches up, then runs jobs as they fall due, until `signal` aborts. */
+  /** The daemon: catches up, then runs jobs as the local alarm says they fall due, until `signal` aborts. */
   start(execute: CronExecute, signal: AbortSignal): Promise<void>;
+  /** Records the end of a run and schedules the next; idempotent by runId. */
+  finishRun(run: CronRunRef, result: CronRunResult): Promise<void>;
+  /**
+   * An alarm fired for this job at this slot (EventBridge: <aws.scheduler.scheduled-time>): runs it if
+   * it is due, awaiting the execute (which may only queue the work). A firing delivered twice runs once.
+   * `execute` defaults to the one start() was given.
+   */
+  fireFromAlarm(
+    jobId: string,
+    scheduledAt: number,
+    execute?: CronExecute,
+  ): Promise<"fired" | "duplicate" | "not due" | "gone">;
+  /** Clears stuck runs, and sets the alarm again for due jobs no firing took (no timer held in memory). */
+  sweep(): Promise<void>;
   /** True once start() ran in this process. */
   readonly started: boolean;
   /** The user's time zone, for showing times. */
@@ -66,7 +87,7 @@ export type CronChange = { job: CronJob } | { removed: string };
 export class CronNotFoundError extends CronInputError {}
 
 export function createCronService(deps: CronServiceDeps): CronService {
-  const { scheduler, clock } = deps;
+  const { store, alarm, clock } = deps;
   const stuckMs = deps.stuckMs ?? DEFAULT_STUCK_MS;
   const log = deps.log ?? (() => {});
   const listeners = new Set<(change: CronChange) => void>();
@@ -83,7 +104,7 @@ export function createCronService(deps: CronServiceDeps): CronService {
   let stopped: AbortSignal | undefined;
 
   const find = async (id: string, scope: CronScope): Promise<CronJob> => {
-    const job = await scheduler.get(id);
+    const job = await store.get(id);
     if (!job || !inScope(job, scope)) {
       throw new CronNotFoundError(
         `There is no cron job "${id}"${scope.kind === "chat" ? " made in this chat" : ""}; list them to see their ids.`,
@@ -93,75 +114,45 @@ export function createCronService(deps: CronServiceDeps): CronService {
   };
 
   const save = async (job: CronJob) => {
-    await scheduler.save(job);
+    await store.save(job);
+    await alarm.set(job);
     changed({ job });
     return job;
   };
 
-  /** One run of `job` for the slot `dueAt`: marks it running, executes, records, schedules the next. */
-  async function fire(job: CronJob, dueAt: number, runId: string): Promise<void> {
-    const startedAt = clock.now();
-    const { nextRunAt: _, ...state } = job.state;
-    await save({ ...job, state: { ...state, running: { runId, since: startedAt } } });
-    const stuckTimer = new AbortController();
-    let result: CronRunResult | "stuck";
-    try {
-      result = await Promise.race([
-        execute!(job, runId).catch((error: unknown): CronRunResult => ({
-          ok: false,
-          error: (error as Error).message,
-        })),
-        clock.sleep(stuckMs, stuckTimer.signal).then(() => "stuck" as const),
-      ]);
-    } finally {
-      stuckTimer.abort();
-    }
-    // Stopping cut the run short: it stays "running" and the next start resumes it under its run id.
-    if (stopped?.aborted) return;
-    const finishedAt = clock.now();
-    const status: RunStatus = result === "stuck" ? "stuck" : result.ok ? "ok" : "error";
-    const error = result === "stuck" ? stuckMessage(stuckMs) : result.ok ? undefined : result.error;
-    const summary = result !== "stuck" && result.ok ? result.summary : undefined;
-    await scheduler.addRun({
-      runId,
-      jobId: job.id,
-      dueAt,
-      startedAt,
-      finishedAt,
-      status,
-      ...(error !== undefined && { error }),
-      ...(summary !== undefined && { summary }),
-    });
-    // The job as it is now: it may have been edited, paused or removed while it ran.
-    const current = await scheduler.get(job.id);
-    if (!current) return;
-    const retryable = !(result !== "stuck" && !result.ok && result.retry === false);
-    const next = { ...current, state: stateAfterRun(current, status, finishedAt, error, retryable) };
-    await save(next);
-    if (status !== "ok") {
-      const retry =
-        next.state.nextRunAt === undefined
-          ? "no further tries"
-          : `next try in ${formatDuration(next.state.nextRunAt - finishedAt)}`;
-      log(
-        "warn",
-        `cron job "${job.name}" (${job.id}) ${status === "stuck" ? "was stuck" : "failed"}: ${error} (${retry})`,
-      );
+  const runs = createCronRuns({ store, clock, stuckMs, save, log });
+
+  /** Begins a run and executes it in the background (the daemon). */
+  const launch = async (job: CronJob, dueAt: number, runId: string) => {
+    const ref = await runs.begin(job, dueAt, runId);
+    void runs
+      .execute(job, ref, execute!, stopped)
+      .catch((error: unknown) => log("error", `cron job ${job.id}: ${(error as Error).message}`));
+  };
+
+  /** The local alarm woke: clear stuck runs and start the due jobs. */
+  async function tick(): Promise<void> {
+    for (const job of await runs.sweep()) {
+      const dueAt = job.state.nextRunAt!;
+      await launch(job, dueAt, `cron:${job.id}:${dueAt}`);
     }
   }
 
-  const onDue = (job: CronJob) => {
-    const dueAt = job.state.nextRunAt ?? clock.now();
-    return fire(job, dueAt, `cron:${job.id}:${dueAt}`);
-  };
+  /** Clears stuck runs; where firings come from outside (EventBridge), re-arms due jobs nobody fired. */
+  async function sweep(): Promise<void> {
+    const now = clock.now();
+    const due = await runs.sweep(now);
+    if (alarm.watch) return;
+    for (const job of due) if (job.state.nextRunAt! <= now - OVERDUE_MS) await alarm.set(job);
+  }
 
   /** Missed runs, interrupted runs and stuck runs, settled once at start. */
   async function catchUp(): Promise<void> {
     const now = clock.now();
-    for (const job of await scheduler.dueOrRunning(now)) {
+    for (const job of await store.dueOrRunning(now)) {
       const decision = decideAtStart(job, now, stuckMs);
       if (decision.kind === "skip") {
-        await scheduler.addRun({
+        await store.addRun({
           runId: `cron:${job.id}:${job.state.nextRunAt}`,
           jobId: job.id,
           dueAt: job.state.nextRunAt!,
@@ -172,23 +163,13 @@ export function createCronService(deps: CronServiceDeps): CronService {
         });
         await save({ ...job, state: decision.state });
       } else if (decision.kind === "stuck") {
-        const running = job.state.running!;
-        await scheduler.addRun({
-          runId: running.runId,
-          jobId: job.id,
-          dueAt: running.since,
-          startedAt: running.since,
-          finishedAt: now,
-          status: "stuck",
-          error: decision.state.lastError!,
-        });
-        await save({ ...job, state: decision.state });
+        await runs.finish(runningRef(job)!, "stuck");
       } else if (decision.kind === "resume") {
         // Same run id: what it had done already (a queued turn, a posted event) is not done twice.
         log("info", `cron job "${job.name}" (${job.id}) was running when the assistant stopped; resuming it`);
-        void fire(job, job.state.running!.since, decision.runId);
+        await launch(job, runningRef(job)!.dueAt, decision.runId);
       }
-      // "run": it is due, so the scheduler hands it over as soon as it watches.
+      // "run": it is due, so the alarm's first wake-up starts it.
     }
   }
 
@@ -234,7 +215,8 @@ export function createCronService(deps: CronServiceDeps): CronService {
 
     async remove(id, scope) {
       await find(id, scope);
-      const removed = await scheduler.remove(id);
+      const removed = await store.remove(id);
+      await alarm.clear(id);
       if (removed) changed({ removed: id });
       return removed;
     },
@@ -242,12 +224,12 @@ export function createCronService(deps: CronServiceDeps): CronService {
     get: find,
 
     async list(scope) {
-      return (await scheduler.list()).filter((job) => inScope(job, scope));
+      return (await store.list()).filter((job) => inScope(job, scope));
     },
 
     async runs(id, scope, limit) {
       await find(id, scope);
-      return scheduler.runs(id, limit);
+      return store.runs(id, limit);
     },
 
     async runNow(id, scope) {
@@ -255,9 +237,7 @@ export function createCronService(deps: CronServiceDeps): CronService {
       if (job.state.running) throw new CronInputError(`Cron job "${job.name}" is running already.`);
       const now = clock.now();
       if (execute) {
-        void fire(job, now, `cron:${job.id}:manual:${now}`).catch((error: unknown) =>
-          log("error", `cron job ${job.id}: ${(error as Error).message}`),
-        );
+        await launch(job, now, `cron:${job.id}:manual:${now}`);
         return { started: true };
       }
       if (!job.enabled) throw new CronInputError(`Cron job "${job.name}" is paused; resume it first.`);
@@ -269,7 +249,34 @@ export function createCronService(deps: CronServiceDeps): CronService {
       execute = run;
       stopped = signal;
       await catchUp();
-      scheduler.watch(onDue, signal);
+      alarm.watch?.(tick, signal);
     },
+
+    finishRun: (run, result) => runs.finish(run, result),
+
+    async fireFromAlarm(jobId, scheduledAt, run = execute) {
+      if (!run) throw new Error("fireFromAlarm needs an executor: pass one, or call start() first.");
+      await sweep();
+      const job = await store.get(jobId);
+      if (!job) {
+        // A schedule outlived its job (removed while the firing was on its way): take it down.
+        await alarm.clear(jobId);
+        return "gone";
+      }
+      const now = clock.now();
+      const due = job.state.nextRunAt;
+      if (!job.enabled || job.state.running || due === undefined || due > now + FIRE_EARLY_MS) {
+        // A firing that does not match the stored job (a stale schedule) puts the right one in place.
+        if (!job.state.running) await alarm.set(job);
+        return "not due";
+      }
+      if (!(await deps.claims.claimOnce(`cron:fire:${jobId}#${scheduledAt}`, FIRE_CLAIM_MS)))
+        return "duplicate";
+      const ref = await runs.begin(job, due, `cron:${job.id}:${due}`);
+      await runs.execute(job, ref, run);
+      return "fired";
+    },
+
+    sweep,
   };
 }

@@ -2,14 +2,19 @@
 // and SQS FIFO (intake queue), returning the same Ports as engines/local/wire.ts.
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { S3Client } from "@aws-sdk/client-s3";
+import { SchedulerClient } from "@aws-sdk/client-scheduler";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import { createDynamoClaims } from "../../adapters/dynamodb/claims.ts";
+import { createDynamoCronStore } from "../../adapters/dynamodb/cron-store.ts";
 import { createDynamoOutbox } from "../../adapters/dynamodb/outbox.ts";
 import { createDynamoPairings } from "../../adapters/dynamodb/pairings.ts";
 import { createDynamoSessionStore } from "../../adapters/dynamodb/session-store.ts";
 import { createDynamoValues } from "../../adapters/dynamodb/values.ts";
 import { createS3Workspace } from "../../adapters/s3/workspace.ts";
 import { createSqsQueue } from "../../adapters/sqs/queue.ts";
+import { createSchedulerAlarm, type ScheduleTarget } from "../../adapters/eventbridge/scheduler-alarm.ts";
+import { DEFAULT_STUCK_MS } from "../../core/cron/run-state.ts";
+import type { Alarm } from "../../ports/alarm.ts";
 import type { Clock } from "../../ports/clock.ts";
 import type { Ports } from "../../ports/index.ts";
 import { createSystemClock } from "../../util/system-clock.ts";
@@ -18,7 +23,7 @@ import { createSystemClock } from "../../util/system-clock.ts";
 export interface AwsEngineOptions {
   region: string;
   /** Endpoint overrides per service, for emulators or LocalStack; S3 then uses path-style URLs. */
-  endpoint?: { dynamodb?: string; s3?: string; sqs?: string };
+  endpoint?: { dynamodb?: string; s3?: string; sqs?: string; scheduler?: string };
   /** Static credentials (emulators); absent: the SDK's default chain (Lambda role, profile, env). */
   credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
   /** The DynamoDB state table (adapters/dynamodb/tables.ts). */
@@ -30,6 +35,10 @@ export interface AwsEngineOptions {
   transcriptsPrefix: string;
   /** URL of the SQS FIFO intake queue. */
   queueUrl: string;
+  /** Where cron jobs' EventBridge schedules go; without it, adding a cron job fails with a message saying so. */
+  schedule?: ScheduleTarget;
+  /** A cron run going longer than this is recorded as stuck (default 2 h; the cron service's stuckMs). */
+  cronStuckMs?: number;
   clock?: Clock;
 }
 
@@ -41,6 +50,16 @@ export function createAwsPorts(options: AwsEngineOptions): Ports {
   const s3 = new S3Client({ region, credentials, endpoint: endpoint.s3, forcePathStyle: !!endpoint.s3 });
   const sqs = new SQSClient({ region, credentials, endpoint: endpoint.sqs });
   const claims = createDynamoClaims({ client: dynamodb, table: options.table, clock });
+  const scheduler =
+    options.schedule && new SchedulerClient({ region, credentials, endpoint: endpoint.scheduler });
+  const alarm: Alarm = scheduler
+    ? createSchedulerAlarm({
+        client: scheduler,
+        target: options.schedule!,
+        clock,
+        stuckMs: options.cronStuckMs ?? DEFAULT_STUCK_MS,
+      })
+    : UNSCHEDULED;
   let closed = false;
   return {
     clock,
@@ -56,10 +75,22 @@ export function createAwsPorts(options: AwsEngineOptions): Ports {
     outbox: createDynamoOutbox({ client: dynamodb, table: options.table }),
     pairings: createDynamoPairings({ client: dynamodb, table: options.table, clock }),
     values: createDynamoValues({ client: dynamodb, table: options.table, clock }),
+    cron: createDynamoCronStore({ client: dynamodb, table: options.table, clock }),
+    alarm,
     async close() {
       if (closed) return;
       closed = true;
-      for (const client of [dynamodb, s3, sqs]) client.destroy();
+      for (const client of [dynamodb, s3, sqs, scheduler]) client?.destroy();
     },
   };
 }
+
+/** The alarm of aws ports given no schedule target: cron jobs cannot fire, so changing one says why. */
+const UNSCHEDULED: Alarm = {
+  async set() {
+    throw new Error(
+      "Cron jobs need EventBridge Scheduler, and this aws engine has no schedule target: set AGENT_CLAW_AWS_SCHEDULE_GROUP, AGENT_CLAW_AWS_SCHEDULE_TARGET_ARN and AGENT_CLAW_AWS_SCHEDULE_ROLE_ARN.",
+    );
+  },
+  async clear() {},
+};

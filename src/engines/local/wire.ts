@@ -6,23 +6,26 @@ import { createSqliteOutbox } from "../../adapters/sqlite/outbox.ts";
 import { createSqlitePairings } from "../../adapters/sqlite/pairings.ts";
 import { createSqliteQueue } from "../../adapters/sqlite/queue.ts";
 import { createSqliteValues } from "../../adapters/sqlite/values.ts";
-import { createSqliteScheduler } from "../../adapters/sqlite/scheduler.ts";
+import { createTimerAlarm } from "../../adapters/local/timer-alarm.ts";
+import { createSqliteCronStore } from "../../adapters/sqlite/cron-store.ts";
 import {
   createSqliteSessionStore,
   type SqliteSessionStoreOptions,
 } from "../../adapters/sqlite/session-store.ts";
 import type { Clock } from "../../ports/clock.ts";
 import type { Ports } from "../../ports/index.ts";
-import type { Scheduler } from "../../ports/scheduler.ts";
 import { createSystemClock } from "../../util/system-clock.ts";
+import { DEFAULT_STUCK_MS } from "../../core/cron/run-state.ts";
 
 export interface LocalEngineOptions {
   workspaceDir: string;
   stateDb: string;
   sessionsDir: string;
-  /** Touched when cron jobs change, so a gateway notices the CLI's changes (see adapters/sqlite/scheduler.ts). */
+  /** Touched when cron jobs change, so a gateway notices the CLI's changes (see adapters/sqlite/cron-store.ts). */
   cronSignal?: string;
   clock?: Clock;
+  /** A cron run going longer than this is recorded as stuck (default 2 h; the cron service's stuckMs). */
+  cronStuckMs?: number;
   /** Read every page of state.db at open, so damage is reported at start (the gateway does). */
   checkState?: boolean;
   /** Told about damaged lines in a transcript (not a torn last line, which is normal after a kill). */
@@ -33,8 +36,6 @@ export interface LocalEngineOptions {
 export interface LocalPorts extends Ports {
   /** Makes messages a crashed run left in flight deliverable now (see SqliteQueue.releaseInFlight). */
   releaseInFlight(): Promise<number>;
-  /** Cron jobs, their runs and system events (local only for now; the serverless engine has none yet). */
-  scheduler: Scheduler;
 }
 
 export function createLocalPorts(options: LocalEngineOptions): LocalPorts {
@@ -42,6 +43,11 @@ export function createLocalPorts(options: LocalEngineOptions): LocalPorts {
   const db = openStateDb(options.stateDb, { check: options.checkState });
   let closed = false;
   const queue = createSqliteQueue({ db, clock });
+  const cron = createSqliteCronStore({
+    db,
+    clock,
+    ...(options.cronSignal && { changeSignal: options.cronSignal }),
+  });
   return {
     clock,
     workspace: createFsWorkspace({ root: options.workspaceDir }),
@@ -57,9 +63,11 @@ export function createLocalPorts(options: LocalEngineOptions): LocalPorts {
     outbox: createSqliteOutbox({ db }),
     pairings: createSqlitePairings({ db, clock }),
     values: createSqliteValues({ db, clock }),
-    scheduler: createSqliteScheduler({
-      db,
+    cron,
+    alarm: createTimerAlarm({
+      store: cron,
       clock,
+      stuckMs: options.cronStuckMs ?? DEFAULT_STUCK_MS,
       ...(options.cronSignal && { changeSignal: options.cronSignal }),
     }),
     async close() {
