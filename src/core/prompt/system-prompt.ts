@@ -13,6 +13,8 @@ export interface SystemPromptInput {
   sessionKey: string;
   modelRef: string;
   maxChars: number;
+  /** What this engine cannot do (e.g. no shell on the serverless engine); absent: nothing to say. */
+  engineLimits?: string;
 }
 
 // Building an Intl.DateTimeFormat costs more than the rest of the prompt; one per zone is kept.
@@ -101,8 +103,7 @@ export function buildSystemPrompt(input: SystemPromptInput): string {
         : "Nobody can approve actions here; commands outside the allowlist will be refused.",
     ].join("\n"),
   );
-  sections.push(
-    `## Runtime\nsession=${input.sessionKey} channel=${input.channel.channel} model=${input.modelRef}`,
-  );
+  const runtime = `session=${input.sessionKey} channel=${input.channel.channel} model=${input.modelRef}`;
+  sections.push(["## Runtime", runtime, ...(input.engineLimits ? [input.engineLimits] : [])].join("\n"));
   return sections.join("\n\n");
 }

@@ -27,7 +27,14 @@ export interface TurnDeps {
   model: { ref: string; model: LanguageModelV4 };
   tools: AgentTool[];
   /** imageInput: show the model images saved from this turn's messages (the model must accept them). */
-  settings: { maxSteps: number; bootstrapMaxChars: number; timeZone: string; imageInput?: boolean };
+  settings: {
+    maxSteps: number;
+    bootstrapMaxChars: number;
+    timeZone: string;
+    imageInput?: boolean;
+    /** What this engine cannot do, told to the model (the aws engine has no shell). */
+    engineLimits?: string;
+  };
   newId: () => string;
   /** Masks secrets in tool results before they reach the model and the transcript. */
   redact?: (text: string) => string;
@@ -162,6 +169,7 @@ export async function runTurn(deps: TurnDeps, request: TurnRequest): Promise<Tur
     sessionKey: request.sessionKey,
     modelRef: deps.model.ref,
     maxChars: deps.settings.bootstrapMaxChars,
+    engineLimits: deps.settings.engineLimits,
   });
 
   const signal = request.signal ?? new AbortController().signal;

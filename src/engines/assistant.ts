@@ -1,0 +1,185 @@
+// One assistant for both engines: config, model, tools, cron and turns over whatever Ports an engine
+// wires. Each engine offers only the tools it can honour (no exec over an S3 workspace), and says so.
+import { randomUUID } from "node:crypto";
+import { configSecretValues } from "../config/secrets.ts";
+import type { Config } from "../config/schema.ts";
+import { ModelSetupError } from "../core/agent/model-call-error.ts";
+import { createCronService, type CronService } from "../core/cron/cron-service.ts";
+import { runTurn, type TurnRequest, type TurnResult } from "../core/turn/run-turn.ts";
+import { noModelMessage } from "../models/model-ref.ts";
+import { detectOllama, type ResolvedModel, resolveModel } from "../models/resolve-model.ts";
+import type { Clock } from "../ports/clock.ts";
+import type { Ports } from "../ports/index.ts";
+import { createDefaultTools } from "../tools/index.ts";
+import type { AgentTool } from "../tools/tool.ts";
+import { redact, secretValues } from "../util/redact.ts";
+
+/** Raised when no model is set; the message lists what to set (and a local Ollama if one answers). */
+export class NoModelError extends ModelSetupError {
+  override readonly name = "NoModelError";
+}
+
+/** Where the assistant runs: "local" has a real workspace folder; "aws" a Lambda over an S3 prefix. */
+export type EngineName = "local" | "aws";
+
+export interface AssistantOptions<P extends Ports = Ports> {
+  ports: P;
+  config: Config;
+  /** Provider keys and endpoints are read from it first; its secrets are masked in tool results. */
+  env: NodeJS.ProcessEnv;
+  engine: EngineName;
+  /** The workspace as a folder on disk (local engine): exec runs there. Absent: no exec. */
+  workspaceDir?: string;
+  /** Secrets besides the environment's and the config's to mask in tool results (the gateway's token). */
+  secrets?: readonly string[];
+  /** Default: ports.clock. */
+  clock?: Clock;
+}
+
+export interface Assistant<P extends Ports = Ports> {
+  engine: EngineName;
+  env: NodeJS.ProcessEnv;
+  config: Config;
+  ports: P;
+  /** The tools a turn may get (policy narrows them per sender). */
+  tools: AgentTool[];
+  timeZone: string;
+  /** Applies a new config: model, tools and policies change with the next turn. */
+  reconfigure(config: Config): void;
+  /** Resolves the configured model once; throws NoModelError when none is set. */
+  model(): Promise<ResolvedModel>;
+  /** Another model by ref (heartbeat.model), resolved once per config. */
+  modelByRef(ref: string): Promise<ResolvedModel>;
+  turn(request: TurnRequest): Promise<TurnResult>;
+  /** The cron jobs over the engine's store and alarm. */
+  cron: CronService;
+}
+
+/** Whether the configured model is shown images (agent.imageInput; auto: not openai-compatible or ollama ones). */
+export function takesImages(config: Config): boolean {
+  const setting = config.agent.imageInput;
+  if (setting !== "auto") return setting === "on";
+  return Boolean(config.model) && !/^(openai-compatible|ollama)\//.test(config.model!);
+}
+
+export function systemTimeZone(config: Config): string {
+  return config.agent.timezone ?? Intl.DateTimeFormat().resolvedOptions().timeZone ?? "UTC";
+}
+
+/** What the model is told this engine cannot do (the system prompt's Runtime section), if anything. */
+export function engineLimits(engine: EngineName): string | undefined {
+  return engine === "aws"
+    ? "This assistant runs serverless: the workspace is cloud storage, not a computer. There is no shell " +
+        "(no exec tool): you cannot run commands or programs; use the file tools for files."
+    : undefined;
+}
+
+function toolsFor(config: Config, engine: EngineName, workspaceDir: string | undefined): AgentTool[] {
+  // exec needs a real folder and a machine to run on; the aws engine has neither.
+  const exec = engine === "local" && workspaceDir !== undefined && config.tools.exec.enabled;
+  return createDefaultTools({
+    exec: exec
+      ? {
+          cwd: workspaceDir,
+          allowlist: config.tools.exec.allowlist,
+          timeoutMs: config.tools.exec.timeoutSeconds * 1000,
+          maxOutputChars: config.tools.exec.maxOutputChars,
+        }
+      : undefined,
+    webFetch: config.tools.webFetch.enabled
+      ? { maxChars: config.tools.webFetch.maxChars, timeoutMs: config.tools.webFetch.timeoutSeconds * 1000 }
+      : undefined,
+  });
+}
+
+export function createAssistant<P extends Ports>(options: AssistantOptions<P>): Assistant<P> {
+  const { ports, env, engine, workspaceDir } = options;
+  const clock = options.clock ?? ports.clock;
+  let config = options.config;
+  let tools = toolsFor(config, engine, workspaceDir);
+  // Worked out on first use: asking Intl loads ICU's time zone data (8 MB), which an idle process never needs.
+  let timeZone: string | undefined;
+  // Tool results are masked with these before the model, the transcript or a reply sees them.
+  const secrets = [...secretValues(env), ...(options.secrets ?? [])];
+  let resolved: Promise<ResolvedModel> | undefined;
+  const model = () => {
+    const current = config;
+    resolved ??= (async () => {
+      if (!current.model) {
+        const base = env.OPENAI_COMPATIBLE_BASE_URL || current.providers.openaiCompatible.baseURL;
+        throw new NoModelError(noModelMessage(await detectOllama(base)));
+      }
+      return resolveModel(current.model, current, env);
+    })();
+    // A failed resolution (no model yet) is tried again next time, so a later config fixes it.
+    resolved.catch(() => {
+      resolved = undefined;
+    });
+    return resolved;
+  };
+  let byRef = new Map<string, Promise<ResolvedModel>>();
+  const modelByRef = (ref: string) => {
+    let found = byRef.get(ref);
+    if (!found) {
+      found = Promise.resolve().then(() => resolveModel(ref, config, env));
+      found.catch(() => byRef.delete(ref));
+      byRef.set(ref, found);
+    }
+    return found;
+  };
+  const cron = createCronService({
+    store: ports.cron,
+    alarm: ports.alarm,
+    claims: ports.claims,
+    clock,
+    timeZone: () => assistant.timeZone,
+    newId: () => randomUUID().replaceAll("-", "").slice(0, 12),
+    stuckMs: config.cron.stuckMinutes * 60_000,
+  });
+  const limits = engineLimits(engine);
+  const assistant: Assistant<P> = {
+    engine,
+    env,
+    config,
+    ports,
+    get timeZone() {
+      return (timeZone ??= systemTimeZone(config));
+    },
+    tools,
+    model,
+    modelByRef,
+    reconfigure(next) {
+      config = next;
+      tools = toolsFor(next, engine, workspaceDir);
+      timeZone = undefined;
+      resolved = undefined;
+      byRef = new Map();
+      Object.assign(assistant, { config, tools });
+    },
+    cron,
+    async turn(request) {
+      return runTurn(
+        {
+          sessions: ports.sessions,
+          workspace: ports.workspace,
+          clock,
+          model: request.options?.model ? await modelByRef(request.options.model) : await model(),
+          cron: { service: cron, chatJobsDeliverAnywhere: config.cron.chatJobsDeliverAnywhere },
+          tools,
+          toolPolicy: config.tools.policy,
+          settings: {
+            maxSteps: config.agent.maxSteps,
+            bootstrapMaxChars: config.agent.bootstrapMaxChars,
+            timeZone: assistant.timeZone,
+            imageInput: takesImages(config),
+            ...(limits && { engineLimits: limits }),
+          },
+          newId: randomUUID,
+          redact: (text) => redact(text, [...secrets, ...configSecretValues(config)]),
+        },
+        request,
+      );
+    },
+  };
+  return assistant;
+}
