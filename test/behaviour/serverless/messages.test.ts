@@ -76,6 +76,18 @@ describe.each(worlds)("Telegram messages on the $name engine", (kind) => {
     expect(modelCallsAbout(world, "ping")).toBe(1);
   });
 
+  it("answers an update posted twice at once only once", async () => {
+    const [chat] = freshChats(1) as [number];
+    world.model.script([{ text: "Just once." }, { text: "Later." }]);
+    const update = world.telegram.message({ chatId: chat, text: "twin" });
+    expect(await Promise.all([world.post(update), world.post(update)])).toEqual([200, 200]);
+    expect(await say(chat, "later")).toBe(200);
+    await waitForReplies(world, chat, 2);
+    await world.quiet();
+    expect(repliesTo(world, chat)).toEqual(["Just once.", "Later."]);
+    expect(modelCallsAbout(world, "twin")).toBe(1);
+  });
+
   it("pairs an unknown sender: a code and no model call, then answers once the owner approves", async () => {
     const stranger = 9_101; // not in allowFrom
     const calls = world.model.requests.length;
