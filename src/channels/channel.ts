@@ -1,6 +1,11 @@
 // The Channel contract: how a chat platform plugs in. verify and parse are pure and run on both
-// engines (the gateway's webhook route and a Lambda); outbound sends replies back to a chat.
+// engines (the gateway's webhook route and a Lambda); outbound sends replies back to a chat;
+// ChannelRuntime is one running account, driven the same way by the gateway and by the Lambdas.
+import type { AgentEvent } from "../core/agent/events.ts";
+import type { TurnJob } from "../core/intake/turn-job.ts";
 import type { InboundMessage } from "../core/messages.ts";
+import type { TurnRequest } from "../core/turn/run-turn.ts";
+import type { OutboxRecord } from "../ports/outbox.ts";
 
 /** What a channel's chats can show, so delivery can adapt (chunk size, preview edits, typing). */
 export interface ChannelCapabilities {
@@ -43,4 +48,32 @@ export interface Channel<Account> {
   /** Contract: validates the payload; [] for update kinds it ignores; never throws on unknown ones. */
   parse(body: unknown, account: Account): InboundMessage[];
   outbound(account: Account): ChannelOutbound;
+}
+
+/**
+ * One channel account running in a process (the gateway, or a Lambda): takes the platform's calls,
+ * queues turn jobs, and delivers their outcomes. Nothing in it assumes a long-lived process.
+ */
+export interface ChannelRuntime {
+  /** The id the registry routes `/<id>/webhook` by ("telegram"). */
+  readonly id: string;
+  /**
+   * An HTTP webhook call. Contract: checks the platform's secret BEFORE `body` is read (401, body never
+   * read), then accepts; 200 only once every update in it is durable; rejects when one could not be
+   * queued (the caller answers 5xx so that the platform retries).
+   */
+  webhook(headers: Headers, body: () => Promise<unknown>): Promise<{ status: number; text: string }>;
+  /** Contract: resolves once every update is durable; rejects when one could not be queued (retry them all). */
+  accept(updates: unknown[]): Promise<void>;
+  /**
+   * Sends a stored outcome to its chat and marks it delivered. Contract: resolves once the platform took
+   * it (or it was delivered before); rejects when it could not, so that the caller retries.
+   */
+  deliver(record: OutboxRecord, job: TurnJob, turnJobs: TurnJob[]): Promise<void>;
+  /** A running turn's events: typing indicators and streamed previews. Contract: never throws. */
+  onEvent(jobs: TurnJob[], event: AgentEvent): void;
+  /** Contract: never rejects. Readies a turn's request for this channel (its files, where send_file goes). */
+  prepareTurn(request: TurnRequest): Promise<TurnRequest>;
+  /** The reply to a bot-command job (`job.command`), without the model. */
+  runCommand(job: TurnJob): Promise<string>;
 }

@@ -1,4 +1,5 @@
 // Everything the gateway's routes share. Built once by gateway/server.ts; route modules receive it.
+import type { ChannelRegistry } from "../channels/registry.ts";
 import type { Config } from "../config/schema.ts";
 import type { Heartbeat } from "../core/heartbeat/heartbeat.ts";
 import type { IntakeGate } from "../core/intake/intake-gate.ts";
@@ -31,6 +32,8 @@ export interface GatewayContext {
   /** Intake that must be acknowledged fast runs through this gate; turns wait for it to go quiet. */
   intake: IntakeGate;
   events: EventHub;
+  /** The channels running here, by id: `POST /<id>/webhook` and deliveries are routed through it. */
+  channels: ChannelRegistry;
   /** The Telegram channel (stopped when no bot token is set). */
   telegram: TelegramService;
   /** Commands waiting for their owner's approval in the web chat or Telegram. */

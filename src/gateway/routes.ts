@@ -3,7 +3,7 @@ import type { RouteModule } from "./app.ts";
 import { hooks } from "./hooks.ts";
 import { openAIApi } from "./openai-api.ts";
 import { controlRoute } from "./control/control-route.ts";
-import { telegramRoute } from "./telegram/telegram-route.ts";
+import { channelWebhookRoute } from "./channel-webhook-route.ts";
 import { uiRoutes } from "./ui/ui-routes.ts";
 
-export const routeModules: RouteModule[] = [openAIApi, hooks, telegramRoute, controlRoute, uiRoutes];
+export const routeModules: RouteModule[] = [openAIApi, hooks, channelWebhookRoute, controlRoute, uiRoutes];

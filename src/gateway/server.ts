@@ -36,6 +36,7 @@ import { publishGatewayAddress } from "./gateway-address.ts";
 import { takePidLock } from "./pid-lock.ts";
 import { routeModules } from "./routes.ts";
 import { createTelegramService, type TelegramService } from "./telegram/telegram-service.ts";
+import { createChannelRegistry } from "../channels/registry.ts";
 import { withTurnLog } from "./turn-log.ts";
 
 /** How long a stopping gateway waits for open connections before cutting them. */
@@ -216,6 +217,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
     lastRoute,
     heartbeat,
     events,
+    channels: createChannelRegistry(),
     get telegram() {
       return telegram;
     },

@@ -13,7 +13,7 @@ import {
   safeFileName,
   type TelegramMediaDeps,
   withAttachmentNote,
-} from "../../src/gateway/telegram/telegram-media.ts";
+} from "../../src/channels/telegram/telegram-media.ts";
 import type { Workspace } from "../../src/ports/workspace.ts";
 
 let root: string;

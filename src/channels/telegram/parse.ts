@@ -226,7 +226,7 @@ function stripLeadingMention(
  * Reads a slash command from the start of a message's text: "/new", "/status@MyBot extra words".
  * Contract: null when the text is not a command or is addressed to another bot (/cmd@otherbot);
  * otherwise the lower-cased name without "/" and the trimmed rest, for any command name (the caller
- * decides which it knows, see isTelegramCommand in gateway/telegram/telegram-commands.ts).
+ * decides which it knows, see isTelegramCommand in telegram-commands.ts).
  */
 export function telegramCommand(
   message: InboundMessage,

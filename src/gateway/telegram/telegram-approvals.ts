@@ -7,7 +7,7 @@ import type { ApprovalOutcome } from "../../core/agent/events.ts";
 import type { TurnRequest } from "../../core/turn/run-turn.ts";
 import type { ApprovalChoice, ApprovalPresenter, Approver, PendingApproval } from "../approval/approvals.ts";
 import type { GatewayContext } from "../gateway-context.ts";
-import { replyTarget } from "./telegram-intake.ts";
+import { replyTarget } from "../../channels/telegram/telegram-intake.ts";
 
 /** callback_data: "ap:<approval id>:<o|a|d>" (well under Telegram's 64 bytes). */
 const DATA = /^ap:([A-Za-z0-9_-]{1,40}):([oad])$/;

@@ -1,32 +1,28 @@
-// The Telegram channel inside the gateway: connects the bot (getMe, commands), takes updates by long
-// polling or by webhook (never both), and hands them to intake; delivery sends the outcomes back.
-// A config change to the token, API root or mode restarts it; policies are read per update.
+// The Telegram channel's lifecycle inside the gateway: connects the bot (getMe, commands), takes
+// updates by long polling or by webhook (never both), and keeps one TelegramChannel runtime (intake,
+// delivery, commands) registered as "telegram". Exec approvals with inline buttons live here: they
+// need a process waiting. A config change to the token, API root or mode reconnects.
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import type { TelegramConfig } from "../../config/schema.ts";
-import type { TelegramOutbound } from "../../channels/telegram/outbound.ts";
+import type { ChannelRuntime } from "../../channels/channel.ts";
+import type { ChannelDeps } from "../../channels/channel-deps.ts";
 import type { TelegramPoller } from "../../channels/telegram/polling.ts";
-import { verifyTelegramSecret } from "../../channels/telegram/verify.ts";
-import type { AgentEvent } from "../../core/agent/events.ts";
+import type { TelegramChannel } from "../../channels/telegram/telegram-channel.ts";
 import type { TurnJob } from "../../core/intake/turn-job.ts";
-import type { TurnRequest } from "../../core/turn/run-turn.ts";
-import { takesImages } from "../../engines/local/assistant.ts";
+import type { TelegramConfig } from "../../config/schema.ts";
 import type { OutboxRecord } from "../../ports/outbox.ts";
 import { writeFileAtomic } from "../../util/atomic-write.ts";
 import type { GatewayContext } from "../gateway-context.ts";
-import { TELEGRAM_COMMANDS } from "./telegram-commands.ts";
-import type { TelegramDelivery } from "./telegram-delivery.ts";
+import { TELEGRAM_COMMANDS, runTelegramCommand } from "../../channels/telegram/telegram-commands.ts";
 import { createTelegramApprovals, type TelegramApprovals } from "./telegram-approvals.ts";
-import { createIgnoredGroups, type IgnoredGroup } from "./ignored-groups.ts";
-import { replyTarget, type TelegramIntake } from "./telegram-intake.ts";
-import { prepareTelegramTurn, type TelegramMediaDeps, withAttachmentNote } from "./telegram-media.ts";
+import { createIgnoredGroups, type IgnoredGroup } from "../../channels/telegram/ignored-groups.ts";
+import { withAttachmentNote } from "../../channels/telegram/telegram-media.ts";
+import { UNTRUSTED } from "../../core/intake/trust.ts";
 import { TELEGRAM_UPDATE_KINDS } from "../../channels/telegram/parse.ts";
 import { telegramWebhookSecret } from "../../channels/telegram/webhook-secret.ts";
 
 /** How long connecting waits for Telegram (getMe) before the channel reports an error. */
 const CONNECT_TIMEOUT_S = 30;
-
-const ACCOUNT = "default";
 
 export interface TelegramStatus {
   state: "running" | "stopped" | "error";
@@ -35,20 +31,17 @@ export interface TelegramStatus {
 
 interface Running {
   settings: TelegramConfig;
-  intake: TelegramIntake;
-  delivery: TelegramDelivery;
+  channel: TelegramChannel;
   poller?: TelegramPoller;
   stop: AbortController;
-  bot: { id: number; username: string };
-  /** Downloads a user's file with this bot's token. */
-  download: TelegramMediaDeps["download"];
-  outbound: TelegramOutbound;
   approvals: TelegramApprovals;
 }
 
 /** The settings that need a restart of the channel when they change. */
 const connectionOf = (t: TelegramConfig) =>
   JSON.stringify([t.enabled, t.botToken, t.apiRoot, t.mode, t.webhookUrl, t.webhookSecret]);
+
+const NOT_RUNNING = "the Telegram bot is not running (see agent-claw status); it is sent once it is";
 
 export function createTelegramService(ctx: GatewayContext) {
   const { clock } = ctx.assistant.ports;
@@ -57,15 +50,24 @@ export function createTelegramService(ctx: GatewayContext) {
   // Outlives reconnects: a group heard from before a token change is still worth showing.
   const ignoredGroups = createIgnoredGroups();
   let status: TelegramStatus = { state: "stopped", detail: "not started" };
-  let secret: string | undefined;
   let connection = "";
   let starting: Promise<void> = Promise.resolve();
   let recovery: Promise<number> = Promise.resolve(0);
-  // The channel's modules log without a prefix; their debug lines (typing skipped during a flood
-  // wait, every few seconds per turn) stay out of the gateway's log.
-  const log = (level: "info" | "warn" | "error" | "debug", message: string) => {
-    if (level !== "debug") ctx.logs.log(level, `telegram: ${message}`);
+  const deps: ChannelDeps = {
+    ports: ctx.assistant.ports,
+    config: () => ctx.config(),
+    // Debug lines (typing skipped during a flood wait, every few seconds per turn) stay out of the log.
+    log: (level, message) => {
+      if (level !== "debug") ctx.logs.log(level, message);
+    },
+    redact: (text) => ctx.logs.redact(text),
+    submit: (job) => ctx.runner.submit(job),
+    tools: () => ctx.assistant.tools,
+    patchConfig: (patch) => ctx.patchConfig(patch),
+    noteLastRoute: async (to) => ctx.lastRoute.note(to),
+    timeZone: () => ctx.assistant.timeZone,
   };
+  const log = (level: "info" | "warn" | "error", message: string) => deps.log(level, `telegram: ${message}`);
 
   async function connect(settings: TelegramConfig): Promise<void> {
     if (!settings.enabled) {
@@ -80,79 +82,63 @@ export function createTelegramService(ctx: GatewayContext) {
       return;
     }
     // Loaded only when a bot is configured: grammY and its fetch shim are a gateway's largest module.
-    const [
-      { createBotApi },
-      { createTelegramOutbound },
-      { createTelegramPoller },
-      { createTelegramDelivery },
-      { createTelegramIntake },
-      { downloadTelegramFile },
-    ] = await Promise.all([
-      import("../../channels/telegram/bot-api.ts"),
-      import("../../channels/telegram/outbound.ts"),
-      import("../../channels/telegram/polling.ts"),
-      import("./telegram-delivery.ts"),
-      import("./telegram-intake.ts"),
-      import("../../channels/telegram/files.ts"),
-    ]);
-    // A Bot API server that does not answer must not hold the gateway's start for grammY's 500 s.
-    const api = createBotApi(settings.botToken, settings.apiRoot, { timeoutSeconds: CONNECT_TIMEOUT_S });
-    const stop = new AbortController();
-    let me: Awaited<ReturnType<typeof api.getMe>>;
+    const [{ createBotApi }, { createTelegramPoller }, { createTelegramChannel, loadTelegramAccount }] =
+      await Promise.all([
+        import("../../channels/telegram/bot-api.ts"),
+        import("../../channels/telegram/polling.ts"),
+        import("../../channels/telegram/telegram-channel.ts"),
+      ]);
+    const { botToken: token, apiRoot } = settings;
+    const webhookSecret =
+      settings.mode === "webhook"
+        ? await telegramWebhookSecret(ctx.assistant.paths.home, settings.webhookSecret)
+        : undefined;
+    let account: Awaited<ReturnType<typeof loadTelegramAccount>>;
     try {
-      me = await api.getMe();
+      // A Bot API server that does not answer must not hold the gateway's start for grammY's 500 s.
+      account = await loadTelegramAccount({
+        token,
+        apiRoot,
+        ...(webhookSecret !== undefined && { webhookSecret }),
+        timeoutSeconds: CONNECT_TIMEOUT_S,
+      });
     } catch (error) {
       status = { state: "error", detail: `getMe failed: ${(error as Error).message}` };
-      log("error", `${status.detail}; check the bot token and the API root (${settings.apiRoot})`);
+      log("error", `${status.detail}; check the bot token and the API root (${apiRoot})`);
       return;
     }
-    const bot = { id: me.id, username: me.username };
-    const outbound = createTelegramOutbound({
-      token: settings.botToken,
-      apiRoot: settings.apiRoot,
-      clock,
-      log,
-    });
-    const delivery = createTelegramDelivery({ ctx, account: ACCOUNT, outbound, signal: stop.signal });
-    const approvals = createTelegramApprovals({ ctx, outbound, log });
-    const intake = createTelegramIntake({
-      ctx,
-      account: ACCOUNT,
-      bot,
+    const stop = new AbortController();
+    const channel = createTelegramChannel(deps, account, {
       ignoredGroups,
+      // Presses arrive only after connecting, when `approvals` below is set.
       onCallback: (callback) => approvals.onCallback(callback),
-      reply: (target, text) => {
-        void outbound
-          .send(target, text)
-          .catch((error: Error) => log("warn", `a reply failed: ${error.message}`));
-      },
+      track: (work) => ctx.intake.track(work),
+      signal: stop.signal,
     });
-    const { botToken: token, apiRoot } = settings;
-    const download = (fileId: string, maxBytes: number) =>
-      downloadTelegramFile(api, { token, apiRoot, fileId, maxBytes, signal: stop.signal });
-    running = { settings, intake, delivery, stop, bot, download, outbound, approvals };
+    const approvals = createTelegramApprovals({ ctx, outbound: channel.outbound, log });
+    running = { settings, channel, stop, approvals };
+    const api = createBotApi(token, apiRoot);
     void api
       .setMyCommands(TELEGRAM_COMMANDS.map((c) => ({ ...c })))
       .catch((error: Error) => log("warn", `setMyCommands failed: ${error.message}`));
-
+    const { username } = account.bot;
     if (settings.mode === "webhook") {
-      secret = await telegramWebhookSecret(ctx.assistant.paths.home, settings.webhookSecret);
       if (settings.webhookUrl) {
         await api.setWebhook(settings.webhookUrl, {
-          secret_token: secret,
+          secret_token: webhookSecret!,
           allowed_updates: [...TELEGRAM_UPDATE_KINDS],
         });
       }
       status = {
         state: "running",
-        detail: `@${bot.username}, webhook ${settings.webhookUrl ?? "(set webhookUrl, or point Telegram at /telegram/webhook)"}`,
+        detail: `@${username}, webhook ${settings.webhookUrl ?? "(set webhookUrl, or point Telegram at /telegram/webhook)"}`,
       };
     } else {
       const poller = createTelegramPoller({
-        token: settings.botToken,
-        apiRoot: settings.apiRoot,
+        token,
+        apiRoot,
         clock,
-        handle: (updates) => intake.accept(updates),
+        handle: (updates) => channel.accept(updates),
         loadOffset: async () => {
           const saved = JSON.parse(await readFile(offsetFile, "utf8").catch(() => "{}")) as {
             offset?: number;
@@ -160,10 +146,10 @@ export function createTelegramService(ctx: GatewayContext) {
           return typeof saved.offset === "number" ? saved.offset : undefined;
         },
         saveOffset: (offset) => writeFileAtomic(offsetFile, JSON.stringify({ offset })),
-        log,
+        log: (level, message) => deps.log(level, `telegram: ${message}`),
       });
       running.poller = poller;
-      status = { state: "running", detail: `@${bot.username}, long polling` };
+      status = { state: "running", detail: `@${username}, long polling` };
       void poller.start().catch((error: Error) => {
         status = { state: "error", detail: error.message };
         log("error", error.message);
@@ -171,7 +157,7 @@ export function createTelegramService(ctx: GatewayContext) {
     }
     // Replies a crash or an outage left undelivered go out in the background: hundreds of them, each
     // waiting its turn in the rate limiter, must not hold the gateway's start.
-    recovery = delivery.recover().then(
+    recovery = channel.recover().then(
       (recovered) => {
         if (recovered > 0) log("info", `sent ${recovered} reply(s) left undelivered by the last run`);
         return recovered;
@@ -189,7 +175,7 @@ export function createTelegramService(ctx: GatewayContext) {
     if (!current) return;
     current.stop.abort();
     await current.poller?.stop();
-    current.delivery.stop();
+    current.channel.stop();
     status = { state: "stopped", detail: "stopped" };
     // Switching this gateway from webhook to polling: the webhook it set goes first, or Telegram
     // would refuse the long poll and no update would arrive at all. (A webhook found at start is
@@ -204,7 +190,54 @@ export function createTelegramService(ctx: GatewayContext) {
     }
   }
 
+  const serialize = (next: () => Promise<void>) => {
+    starting = starting.then(next).catch((error: Error) => {
+      status = { state: "error", detail: error.message };
+      log("error", error.message);
+    });
+    return starting;
+  };
+
+  /** The "telegram" runtime the registry routes to: the running bot's, or answers that it is not running. */
+  const runtime: ChannelRuntime = {
+    id: "telegram",
+    async webhook(headers, body) {
+      const current = running;
+      if (!current || current.settings.mode !== "webhook")
+        return { status: 404, text: "this gateway takes Telegram updates by long polling, not by webhook" };
+      return current.channel.webhook(headers, body);
+    },
+    async accept(updates) {
+      if (!running) throw new Error(NOT_RUNNING);
+      return running.channel.accept(updates);
+    },
+    async deliver(record, job, turnJobs) {
+      if (!running) throw new Error(NOT_RUNNING);
+      return running.channel.deliver(record, job, turnJobs);
+    },
+    onEvent: (jobs, event) => running?.channel.onEvent(jobs, event),
+    /**
+     * Contract: never rejects. Saves the files of a Telegram turn's messages in the workspace and
+     * notes their paths in the text; while the bot is not running, notes only that files came.
+     */
+    async prepareTurn(request) {
+      const current = running;
+      if (!current) return { ...request, messages: request.messages.map(withAttachmentNote) };
+      // exec asks the person who wrote, in their chat, with inline buttons.
+      return current.approvals.withApproval(await current.channel.prepareTurn(request));
+    },
+    // A command needs no bot: its reply is stored and delivered once the bot runs.
+    runCommand: (job: TurnJob) =>
+      runTelegramCommand(deps, job.command ?? "help", {
+        sessionKey: job.sessionKey,
+        trust: job.trust ?? UNTRUSTED,
+        chatKind: job.message.chat.kind,
+      }),
+  };
+  ctx.channels.register(runtime);
+
   return {
+    ...runtime,
     /**
      * Settles (with how many) once the replies the last run left undelivered were sent; they go out
      * in the background after connecting. Contract: never rejects.
@@ -217,13 +250,7 @@ export function createTelegramService(ctx: GatewayContext) {
     start(): Promise<void> {
       const settings = ctx.config().channels.telegram;
       connection = connectionOf(settings);
-      starting = starting
-        .then(() => connect(settings))
-        .catch((error: Error) => {
-          status = { state: "error", detail: error.message };
-          log("error", error.message);
-        });
-      return starting;
+      return serialize(() => connect(settings));
     },
 
     /** Applies a new config: reconnects when the connection settings changed. */
@@ -231,14 +258,7 @@ export function createTelegramService(ctx: GatewayContext) {
       const settings = ctx.config().channels.telegram;
       if (connectionOf(settings) === connection) return starting;
       connection = connectionOf(settings);
-      starting = starting
-        .then(() => disconnect(settings))
-        .then(() => connect(settings))
-        .catch((error: Error) => {
-          status = { state: "error", detail: error.message };
-          log("error", error.message);
-        });
-      return starting;
+      return serialize(() => disconnect(settings).then(() => connect(settings)));
     },
 
     stop(): Promise<void> {
@@ -270,58 +290,16 @@ export function createTelegramService(ctx: GatewayContext) {
      * after the next start when the bot is down now.
      */
     deliverStored(record: OutboxRecord): void {
-      running?.delivery.deliverStored(record);
-    },
-
-    /**
-     * A webhook call: 404 when the channel does not take webhooks, 401 for a wrong secret (checked
-     * before anything is parsed or the intake gate is touched), 200 once the updates are durable.
-     */
-    async webhook(headers: Headers, body: () => Promise<unknown>): Promise<200 | 401 | 404> {
-      const current = running;
-      if (!current || current.settings.mode !== "webhook" || !secret) return 404;
-      if (!verifyTelegramSecret(headers, secret)) return 401;
-      // Only a verified call counts as intake: a flood of wrong secrets must not hold up turns.
-      await ctx.intake.track(async () => current.intake.accept([await body()]));
-      return 200;
-    },
-
-    /**
-     * Contract: never rejects. Saves the files of a Telegram turn's messages in the workspace and
-     * notes their paths in the text; while the bot is not running, notes only that files came.
-     */
-    prepareTurn(request: TurnRequest): Promise<TurnRequest> {
-      const current = running;
-      if (!current)
-        return Promise.resolve({ ...request, messages: request.messages.map(withAttachmentNote) });
-      const last = request.messages.at(-1);
-      const prepared = prepareTelegramTurn(request, {
-        workspace: ctx.assistant.ports.workspace,
-        download: current.download,
-        timeZone: ctx.assistant.timeZone,
-        seesImages: takesImages(ctx.config()),
-        log: (level, message) => ctx.logs.log(level, message),
-      });
-      if (!last) return prepared;
-      // send_file goes to the chat (and topic) of the message this turn answers.
-      const target = replyTarget(last);
-      return prepared.then((ready) =>
-        // exec asks the person who wrote, in their chat, with inline buttons.
-        current.approvals.withApproval({
-          ...ready,
-          sendFile: async (file) => {
-            await current.outbound.sendFile(target, file);
-          },
-        }),
+      if (record.deliverTo?.channel !== "telegram") return;
+      void (running ? running.channel.deliverStored(record) : Promise.reject(new Error(NOT_RUNNING))).catch(
+        (error: Error) => log("warn", `a stored reply waits for the next start: ${error.message}`),
       );
     },
 
-    onEvent(jobs: TurnJob[], event: AgentEvent): void {
-      running?.delivery.onEvent(jobs, event);
-    },
-
+    /** The job runner's outcome callback, until the runner awaits deliver() itself. */
     onOutcome(record: OutboxRecord, job: TurnJob, turnJobs: TurnJob[]): void {
-      running?.delivery.onOutcome(record, job, turnJobs);
+      if (record.deliverTo?.channel !== "telegram") return;
+      void runtime.deliver(record, job, turnJobs).catch(() => {});
     },
   };
 }

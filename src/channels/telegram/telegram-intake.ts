@@ -1,27 +1,27 @@
 // From Telegram updates to durable work: parse, decide who may talk (pairing, allowlists, group
-// mentions), answer bot commands, and queue everything else as a turn job. Resolves only once each
-// update is durable (queued, or its direct reply claimed), so the webhook may then answer 200.
+// mentions), and queue a job per message (bot commands too, so that they apply in session order).
+// Resolves only once each update is durable (queued, or its pairing reply claimed): then 200.
 import { decideAccess, PAIRING_LIMIT_REPLY, pairingReply } from "../../core/intake/access.ts";
 import { describeTrust, type TurnTrust } from "../../core/intake/trust.ts";
 import type { TurnJob } from "../../core/intake/turn-job.ts";
 import type { ChannelContext, InboundMessage } from "../../core/messages.ts";
 import { mainSessionKey, sessionKeyFor } from "../../core/session-key.ts";
-import type { DeliveryTarget } from "../../channels/channel.ts";
-import { parseTelegramCallback, type TelegramCallback } from "../../channels/telegram/callback.ts";
-import { parseTelegramUpdate, telegramCommand } from "../../channels/telegram/parse.ts";
-import type { GatewayContext } from "../gateway-context.ts";
+import type { DeliveryTarget } from "../channel.ts";
+import type { ChannelDeps } from "../channel-deps.ts";
+import { parseTelegramCallback, type TelegramCallback } from "./callback.ts";
+import { parseTelegramUpdate, telegramCommand } from "./parse.ts";
 import { allowGroupCommand, type IgnoredGroups } from "./ignored-groups.ts";
-import { isTelegramCommand, runTelegramCommand } from "./telegram-commands.ts";
+import { isTelegramCommand } from "./telegram-commands.ts";
 import { once, telegramOwners, telegramTrust } from "./telegram-trust.ts";
 
 /** How long an update's direct reply (a command, a pairing code) is remembered as sent. */
 const REPLY_CLAIM_MS = 48 * 60 * 60_000;
 
 export interface TelegramIntakeDeps {
-  ctx: GatewayContext;
+  deps: ChannelDeps;
   account: string;
   bot: { id: number; username: string };
-  /** Sends a direct reply (not a turn): commands, pairing codes. Contract: must not throw. */
+  /** Sends a direct reply (not a turn): pairing codes. Contract: must not throw. */
   reply: (target: DeliveryTarget, text: string) => void;
   /** Where messages from groups that are not allowed are noted, for the log and the Channels page. */
   ignoredGroups?: IgnoredGroups;
@@ -53,9 +53,9 @@ function channelContext(message: InboundMessage, trust: TurnTrust): ChannelConte
   };
 }
 
-export function createTelegramIntake(deps: TelegramIntakeDeps) {
-  const { ctx, account, bot } = deps;
-  const { claims, outbox, pairings } = ctx.assistant.ports;
+export function createTelegramIntake(intake: TelegramIntakeDeps) {
+  const { deps, account, bot } = intake;
+  const { claims, outbox, pairings, clock } = deps.ports;
 
   /** True the first time for this update's direct reply: a retried update is not answered twice. */
   const firstReply = (message: InboundMessage) =>
@@ -63,10 +63,10 @@ export function createTelegramIntake(deps: TelegramIntakeDeps) {
 
   /** A group that is not allowed: logged with its id and the command that allows it (not every time). */
   function noteGroup(message: InboundMessage): void {
-    if (!deps.ignoredGroups?.note(message, ctx.assistant.ports.clock.now())) return;
+    if (!intake.ignoredGroups?.note(message, clock.now())) return;
     const { id, title } = message.chat;
-    const allowed = ctx.config().channels.telegram.groups;
-    ctx.logs.log(
+    const allowed = deps.config().channels.telegram.groups;
+    deps.log(
       "info",
       `telegram: ignored a message in group ${title ? `${JSON.stringify(title)} ` : ""}(id ${id}), which is not in channels.telegram.groups. ` +
         `To allow it: ${allowGroupCommand(allowed, id)} (or Allow on the web UI's Channels page).`,
@@ -75,10 +75,10 @@ export function createTelegramIntake(deps: TelegramIntakeDeps) {
 
   async function acceptOne(raw: unknown): Promise<void> {
     const callback = parseTelegramCallback(raw);
-    if (callback) return deps.onCallback?.(callback);
+    if (callback) return intake.onCallback?.(callback);
     const [message] = parseTelegramUpdate(raw, bot, account);
     if (!message) return;
-    const telegram = ctx.config().channels.telegram;
+    const telegram = deps.config().channels.telegram;
     const isPaired = once(() => pairings.isAllowed("telegram", message.sender.id));
     const access = await decideAccess(message, telegram, isPaired);
     if (access.kind === "ignore") {
@@ -87,10 +87,11 @@ export function createTelegramIntake(deps: TelegramIntakeDeps) {
     }
     const target = replyTarget(message);
     if (access.kind === "pair") {
+      // Not a turn: answered at once, claimed so that a retried update gets one reply.
       if (!(await firstReply(message))) return;
       const request = await pairings.request("telegram", message.sender.id, message.sender.name);
-      deps.reply(target, request ? pairingReply(request.code, "telegram") : PAIRING_LIMIT_REPLY);
-      ctx.logs.log(
+      intake.reply(target, request ? pairingReply(request.code, "telegram") : PAIRING_LIMIT_REPLY);
+      deps.log(
         "info",
         request?.created
           ? `telegram: pairing requested by ${message.sender.name ?? message.sender.id} (code ${request.code})`
@@ -98,17 +99,11 @@ export function createTelegramIntake(deps: TelegramIntakeDeps) {
       );
       return;
     }
-    const trust = await telegramTrust(message, await telegramOwners(ctx), ctx, isPaired);
-    const sessionKey = sessionKeyFor(message, ctx.config().session.dmScope, {
+    const trust = await telegramTrust(message, await telegramOwners(deps), deps, isPaired);
+    const sessionKey = sessionKeyFor(message, deps.config().session.dmScope, {
       owner: trust.level === "owner",
     });
     const command = telegramCommand(message, bot.username);
-    if (command && isTelegramCommand(command.name)) {
-      if (!(await firstReply(message))) return;
-      const here = { sessionKey, trust, chatKind: message.chat.kind };
-      deps.reply(target, await runTelegramCommand(ctx, command.name, here));
-      return;
-    }
     const job: TurnJob = {
       id: `telegram:${account}:${message.id}`,
       sessionKey,
@@ -118,12 +113,14 @@ export function createTelegramIntake(deps: TelegramIntakeDeps) {
       trust,
       deliverTo: { channel: "telegram", account, ...target },
       origin: { channel: "telegram", account, ...target },
+      // A command waits behind the messages queued before it: /new after two messages applies after them.
+      ...(command && isTelegramCommand(command.name) && { command: command.name }),
     };
     // Answered before (a retry after the queue forgot the id): the outbox has it, nothing to queue.
     if (await outbox.get(job.id)) return;
-    await ctx.runner.submit(job);
+    await deps.submit(job);
     // Where "last" (heartbeat alerts, cron jobs) reaches the owner: their chat in the main session.
-    if (sessionKey === mainSessionKey()) ctx.lastRoute.note(job.deliverTo!);
+    if (sessionKey === mainSessionKey()) await deps.noteLastRoute(job.deliverTo!);
   }
 
   return {

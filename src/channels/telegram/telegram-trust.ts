@@ -1,28 +1,29 @@
 // Who is who on Telegram: the owner (channels.telegram.owners), people the owner approved (allowFrom
 // or pairing), and everyone else. With no owners listed, the first id in allowFrom or else the first
-// sender approved by pairing is the owner, written into the config once so that it never shifts.
+// sender approved by pairing is the owner, written into the config once (where the process may write
+// it) so that it never shifts.
 import { senderKey, type TurnTrust } from "../../core/intake/trust.ts";
 import type { InboundMessage } from "../../core/messages.ts";
-import type { GatewayContext } from "../gateway-context.ts";
+import type { ChannelDeps } from "../channel-deps.ts";
 
 /** The owner's Telegram user ids; records a derived owner in channels.telegram.owners. */
-export async function telegramOwners(ctx: GatewayContext): Promise<string[]> {
-  const telegram = ctx.config().channels.telegram;
+export async function telegramOwners(deps: ChannelDeps): Promise<string[]> {
+  const telegram = deps.config().channels.telegram;
   if (telegram.owners.length > 0) return telegram.owners;
   const first =
     telegram.allowFrom[0] ??
     (telegram.dmPolicy === "allowlist"
       ? undefined
-      : (await ctx.assistant.ports.pairings.allowed("telegram"))[0]?.senderId);
-  if (first === undefined) return [];
+      : (await deps.ports.pairings.allowed("telegram"))[0]?.senderId);
+  if (first === undefined || !deps.patchConfig) return first === undefined ? [] : [first];
   try {
-    await ctx.patchConfig({ "channels.telegram.owners": [first] });
-    ctx.logs.log(
+    await deps.patchConfig({ "channels.telegram.owners": [first] });
+    deps.log(
       "info",
       `telegram: ${first} is the owner (${telegram.allowFrom.length ? "first in allowFrom" : "first approved by pairing"}); recorded in channels.telegram.owners`,
     );
   } catch (error) {
-    ctx.logs.log("warn", `telegram: could not record the owner in config.json: ${(error as Error).message}`);
+    deps.log("warn", `telegram: could not record the owner in config.json: ${(error as Error).message}`);
   }
   return [first];
 }
@@ -34,10 +35,10 @@ export async function telegramOwners(ctx: GatewayContext): Promise<string[]> {
 export async function telegramTrust(
   message: InboundMessage,
   owners: readonly string[],
-  ctx: GatewayContext,
+  deps: ChannelDeps,
   isPaired: () => Promise<boolean>,
 ): Promise<TurnTrust> {
-  const telegram = ctx.config().channels.telegram;
+  const telegram = deps.config().channels.telegram;
   const id = message.sender.id;
   const sender = senderKey("telegram", id);
   if (owners.includes(id)) return { level: "owner", sender };

@@ -3,7 +3,7 @@
 import { describeTrust, type TurnTrust } from "../../core/intake/trust.ts";
 import type { ChatKind } from "../../core/messages.ts";
 import { policyFor, toolsAllowed } from "../../core/turn/tool-policy.ts";
-import type { GatewayContext } from "../gateway-context.ts";
+import type { ChannelDeps } from "../channel-deps.ts";
 
 /** The commands registered with setMyCommands, in menu order. */
 export const TELEGRAM_COMMANDS = [
@@ -25,9 +25,9 @@ const HELP = [
 ].join("\n");
 
 /** Who the sender is to the assistant, and the tools a turn here gets (the policy and its config key). */
-function policyLines(ctx: GatewayContext, trust: TurnTrust, chatKind: ChatKind): string[] {
-  const policy = ctx.config().tools.policy;
-  const tools = toolsAllowed(ctx.assistant.tools, [trust], chatKind, policy).map((t) => t.name);
+function policyLines(deps: ChannelDeps, trust: TurnTrust, chatKind: ChatKind): string[] {
+  const policy = deps.config().tools.policy;
+  const tools = toolsAllowed(deps.tools(), [trust], chatKind, policy).map((t) => t.name);
   const { key } = policyFor(trust, chatKind, policy);
   const owned = trust.level === "owner" && chatKind === "dm";
   return [
@@ -40,12 +40,12 @@ function policyLines(ctx: GatewayContext, trust: TurnTrust, chatKind: ChatKind):
 
 /** The reply to a command; unknown names get the help text. */
 export async function runTelegramCommand(
-  ctx: GatewayContext,
+  deps: ChannelDeps,
   name: string,
   here: { sessionKey: string; trust: TurnTrust; chatKind: ChatKind },
 ): Promise<string> {
   const { sessionKey } = here;
-  const sessions = ctx.assistant.ports.sessions;
+  const sessions = deps.ports.sessions;
   switch (name) {
     case "new":
     case "reset": {
@@ -56,7 +56,7 @@ export async function runTelegramCommand(
     }
     case "status": {
       const session = await sessions.get(sessionKey);
-      const model = ctx.config().model ?? "none set (agent-claw config set model provider/model)";
+      const model = deps.config().model ?? "none set (agent-claw config set model provider/model)";
       const usage = session
         ? `${session.turns} turn${session.turns === 1 ? "" : "s"}, ${session.usage.inputTokens} tokens in, ${session.usage.outputTokens} out`
         : "no turns yet";
@@ -64,7 +64,7 @@ export async function runTelegramCommand(
         `Model: ${model}`,
         `Session: ${sessionKey}`,
         `This conversation: ${usage}`,
-        ...policyLines(ctx, here.trust, here.chatKind),
+        ...policyLines(deps, here.trust, here.chatKind),
       ].join("\n");
     }
     default:
