@@ -1,8 +1,6 @@
-// Keeps one bot's calls within Telegram's limits: a flood-control pause after a 429, about one message a
-// second per chat and 30 a second overall (counted per bot, so one limiter per token), and the retry
-// policy every call shares: wait out 429s, retry 5xx and network failures, explain anything else.
-// The limiter is per process: with many processes sending for one bot (Lambdas) it is politeness only;
-// the guarantee is callWithinLimits honouring every 429's retry_after, on every send and edit.
+// Keeps one bot's calls within Telegram's limits (a pause after a 429, about 1 message/s per chat, 30/s
+// per bot) and the retry policy every call shares. It is per process: with many processes sending for
+// one bot (Lambdas) it is politeness only; the guarantee is that every send and edit waits out a 429.
 import { GrammyError, HttpError } from "grammy";
 import type { Clock } from "../../ports/clock.ts";
 
