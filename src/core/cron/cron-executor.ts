@@ -1,60 +1,32 @@
-// What a cron run does: post a system event into the main session, wake the heartbeat and wait for
-// what became of it, or queue an isolated turn whose reply is delivered like any other outcome (to the
-// web chat: relayed through the main session). Keyed by the run id, so a resumed run does nothing twice.
-import type { OutboxRecord } from "../../ports/outbox.ts";
-import type { Scheduler } from "../../ports/scheduler.ts";
+// What a cron run does: post a system event into the main session and wake the heartbeat, or queue an
+// isolated turn whose reply is delivered like any other outcome (to the web chat: relayed through the
+// main session). Either way it only starts the work: the run is recorded by the after-turn work of the
+// turn that ends it (cronRun, or the heartbeat's), in whichever process that is. Keyed by the run id,
+// so a resumed run does nothing twice.
 import type { Clock } from "../../ports/clock.ts";
+import type { CronStore } from "../../ports/cron-store.ts";
 import { readTrust } from "../intake/trust.ts";
 import { internalTurnJob, type TurnJob } from "../intake/turn-job.ts";
 import type { ChannelContext, DeliveryAddress } from "../messages.ts";
 import { DEFAULT_AGENT_ID } from "../session-key.ts";
-import type { EventFollow } from "../heartbeat/event-followers.ts";
-import type { HeartbeatOutcome } from "../heartbeat/heartbeat.ts";
-import type { CronAction, CronJob } from "./cron-job.ts";
-import type { CronExecute, CronRunResult } from "./cron-service.ts";
+import type { CronAction, CronJob, CronRunRef } from "./cron-job.ts";
+import type { CronExecute } from "./cron-service.ts";
 
 export interface CronExecutorDeps {
   clock: Clock;
-  scheduler: Pick<Scheduler, "postEvent" | "events">;
+  cron: Pick<CronStore, "postEvent">;
   /** The main session, where system events go. */
   mainSessionKey: string;
-  /** Queues a turn durably (false: queued before under this id) … */
+  /** Queues a turn durably (false: queued before under this id). */
   submit: (job: TurnJob) => Promise<boolean>;
-  /** … and resolves with its stored outcome. */
-  outcome: (id: string) => Promise<OutboxRecord>;
   /** The chat the user last wrote from, for deliver "last". */
   lastRoute: () => Promise<DeliveryAddress | undefined>;
-  /** A system event was posted: the heartbeat should run soon. */
-  wakeHeartbeat: (reason: string) => void;
-  /** The heartbeat's follow: what became of a system event (see Heartbeat.follow). */
-  followEvent: (eventId: string) => EventFollow;
+  /** A system event was posted: the heartbeat should run soon (awaited: a Lambda must not leave it behind). */
+  wakeHeartbeat: (reason: string) => void | Promise<void>;
 }
 
 /** The session of a job's isolated turns: its own, so they do not crowd the main conversation. */
 export const cronSessionKey = (jobId: string) => `agent:${DEFAULT_AGENT_ID}:cron:${jobId}`;
-
-const summary = (text: string) => (text.length > 300 ? `${text.slice(0, 299)}…` : text);
-
-/** A relayed event's run: ok once the user was told (or the heartbeat chose silence), else not delivered. */
-function relayResult(outcome: HeartbeatOutcome | Error): CronRunResult {
-  if (outcome instanceof Error) return { ok: false, error: `not delivered: ${outcome.message}` };
-  if (!outcome.ran)
-    return { ok: false, error: `not delivered: the heartbeat did not run (${outcome.reason})` };
-  if (outcome.delivered) return { ok: true, summary: summary(`relayed: ${outcome.reply}`) };
-  switch (outcome.suppressed) {
-    case "ok":
-      return { ok: true, summary: "the heartbeat looked at it and had nothing to tell the user" };
-    case "no target":
-      // The owner chose no target: another try would only repeat the reminder in the main session.
-      return {
-        ok: false,
-        error: 'not delivered: heartbeat.target is "none" (the reply is in the main session\'s history)',
-        retry: false,
-      };
-    default:
-      return { ok: false, error: summary(`not delivered: the heartbeat turn failed: ${outcome.reply}`) };
-  }
-}
 
 /** A reminder someone other than the owner asked for, as an isolated turn delivered to their chat. */
 function reminderTurn(job: CronJob, text: string): Extract<CronAction, { kind: "agentTurn" }> {
@@ -66,32 +38,20 @@ function reminderTurn(job: CronJob, text: string): Extract<CronAction, { kind: "
 }
 
 export function createCronExecutor(deps: CronExecutorDeps): CronExecute {
-  /** Posts an event for the heartbeat to relay and waits for the beat that takes it. */
-  const relay = async (job: CronJob, eventId: string, text: string): Promise<CronRunResult> => {
-    const followed = deps.followEvent(eventId);
-    try {
-      const event = { id: eventId, sessionKey: deps.mainSessionKey, text, at: deps.clock.now() };
-      const posted = await deps.scheduler.postEvent(event);
-      const waiting = async () =>
-        (await deps.scheduler.events(deps.mainSessionKey)).some((e) => e.id === eventId);
-      // Resumed after a restart, and a beat of the earlier process took it already.
-      if (!posted && !(await waiting())) {
-        followed.cancel();
-        return { ok: true, summary: "posted to the main session before a restart" };
-      }
-      deps.wakeHeartbeat(`cron ${job.id}`);
-      return relayResult(await followed.outcome.catch((error: Error) => error));
-    } catch (error) {
-      followed.cancel();
-      throw error;
-    }
-  };
-
-  return async (job: CronJob, runId: string) => {
+  return async (job: CronJob, run: CronRunRef) => {
     const madeBy = readTrust(job.madeBy, job.origin !== undefined);
     const fromOwner = madeBy.level === "owner";
     if (job.action.kind === "systemEvent" && fromOwner) {
-      return relay(job, runId, `Scheduled job "${job.name}": ${job.action.text}`);
+      // The heartbeat that takes this event records the run (a repeat after a restart posts nothing).
+      const posted = await deps.cron.postEvent({
+        id: run.runId,
+        sessionKey: deps.mainSessionKey,
+        text: `Scheduled job "${job.name}": ${job.action.text}`,
+        at: deps.clock.now(),
+        run,
+      });
+      if (posted) await deps.wakeHeartbeat(`cron ${job.id}`);
+      return "started";
     }
     // Words from anyone but the owner never enter the main session as a system event: their reminder
     // is a turn of its own, with their trust, answered in the chat they made it in.
@@ -111,9 +71,10 @@ export function createCronExecutor(deps: CronExecutorDeps): CronExecute {
       description: `the scheduled job "${job.name}" (no one is waiting on this turn; ${target ? `the reply is sent to the user on ${target.channel}` : "the reply is kept in the job's history"})`,
       interactive: false,
     };
+    const note = deliverTo ? "" : action.deliver.mode === "last" ? " (no chat to deliver to yet)" : "";
     await deps.submit(
       internalTurnJob({
-        id: runId,
+        id: run.runId,
         sessionKey: cronSessionKey(job.id),
         channel,
         sender: "cron",
@@ -123,14 +84,16 @@ export function createCronExecutor(deps: CronExecutorDeps): CronExecute {
         origin: "cron",
         deliverTo,
         trust: madeBy,
+        after: [
+          {
+            kind: "cronRun",
+            run,
+            ...(note && { note }),
+            ...(toWebChat && fromOwner && { relay: { sessionKey: deps.mainSessionKey, name: job.name } }),
+          },
+        ],
       }),
     );
-    const record = await deps.outcome(runId);
-    if (record.status !== "done") return { ok: false, error: summary(record.reply) };
-    if (toWebChat && fromOwner) {
-      return relay(job, `${runId}:reply`, `Scheduled job "${job.name}" finished; its reply: ${record.reply}`);
-    }
-    const where = deliverTo ? "" : action.deliver.mode === "last" ? " (no chat to deliver to yet)" : "";
-    return { ok: true, summary: summary(record.reply) + where };
+    return "started";
   };
 }

@@ -1,17 +1,20 @@
 // The heartbeat: every N minutes inside active hours, and early (coalesced) when a system event
 // arrives, one turn in the main session with HEARTBEAT.md and the waiting events. No checklist and
-// no events means no model call; a reply that is only HEARTBEAT_OK, or a checklist alert already
-// delivered in the last 24 h, is not delivered. Whoever posted an event can follow what became of it.
-import { createHash } from "node:crypto";
+// no events means no model call. A beat only queues its turn: what to deliver, and recording the cron
+// runs it relayed, is the turn's after-turn work (heartbeat-after-turn.ts), done wherever it ends.
+import { randomUUID } from "node:crypto";
+import type { Claims } from "../../ports/claims.ts";
 import type { Clock } from "../../ports/clock.ts";
-import type { OutboxRecord } from "../../ports/outbox.ts";
-import type { Scheduler } from "../../ports/scheduler.ts";
+import type { CronStore } from "../../ports/cron-store.ts";
 import { formatInZone } from "../cron/schedule.ts";
 import { internalTurnJob, type TurnJob } from "../intake/turn-job.ts";
 import type { ChannelContext, DeliveryAddress } from "../messages.ts";
 import { type ActiveHours, isActive, nextActive } from "./active-hours.ts";
-import { createEventFollowers, type EventFollow } from "./event-followers.ts";
-import { hasActionableContent, heartbeatDelivery, heartbeatPrompt } from "./heartbeat-text.ts";
+import type { HeartbeatDone } from "./heartbeat-after-turn.ts";
+import { withEventLease } from "./event-lease.ts";
+import { hasActionableContent, heartbeatPrompt } from "./heartbeat-text.ts";
+
+export { ALERT_DEDUPE_MS, type HeartbeatDone } from "./heartbeat-after-turn.ts";
 
 export interface HeartbeatSettings {
   /** Periodic beats; wakes by system events work also when this is off. */
@@ -34,34 +37,24 @@ export interface HeartbeatDeps {
   /** The main session, where heartbeats run. */
   sessionKey: string;
   readChecklist: () => Promise<string | null>;
-  scheduler: Pick<Scheduler, "events" | "dropEvents">;
-  /** Queues a turn durably (the job runner's submit) … */
-  submit: (job: TurnJob) => Promise<unknown>;
-  /** … and resolves with its stored outcome. */
-  outcome: (id: string) => Promise<OutboxRecord>;
-  /** Claims a key for ttlMs; false when it was claimed already (the alert was sent). */
-  claimOnce: (key: string, ttlMs: number) => Promise<boolean>;
-  lastRoute: () => Promise<DeliveryAddress | undefined>;
-  /** Delivers an alert durably; `key` is its idempotency key (one alert per heartbeat turn). */
-  deliver: (to: DeliveryAddress, text: string, key: string) => Promise<void>;
+  cron: Pick<CronStore, "events" | "dropEvents">;
+  /** Takes the events under a lease, so that two processes beating at once never relay one twice. */
+  claims: Pick<Claims, "acquireLease" | "releaseLease">;
+  /** Queues a turn durably (false: a job with this id was queued before); its after-turn does the rest. */
+  submit: (job: TurnJob) => Promise<boolean>;
   log?: (level: "info" | "warn" | "error", message: string) => void;
 }
 
-export type HeartbeatOutcome =
+/** What a beat did: nothing (and why), or queued its turn (what that turn came to follows later). */
+export type BeatResult =
   | { ran: false; reason: "disabled" | "outside active hours" | "nothing to check" }
-  | {
-      ran: true;
-      /** The heartbeat turn's job id (its alert is stored under `<turnId>:alert`). */
-      turnId: string;
-      reply: string;
-      delivered: boolean;
-      suppressed?: "ok" | "duplicate" | "no target" | "failed";
-    };
+  | { ran: true; queued: true; turnId: string };
+
+/** The last beat: as beat() left it, then as its turn's after-turn work ended it. */
+export type HeartbeatOutcome = BeatResult | HeartbeatDone;
 
 /** Wakes within this long are one heartbeat. */
 export const WAKE_COALESCE_MS = 250;
-/** The same alert is not delivered twice within this long. */
-export const ALERT_DEDUPE_MS = 24 * 60 * 60_000;
 
 const HEARTBEAT_CHANNEL: ChannelContext = {
   channel: "heartbeat",
@@ -71,17 +64,20 @@ const HEARTBEAT_CHANNEL: ChannelContext = {
 };
 
 export interface Heartbeat {
-  /**
-   * Follows a system event: `outcome` resolves with the outcome of the beat that took it (rejects when
-   * that beat broke after taking it). Call it before posting the event; `cancel` stops following.
-   */
-  follow(eventId: string): EventFollow;
   /** Runs periodic beats until `signal` aborts. */
   start(signal: AbortSignal): void;
   /** A system event arrived: beat soon, once for all wakes within WAKE_COALESCE_MS. */
   wake(reason: string): void;
-  /** One beat now. */
-  beat(reason: "interval" | "wake" | "manual"): Promise<HeartbeatOutcome>;
+  /**
+   * One beat now: queues its turn (with the events waiting) and returns; the turn's after-turn work
+   * relays its alert. `at` names the beat (its turn id): a schedule's slot, so a firing delivered
+   * twice queues one turn.
+   */
+  beat(reason: "interval" | "wake" | "manual", options?: { at?: number }): Promise<BeatResult>;
+  /** Contract: must not throw. A heartbeat turn's after-turn work ended (in this process). */
+  settled(outcome: HeartbeatDone): void;
+  /** What the turn `turnId` came to, once its after-turn work ends in this process (the web UI's "run now"). */
+  outcome(turnId: string, signal?: AbortSignal): Promise<HeartbeatDone>;
   /** Settings changed: the next periodic beat is worked out again. */
   reconfigure(): void;
   /** When the next periodic beat is due (undefined when off). */
@@ -96,81 +92,65 @@ export function createHeartbeat(deps: HeartbeatDeps): Heartbeat {
   let last: { at: number; outcome: HeartbeatOutcome } | undefined;
   let sleeping: AbortController | undefined;
   let waking = false;
-  let beating: Promise<HeartbeatOutcome> | undefined;
-  const followers = createEventFollowers();
+  let beating: Promise<BeatResult> | undefined;
+  const waiting = new Map<string, Set<(outcome: HeartbeatDone) => void>>();
 
-  /** One beat; the ids of the events it took are pushed onto `taken` as soon as they are taken. */
-  async function beatOnce(
-    reason: "interval" | "wake" | "manual",
-    taken: string[],
-  ): Promise<HeartbeatOutcome> {
+  async function beatOnce(reason: "interval" | "wake" | "manual", at?: number): Promise<BeatResult> {
     const s = deps.settings();
     if (reason === "interval" && !s.enabled) return { ran: false, reason: "disabled" };
     const now = clock.now();
-    const events = await deps.scheduler.events(deps.sessionKey);
-    // Active hours hold back the periodic checklist, not events someone asked to hear about.
+    // Active hours hold back the periodic checklist, not events someone asked to hear about (they wake it).
     if (reason === "interval" && s.activeHours && !isActive(now, s.activeHours, s.timeZone)) {
       return { ran: false, reason: "outside active hours" };
     }
     const checklist = hasActionableContent(await deps.readChecklist());
-    if (!checklist && events.length === 0) return { ran: false, reason: "nothing to check" };
-    const id = `heartbeat:${now}`;
-    const job = internalTurnJob({
-      id,
-      sessionKey: deps.sessionKey,
-      channel: HEARTBEAT_CHANNEL,
-      sender: "heartbeat",
-      chatId: deps.sessionKey,
-      text: heartbeatPrompt({
-        now: formatInZone(now, s.timeZone),
-        events: events.map((e) => e.text),
-        checklist,
-      }),
-      at: now,
-      // With events it relays something someone asked to hear about: a reminder.
-      origin: events.length > 0 ? "reminder" : "heartbeat",
-      options: { light: true, ...(s.model && { model: s.model }) },
+    // An idle beat costs two reads and no write: the lease is taken only when there is work.
+    if (!checklist && (await deps.cron.events(deps.sessionKey)).length === 0) {
+      return { ran: false, reason: "nothing to check" };
+    }
+    const id = `heartbeat:${at ?? now}`;
+    return withEventLease(deps, `${id}#${randomUUID()}`, async (): Promise<BeatResult> => {
+      const events = await deps.cron.events(deps.sessionKey);
+      if (!checklist && events.length === 0) return { ran: false, reason: "nothing to check" };
+      const job = internalTurnJob({
+        id,
+        sessionKey: deps.sessionKey,
+        channel: HEARTBEAT_CHANNEL,
+        sender: "heartbeat",
+        chatId: deps.sessionKey,
+        text: heartbeatPrompt({
+          now: formatInZone(now, s.timeZone),
+          events: events.map((e) => e.text),
+          checklist,
+        }),
+        at: now,
+        // With events it relays something someone asked to hear about: a reminder.
+        origin: events.length > 0 ? "reminder" : "heartbeat",
+        options: { light: true, ...(s.model && { model: s.model }) },
+        after: [
+          {
+            kind: "heartbeat",
+            events: events.map((e) => ({ id: e.id, ...(e.run && { run: e.run }) })),
+            checklist,
+          },
+        ],
+      });
+      // A beat of this name was queued already (a firing delivered twice): the events wait for the next.
+      if (!(await deps.submit(job))) return { ran: true, queued: true, turnId: id };
+      // The events are in the queued turn now; a crash before this line shows them again next time.
+      await deps.cron.dropEvents(events.map((e) => e.id));
+      return { ran: true, queued: true, turnId: id };
     });
-    await deps.submit(job);
-    // The events are in the queued turn now; a crash before this line shows them again next time.
-    await deps.scheduler.dropEvents(events.map((e) => e.id));
-    taken.push(...events.map((e) => e.id));
-    const record = await deps.outcome(id);
-    if (record.status !== "done") {
-      log("warn", `heartbeat: the turn failed: ${record.reply}`);
-      return { ran: true, turnId: id, reply: record.reply, delivered: false, suppressed: "failed" };
-    }
-    const text = heartbeatDelivery(record.reply, s.ackMaxChars);
-    if (text === null)
-      return { ran: true, turnId: id, reply: record.reply, delivered: false, suppressed: "ok" };
-    const to = s.target === "none" ? undefined : s.target === "last" ? await deps.lastRoute() : s.target;
-    if (!to) return { ran: true, turnId: id, reply: record.reply, delivered: false, suppressed: "no target" };
-    const digest = createHash("sha256").update(text).digest("hex").slice(0, 32);
-    // Only the checklist's findings repeat themselves; a reminder is asked for, every time it is due.
-    if (events.length === 0 && !(await deps.claimOnce(`heartbeat:alert:${digest}`, ALERT_DEDUPE_MS))) {
-      return { ran: true, turnId: id, reply: record.reply, delivered: false, suppressed: "duplicate" };
-    }
-    await deps.deliver(to, text, `${id}:alert`);
-    return { ran: true, turnId: id, reply: record.reply, delivered: true };
   }
 
-  const beat = async (reason: "interval" | "wake" | "manual"): Promise<HeartbeatOutcome> => {
+  const beat = async (reason: "interval" | "wake" | "manual", options: { at?: number } = {}) => {
     // One beat at a time; a wake during a beat gets a beat of its own after it.
     while (beating) await beating.catch(() => {});
-    const taken: string[] = [];
-    beating = beatOnce(reason, taken);
+    beating = beatOnce(reason, options.at);
     try {
-      const outcome = await beating.catch((error: unknown) => {
-        followers.tell(taken, error instanceof Error ? error : new Error(String(error)));
-        throw error;
-      });
-      followers.tell(taken, outcome);
+      const outcome = await beating;
       last = { at: clock.now(), outcome };
-      if (outcome.ran)
-        log(
-          "info",
-          `heartbeat (${reason}): ${outcome.delivered ? "alert delivered" : `not delivered (${outcome.suppressed})`}`,
-        );
+      if (outcome.ran) log("info", `heartbeat (${reason}): turn ${outcome.turnId} queued`);
       return outcome;
     } finally {
       beating = undefined;
@@ -185,7 +165,30 @@ export function createHeartbeat(deps: HeartbeatDeps): Heartbeat {
       return last;
     },
     beat,
-    follow: followers.follow,
+    settled(outcome) {
+      last = { at: clock.now(), outcome };
+      for (const wake of waiting.get(outcome.turnId) ?? []) wake(outcome);
+      waiting.delete(outcome.turnId);
+    },
+    outcome(turnId, signal) {
+      const done = last?.outcome;
+      if (done && "reply" in done && done.turnId === turnId) return Promise.resolve(done);
+      return new Promise<HeartbeatDone>((resolve, reject) => {
+        const set = waiting.get(turnId) ?? new Set();
+        const onAbort = () => {
+          set.delete(wake);
+          reject(signal?.reason);
+        };
+        const wake = (outcome: HeartbeatDone) => {
+          signal?.removeEventListener("abort", onAbort);
+          resolve(outcome);
+        };
+        set.add(wake);
+        waiting.set(turnId, set);
+        if (signal?.aborted) onAbort();
+        else signal?.addEventListener("abort", onAbort, { once: true });
+      });
+    },
     wake(reason) {
       if (waking) return;
       waking = true;

@@ -1,16 +1,16 @@
-// The durable path from an accepted message to its one answer: jobs are enqueued before anyone is
-// told "accepted", drained in per-session lanes, and each outcome is written to the outbox before
-// the job is acked, so a crash anywhere means a retry that ends in exactly one stored outcome.
+// The daemon's durable path from an accepted message to its one answer: jobs are enqueued before
+// anyone is told "accepted", drained in per-session lanes, and each lane's deliveries go through
+// processDeliveries (outcome stored before it is sent, after-turn work, delivery awaited, then ack).
+// Local callers that want the answer (the /v1 API, the web chat relay) may wait for it in memory.
 import type { Clock } from "../../ports/clock.ts";
 import type { Outbox, OutboxRecord } from "../../ports/outbox.ts";
 import type { Queue, QueueDelivery } from "../../ports/queue.ts";
 import type { AgentEvent } from "../agent/events.ts";
 import { createLanes } from "../lanes/lanes.ts";
-import { FAILED_REPLY, failureDetail, failureReply } from "../turn/failure-reply.ts";
 import type { TurnRequest, TurnResult } from "../turn/run-turn.ts";
 import type { IntakeGate } from "./intake-gate.ts";
-import { OWNER_TRUST } from "./trust.ts";
-import { asTurnJob, type TurnJob } from "./turn-job.ts";
+import { type DeliveryDeps, processDeliveries } from "./process-deliveries.ts";
+import type { TurnJob } from "./turn-job.ts";
 
 export interface JobRunnerOptions {
   queue: Queue;
@@ -18,6 +18,12 @@ export interface JobRunnerOptions {
   clock: Clock;
   /** Runs one turn (runTurn with the engine's deps bound). */
   runTurn: (request: TurnRequest) => Promise<TurnResult>;
+  /** Answers a bot command job without the model (default: none are queued, so none come). */
+  runCommand?: (job: TurnJob) => Promise<string>;
+  /** Sends a stored outcome to its channel; awaited; throws to have it retried (default: nothing to send). */
+  deliver?: (record: OutboxRecord, job: TurnJob, turnJobs: TurnJob[]) => Promise<void>;
+  /** The job's after-turn work (createAfterTurn); default: none. */
+  afterTurn?: (record: OutboxRecord, job: TurnJob) => Promise<void>;
   /** Sessions whose turns may run at once. */
   maxConcurrent: number;
   /** How long a received job stays hidden from other consumers; longer than a slow turn. */
@@ -28,15 +34,12 @@ export interface JobRunnerOptions {
   pollMs?: number;
   /** Wait before the next try of a failed turn, times the tries so far (default 2 s). */
   retryDelayMs?: number;
+  /** Waits before each next try of a delivery that failed (default 5, 30 and 120 s). */
+  deliveryRetryDelaysMs?: readonly number[];
   /** When given, a turn starts only once this intake is quiet (acknowledgements before work). */
   intake?: IntakeGate;
   /** Contract: must not throw. Streams a turn's events to whoever watches its jobs. */
   onEvent?: (jobs: TurnJob[], event: AgentEvent) => void;
-  /**
-   * Contract: must not throw. Called once a job's outcome is stored (to deliver it), with the jobs
-   * whose messages were answered by the same turn (the job alone when it ran by itself).
-   */
-  onOutcome?: (record: OutboxRecord, job: TurnJob, turnJobs: TurnJob[]) => void;
   /** Contract: must not throw. */
   log?: (level: "info" | "warn" | "error", message: string) => void;
   /** Contract: must not throw. Masks secrets in every stored reply (the outbox feeds chats, the UI and the API). */
@@ -61,11 +64,8 @@ export interface JobRunner {
 export function createJobRunner(options: JobRunnerOptions): JobRunner {
   const { queue, outbox, clock } = options;
   const visibilityMs = options.visibilityMs ?? 15 * 60_000;
-  const maxAttempts = options.maxAttempts ?? 2;
   const pollMs = options.pollMs ?? 60_000;
-  const retryDelayMs = options.retryDelayMs ?? 2_000;
   const log = options.log ?? (() => {});
-  const redact = options.redact ?? ((text: string) => text);
   const waiters = new Map<string, Set<(record: OutboxRecord) => void>>();
   let stopping: AbortController | undefined;
   let loop: Promise<void> | undefined;
@@ -73,118 +73,49 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
   let slotFreed: (() => void) | undefined;
   const runningTurns = new Set<{ jobs: TurnJob[]; controller: AbortController }>();
 
-  const settle = async (delivery: QueueDelivery, job: TurnJob, record: OutboxRecord, turnJobs = [job]) => {
-    const stored = await outbox.put({ ...record, reply: redact(record.reply) });
-    await queue.ack(delivery);
-    for (const wake of waiters.get(job.id) ?? []) wake(stored);
-    waiters.delete(job.id);
-    try {
-      options.onOutcome?.(stored, job, turnJobs);
-    } catch {
-      // delivery problems are the channel's to report
-    }
-  };
-
-  const failed = (job: TurnJob, reply: string): OutboxRecord => ({
-    key: job.id,
-    sessionKey: job.sessionKey,
-    ...(job.deliverTo && { deliverTo: job.deliverTo }),
-    status: "failed",
-    reply,
-    usage: { inputTokens: 0, outputTokens: 0 },
-    createdAt: clock.now(),
-  });
-
-  /** One turn for the deliveries of one session, collected while it waited. */
-  const runBatch = async (deliveries: QueueDelivery[]): Promise<void> => {
-    const work: Array<{ delivery: QueueDelivery; job: TurnJob }> = [];
-    for (const delivery of deliveries) {
-      const job = asTurnJob(delivery.body);
-      if (!job) {
-        log(
-          "error",
-          `dropping a queue message that is not a turn job: ${JSON.stringify(delivery.body).slice(0, 200)}`,
-        );
-        await queue.ack(delivery);
-        continue;
-      }
-      if (work.some((w) => w.job.id === job.id)) {
-        // The same job queued twice (a resend after the duplicate window): one turn, one outcome.
-        await queue.ack(delivery);
-        continue;
-      }
-      const done = await outbox.get(job.id);
-      if (done) {
-        // A crash between storing the outcome and the ack: deliver what is stored, never run again.
-        await settle(delivery, job, done);
-      } else if (delivery.attempts > maxAttempts) {
-        log("error", `job ${job.id} failed ${maxAttempts} times; telling the user`);
-        await settle(delivery, job, failed(job, FAILED_REPLY));
-      } else {
-        work.push({ delivery, job });
-      }
-    }
-    // A heartbeat or reminder runs with its own prompt, model and channel: a person's message collected
-    // with it gets a turn of its own (in order), not one that tells the model no person is writing.
-    for (const part of partsByKind(work)) await runTurnOf(part);
-  };
-
-  const runTurnOf = async (work: Array<{ delivery: QueueDelivery; job: TurnJob }>): Promise<void> => {
-    await options.intake?.quiet();
-    const jobs = work.map((w) => w.job);
-    const turn = { jobs, controller: new AbortController() };
-    runningTurns.add(turn);
-    try {
-      const result = await options.runTurn({
-        sessionKey: jobs[0]!.sessionKey,
-        messages: jobs.map((j) => j.message),
-        channel: jobs[0]!.channel,
-        turnIds: jobs.map((j) => j.id),
-        trust: jobs.map((j) => j.trust ?? OWNER_TRUST),
-        ...(jobs[0]!.origin && { origin: jobs[0]!.origin }),
-        ...(jobs[0]!.options && { options: jobs[0]!.options }),
-        signal: turn.controller.signal,
-        onEvent: (event) => options.onEvent?.(jobs, event),
-      });
-      for (const { delivery, job } of work) {
-        await settle(
-          delivery,
-          job,
-          {
-            key: job.id,
-            sessionKey: job.sessionKey,
-            ...(job.deliverTo && { deliverTo: job.deliverTo }),
-            status: "done",
-            reply: result.reply,
-            usage: result.usage,
-            createdAt: clock.now(),
-          },
-          jobs,
-        );
-      }
-    } catch (error) {
-      // The provider's words may echo a key: they go to the log (redacted there), never to the chat.
-      const message = failureDetail(error, redact);
-      for (const { delivery, job } of work) {
-        if (delivery.attempts >= maxAttempts) {
-          log("error", `job ${job.id} failed for good: ${message}`);
-          await settle(delivery, job, failed(job, failureReply(error)));
-        } else {
-          log(
-            "warn",
-            `job ${job.id} failed (attempt ${delivery.attempts} of ${maxAttempts}), retrying: ${message}`,
-          );
-          await queue.retry(delivery, retryDelayMs * delivery.attempts);
-        }
-      }
-    } finally {
-      runningTurns.delete(turn);
-    }
+  const deps: DeliveryDeps = {
+    queue,
+    // Whoever waits for an outcome hears of it as soon as it is stored.
+    outbox: {
+      get: (key) => outbox.get(key),
+      async put(record) {
+        const stored = await outbox.put(record);
+        for (const wake of waiters.get(stored.key) ?? []) wake(stored);
+        waiters.delete(stored.key);
+        return stored;
+      },
+      markDelivered: (key, at) => outbox.markDelivered(key, at),
+      undelivered: (limit) => outbox.undelivered(limit),
+    },
+    clock,
+    runTurn: options.runTurn,
+    runCommand:
+      options.runCommand ??
+      (async (job) => {
+        throw new Error(`no channel answers the command /${job.command}`);
+      }),
+    deliver: options.deliver ?? (async () => {}),
+    afterTurn: options.afterTurn ?? (async () => {}),
+    maxAttempts: options.maxAttempts ?? 2,
+    retryDelayMs: options.retryDelayMs ?? 2_000,
+    ...(options.deliveryRetryDelaysMs && { deliveryRetryDelaysMs: options.deliveryRetryDelaysMs }),
+    giveUp: "ack",
+    onTurn(jobs, controller) {
+      const turn = { jobs, controller };
+      runningTurns.add(turn);
+      return () => runningTurns.delete(turn);
+    },
+    log,
+    ...(options.onEvent && { onEvent: options.onEvent }),
+    ...(options.redact && { redact: options.redact }),
+    ...(options.intake && { intake: options.intake }),
   };
 
   const lanes = createLanes<QueueDelivery[], void>({
     maxConcurrent: options.maxConcurrent,
-    run: (_group, batches) => runBatch(batches.flat()),
+    run: async (_group, batches) => {
+      await processDeliveries(deps, batches.flat());
+    },
   });
 
   const drain = async (signal: AbortSignal) => {
@@ -289,16 +220,4 @@ export function createJobRunner(options: JobRunnerOptions): JobRunner {
       return lanes.running;
     },
   };
-}
-
-/** Consecutive jobs of the same kind (people's messages, or one kind of internal turn) share a turn. */
-function partsByKind<T extends { job: TurnJob }>(work: T[]): T[][] {
-  const kind = (job: TurnJob) => `${job.message.internal ?? "person"} ${JSON.stringify(job.options ?? {})}`;
-  const parts: T[][] = [];
-  for (const item of work) {
-    const last = parts.at(-1);
-    if (last && kind(last[0]!.job) === kind(item.job)) last.push(item);
-    else parts.push([item]);
-  }
-  return parts;
 }

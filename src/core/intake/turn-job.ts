@@ -1,5 +1,6 @@
 // A turn job: one accepted message waiting in the durable queue for its turn.
 import type { ChannelContext, DeliveryAddress, InboundMessage } from "../messages.ts";
+import { type AfterTurn, readAfterTurn } from "./after-turn.ts";
 import { readTrust, type TurnTrust } from "./trust.ts";
 import type { EntryOrigin } from "../transcript.ts";
 
@@ -19,6 +20,8 @@ export interface TurnJob {
   trust?: TurnTrust;
   /** A bot command answered without the model ("new", "reset", "status", "help", "start"), run in session order. */
   command?: string;
+  /** Work that follows the turn, stored with the job and run by whichever process stores its outcome. */
+  after?: AfterTurn[];
 }
 
 export interface TurnOptions {
@@ -44,6 +47,8 @@ export function internalTurnJob(job: {
   options?: TurnOptions;
   /** Whose words `text` carries (a cron job someone other than the owner made); absent: the owner's. */
   trust?: TurnTrust;
+  /** What to do once its outcome is stored (record a cron run, relay a heartbeat's alert, ...). */
+  after?: AfterTurn[];
 }): TurnJob {
   return {
     id: job.id,
@@ -62,6 +67,7 @@ export function internalTurnJob(job: {
     ...(job.deliverTo && { deliverTo: job.deliverTo }),
     ...(job.options && { options: job.options }),
     ...(job.trust && { trust: job.trust }),
+    ...(job.after && { after: job.after }),
   };
 }
 
@@ -78,5 +84,11 @@ export function asTurnJob(body: unknown): TurnJob | null {
     return null;
   }
   // Trust is never taken on faith from the queue: what does not validate counts as untrusted.
-  return { ...job, trust: readTrust(job.trust, job.origin !== undefined) } as TurnJob;
+  const { after, ...rest } = job;
+  const work = readAfterTurn(after);
+  return {
+    ...rest,
+    trust: readTrust(job.trust, job.origin !== undefined),
+    ...(work.length > 0 && { after: work }),
+  } as TurnJob;
 }

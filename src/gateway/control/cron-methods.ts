@@ -115,7 +115,13 @@ export const cronMethods: MethodTable = {
 
   "heartbeat.run": method(
     z.object({}).strict(),
-    async (_params, { gateway }) => ({ outcome: await gateway.heartbeat.beat("manual") }),
+    async (_params, { gateway }) => {
+      const queued = await gateway.heartbeat.beat("manual");
+      if (!queued.ran) return { outcome: queued };
+      // The web UI shows what the beat came to; its turn ends in this gateway's runner.
+      const signal = AbortSignal.any([gateway.shutdown, AbortSignal.timeout(5 * 60_000)]);
+      return { outcome: await gateway.heartbeat.outcome(queued.turnId, signal).catch(() => queued) };
+    },
     { refuseWhileDraining: true },
   ),
 };

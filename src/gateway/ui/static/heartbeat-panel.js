@@ -13,6 +13,7 @@ export function describeOutcome(outcome) {
     };
     return { text: why[outcome.reason] ?? `Skipped: ${outcome.reason}.`, kind: "skipped" };
   }
+  if (outcome.queued) return { text: "Running: its turn is queued.", kind: "skipped" };
   if (outcome.delivered) return { text: "Sent you an alert.", kind: "ok", reply: outcome.reply };
   const suppressed = {
     ok: ["All well (HEARTBEAT_OK): nothing sent.", "ok"],

@@ -1,0 +1,262 @@
+// processDeliveries, the unit both engines' runners drive, over each engine's real queue and outbox:
+// collect mode, stored outcomes delivered and never run again, failed sends retried and sent once,
+// giving up (ack, or dead-letter), bot commands in session order, and after-turn work done once
+// across a crash between storing an outcome and acking its message.
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { createAfterTurn } from "../../src/core/intake/after-turn.ts";
+import { type DeliveryDeps, processDeliveries } from "../../src/core/intake/process-deliveries.ts";
+import type { TurnJob } from "../../src/core/intake/turn-job.ts";
+import type { DeliveryAddress } from "../../src/core/messages.ts";
+import { FAILED_REPLY } from "../../src/core/turn/failure-reply.ts";
+import type { TurnRequest } from "../../src/core/turn/run-turn.ts";
+import type { OutboxRecord } from "../../src/ports/outbox.ts";
+import type { QueueDelivery } from "../../src/ports/queue.ts";
+import { type EngineInstance, engines } from "./engines.ts";
+
+const CHAT: DeliveryAddress = { channel: "telegram", account: "default", chatId: "42" };
+let seq = 0;
+
+/** A person's message in chat 42 (`command`: a bot command job instead). */
+function job(text: string, over: Partial<TurnJob> = {}): TurnJob {
+  const id = `telegram:default:${++seq}`;
+  return {
+    id,
+    sessionKey: "agent:main:telegram:dm:42",
+    message: {
+      id,
+      channel: "telegram",
+      account: "default",
+      chat: { id: "42", kind: "dm" },
+      sender: { id: "42", name: "Ada" },
+      text,
+      at: 0,
+    },
+    channel: { channel: "telegram", chatKind: "dm", description: "Telegram", interactive: true },
+    deliverTo: CHAT,
+    ...over,
+  };
+}
+
+describe.each(engines)("processDeliveries on the $name engine", (engine) => {
+  beforeAll(() => engine.setup(), 60_000);
+  afterAll(() => engine.teardown());
+  let instance: EngineInstance | undefined;
+  afterEach(async () => {
+    await instance?.cleanup();
+    instance = undefined;
+  });
+
+  /** Real ports; turns answer "re: <texts>"; `sent` is what reached the chat (a channel marks it delivered). */
+  async function world(over: Partial<DeliveryDeps> = {}) {
+    instance = await engine.open();
+    const { ports } = instance;
+    const calls: string[] = [];
+    const sent: Array<{ key: string; reply: string }> = [];
+    const deps: DeliveryDeps = {
+      queue: ports.queue,
+      outbox: ports.outbox,
+      clock: ports.clock,
+      maxAttempts: 2,
+      retryDelayMs: 0,
+      deliveryRetryDelaysMs: [0, 0, 0],
+      giveUp: "ack",
+      async runTurn(request: TurnRequest) {
+        const texts = request.messages.map((m) => m.text).join(" + ");
+        calls.push(`turn ${texts}`);
+        return {
+          reply: `re: ${texts}`,
+          sessionKey: request.sessionKey,
+          sessionId: "s",
+          usage: { inputTokens: 1, outputTokens: 1 },
+          steps: 1,
+          stopReason: "done",
+        };
+      },
+      async runCommand(j) {
+        calls.push(`command /${j.command}`);
+        return `done: /${j.command}`;
+      },
+      // What a channel does: sends once (the outbox remembers), only on the last job of a collected turn.
+      async deliver(record: OutboxRecord, j: TurnJob, turnJobs: TurnJob[]) {
+        const fresh = await ports.outbox.get(record.key);
+        if (!record.deliverTo || fresh?.deliveredAt !== undefined || turnJobs.at(-1)!.id !== j.id) return;
+        sent.push({ key: record.key, reply: record.reply });
+        await ports.outbox.markDelivered(record.key, ports.clock.now());
+      },
+      afterTurn: async () => {},
+      ...over,
+    };
+    const submit = (...jobs: TurnJob[]) =>
+      Promise.all(jobs.map((j) => ports.queue.enqueue({ group: j.sessionKey, dedupeId: j.id, body: j })));
+    const receive = () => ports.queue.receive({ max: 10, visibilityMs: 60_000 });
+    /** One receive, processed; returns what was left unsettled. */
+    const round = async (d = deps) => processDeliveries(d, await receive());
+    /** Rounds until the queue is empty (fauxqs hands out one message per group at a time). */
+    const drain = async () => {
+      for (let i = 0; i < 20; i++) {
+        const deliveries = await receive();
+        if (deliveries.length === 0) return;
+        await processDeliveries(deps, deliveries);
+      }
+      throw new Error("the queue did not drain in 20 rounds");
+    };
+    return { ports, deps, calls, sent, submit, receive, round, drain };
+  }
+
+  // fauxqs hands out one message of a FIFO group per receive; SQS itself (the Lambda's event source
+  // mapping) may batch several, and the daemon's queue does: what a batch of one group must become is
+  // shown on the local engine.
+  it.runIf(engine.name === "local")(
+    "answers messages collected in one receive with one turn and one reply",
+    async () => {
+      const w = await world();
+      const [a, b, c] = [job("one"), job("two"), job("three")];
+      await w.submit(a, b, c);
+      expect(await w.round()).toEqual([]);
+      expect(w.calls).toEqual(["turn one + two + three"]);
+      expect(w.sent).toEqual([{ key: c.id, reply: "re: one + two + three" }]);
+      expect((await w.ports.outbox.get(a.id))?.reply).toBe("re: one + two + three");
+      expect(await w.receive()).toEqual([]);
+    },
+  );
+
+  it("delivers an outcome stored before a crash instead of running the turn again", async () => {
+    const w = await world();
+    const a = job("hello");
+    await w.ports.outbox.put({
+      key: a.id,
+      sessionKey: a.sessionKey,
+      status: "done",
+      reply: "stored answer",
+      usage: { inputTokens: 1, outputTokens: 1 },
+      createdAt: 0,
+      deliverTo: CHAT,
+    });
+    await w.submit(a);
+    expect(await w.round()).toEqual([]);
+    expect(w.calls).toEqual([]);
+    expect(w.sent).toEqual([{ key: a.id, reply: "stored answer" }]);
+  });
+
+  it("retries a reply the channel could not take and sends it once, with one turn", async () => {
+    let refusals = 1;
+    const w = await world();
+    const send = w.deps.deliver;
+    w.deps.deliver = async (...args) => {
+      if (refusals-- > 0) throw new Error("Bot API 502");
+      return send(...args);
+    };
+    const a = job("hello");
+    await w.submit(a);
+    const [left] = await w.round();
+    expect(left?.dedupeId).toBe(a.id);
+    expect(w.sent).toEqual([]);
+    expect(await w.round()).toEqual([]);
+    expect(w.calls).toEqual(["turn hello"]);
+    expect(w.sent).toEqual([{ key: a.id, reply: "re: hello" }]);
+    expect(await w.receive()).toEqual([]);
+  });
+
+  it.each(["ack", "dead-letter"] as const)(
+    "ends a turn that keeps failing in one apology, then %s",
+    async (giveUp) => {
+      const w = await world({ giveUp, runTurn: async () => Promise.reject(new Error("boom")) });
+      const a = job("hello");
+      await w.submit(a);
+      expect((await w.round()).map((d) => d.attempts)).toEqual([1]);
+      const last = await w.round();
+      expect(w.sent).toEqual([{ key: a.id, reply: FAILED_REPLY }]);
+      expect((await w.ports.outbox.get(a.id))?.status).toBe("failed");
+      if (giveUp === "ack") {
+        expect(last).toEqual([]);
+        expect(await w.receive()).toEqual([]);
+      } else {
+        // Left for the queue's redrive: still there, never acked, never answered again.
+        expect(last.map((d) => d.dedupeId)).toEqual([a.id]);
+        const again = await w.round();
+        expect(again.map((d) => [d.dedupeId, d.attempts])).toEqual([[a.id, 3]]);
+        expect(w.sent).toHaveLength(1);
+      }
+    },
+  );
+
+  it("runs a bot command after the messages queued before it, and before those after it", async () => {
+    const w = await world();
+    await w.submit(job("one"), job("two"), job("/new", { command: "new" }), job("three"));
+    await w.drain();
+    expect(w.calls).toEqual(
+      engine.name === "local"
+        ? ["turn one + two", "command /new", "turn three"]
+        : ["turn one", "turn two", "command /new", "turn three"],
+    );
+    expect(w.sent.at(-2)?.reply).toBe("done: /new");
+    expect(w.sent.at(-1)?.reply).toBe("re: three");
+  });
+
+  it.runIf(engine.name === "local")(
+    "holds a command back while the turn before it in the batch is retried",
+    async () => {
+      let failures = 1;
+      const w = await world();
+      const turn = w.deps.runTurn;
+      w.deps.runTurn = async (request) => {
+        if (failures-- > 0) throw new Error("model down");
+        return turn(request);
+      };
+      await w.submit(job("one"), job("/new", { command: "new" }));
+      expect((await w.round()).map((d) => d.attempts)).toEqual([1, 1]);
+      expect(w.calls).toEqual([]);
+      expect(await w.round()).toEqual([]);
+      expect(w.calls).toEqual(["turn one", "command /new"]);
+    },
+  );
+
+  it("does a turn's after-turn work once when the process dies between storing and acking", async () => {
+    let alive = false;
+    const w = await world();
+    const afterTurn = createAfterTurn({
+      clock: w.ports.clock,
+      outbox: w.ports.outbox,
+      claims: w.ports.claims,
+      cron: { postEvent: async () => true },
+      heartbeat: () => ({ target: "last", ackMaxChars: 30 }),
+      lastRoute: async () => CHAT,
+      deliver: w.deps.deliver,
+      finishRun: async () => {},
+      wakeHeartbeat: () => {},
+    });
+    const queue = w.ports.queue;
+    const dying: DeliveryDeps = {
+      ...w.deps,
+      afterTurn,
+      queue: {
+        ...queue,
+        ack: async (d: QueueDelivery) => {
+          if (!alive) throw new Error("killed");
+          return queue.ack(d);
+        },
+        enqueue: (m) => queue.enqueue(m),
+        receive: (o) => queue.receive(o),
+        retry: (d, ms) => queue.retry(d, ms),
+      },
+    };
+    const beat = job("Heartbeat. This is not the user writing.", {
+      sessionKey: "agent:main:main",
+      deliverTo: undefined,
+      after: [{ kind: "heartbeat", events: [], checklist: true }],
+    });
+    delete beat.deliverTo;
+    await w.submit(beat);
+    const [taken] = await w.receive();
+    await expect(processDeliveries(dying, [taken!])).rejects.toThrow("killed");
+    // The message's visibility runs out: it comes back to a new process.
+    await queue.retry(taken!, 0);
+    alive = true;
+    expect(await w.round(dying)).toEqual([]);
+    expect(w.calls).toEqual(["turn Heartbeat. This is not the user writing."]);
+    expect(w.sent).toEqual([
+      { key: `${beat.id}:alert`, reply: "re: Heartbeat. This is not the user writing." },
+    ]);
+    expect(await w.receive()).toEqual([]);
+  });
+});
