@@ -4,7 +4,7 @@ import { randomUUID } from "node:crypto";
 import { configSecretValues } from "../config/secrets.ts";
 import type { Config } from "../config/schema.ts";
 import { ModelSetupError } from "../core/agent/model-call-error.ts";
-import { createCronService, type CronService } from "../core/cron/cron-service.ts";
+import type { CronService } from "../core/cron/cron-service.ts";
 import { runTurn, type TurnRequest, type TurnResult } from "../core/turn/run-turn.ts";
 import { noModelMessage } from "../models/model-ref.ts";
 import { detectOllama, type ResolvedModel, resolveModel } from "../models/resolve-model.ts";
@@ -13,6 +13,9 @@ import type { Ports } from "../ports/index.ts";
 import { createDefaultTools } from "../tools/index.ts";
 import type { AgentTool } from "../tools/tool.ts";
 import { redact, secretValues } from "../util/redact.ts";
+import { createEngineCron, systemTimeZone } from "./engine-cron.ts";
+
+export { systemTimeZone } from "./engine-cron.ts";
 
 /** Raised when no model is set; the message lists what to set (and a local Ollama if one answers). */
 export class NoModelError extends ModelSetupError {
@@ -60,10 +63,6 @@ export function takesImages(config: Config): boolean {
   const setting = config.agent.imageInput;
   if (setting !== "auto") return setting === "on";
   return Boolean(config.model) && !/^(openai-compatible|ollama)\//.test(config.model!);
-}
-
-export function systemTimeZone(config: Config): string {
-  return config.agent.timezone ?? Intl.DateTimeFormat().resolvedOptions().timeZone ?? "UTC";
 }
 
 /** What the model is told this engine cannot do (the system prompt's Runtime section), if anything. */
@@ -127,15 +126,7 @@ export function createAssistant<P extends Ports>(options: AssistantOptions<P>): 
     }
     return found;
   };
-  const cron = createCronService({
-    store: ports.cron,
-    alarm: ports.alarm,
-    claims: ports.claims,
-    clock,
-    timeZone: () => assistant.timeZone,
-    newId: () => randomUUID().replaceAll("-", "").slice(0, 12),
-    stuckMs: config.cron.stuckMinutes * 60_000,
-  });
+  const cron = createEngineCron({ ...ports, clock }, { config, timeZone: () => assistant.timeZone });
   const limits = engineLimits(engine);
   const assistant: Assistant<P> = {
     engine,
