@@ -6,6 +6,7 @@ import { request as httpRequest } from "node:http";
 import { join } from "node:path";
 import { beforeEach, describe, expect, it } from "vitest";
 import type { RunningGateway } from "../../src/gateway/server.ts";
+import { createGate } from "../fakes/openai-chat-server.ts";
 import { type RecordedCall } from "../fakes/telegram-bot-api.ts";
 import { ADA, startTelegramGateway, useTelegramWorld } from "./telegram-world.ts";
 
@@ -192,6 +193,41 @@ describe("Telegram by webhook", () => {
     const [reply] = await world.telegram.waitFor("sendMessage", 5_000);
     expect(reply?.params["text"]).toBe("Polled.");
     expect((await post(world.telegram.message({ text: "webhook?" }))).status).toBe(404);
+  });
+
+  it("answers /new in the conversation's order: after the two messages queued before it", async () => {
+    const gate = createGate();
+    world.model.script([{ text: "One.", hold: { after: 0, gate } }, { text: "Two." }, { text: "Three." }]);
+    await webhookGateway();
+    expect((await post(world.telegram.message({ text: "first" }))).status).toBe(200);
+    await gate.reached; // the first turn runs; what follows waits in the queue behind it
+    expect((await post(world.telegram.message({ text: "second" }))).status).toBe(200);
+    expect((await post(world.telegram.message({ text: "/new" }))).status).toBe(200);
+    gate.release();
+    await world.telegram.waitFor("sendMessage", 5_000, 3);
+    expect(texts(sentMessages())).toEqual([
+      "One.",
+      "Two.",
+      "Started a new conversation. The earlier one is kept in the transcript archive.",
+    ]);
+    // "second" was answered in the conversation "first" began: the reset came after both.
+    const userTexts = (i: number) =>
+      world.model.requests[i]!.messages.filter((m) => m.role === "user").map((m) => m.text);
+    expect(userTexts(1).some((t) => t.includes("first"))).toBe(true);
+    expect((await post(world.telegram.message({ text: "third" }))).status).toBe(200);
+    await world.telegram.waitFor("sendMessage", 5_000, 4);
+    expect(userTexts(2).some((t) => t.includes("first") || t.includes("second"))).toBe(false);
+  });
+
+  it("answers a webhook call for a channel that does not exist with 404 and the paths that do", async () => {
+    await webhookGateway();
+    const response = await fetch(`${world.gateway!.url}/slack/webhook`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: "{}",
+    });
+    expect(response.status).toBe(404);
+    expect(await response.text()).toBe('no channel "slack": webhooks are taken at /telegram/webhook');
   });
 
   it("refuses a wrong secret with 401 and runs no turn", async () => {
