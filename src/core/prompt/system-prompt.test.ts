@@ -80,6 +80,28 @@ describe("system prompt", () => {
     expect(prompt).toContain("Nobody can approve actions here");
   });
 
+  it("says what the engine cannot do, and speaks of commands only where there is exec", () => {
+    const unattended = { ...base.channel, interactive: false };
+    const local = buildSystemPrompt({ ...base, files: [], channel: unattended });
+    expect(local).toContain(
+      "Nobody can approve actions here; commands outside the allowlist will be refused.",
+    );
+    const limits = "This assistant runs serverless: there is no shell.";
+    const serverless = buildSystemPrompt({
+      ...base,
+      tools: base.tools.filter((t) => t.name !== "exec"),
+      files: [],
+      channel: unattended,
+      engineLimits: limits,
+    });
+    expect(serverless).toContain(
+      `## Runtime\nsession=agent:main:main channel=cli model=anthropic/claude-x\n${limits}`,
+    );
+    expect(serverless).toContain("Nobody can approve actions here.");
+    expect(serverless).not.toContain("allowlist");
+    expect(local).not.toContain(limits);
+  });
+
   it("falls back to UTC for an unknown time zone", () => {
     expect(formatLocalTime(Date.UTC(2026, 0, 1, 12, 0), "Mars/Olympus")).toMatch(
       /^Thursday, 1 January 2026, 12:00 \(UTC, GMT(\+0)?\)$/,

@@ -100,7 +100,9 @@ export function buildSystemPrompt(input: SystemPromptInput): string {
       `You are talking through ${input.channel.description} (${chat}).`,
       input.channel.interactive
         ? "The person can approve actions that need approval."
-        : "Nobody can approve actions here; commands outside the allowlist will be refused.",
+        : input.tools.some((t) => t.name === "exec")
+          ? "Nobody can approve actions here; commands outside the allowlist will be refused."
+          : "Nobody can approve actions here.",
     ].join("\n"),
   );
   const runtime = `session=${input.sessionKey} channel=${input.channel.channel} model=${input.modelRef}`;
