@@ -13,9 +13,10 @@ import type { Ports } from "../ports/index.ts";
 import { createDefaultTools } from "../tools/index.ts";
 import type { AgentTool } from "../tools/tool.ts";
 import { redact, secretValues } from "../util/redact.ts";
-import { createEngineCron, systemTimeZone } from "./engine-cron.ts";
+import { systemTimeZone, takesImages } from "./assistant-settings.ts";
+import { createEngineCron } from "./engine-cron.ts";
 
-export { systemTimeZone } from "./engine-cron.ts";
+export { systemTimeZone, takesImages } from "./assistant-settings.ts";
 
 /** Raised when no model is set; the message lists what to set (and a local Ollama if one answers). */
 export class NoModelError extends ModelSetupError {
@@ -56,13 +57,6 @@ export interface Assistant<P extends Ports = Ports> {
   turn(request: TurnRequest): Promise<TurnResult>;
   /** The cron jobs over the engine's store and alarm. */
   cron: CronService;
-}
-
-/** Whether the configured model is shown images (agent.imageInput; auto: not openai-compatible or ollama ones). */
-export function takesImages(config: Config): boolean {
-  const setting = config.agent.imageInput;
-  if (setting !== "auto") return setting === "on";
-  return Boolean(config.model) && !/^(openai-compatible|ollama)\//.test(config.model!);
 }
 
 /** What the model is told this engine cannot do (the system prompt's Runtime section), if anything. */

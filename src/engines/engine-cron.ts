@@ -1,14 +1,9 @@
-// The cron service over an engine's store, alarm and claims, and the user's time zone, as every process
-// builds them. Light on purpose (no model, no agent loop): the schedule Lambda's bundle uses it alone.
+// The cron service over an engine's store, alarm and claims, as every process builds it. Light on
+// purpose (no model, no agent loop): the schedule Lambda's bundle uses it alone.
 import { randomUUID } from "node:crypto";
 import type { Config } from "../config/schema.ts";
 import { createCronService, type CronService } from "../core/cron/cron-service.ts";
 import type { Ports } from "../ports/index.ts";
-
-/** The user's time zone: agent.timezone, else the process's (UTC on Lambda). */
-export function systemTimeZone(config: Config): string {
-  return config.agent.timezone ?? Intl.DateTimeFormat().resolvedOptions().timeZone ?? "UTC";
-}
 
 export interface EngineCronOptions {
   /** The config in force (cron.stuckMinutes is read once, here). */
