@@ -1,7 +1,8 @@
 // Bundles the CLI into dist/ with esbuild: one file to load keeps start-up fast, and code
-// splitting keeps adapters that a run does not use (the AWS SDK, other providers) out of it.
+// splitting keeps adapters that a run does not use (the AWS SDK, other providers) out of it. The
+// Lambda handlers go to dist/lambda/<name>.mjs, one self-contained file each.
 // The web UI's static files are copied as they are to dist/ui, where the bundle looks for them.
-import { cpSync, renameSync, rmSync } from "node:fs";
+import { cpSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { build } from "esbuild";
 
 /**
@@ -44,6 +45,22 @@ const zodEnglishOnly = {
   },
 };
 
+/**
+ * grammY requires node-fetch, which brings whatwg-url and tr46's Unicode tables (300 KB minified), yet
+ * every Bot API call here goes through Node's own fetch (channels/telegram/bot-api.ts). The Lambda
+ * bundles, whose size is their cold start, get Node's fetch under that name instead.
+ */
+const nativeFetchForGrammy = {
+  name: "native-fetch-for-grammy",
+  setup(b) {
+    b.onResolve({ filter: /^node-fetch$/ }, () => ({ path: "node-fetch", namespace: "native-fetch" }));
+    b.onLoad({ filter: /.*/, namespace: "native-fetch" }, () => ({
+      contents: "const f = (...args) => globalThis.fetch(...args);\nmodule.exports = f;\nmodule.exports.default = f;\n",
+      loader: "js",
+    }));
+  },
+};
+
 // Built beside dist/ and swapped in whole, so a CLI or a test run started meanwhile (npm test runs
 // beside other builds) finds either the old build or the new one, never a half-written or empty dist/.
 const dist = new URL("../dist", import.meta.url);
@@ -67,6 +84,33 @@ await build({
     js: "import { createRequire as __acRequire } from 'node:module'; const require = __acRequire(import.meta.url);",
   },
 });
+// The AWS engine's Lambda handlers: each bundled on its own (no shared chunks: a function ships one
+// file), minified, so that a cold start loads only what that handler imports. The metafile lets a test
+// check what went into each (the ingest handler must not carry the model providers).
+const lambdas = await build({
+  entryPoints: Object.fromEntries(
+    ["ingest", "runner", "schedule"].map((name) => [name, `src/lambda/${name}.ts`]),
+  ),
+  outdir: new URL("lambda", `${next.href}/`).pathname,
+  outExtension: { ".js": ".mjs" },
+  bundle: true,
+  splitting: false,
+  format: "esm",
+  platform: "node",
+  target: "node24",
+  minify: true,
+  sourcemap: "linked",
+  metafile: true,
+  logLevel: "warning",
+  legalComments: "none",
+  plugins: [httpWithoutUndici, zodEnglishOnly, nativeFetchForGrammy],
+  // The AWS SDK's browser user-agent parser, imported dynamically and never on Node.
+  external: ["bowser"],
+  banner: {
+    js: "import { createRequire as __acRequire } from 'node:module'; const require = __acRequire(import.meta.url);",
+  },
+});
+writeFileSync(new URL("lambda/metafile.json", `${next.href}/`), JSON.stringify(lambdas.metafile));
 cpSync(new URL("../src/gateway/ui/static", import.meta.url), new URL("ui", `${next.href}/`), {
   recursive: true,
 });

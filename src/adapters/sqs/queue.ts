@@ -53,7 +53,8 @@ function isStaleReceipt(err: unknown): boolean {
   return err.name.startsWith("InvalidParameterValue") && /receipt ?handle/i.test(err.message);
 }
 
-function toDelivery(message: Message): QueueDelivery {
+/** A received message as the port's delivery (also a Lambda event record's, which carries the same fields). */
+export function toDelivery(message: Message): QueueDelivery {
   const attrs = message.Attributes ?? {};
   const receipt = message.ReceiptHandle ?? "";
   const attempts = Number(attrs.ApproximateReceiveCount ?? 1);

@@ -47,6 +47,7 @@ describe("awsSettingsFromEnv", () => {
       AGENT_CLAW_AWS_QUEUE_URL: "https://sqs.eu-west-1.amazonaws.com/123456789012/intake",
       AGENT_CLAW_AWS_SCHEDULE_TARGET_ARN: "agent-claw-schedule",
       AGENT_CLAW_AWS_MAX_ATTEMPTS: "0",
+      AGENT_CLAW_AWS_RETRY_SECONDS: "soon",
       AGENT_CLAW_AWS_ENDPOINT_SQS: "localhost 4566",
     });
     expect(result).toEqual({
@@ -56,6 +57,7 @@ describe("awsSettingsFromEnv", () => {
         "AGENT_CLAW_AWS_QUEUE_URL is not a FIFO queue URL (it must end in .fifo); " +
         "AGENT_CLAW_AWS_SCHEDULE_TARGET_ARN is not a lambda ARN (like arn:aws:lambda:eu-west-1:123456789012:function:schedule); " +
         "AGENT_CLAW_AWS_MAX_ATTEMPTS must be at least 1; " +
+        "AGENT_CLAW_AWS_RETRY_SECONDS is not a whole number; " +
         "AGENT_CLAW_AWS_ENDPOINT_SQS is not a URL. Set them in the function's environment.",
     });
   });
@@ -87,6 +89,7 @@ describe("awsSettingsFromEnv", () => {
       AGENT_CLAW_AWS_ENDPOINT_DYNAMODB: "http://127.0.0.1:8000",
       AGENT_CLAW_AWS_SCHEDULE_DLQ_ARN: "arn:aws:sqs:eu-west-1:123456789012:schedule-dlq",
       AGENT_CLAW_AWS_MAX_ATTEMPTS: "5",
+      AGENT_CLAW_AWS_RETRY_SECONDS: "0",
     });
     expect(result.ok && result.settings).toMatchObject({
       endpoint: {
@@ -97,6 +100,7 @@ describe("awsSettingsFromEnv", () => {
       },
       schedule: { deadLetterArn: "arn:aws:sqs:eu-west-1:123456789012:schedule-dlq" },
       maxAttempts: 5,
+      retryDelayMs: 0,
     });
   });
 });

@@ -1,6 +1,7 @@
 // The aws engine's settings, read from the environment once per cold start: where its state lives
 // (table, bucket, queues), how EventBridge Scheduler reaches the schedule Lambda, and emulator endpoints.
 import { z } from "zod";
+import { DELIVERY_RETRY_DELAYS_MS } from "../../core/intake/process-deliveries.ts";
 import type { AwsEngineOptions } from "./wire.ts";
 
 /** How the EventBridge Scheduler alarm creates its schedules (one per cron job, plus the heartbeat). */
@@ -21,6 +22,8 @@ export interface AwsSettings extends AwsEngineOptions {
   schedule: ScheduleSettings;
   /** Attempts at a turn before its apology is delivered and the message is left to the dead-letter queue. */
   maxAttempts: number;
+  /** The wait before a failed turn or delivery is tried again; absent: the core's (2 s per attempt; 5, 30, 120 s). */
+  retryDelayMs?: number;
 }
 
 const setting = (what: string) =>
@@ -60,6 +63,11 @@ const envSchema = z.object({
     .transform(Number)
     .pipe(z.number().min(1, "must be at least 1").max(20, "must be at most 20"))
     .optional(),
+  AGENT_CLAW_AWS_RETRY_SECONDS: setting("a number")
+    .regex(/^\d+$/, "is not a whole number")
+    .transform(Number)
+    .pipe(z.number().max(900, "must be at most 900 (15 minutes)"))
+    .optional(),
   AGENT_CLAW_AWS_ENDPOINT: url().optional(),
   AGENT_CLAW_AWS_ENDPOINT_DYNAMODB: url().optional(),
   AGENT_CLAW_AWS_ENDPOINT_S3: url().optional(),
@@ -70,10 +78,11 @@ const envSchema = z.object({
 /** The environment variables the aws engine reads (for `aws dev` and the deployment's docs). */
 export const AWS_SETTING_NAMES = Object.keys(envSchema.shape) as Array<keyof typeof envSchema.shape>;
 
-/** Three attempts, then the apology: the queue's redrive count must be above it (see aws dev's queues). */
-export const DEFAULT_MAX_ATTEMPTS = 3;
+/** Two attempts, then the apology, as on the local engine; the queue's redrive count must be above it (redriveCount). */
+export const DEFAULT_MAX_ATTEMPTS = 2;
 
-export type SettingsResult = { ok: true; settings: AwsSettings } | { ok: false; error: string };
+export type SettingsResult =
+  { ok: true; settings: AwsSettings } | { ok: false; error: string; problems: string[] };
 
 /**
  * Reads the aws engine's settings from the environment (empty values count as unset). The prefixes
@@ -91,7 +100,7 @@ export function awsSettingsFromEnv(env: Record<string, string | undefined>): Set
   const parsed = envSchema.safeParse(input);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => `${String(issue.path[0])} ${issue.message}`);
-    return { ok: false, error: notConfigured(problems) };
+    return { ok: false, error: notConfigured(problems), problems };
   }
   const vars = parsed.data;
   const all = vars.AGENT_CLAW_AWS_ENDPOINT;
@@ -119,8 +128,19 @@ export function awsSettingsFromEnv(env: Record<string, string | undefined>): Set
         ...(vars.AGENT_CLAW_AWS_SCHEDULE_DLQ_ARN && { deadLetterArn: vars.AGENT_CLAW_AWS_SCHEDULE_DLQ_ARN }),
       },
       maxAttempts: vars.AGENT_CLAW_AWS_MAX_ATTEMPTS ?? DEFAULT_MAX_ATTEMPTS,
+      ...(vars.AGENT_CLAW_AWS_RETRY_SECONDS !== undefined && {
+        retryDelayMs: vars.AGENT_CLAW_AWS_RETRY_SECONDS * 1000,
+      }),
     },
   };
+}
+
+/**
+ * The intake queue's RedrivePolicy maxReceiveCount for `maxAttempts`: a message is received at most once
+ * per turn attempt and once per delivery retry, then once more to hand it to the dead-letter queue.
+ */
+export function redriveCount(maxAttempts: number): number {
+  return maxAttempts + DELIVERY_RETRY_DELAYS_MS.length + 1;
 }
 
 /** The one message a handler fails its cold start with; `problems` may come from several checks. */

@@ -1,0 +1,114 @@
+// What every handler builds once per cold start: the checked environment, the ports over DynamoDB, S3,
+// SQS and Scheduler, the Telegram channel, and a durable submit. Light on purpose: the ingest bundle is
+// this plus the channel, without the model, the tools or the agent loop (runner-engine.ts adds those).
+import { configSecretValues, secretsToHide } from "../../config/secrets.ts";
+import type { Config } from "../../config/schema.ts";
+import { type ChannelRegistry, createChannelRegistry } from "../../channels/registry.ts";
+import type { ChannelDeps, ChannelLogLevel } from "../../channels/channel-deps.ts";
+import {
+  createTelegramChannel,
+  loadTelegramAccount,
+  type TelegramChannel,
+} from "../../channels/telegram/telegram-channel.ts";
+import { replyTarget } from "../../channels/telegram/telegram-intake.ts";
+import type { TurnJob } from "../../core/intake/turn-job.ts";
+import { createLastRoute, type LastRoute } from "../../core/last-route.ts";
+import type { Ports } from "../../ports/index.ts";
+import type { AgentTool } from "../../tools/tool.ts";
+import { redact } from "../../util/redact.ts";
+import { type AwsEnvironment, readAwsEnvironment } from "./aws-environment.ts";
+import { createAwsPorts } from "./wire.ts";
+
+export interface AwsEngine {
+  environment: AwsEnvironment;
+  config: Config;
+  ports: Ports;
+  channels: ChannelRegistry;
+  /** The Telegram channel, when a bot token is set. */
+  telegram?: TelegramChannel;
+  lastRoute: LastRoute;
+  /** Queues a job on the intake queue (group: its session; dedupe id: its id); false when queued before. */
+  submit(job: TurnJob): Promise<boolean>;
+  log(level: ChannelLogLevel, message: string): void;
+  redact(text: string): string;
+}
+
+export interface AwsEngineExtras {
+  /** The tools a turn may get (/status); the ingest handler answers no commands and has none. */
+  tools?: () => AgentTool[];
+}
+
+/** One JSON line per entry: CloudWatch Logs keeps lines, and the level is a field to filter on. */
+function writeLog(level: ChannelLogLevel, message: string): void {
+  const line = JSON.stringify({ level, message });
+  if (level === "error" || level === "warn") console.error(line);
+  else console.log(line);
+}
+
+/** Builds the engine from `env`. Contract: throws AwsSetupError (one message) for an unusable environment. */
+export async function openAwsEngine(
+  env: NodeJS.ProcessEnv,
+  extras: AwsEngineExtras = {},
+): Promise<AwsEngine> {
+  const environment = readAwsEnvironment(env);
+  const { config, settings } = environment;
+  const secrets = [...secretsToHide(config, env), ...configSecretValues(config)];
+  const hide = (text: string) => redact(text, secrets);
+  const log = (level: ChannelLogLevel, message: string) => writeLog(level, hide(message));
+  const ports = createAwsPorts({ ...settings, cronStuckMs: config.cron.stuckMinutes * 60_000 });
+  const lastRoute = createLastRoute(ports.values, { log: (message) => log("warn", message) });
+  const channels = createChannelRegistry();
+  let telegram: TelegramChannel | undefined;
+
+  const submit = async (job: TurnJob): Promise<boolean> => {
+    const queued = await ports.queue.enqueue({ group: job.sessionKey, dedupeId: job.id, body: job });
+    // "typing…" as soon as the message is safe: the runner may still be starting. Awaited, because a
+    // Lambda is frozen once it answers; typing never throws.
+    if (queued && telegram && job.channel.channel === "telegram") {
+      await telegram.outbound.typing(replyTarget(job.message));
+    }
+    return queued;
+  };
+
+  if (environment.telegram) {
+    const deps: ChannelDeps = {
+      ports,
+      config: () => config,
+      log,
+      redact: hide,
+      submit,
+      tools: extras.tools ?? (() => []),
+      noteLastRoute: (to) => lastRoute.note(to),
+    };
+    const account = await loadTelegramAccount(environment.telegram);
+    telegram = createTelegramChannel(deps, account);
+    channels.register(telegram);
+  }
+
+  return {
+    environment,
+    config,
+    ports,
+    channels,
+    ...(telegram && { telegram }),
+    lastRoute,
+    submit,
+    log,
+    redact: hide,
+  };
+}
+
+/**
+ * A value built on first use and kept for the life of the execution environment (module scope). A
+ * failed build is not kept: the next invocation tries again (the environment may have been fixed).
+ */
+export function coldStart<T>(build: () => Promise<T>): () => Promise<T> {
+  let built: Promise<T> | undefined;
+  return () => {
+    built ??= build();
+    built.catch(() => {
+      built = undefined;
+    });
+    return built;
+  };
+}

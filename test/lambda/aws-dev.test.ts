@@ -1,0 +1,125 @@
+// `aws dev` started programmatically, through the bundled handlers: a Telegram update in gives one reply
+// from the fake model, a wrong secret is refused before anything is queued, a turn that keeps failing
+// ends in one apology and the dead-letter queue, and an idle heartbeat makes no model call.
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { ReceiveMessageCommand } from "@aws-sdk/client-sqs";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type AwsDev, startAwsDev } from "../../src/engines/aws/dev/aws-dev.ts";
+import { sqsClient } from "../../src/engines/aws/dev/emulators.ts";
+import type { FakeModelServer } from "../fakes/fake-model-server.ts";
+import { startOpenAIChatFake } from "../fakes/openai-chat-server.ts";
+import { startTelegramFake, type TelegramFake } from "../fakes/telegram-bot-api.ts";
+import { freePort } from "../free-port.ts";
+
+const ADA = 1001;
+
+describe("agent-claw aws dev", () => {
+  let home: string;
+  let model: FakeModelServer;
+  let telegram: TelegramFake;
+  let dev: AwsDev;
+  const logs: string[] = [];
+
+  beforeAll(async () => {
+    home = await mkdtemp(join(tmpdir(), "aws-dev-"));
+    await writeFile(
+      join(home, "config.json"),
+      JSON.stringify({ channels: { telegram: { allowFrom: [String(ADA)], streaming: false } } }),
+    );
+    [model, telegram] = await Promise.all([startOpenAIChatFake(), startTelegramFake()]);
+    const port = await freePort();
+    dev = await startAwsDev({
+      env: {
+        AGENT_CLAW_HOME: home,
+        AGENT_CLAW_MODEL: "openai-compatible/fake",
+        OPENAI_COMPATIBLE_BASE_URL: model.url,
+        TELEGRAM_BOT_TOKEN: telegram.token,
+        TELEGRAM_API_ROOT: telegram.url,
+      },
+      port,
+      publicUrl: `http://127.0.0.1:${port}`,
+      visibilitySeconds: 2,
+      retrySeconds: 0,
+      autoSchedule: false,
+      log: (line) => logs.push(line),
+    });
+  }, 60_000);
+  afterAll(async () => {
+    await dev?.close();
+    await Promise.all([model?.close(), telegram?.close()]);
+    await rm(home, { recursive: true, force: true });
+  });
+
+  const sendMessages = () => telegram.sent.filter((call) => call.method === "sendMessage");
+
+  it("sets Telegram's webhook to its URL with the secret it prints", () => {
+    expect(dev.webhookUrl).toBe(`${dev.url}/telegram/webhook`);
+    expect(telegram.webhook).toMatchObject({ url: dev.webhookUrl, secretToken: dev.webhookSecret });
+  });
+
+  it("answers a Telegram update through ingest, the queue and runner with exactly one sendMessage", async () => {
+    model.script([{ text: "Hello Ada, from a Lambda." }]);
+    const before = sendMessages().length;
+    expect(await telegram.postToWebhook(telegram.message({ text: "hello over there" }))).toBe(200);
+    await telegram.waitFor("sendMessage", 30_000, before + 1);
+    await dev.sqs.idle();
+    const sent = sendMessages().slice(before);
+    expect(sent.map((call) => [call.params["chat_id"], call.params["text"]])).toEqual([
+      [ADA, "Hello Ada, from a Lambda."],
+    ]);
+    expect(JSON.stringify(model.requests.at(-1))).toContain("hello over there");
+    // ingest showed "typing…" once the update was durable.
+    expect(telegram.sent.some((call) => call.method === "sendChatAction")).toBe(true);
+  });
+
+  it("refuses a call with the wrong secret before reading or queueing it", async () => {
+    const requests = model.requests.length;
+    const response = await fetch(dev.webhookUrl, {
+      method: "POST",
+      headers: {
+        "content-type": "application/json",
+        "x-telegram-bot-api-secret-token": "not-the-secret-at-all",
+      },
+      body: JSON.stringify(telegram.message({ text: "let me in" })),
+    });
+    expect(response.status).toBe(401);
+    await dev.sqs.idle();
+    expect(model.requests.length).toBe(requests);
+  });
+
+  it("ends a turn that keeps failing with one apology, and the message in the dead-letter queue", async () => {
+    model.script(
+      Array.from({ length: 12 }, () => ({ error: { status: 400, message: "the model is broken" } })),
+    );
+    const before = sendMessages().length;
+    expect(await telegram.postToWebhook(telegram.message({ text: "this will not work" }))).toBe(200);
+    await telegram.waitFor("sendMessage", 30_000, before + 1);
+    await dev.sqs.idle();
+    const apologies = sendMessages().slice(before);
+    expect(apologies).toHaveLength(1);
+    expect(String(apologies[0]!.params["text"])).toMatch(/sorry|couldn't|could not|failed/i);
+    const sqs = sqsClient(dev.env["AGENT_CLAW_AWS_ENDPOINT_SQS"]!);
+    try {
+      const dead = await sqs.send(
+        new ReceiveMessageCommand({ QueueUrl: dev.resources.deadLetterQueueUrl, MaxNumberOfMessages: 10 }),
+      );
+      expect(dead.Messages?.map((m) => JSON.parse(m.Body!).body.message.text)).toEqual([
+        "this will not work",
+      ]);
+    } finally {
+      sqs.destroy();
+    }
+    model.script([]);
+  });
+
+  it("makes no model call for an idle heartbeat fired by the scheduler", async () => {
+    const requests = model.requests.length;
+    const fired = await dev.fireSchedules(Date.now() + 31 * 60_000);
+    expect(fired.map((f) => f.schedule)).toContain("heartbeat");
+    await dev.sqs.idle();
+    expect(model.requests.length).toBe(requests);
+    expect(logs.some((line) => /schedule heartbeat .*nothing to check/.test(line))).toBe(true);
+  });
+});
