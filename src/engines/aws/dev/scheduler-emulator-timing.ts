@@ -54,8 +54,8 @@ export function parseExpression(
 }
 
 /**
- * The first slot at or after `from` (a schedule just made or changed). A rate() starts at its
- * StartDate, or at once without one; a cron() never fires before its StartDate.
+ * The first slot of a schedule made or changed at `from`: a rate() starts at its StartDate, or at
+ * once without one; a cron() at its first time after `from` (and not before its StartDate).
  */
 export function firstSlot(timing: Timing, from: number, startDate?: number): number | undefined {
   switch (timing.kind) {
@@ -66,7 +66,10 @@ export function firstSlot(timing: Timing, from: number, startDate?: number): num
       return startDate + Math.ceil((from - startDate) / timing.everyMs) * timing.everyMs;
     }
     case "cron":
-      return timing.cron.nextRun(new Date(Math.max(from, startDate ?? from) - 1))?.getTime();
+      // Strictly after: a schedule changed at 09:00 by the firing of 09:00 does not fire it again.
+      return timing.cron
+        .nextRun(new Date(Math.max(from, startDate === undefined ? from : startDate - 1)))
+        ?.getTime();
   }
 }
 

@@ -26,7 +26,7 @@ afterEach(async () => {
   }
 });
 
-async function world(options: { start?: number; fail?: number; duplicate?: boolean } = {}) {
+async function world(options: { start?: number; fail?: number; duplicate?: boolean; auto?: boolean } = {}) {
   const clock: FakeClock = createFakeClock(options.start);
   const invoked: Firing[] = [];
   let failures = options.fail ?? 0;
@@ -34,6 +34,7 @@ async function world(options: { start?: number; fail?: number; duplicate?: boole
     clock,
     groups: ["agent"],
     ...(options.duplicate && { duplicate: true }),
+    ...(options.auto && { auto: true }),
     async invoke(firing) {
       invoked.push(firing);
       if (failures-- > 0) throw new Error("the Lambda failed");
@@ -170,5 +171,18 @@ describe("the local EventBridge Scheduler", () => {
     await emulator.fire(clock.now() + 1000);
     expect(invoked).toHaveLength(2);
     expect(invoked[0]!.input).toBe(invoked[1]!.input);
+  });
+
+  it("fires on its own by the clock in auto mode (aws dev), one timer at the earliest schedule", async () => {
+    const { clock, client, invoked } = await world({ auto: true });
+    await client.send(schedule("soon", `at(${iso(clock.now() + 5 * 60_000).slice(0, 19)})`));
+    await client.send(schedule("later", `at(${iso(clock.now() + 50 * 60_000).slice(0, 19)})`));
+    expect(clock.pending).toBe(1);
+    await clock.advance(5 * 60_000 - 1);
+    expect(invoked).toEqual([]);
+    await clock.advance(1);
+    await expect.poll(() => invoked.map((f) => f.schedule)).toEqual(["soon"]);
+    await clock.advance(45 * 60_000);
+    await expect.poll(() => invoked.map((f) => f.schedule)).toEqual(["soon", "later"]);
   });
 });
