@@ -1,7 +1,7 @@
 // Webhooks for other programs: /hooks/wake posts a system event for the main session and wakes the
 // heartbeat (wakes within 250 ms are one turn); /hooks/agent runs an isolated turn and can POST its
-// outcome to a URL. Both store their work durably and answer 202 at once; an Idempotency-Key makes a
-// sender's retries one event or job.
+// outcome to a URL (the job's after-turn work, retried with the job). Both store their work durably
+// and answer 202 at once; an Idempotency-Key makes a sender's retries one event or job.
 import { randomUUID } from "node:crypto";
 import type { Context } from "hono";
 import { bodyLimit } from "hono/body-limit";
@@ -10,7 +10,6 @@ import { internalTurnJob } from "../core/intake/turn-job.ts";
 import type { ChannelContext } from "../core/messages.ts";
 import { DEFAULT_AGENT_ID, mainSessionKey, normalizeSessionKey } from "../core/session-key.ts";
 import { refuseWhileDraining, requireToken, type RouteModule } from "./app.ts";
-import { createHookDeliveries, type HookDeliveries } from "./hook-deliveries.ts";
 import { idempotencyKey, JSON_ONLY_MESSAGE, readBody, requireJsonBody } from "./request-body.ts";
 
 const text = (field: string) =>
@@ -46,16 +45,13 @@ const keyPart = (value: string) => value.replaceAll("%", "%25").replaceAll(":", 
 const problem = (c: Context, message: string, field: string | null = null) =>
   c.json({ error: { message, field } }, 400);
 
-/** The hook routes; `retryDelaysMs` paces delivery retries (tests shorten it). */
-export function createHooks(options: { retryDelaysMs?: readonly number[] } = {}): RouteModule {
+/** How long an accepted hook job is known as pending (without an outcome) before it is "unknown". */
+const ACCEPTED_KEPT_MS = 7 * 24 * 60 * 60_000;
+const acceptedKey = (jobId: string) => `hook-accepted:${jobId}`;
+
+/** The hook routes. */
+export function createHooks(): RouteModule {
   return (app, ctx) => {
-    const deliveries: HookDeliveries = createHookDeliveries(ctx, options);
-    // Job ids this process accepted, to tell "pending" from "unknown" (a restart forgets them).
-    const accepted = new Set<string>();
-    const remember = (id: string) => {
-      accepted.add(id);
-      if (accepted.size > 10_000) accepted.delete(accepted.values().next().value!);
-    };
     const guard = [
       requireToken(ctx),
       refuseWhileDraining(ctx),
@@ -70,9 +66,9 @@ export function createHooks(options: { retryDelaysMs?: readonly number[] } = {})
       if (idem.problem) return problem(c, idem.problem.message, idem.problem.param);
       const eventId = `hook:wake:${idem.key ?? randomUUID()}`;
       const sessionKey = mainSessionKey();
-      const { clock, scheduler } = ctx.assistant.ports;
+      const { clock, cron } = ctx.assistant.ports;
       // A retry is one event, also after the heartbeat took the first (its id is kept for a day).
-      const fresh = await scheduler.postEvent({
+      const fresh = await cron.postEvent({
         id: eventId,
         sessionKey,
         text: body.value.text,
@@ -101,6 +97,9 @@ export function createHooks(options: { retryDelaysMs?: readonly number[] } = {})
           );
         }
       }
+      // Known as pending from any process, also after a restart, until its outcome is stored.
+      await ctx.assistant.ports.values.put(acceptedKey(jobId), true, { ttlMs: ACCEPTED_KEPT_MS });
+      const deliver = body.value.deliver;
       const fresh = await ctx.runner.submit(
         internalTurnJob({
           id: jobId,
@@ -111,11 +110,9 @@ export function createHooks(options: { retryDelaysMs?: readonly number[] } = {})
           chatId: sessionKey,
           text: body.value.message,
           at: ctx.assistant.ports.clock.now(),
+          ...(deliver && { after: [{ kind: "hookCallback", url: deliver.url }] }),
         }),
       );
-      remember(jobId);
-      // Also for a repeat: a crash between queueing and saving the delivery must not lose it.
-      if (body.value.deliver) await deliveries.ensure({ jobId, sessionKey, url: body.value.deliver.url });
       return c.json({ jobId, sessionKey, ...(!fresh && { duplicate: true }) }, 202);
     });
 
@@ -132,18 +129,16 @@ export function createHooks(options: { retryDelaysMs?: readonly number[] } = {})
         const { sessionKey, status, reply, usage, deliveredAt } = record;
         return c.json({ jobId, sessionKey, status, reply, usage, delivered: deliveredAt !== undefined });
       }
-      if (accepted.has(jobId) || deliveries.pending(jobId)) return c.json({ jobId, status: "pending" }, 202);
+      if (await ctx.assistant.ports.values.get(acceptedKey(jobId))) {
+        return c.json({ jobId, status: "pending" }, 202);
+      }
       return c.json(
-        {
-          error: {
-            message: `No hook job "${jobId}" (or it was accepted before a restart and is still queued).`,
-          },
-        },
+        { error: { message: `No hook job "${jobId}": it was never accepted, or over a week ago.` } },
         404,
       );
     });
   };
 }
 
-/** The hook routes with the default delivery retry schedule. */
+/** The hook routes. */
 export const hooks: RouteModule = createHooks();

@@ -14,8 +14,10 @@ import { createIntakeGate } from "../core/intake/intake-gate.ts";
 import { createCronExecutor } from "../core/cron/cron-executor.ts";
 import { createHeartbeat } from "../core/heartbeat/heartbeat.ts";
 import { readHeartbeatChecklist } from "../core/heartbeat/heartbeat-text.ts";
+import { createAfterTurn } from "../core/intake/after-turn.ts";
 import { createJobRunner } from "../core/intake/job-runner.ts";
-import type { DeliveryAddress } from "../core/messages.ts";
+import type { TurnJob } from "../core/intake/turn-job.ts";
+import type { OutboxRecord } from "../ports/outbox.ts";
 import { mainSessionKey } from "../core/session-key.ts";
 import { openLocalAssistant } from "../engines/local/assistant.ts";
 import type { Clock } from "../ports/clock.ts";
@@ -53,7 +55,10 @@ export interface GatewayOptions {
   write?: (text: string) => void;
   /** Route modules to mount (default: all of them). */
   modules?: RouteModule[];
-  /** Wait before retrying a failed turn, times the tries so far (default 2 s). */
+  /**
+   * Wait before retrying a failed turn, times the tries so far (default 2 s); when given, also the
+   * wait before each retry of a failed delivery (default 5, 30 and 120 s).
+   */
   retryDelayMs?: number;
 }
 
@@ -106,6 +111,9 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
   let ready = false;
   let draining = false;
   const shutdown = new AbortController();
+  // Aborted as soon as the gateway starts to stop: a hook callback in flight is cut short and retried
+  // by the next start (the queue keeps its message).
+  const stopping = new AbortController();
 
   // Telegram's webhook calls are acknowledged before turns start (see intake-gate.ts).
   const intake = createIntakeGate({ clock });
@@ -126,17 +134,32 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
         ),
       { clock, log: (level, message) => logs.log(level, message) },
     ),
+    runCommand: (job) => {
+      const channel = ctx.channels.get(job.channel.channel);
+      if (!channel) throw new Error(`no ${job.channel.channel} channel runs here to answer /${job.command}`);
+      return channel.runCommand(job);
+    },
+    deliver: async (record, job, turnJobs) => {
+      // Heartbeats, reminders, hooks and cron turns are shown live in the web chats (once per process).
+      if (!noticed.has(record.key)) {
+        noticed.add(record.key);
+        if (noticed.size > 1_000) noticed.delete(noticed.values().next().value!);
+        const notice = noticeFor(record, job, config.heartbeat.ackMaxChars, turnJobs);
+        if (notice) events.notify(notice);
+      }
+      await deliverToChannel(record, job, turnJobs);
+    },
+    afterTurn: (record, job) => afterTurn(record, job),
     maxConcurrent: initial.lanes.maxConcurrent,
-    ...(options.retryDelayMs !== undefined && { retryDelayMs: options.retryDelayMs }),
+    ...(options.retryDelayMs !== undefined && {
+      retryDelayMs: options.retryDelayMs,
+      deliveryRetryDelaysMs: [options.retryDelayMs, options.retryDelayMs, options.retryDelayMs],
+    }),
     onEvent: (jobs, event) => {
       events.publish(jobs, event);
-      telegram.onEvent(jobs, event);
-    },
-    onOutcome: (record, job, turnJobs) => {
-      telegram.onOutcome(record, job, turnJobs);
-      // Heartbeats, reminders, hooks and cron turns are shown live in the web chats.
-      const notice = noticeFor(record, job, config.heartbeat.ackMaxChars, turnJobs);
-      if (notice) events.notify(notice);
+      // Typing and previews go to the chat the reply goes to (a cron turn's too).
+      const to = jobs.at(-1)?.deliverTo?.channel;
+      if (to) ctx.channels.get(to)?.onEvent(jobs, event);
     },
     log: (level, message) => logs.log(level, message),
     redact: (text) => redact(text, secrets),
@@ -145,25 +168,14 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
   const lastRoute = openLastRoute(assistant.ports.values, join(paths.home, "last-route.json"), (m) =>
     logs.log("warn", m),
   );
-  /**
-   * Sends text to a chat outside a turn (heartbeat alerts), through the outbox like a turn's reply:
-   * stored first, then delivered once, also after a crash or while the channel is down.
-   */
-  const deliverText = async (to: DeliveryAddress, text: string, key: string) => {
-    // The web chat shows the main session: the heartbeat's turn is in its transcript (the durable
-    // record) and went out live as a notice when it ended.
-    if (to.channel === "web") return;
-    if (to.channel !== "telegram") throw new Error(`cannot deliver to the ${to.channel} channel`);
-    const record = await assistant.ports.outbox.put({
-      key,
-      sessionKey: mainSessionKey(),
-      status: "done",
-      reply: text,
-      usage: { inputTokens: 0, outputTokens: 0 },
-      createdAt: clock.now(),
-      deliverTo: to,
-    });
-    telegram.deliverStored(record);
+  const noticed = new Set<string>();
+  /** Sends a stored outcome to the channel of its address; the web chat reads the session instead. */
+  const deliverToChannel = async (record: OutboxRecord, job: TurnJob, turnJobs: TurnJob[]) => {
+    const id = record.deliverTo?.channel;
+    if (id === undefined || id === "web") return;
+    const channel = ctx.channels.get(id);
+    if (!channel) throw new Error(`cannot deliver to the ${id} channel: it does not run here`);
+    await channel.deliver(record, job, turnJobs);
   };
 
   const heartbeat = createHeartbeat({
@@ -171,23 +183,32 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
     settings: () => heartbeatSettings(config.heartbeat, () => assistant.timeZone),
     sessionKey: mainSessionKey(),
     readChecklist: () => readHeartbeatChecklist(assistant.ports.workspace),
-    scheduler: assistant.ports.scheduler,
+    cron: assistant.ports.cron,
+    claims: assistant.ports.claims,
     submit: (job) => runner.submit(job),
-    outcome: (id) => runner.outcome(id, shutdown.signal),
-    claimOnce: (key, ttlMs) => assistant.ports.claims.claimOnce(key, ttlMs),
+    log: (level, message) => logs.log(level, message),
+  });
+  const afterTurn = createAfterTurn({
+    clock,
+    outbox: assistant.ports.outbox,
+    claims: assistant.ports.claims,
+    cron: assistant.ports.cron,
+    heartbeat: () => heartbeatSettings(config.heartbeat, () => assistant.timeZone),
     lastRoute: () => lastRoute.target(),
-    deliver: deliverText,
+    deliver: deliverToChannel,
+    finishRun: (run, result) => assistant.cron.finishRun(run, result),
+    wakeHeartbeat: (reason) => heartbeat.wake(reason),
+    onHeartbeat: (outcome) => heartbeat.settled(outcome),
+    signal: stopping.signal,
     log: (level, message) => logs.log(level, message),
   });
   const cronExecute = createCronExecutor({
     clock,
-    scheduler: assistant.ports.scheduler,
+    cron: assistant.ports.cron,
     mainSessionKey: mainSessionKey(),
     submit: (job) => runner.submit(job),
-    outcome: (id) => runner.outcome(id, shutdown.signal),
     lastRoute: () => lastRoute.target(),
     wakeHeartbeat: (reason) => heartbeat.wake(reason),
-    followEvent: (eventId) => heartbeat.follow(eventId),
   });
 
   const applyConfig = (next: Config) => {
@@ -288,6 +309,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
     closing ??= (async () => {
       configWatcher.close();
       draining = true;
+      stopping.abort(new Error("gateway shutting down"));
       logs.log("info", "draining: finishing running turns; queued messages stay for the next start");
       await telegram.stop();
       // A turn waiting for an approval would hold the stop for minutes: its command is not run.

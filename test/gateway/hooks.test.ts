@@ -1,5 +1,6 @@
 // Webhooks: /hooks/wake puts a system event into the main session, /hooks/agent runs an isolated turn
-// and POSTs its outcome to a local receiver exactly once, across failures and a restart.
+// and POSTs its outcome to a local receiver exactly once, across failures and a restart (the POST is
+// the job's after-turn work: its retries are the queue's).
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
@@ -7,13 +8,16 @@ import { createHooks } from "../../src/gateway/hooks.ts";
 import { createGate } from "../fakes/openai-chat-server.ts";
 import { useGatewayWorld } from "./gateway-world.ts";
 
-let hooks = () => [createHooks({ retryDelaysMs: [0, 0] })];
-const world = useGatewayWorld(() => hooks());
+const world = useGatewayWorld(() => [createHooks()]);
 
 interface Receiver {
   url: string;
   /** Bodies received, in order, with the status each was answered with. */
-  received: Array<{ body: Record<string, unknown>; headers: IncomingMessage["headers"]; status: number }>;
+  received: Array<{
+    body: Record<string, unknown>;
+    headers: IncomingMessage["headers"];
+    status: number | "hung";
+  }>;
   /** Resolves once `n` requests have come in. */
   count(n: number): Promise<void>;
   server: Server;
@@ -22,12 +26,12 @@ interface Receiver {
 let receiver: Receiver | undefined;
 afterEach(async () => {
   await new Promise((resolve) => receiver?.server.close(resolve) ?? resolve(undefined));
+  receiver?.server.closeAllConnections();
   receiver = undefined;
-  hooks = () => [createHooks({ retryDelaysMs: [0, 0] })];
 });
 
-/** A delivery target on 127.0.0.1 answering with the next status of `statuses` (then 200). */
-async function startReceiver(statuses: number[] = []): Promise<Receiver> {
+/** A delivery target on 127.0.0.1 answering with the next status of `statuses` (then 200); "hang" never answers. */
+async function startReceiver(statuses: Array<number | "hang"> = []): Promise<Receiver> {
   const received: Receiver["received"] = [];
   const waiters: Array<{ n: number; resolve: () => void }> = [];
   const server = createServer((req, res) => {
@@ -35,8 +39,12 @@ async function startReceiver(statuses: number[] = []): Promise<Receiver> {
     req.setEncoding("utf8").on("data", (d: string) => (text += d));
     req.on("end", () => {
       const status = statuses.shift() ?? 200;
-      received.push({ body: JSON.parse(text), headers: req.headers, status });
-      res.writeHead(status).end();
+      received.push({
+        body: JSON.parse(text),
+        headers: req.headers,
+        status: status === "hang" ? "hung" : status,
+      });
+      if (status !== "hang") res.writeHead(status).end();
       for (const w of waiters.filter((w) => received.length >= w.n)) w.resolve();
     });
   });
@@ -65,7 +73,7 @@ describe("POST /hooks/wake", () => {
     expect(sessionKey).toBe("agent:main:main");
     await expect
       .poll(() => world.gateway.ctx.heartbeat.last?.outcome, { timeout: 10_000 })
-      .toMatchObject({ ran: true });
+      .toMatchObject({ ran: true, delivered: expect.any(Boolean) });
     expect(world.fake.requests).toHaveLength(1);
     const prompt = world.fake.requests[0]!.lastUserText;
     expect(prompt).toContain("System events since the last heartbeat:\n- backup finished");
@@ -79,7 +87,7 @@ describe("POST /hooks/wake", () => {
     const first = await (await post("/hooks/wake", { text: "disk full" }, headers)).json();
     await expect
       .poll(() => world.gateway.ctx.heartbeat.last?.outcome, { timeout: 10_000 })
-      .toMatchObject({ ran: true });
+      .toMatchObject({ ran: true, delivered: expect.any(Boolean) });
     const again = await (await post("/hooks/wake", { text: "disk full" }, headers)).json();
     expect(again).toEqual({ ...first, duplicate: true });
     expect(world.fake.requests).toHaveLength(1);
@@ -120,24 +128,22 @@ describe("POST /hooks/agent", () => {
     expect(world.fake.requests.map((r) => r.lastUserText)).toEqual(["summarise the day", "other"]);
   });
 
-  it("keeps a pending delivery across a restart and delivers it once after", async () => {
-    hooks = () => [createHooks({ retryDelaysMs: [60_000] })];
-    await world.restart();
-    const target = await startReceiver([500]);
+  it("keeps a delivery cut short by a restart and delivers it once after", async () => {
+    const target = await startReceiver(["hang"]);
     const { jobId } = await (
       await post("/hooks/agent", { message: "ping", deliver: { url: target.url } })
     ).json();
-    await target.count(1); // the first attempt failed; the next one is a minute away
-    hooks = () => [createHooks({ retryDelaysMs: [0] })];
+    await target.count(1); // the POST is in flight, unanswered, when the gateway stops
     await world.restart();
     await target.count(2);
     await expect
       .poll(async () => (await world.call(`/hooks/agent/${jobId}`)).json())
       .toMatchObject({ delivered: true });
     expect(target.received.map((r) => [r.body["jobId"], r.status])).toEqual([
-      [jobId, 500],
+      [jobId, "hung"],
       [jobId, 200],
     ]);
+    // The turn is not run again: its outcome was stored before the POST.
     expect(world.fake.requests).toHaveLength(1);
   });
 
