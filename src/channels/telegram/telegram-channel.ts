@@ -1,11 +1,9 @@
 // One Telegram bot account as a ChannelRuntime: webhook calls and polled updates in, bot commands
 // answered in session order, replies (typing, previews, chunks) out through the outbox. It needs
 // ports, config and the bot token only, so the gateway and the AWS Lambdas build it the same way.
-import { UNTRUSTED } from "../../core/intake/trust.ts";
-import type { TurnJob } from "../../core/intake/turn-job.ts";
 import type { TurnRequest } from "../../core/turn/run-turn.ts";
 import type { OutboxRecord } from "../../ports/outbox.ts";
-import { systemTimeZone, takesImages } from "../../engines/local/assistant.ts";
+import { systemTimeZone, takesImages } from "../../engines/assistant-settings.ts";
 import type { ChannelRuntime } from "../channel.ts";
 import type { ChannelDeps } from "../channel-deps.ts";
 import { createBotApi } from "./bot-api.ts";
@@ -14,7 +12,7 @@ import { downloadTelegramFile } from "./files.ts";
 import type { IgnoredGroups } from "./ignored-groups.ts";
 import { createTelegramOutbound, type TelegramOutbound } from "./outbound.ts";
 import type { TelegramBotIdentity } from "./parse.ts";
-import { runTelegramCommand } from "./telegram-commands.ts";
+import { telegramCommandReply } from "./telegram-commands.ts";
 import { createTelegramDelivery } from "./telegram-delivery.ts";
 import { createTelegramIntake, replyTarget } from "./telegram-intake.ts";
 import { prepareTelegramTurn } from "./telegram-media.ts";
@@ -90,11 +88,13 @@ export function createTelegramChannel(
     bot: account.bot,
     ...(options.ignoredGroups && { ignoredGroups: options.ignoredGroups }),
     ...(options.onCallback && { onCallback: options.onCallback }),
-    reply: (target, text) => {
-      void outbound
-        .send(target, text)
-        .catch((error: Error) => deps.log("warn", `telegram: a reply failed: ${error.message}`));
-    },
+    // Awaited: on a Lambda nothing runs once the webhook is answered. A failure is only logged: the
+    // reply was claimed, and a pairing code is asked for again by writing again.
+    reply: (target, text) =>
+      outbound.send(target, text).then(
+        () => {},
+        (error: Error) => deps.log("warn", `telegram: a reply failed: ${error.message}`),
+      ),
   });
   let api: ReturnType<typeof createBotApi> | undefined;
   const download = (fileId: string, maxBytes: number) =>
@@ -146,13 +146,7 @@ export function createTelegramChannel(
       };
     },
 
-    runCommand: (job: TurnJob) =>
-      runTelegramCommand(deps, job.command ?? "help", {
-        sessionKey: job.sessionKey,
-        // A job read back from the queue always has its trust (asTurnJob); one built here may not.
-        trust: job.trust ?? UNTRUSTED,
-        chatKind: job.message.chat.kind,
-      }),
+    runCommand: (job) => telegramCommandReply(deps, job),
 
     deliverStored: (record) => delivery.deliverStored(record),
     recover: () => delivery.recover(),

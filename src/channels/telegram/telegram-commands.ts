@@ -1,6 +1,7 @@
 // The bot's own commands, answered without the model: /new and /reset start a fresh session,
 // /status says what the assistant runs on, /help and /start list the commands.
-import { describeTrust, type TurnTrust } from "../../core/intake/trust.ts";
+import { describeTrust, type TurnTrust, UNTRUSTED } from "../../core/intake/trust.ts";
+import type { TurnJob } from "../../core/intake/turn-job.ts";
 import type { ChatKind } from "../../core/messages.ts";
 import { policyFor, toolsAllowed } from "../../core/turn/tool-policy.ts";
 import type { ChannelDeps } from "../channel-deps.ts";
@@ -70,4 +71,14 @@ export async function runTelegramCommand(
     default:
       return HELP;
   }
+}
+
+/** The reply to a command job (`job.command`), in its session, for its sender. */
+export function telegramCommandReply(deps: ChannelDeps, job: TurnJob): Promise<string> {
+  return runTelegramCommand(deps, job.command ?? "help", {
+    sessionKey: job.sessionKey,
+    // A job read back from the queue always has its trust (asTurnJob); one built by hand may not.
+    trust: job.trust ?? UNTRUSTED,
+    chatKind: job.message.chat.kind,
+  });
 }

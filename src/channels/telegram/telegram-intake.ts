@@ -21,8 +21,8 @@ export interface TelegramIntakeDeps {
   deps: ChannelDeps;
   account: string;
   bot: { id: number; username: string };
-  /** Sends a direct reply (not a turn): pairing codes. Contract: must not throw. */
-  reply: (target: DeliveryTarget, text: string) => void;
+  /** Sends a direct reply (not a turn): pairing codes. Contract: never rejects. */
+  reply: (target: DeliveryTarget, text: string) => Promise<void>;
   /** Where messages from groups that are not allowed are noted, for the log and the Channels page. */
   ignoredGroups?: IgnoredGroups;
   /** A press of an inline button (exec's approvals). Contract: never rejects. */
@@ -90,7 +90,7 @@ export function createTelegramIntake(intake: TelegramIntakeDeps) {
       // Not a turn: answered at once, claimed so that a retried update gets one reply.
       if (!(await firstReply(message))) return;
       const request = await pairings.request("telegram", message.sender.id, message.sender.name);
-      intake.reply(target, request ? pairingReply(request.code, "telegram") : PAIRING_LIMIT_REPLY);
+      await intake.reply(target, request ? pairingReply(request.code, "telegram") : PAIRING_LIMIT_REPLY);
       deps.log(
         "info",
         request?.created
