@@ -2,6 +2,7 @@
 import { Command } from "commander";
 import pkg from "../../package.json" with { type: "json" };
 import { registerAgent } from "./commands/agent.ts";
+import { registerAws } from "./commands/aws.ts";
 import { registerChannels } from "./commands/channels.ts";
 import { registerChat } from "./commands/chat.ts";
 import { registerConfig } from "./commands/config.ts";
@@ -37,5 +38,6 @@ registerCron(program);
 registerDoctor(program);
 registerDaemon(program);
 registerChannels(program);
+registerAws(program);
 
 await program.parseAsync(process.argv);

@@ -1,0 +1,85 @@
+// `agent-claw aws dev`: the serverless engine on this machine (emulators, the bundled Lambda handlers,
+// an API Gateway front, the SQS event source, a local Scheduler), to try it before deploying.
+import type { Command } from "commander";
+import { action, bold, dim, green, UsageError } from "../io.ts";
+
+interface DevFlags {
+  port: string;
+  publicUrl?: string;
+  quiet?: boolean;
+}
+
+export function registerAws(program: Command): void {
+  const aws = program
+    .command("aws")
+    .description("The serverless engine (Lambda, SQS FIFO, DynamoDB, S3, Scheduler)");
+  aws
+    .command("dev")
+    .description("Run the whole serverless engine on this machine, against local emulators")
+    .option("-p, --port <port>", "port of the API Gateway front (Telegram's webhook)", "18790")
+    .option(
+      "--public-url <url>",
+      "a public https URL forwarding to the port (a tunnel): sets Telegram's webhook to it",
+    )
+    .option("-q, --quiet", "hide the functions' log lines")
+    .addHelpText(
+      "after",
+      [
+        "",
+        "Reads the same settings as the gateway: config.json in the home folder (AGENT_CLAW_HOME),",
+        "AGENT_CLAW_MODEL, TELEGRAM_BOT_TOKEN, TELEGRAM_API_ROOT and the provider keys.",
+        "The handlers are dist/lambda/{ingest,runner,schedule}.mjs (npm run build), each in Lambda-like",
+        "environments; DynamoDB, SQS and S3 are in-memory emulators, so state ends with the command.",
+        "Needs the devDependencies dynalite and fauxqs: run it from a checkout after `npm ci`.",
+        "Ctrl-C stops everything.",
+      ].join("\n"),
+    )
+    .action(
+      action(async (flags: DevFlags) => {
+        const port = Number.parseInt(flags.port, 10);
+        if (!(port >= 0 && port <= 65_535) || String(port) !== flags.port.trim()) {
+          throw new UsageError(`--port must be a number from 0 to 65535, got "${flags.port}".`);
+        }
+        if (flags.publicUrl !== undefined && !URL.canParse(flags.publicUrl)) {
+          throw new UsageError(
+            `--public-url must be a URL such as https://example.trycloudflare.com, got "${flags.publicUrl}".`,
+          );
+        }
+        // Loaded here: the other commands start faster without the AWS SDK and the emulators.
+        const { startAwsDev } = await import("../../engines/aws/dev/aws-dev.ts");
+        const started = Date.now();
+        const dev = await startAwsDev({
+          port,
+          ...(flags.publicUrl && { publicUrl: flags.publicUrl }),
+          onProgress: (step) => process.stderr.write(dim(`… ${step}\n`)),
+          log: flags.quiet ? () => {} : (line) => process.stderr.write(`${dim(line)}\n`),
+        });
+        const seconds = ((Date.now() - started) / 1000).toFixed(1);
+        process.stdout.write(
+          [
+            `${green("aws dev is running")} (started in ${seconds} s)`,
+            `  Telegram webhook  ${bold(flags.publicUrl ? `${flags.publicUrl.replace(/\/+$/, "")}/telegram/webhook` : dev.webhookUrl)}`,
+            `  secret token      ${dev.webhookSecret}`,
+            flags.publicUrl
+              ? "  the webhook is set on Telegram"
+              : "  set it with setWebhook (url, secret_token) from a public URL that forwards here, or pass --public-url",
+            `  table ${dev.resources.table}, bucket ${dev.resources.bucket}`,
+            `  queue ${dev.resources.queueUrl}`,
+            `  dead letters ${dev.resources.deadLetterQueueUrl}`,
+            "Ctrl-C to stop.",
+            "",
+          ].join("\n"),
+        );
+        await new Promise<void>((resolve) => {
+          const stop = () => {
+            process.off("SIGTERM", stop);
+            process.off("SIGINT", stop);
+            process.stderr.write(dim("stopping…\n"));
+            void dev.close().then(resolve);
+          };
+          process.on("SIGTERM", stop);
+          process.on("SIGINT", stop);
+        });
+      }),
+    );
+}
