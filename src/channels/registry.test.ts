@@ -33,7 +33,7 @@ describe("the channel registry", () => {
     const registry = createChannelRegistry();
     expect(unknownChannel("slack", registry)).toEqual({
       status: 404,
-      text: 'no channel "slack": webhooks are taken at no path (no channel is running)',
+      text: 'no channel "slack", and none runs here',
     });
     registry.register(runtime("telegram", "ok"));
     expect(unknownChannel("slack", registry).text).toBe(

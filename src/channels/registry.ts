@@ -36,6 +36,8 @@ export function unknownChannel(id: string, registry: ChannelRegistry): { status:
     status: 404,
     text: known
       ? `the ${id} channel is not running here; check its settings under channels.${id}`
-      : `no channel "${id}": webhooks are taken at ${running.length ? running.map((r) => `/${r}/webhook`).join(", ") : "no path (no channel is running)"}`,
+      : running.length === 0
+        ? `no channel "${id}", and none runs here`
+        : `no channel "${id}": webhooks are taken at ${running.map((r) => `/${r}/webhook`).join(", ")}`,
   };
 }
