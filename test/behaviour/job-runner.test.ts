@@ -180,4 +180,47 @@ describe("the job runner", () => {
       [["ws:b"], "web", false],
     ]);
   });
+
+  it("awaits the channel's delivery, and sends a reply it refused once on the next try, with one turn", async () => {
+    const sent: string[] = [];
+    let refusals = 1;
+    const { runner, turns, queue } = await world(answer("hello"), {
+      deliveryRetryDelaysMs: [0],
+      deliver: async (record) => {
+        if (refusals-- > 0) throw new Error("Bot API 502");
+        sent.push(record.reply);
+      },
+    });
+    await runner.submit(job("ws:d", "hi"));
+    runner.start();
+    await expect.poll(() => sent).toEqual(["hello"]);
+    await expect.poll(() => runner.running).toBe(0);
+    expect(turns).toHaveLength(1);
+    expect(await queue.receive({ max: 10, visibilityMs: 1_000 })).toEqual([]);
+  });
+
+  it("answers a bot command without the model, after the message queued before it", async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const order: string[] = [];
+    const { runner } = await world(
+      async (request) => {
+        await gate;
+        order.push(`turn ${request.messages[0]!.text}`);
+        return answer("hello")(request);
+      },
+      {
+        runCommand: async (j) => {
+          order.push(`command /${j.command}`);
+          return "Started a new session.";
+        },
+      },
+    );
+    await runner.submit(job("ws:m", "hi"));
+    runner.start();
+    await runner.submit({ ...job("ws:new", "/new"), command: "new" });
+    release();
+    expect(await runner.outcome("ws:new")).toMatchObject({ status: "done", reply: "Started a new session." });
+    expect(order).toEqual(["turn hi", "command /new"]);
+  });
 });
