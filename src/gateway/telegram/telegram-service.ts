@@ -4,21 +4,21 @@
 // need a process waiting. A config change to the token, API root or mode reconnects.
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import type { ChannelRuntime } from "../../channels/channel.ts";
-import type { ChannelDeps } from "../../channels/channel-deps.ts";
 import type { TelegramPoller } from "../../channels/telegram/polling.ts";
-import type { TelegramChannel } from "../../channels/telegram/telegram-channel.ts";
-import type { TurnJob } from "../../core/intake/turn-job.ts";
 import type { TelegramConfig } from "../../config/schema.ts";
 import type { OutboxRecord } from "../../ports/outbox.ts";
 import { writeFileAtomic } from "../../util/atomic-write.ts";
 import type { GatewayContext } from "../gateway-context.ts";
-import { TELEGRAM_COMMANDS, runTelegramCommand } from "../../channels/telegram/telegram-commands.ts";
-import { createTelegramApprovals, type TelegramApprovals } from "./telegram-approvals.ts";
+import { TELEGRAM_COMMANDS } from "../../channels/telegram/telegram-commands.ts";
+import { createTelegramApprovals } from "./telegram-approvals.ts";
 import { createIgnoredGroups, type IgnoredGroup } from "../../channels/telegram/ignored-groups.ts";
-import { withAttachmentNote } from "../../channels/telegram/telegram-media.ts";
-import { UNTRUSTED } from "../../core/intake/trust.ts";
 import { TELEGRAM_UPDATE_KINDS } from "../../channels/telegram/parse.ts";
+import {
+  type ConnectedBot,
+  deliverStoredVia,
+  gatewayChannelDeps,
+  telegramRuntime,
+} from "./telegram-runtime.ts";
 import { telegramWebhookSecret } from "../../channels/telegram/webhook-secret.ts";
 
 /** How long connecting waits for Telegram (getMe) before the channel reports an error. */
@@ -29,19 +29,15 @@ export interface TelegramStatus {
   detail: string;
 }
 
-interface Running {
+interface Running extends ConnectedBot {
   settings: TelegramConfig;
-  channel: TelegramChannel;
   poller?: TelegramPoller;
   stop: AbortController;
-  approvals: TelegramApprovals;
 }
 
 /** The settings that need a restart of the channel when they change. */
 const connectionOf = (t: TelegramConfig) =>
   JSON.stringify([t.enabled, t.botToken, t.apiRoot, t.mode, t.webhookUrl, t.webhookSecret]);
-
-const NOT_RUNNING = "the Telegram bot is not running (see agent-claw status); it is sent once it is";
 
 export function createTelegramService(ctx: GatewayContext) {
   const { clock } = ctx.assistant.ports;
@@ -53,20 +49,7 @@ export function createTelegramService(ctx: GatewayContext) {
   let connection = "";
   let starting: Promise<void> = Promise.resolve();
   let recovery: Promise<number> = Promise.resolve(0);
-  const deps: ChannelDeps = {
-    ports: ctx.assistant.ports,
-    config: () => ctx.config(),
-    // Debug lines (typing skipped during a flood wait, every few seconds per turn) stay out of the log.
-    log: (level, message) => {
-      if (level !== "debug") ctx.logs.log(level, message);
-    },
-    redact: (text) => ctx.logs.redact(text),
-    submit: (job) => ctx.runner.submit(job),
-    tools: () => ctx.assistant.tools,
-    patchConfig: (patch) => ctx.patchConfig(patch),
-    noteLastRoute: async (to) => ctx.lastRoute.note(to),
-    timeZone: () => ctx.assistant.timeZone,
-  };
+  const deps = gatewayChannelDeps(ctx);
   const log = (level: "info" | "warn" | "error", message: string) => deps.log(level, `telegram: ${message}`);
 
   async function connect(settings: TelegramConfig): Promise<void> {
@@ -116,7 +99,7 @@ export function createTelegramService(ctx: GatewayContext) {
       signal: stop.signal,
     });
     const approvals = createTelegramApprovals({ ctx, outbound: channel.outbound, log });
-    running = { settings, channel, stop, approvals };
+    running = { mode: settings.mode, settings, channel, stop, approvals };
     const api = createBotApi(token, apiRoot);
     void api
       .setMyCommands(TELEGRAM_COMMANDS.map((c) => ({ ...c })))
@@ -198,43 +181,9 @@ export function createTelegramService(ctx: GatewayContext) {
     return starting;
   };
 
-  /** The "telegram" runtime the registry routes to: the running bot's, or answers that it is not running. */
-  const runtime: ChannelRuntime = {
-    id: "telegram",
-    async webhook(headers, body) {
-      const current = running;
-      if (!current || current.settings.mode !== "webhook")
-        return { status: 404, text: "this gateway takes Telegram updates by long polling, not by webhook" };
-      return current.channel.webhook(headers, body);
-    },
-    async accept(updates) {
-      if (!running) throw new Error(NOT_RUNNING);
-      return running.channel.accept(updates);
-    },
-    async deliver(record, job, turnJobs) {
-      if (!running) throw new Error(NOT_RUNNING);
-      return running.channel.deliver(record, job, turnJobs);
-    },
-    onEvent: (jobs, event) => running?.channel.onEvent(jobs, event),
-    /**
-     * Contract: never rejects. Saves the files of a Telegram turn's messages in the workspace and
-     * notes their paths in the text; while the bot is not running, notes only that files came.
-     */
-    async prepareTurn(request) {
-      const current = running;
-      if (!current) return { ...request, messages: request.messages.map(withAttachmentNote) };
-      // exec asks the person who wrote, in their chat, with inline buttons.
-      return current.approvals.withApproval(await current.channel.prepareTurn(request));
-    },
-    // A command needs no bot: its reply is stored and delivered once the bot runs.
-    runCommand: (job: TurnJob) =>
-      runTelegramCommand(deps, job.command ?? "help", {
-        sessionKey: job.sessionKey,
-        trust: job.trust ?? UNTRUSTED,
-        chatKind: job.message.chat.kind,
-      }),
-  };
+  const runtime = telegramRuntime(deps, () => running);
   ctx.channels.register(runtime);
+  const deliverStored = deliverStoredVia(() => running);
 
   return {
     ...runtime,
@@ -291,15 +240,9 @@ export function createTelegramService(ctx: GatewayContext) {
      */
     deliverStored(record: OutboxRecord): void {
       if (record.deliverTo?.channel !== "telegram") return;
-      void (running ? running.channel.deliverStored(record) : Promise.reject(new Error(NOT_RUNNING))).catch(
-        (error: Error) => log("warn", `a stored reply waits for the next start: ${error.message}`),
+      void deliverStored(record).catch((error: Error) =>
+        log("warn", `a stored reply waits for the next start: ${error.message}`),
       );
-    },
-
-    /** The job runner's outcome callback, until the runner awaits deliver() itself. */
-    onOutcome(record: OutboxRecord, job: TurnJob, turnJobs: TurnJob[]): void {
-      if (record.deliverTo?.channel !== "telegram") return;
-      void runtime.deliver(record, job, turnJobs).catch(() => {});
     },
   };
 }
