@@ -323,19 +323,20 @@ describe("the heartbeat", () => {
 
 describe("cron reminders relayed by the heartbeat", () => {
   /** The real executor, cron service and heartbeat over one database; isolated turns are queued too. */
-  async function relayWorld(target: "last" | "none", reply: string) {
+  async function relayWorld(target: "last" | "none", ...replies: string[]) {
+    const webChat = { channel: "web", account: "default", chatId: MAIN };
     const w = world({
       checklist: null,
       settings: { enabled: false, target, timeZone: "UTC" },
-      replies: [reply],
-      lastRoute: { channel: "web", account: "default", chatId: MAIN },
+      replies,
+      lastRoute: webChat,
     });
     const execute = createCronExecutor({
       clock: w.clock,
       cron: w.cron,
       mainSessionKey: MAIN,
       submit: w.submit,
-      lastRoute: async () => undefined,
+      lastRoute: async () => webChat,
       wakeHeartbeat: (reason) => w.heartbeat.wake(reason),
     });
     const stop = w.start();
@@ -385,6 +386,23 @@ describe("cron reminders relayed by the heartbeat", () => {
     ]);
     // The stranger's words went to the group they wrote in, not to the owner.
     expect(w.delivered.map((d) => d.to)).toEqual([group]);
+  });
+
+  it("relays an isolated job's reply to the web chat through the heartbeat, and records its run then", async () => {
+    const { w, advance } = await relayWorld(
+      "last",
+      "3 new mails, one from the bank.",
+      "You have 3 new mails.",
+    );
+    const job = await w.service.add({ at: "in 1m", message: "Summarise my inbox", deliver: "last" }, OWNER);
+    await advance(MIN + 1_000, 250);
+    expect(w.turns.map((t) => t.sessionKey)).toEqual([`agent:main:cron:${job.id}`, MAIN]);
+    expect(w.turns[1]!.messages[0]!.text).toContain(
+      `Scheduled job "${job.name}" finished; its reply: 3 new mails, one from the bank.`,
+    );
+    const runs = await w.service.runs(job.id, OWNER);
+    expect(runs).toHaveLength(1);
+    expect(runs[0]).toMatchObject({ status: "ok", summary: "relayed: You have 3 new mails." });
   });
 
   it("records a reminder that reached no one as not delivered, not as ok", async () => {
