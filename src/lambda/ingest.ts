@@ -4,8 +4,10 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from "aws-lambda";
 import { unknownChannel } from "../channels/registry.ts";
 import { coldStart, openAwsEngine } from "../engines/aws/aws-engine.ts";
+import { createAwsIntakePorts } from "../engines/aws/intake-ports.ts";
 
-const engine = coldStart(() => openAwsEngine(process.env));
+// Intake needs no workspace and no Scheduler: their clients stay out of this bundle (cold start).
+const engine = coldStart(() => openAwsEngine(process.env, { ports: createAwsIntakePorts }));
 
 const text = (statusCode: number, body: string): APIGatewayProxyStructuredResultV2 => ({
   statusCode,

@@ -5,6 +5,7 @@ import { z } from "zod";
 import { coldStart, openAwsEngine } from "../engines/aws/aws-engine.ts";
 import { awsCronService, awsScheduling } from "../engines/aws/aws-scheduling.ts";
 import { HEARTBEAT_SCHEDULE } from "../adapters/eventbridge/scheduler-alarm.ts";
+import { createAwsPorts } from "../engines/aws/wire.ts";
 
 const firingSchema = z.object({
   jobId: z.string().min(1),
@@ -12,7 +13,7 @@ const firingSchema = z.object({
 });
 
 const schedule = coldStart(async () => {
-  const engine = await openAwsEngine(process.env);
+  const engine = await openAwsEngine(process.env, { ports: createAwsPorts });
   return { engine, cron: awsCronService(engine), ...awsScheduling(engine) };
 });
 

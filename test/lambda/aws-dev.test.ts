@@ -40,7 +40,7 @@ describe("agent-claw aws dev", () => {
       },
       port,
       publicUrl: `http://127.0.0.1:${port}`,
-      visibilitySeconds: 2,
+      visibilitySeconds: 15,
       retrySeconds: 0,
       autoSchedule: false,
       log: (line) => logs.push(line),

@@ -1,6 +1,6 @@
-// What every handler builds once per cold start: the checked environment, the ports over DynamoDB, S3,
-// SQS and Scheduler, the Telegram channel, and a durable submit. Light on purpose: the ingest bundle is
-// this plus the channel, without the model, the tools or the agent loop (runner-engine.ts adds those).
+// What every handler builds once per cold start: the checked environment, the ports (the caller picks the
+// builder: the ingest bundle leaves S3 and Scheduler out), the Telegram channel, and a durable submit.
+// Light on purpose: no model, tools or agent loop here (runner-engine.ts adds those).
 import { configSecretValues, secretsToHide } from "../../config/secrets.ts";
 import type { Config } from "../../config/schema.ts";
 import { type ChannelRegistry, createChannelRegistry } from "../../channels/registry.ts";
@@ -17,7 +17,7 @@ import type { Ports } from "../../ports/index.ts";
 import type { AgentTool } from "../../tools/tool.ts";
 import { redact } from "../../util/redact.ts";
 import { type AwsEnvironment, readAwsEnvironment } from "./aws-environment.ts";
-import { createAwsPorts } from "./wire.ts";
+import type { AwsEngineOptions } from "./wire.ts";
 
 export interface AwsEngine {
   environment: AwsEnvironment;
@@ -34,6 +34,8 @@ export interface AwsEngine {
 }
 
 export interface AwsEngineExtras {
+  /** Builds the ports: createAwsPorts, or createAwsIntakePorts for the ingest function (no S3, no Scheduler). */
+  ports(options: AwsEngineOptions): Ports;
   /** The tools a turn may get (/status); the ingest handler answers no commands and has none. */
   tools?: () => AgentTool[];
 }
@@ -46,16 +48,13 @@ function writeLog(level: ChannelLogLevel, message: string): void {
 }
 
 /** Builds the engine from `env`. Contract: throws AwsSetupError (one message) for an unusable environment. */
-export async function openAwsEngine(
-  env: NodeJS.ProcessEnv,
-  extras: AwsEngineExtras = {},
-): Promise<AwsEngine> {
+export async function openAwsEngine(env: NodeJS.ProcessEnv, extras: AwsEngineExtras): Promise<AwsEngine> {
   const environment = readAwsEnvironment(env);
   const { config, settings } = environment;
   const secrets = [...secretsToHide(config, env), ...configSecretValues(config)];
   const hide = (text: string) => redact(text, secrets);
   const log = (level: ChannelLogLevel, message: string) => writeLog(level, hide(message));
-  const ports = createAwsPorts({ ...settings, cronStuckMs: config.cron.stuckMinutes * 60_000 });
+  const ports = extras.ports({ ...settings, cronStuckMs: config.cron.stuckMinutes * 60_000 });
   const lastRoute = createLastRoute(ports.values, { log: (message) => log("warn", message) });
   const channels = createChannelRegistry();
   let telegram: TelegramChannel | undefined;

@@ -12,6 +12,7 @@ import type { QueueDelivery } from "../../ports/queue.ts";
 import { type Assistant, createAssistant } from "../assistant.ts";
 import { type AwsEngine, openAwsEngine } from "./aws-engine.ts";
 import { awsScheduling, awsTimeZone } from "./aws-scheduling.ts";
+import { createAwsPorts } from "./wire.ts";
 
 export interface AwsRunner {
   engine: AwsEngine;
@@ -49,7 +50,10 @@ export function batchItemFailures(records: SQSRecord[], unsettled: ReadonlySet<s
 export async function openAwsRunner(env: NodeJS.ProcessEnv): Promise<AwsRunner> {
   // The channel is built before the assistant whose tools its /status lists.
   const built: { assistant?: Assistant } = {};
-  const engine = await openAwsEngine(env, { tools: () => built.assistant?.tools ?? [] });
+  const engine = await openAwsEngine(env, {
+    ports: createAwsPorts,
+    tools: () => built.assistant?.tools ?? [],
+  });
   const { ports, config, channels, environment } = engine;
   const ready = createAssistant({ ports, config, env, engine: "aws" });
   built.assistant = ready;
