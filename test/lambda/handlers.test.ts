@@ -1,0 +1,119 @@
+// The bundled handlers on their own (dist/lambda/*.mjs, as Lambda loads them): an unusable environment
+// fails the cold start with one message naming every problem, requests that are not theirs are answered
+// without it, and each bundle carries only what its handler uses.
+import { readFileSync, statSync } from "node:fs";
+import { isBuiltin } from "node:module";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { lambdaDir } from "../../src/engines/aws/dev/aws-dev.ts";
+import { createLambdaHost, type LambdaHost } from "../../src/engines/aws/dev/lambda-host.ts";
+
+const dir = lambdaDir();
+const hosts: LambdaHost[] = [];
+afterAll(async () => {
+  await Promise.all(hosts.map((h) => h.close()));
+});
+
+function lambda(name: "ingest" | "runner" | "schedule", env: Record<string, string>): LambdaHost {
+  const host = createLambdaHost({
+    name,
+    bundle: join(dir, `${name}.mjs`),
+    env,
+    maxConcurrency: 1,
+    timeoutMs: 15_000,
+    log: () => {},
+  });
+  hosts.push(host);
+  return host;
+}
+
+const webhookEvent = (method: string, path: string) => ({
+  version: "2.0",
+  routeKey: "$default",
+  rawPath: path,
+  rawQueryString: "",
+  headers: { "content-type": "application/json" },
+  requestContext: { http: { method, path, protocol: "HTTP/1.1", sourceIp: "127.0.0.1", userAgent: "" } },
+  body: "{}",
+  isBase64Encoded: false,
+});
+
+const EVENTS = {
+  ingest: webhookEvent("POST", "/telegram/webhook"),
+  runner: { Records: [] },
+  schedule: { jobId: "heartbeat", scheduledTime: "2026-12-07T09:00:00Z" },
+};
+
+describe("the bundled handlers", () => {
+  it.each(["ingest", "runner", "schedule"] as const)(
+    "%s fails its cold start with one message naming every missing or invalid setting, and no secret",
+    async (name) => {
+      const token = "123456789:AAsecretTokenThatMustNotLeak_0123456789";
+      const failed = lambda(name, {
+        AWS_REGION: "Ireland",
+        AGENT_CLAW_AWS_QUEUE_URL: "https://sqs.eu-west-1.amazonaws.com/123456789012/intake",
+        AGENT_CLAW_CONFIG: '{"agent": {"maxSteps": "many"}}',
+        TELEGRAM_BOT_TOKEN: token,
+      }).invoke(EVENTS[name]);
+      await expect(failed).rejects.toMatchObject({ kind: "error" });
+      const message = await failed.catch((error: Error) => error.message);
+      for (const problem of [
+        "AWS_REGION is not a region",
+        "AGENT_CLAW_AWS_TABLE is not set",
+        "AGENT_CLAW_AWS_BUCKET is not set",
+        "AGENT_CLAW_AWS_QUEUE_URL is not a FIFO queue URL",
+        "AGENT_CLAW_AWS_SCHEDULE_GROUP is not set",
+        "AGENT_CLAW_AWS_SCHEDULE_TARGET_ARN is not set",
+        "AGENT_CLAW_AWS_SCHEDULE_ROLE_ARN is not set",
+        "AGENT_CLAW_CONFIG is not valid",
+        "agent.maxSteps",
+      ]) {
+        expect(message).toContain(problem);
+      }
+      expect(message).toContain("AwsSetupError: The aws engine is not configured:");
+      expect(message).not.toContain(token);
+    },
+  );
+
+  it("answers what is not a webhook call without reading its environment", async () => {
+    const ingest = lambda("ingest", {});
+    expect(await ingest.invoke(webhookEvent("POST", "/favicon.ico"))).toMatchObject({ statusCode: 404 });
+    expect(await ingest.invoke(webhookEvent("GET", "/telegram/webhook"))).toMatchObject({ statusCode: 405 });
+  });
+
+  it("refuses a schedule payload without a job id and a scheduled time, without retries", async () => {
+    const schedule = lambda("schedule", {});
+    expect(await schedule.invoke({ jobId: "nightly" })).toEqual({
+      error: expect.stringContaining('not a schedule firing: expected {"jobId": "...", "scheduledTime"'),
+    });
+    expect(
+      await schedule.invoke({ jobId: "nightly", scheduledTime: "<aws.scheduler.scheduled-time>" }),
+    ).toEqual({
+      error: expect.stringContaining("scheduledTime"),
+    });
+  });
+
+  it("bundles each handler alone, ingest under 1 MB and without the AI SDK or the model providers", () => {
+    const meta = JSON.parse(readFileSync(join(dir, "metafile.json"), "utf8")) as {
+      outputs: Record<string, { inputs: Record<string, unknown>; imports: Array<{ path: string }> }>;
+    };
+    const output = (name: string) =>
+      Object.entries(meta.outputs).find(([file]) => file.endsWith(`lambda/${name}.mjs`))![1];
+    const inputs = (name: string) => Object.keys(output(name).inputs);
+    const modelCode = /node_modules\/(ai|@ai-sdk\/[^/]+)\/|src\/(models|core\/agent|tools)\//;
+    expect(inputs("ingest").filter((file) => modelCode.test(file))).toEqual([]);
+    expect(inputs("ingest").filter((file) => /client-s3|client-scheduler/.test(file))).toEqual([]);
+    expect(inputs("schedule").filter((file) => modelCode.test(file))).toEqual([]);
+    expect(inputs("runner").some((file) => modelCode.test(file))).toBe(true);
+    expect(statSync(join(dir, "ingest.mjs")).size).toBeLessThan(1_000_000);
+    // Self-contained: Node's built-ins only, besides two optional loads that never run on Lambda (the AWS
+    // SDK's browser user-agent parser, and debug's colour support inside a try).
+    const optional = new Set(["bowser", "supports-color"]);
+    for (const name of ["ingest", "runner", "schedule"]) {
+      const external = output(name)
+        .imports.map((i) => i.path)
+        .filter((path) => !isBuiltin(path) && !optional.has(path));
+      expect(external).toEqual([]);
+    }
+  });
+});
