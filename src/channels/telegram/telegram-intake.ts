@@ -90,13 +90,13 @@ export function createTelegramIntake(intake: TelegramIntakeDeps) {
       // Not a turn: answered at once, claimed so that a retried update gets one reply.
       if (!(await firstReply(message))) return;
       const request = await pairings.request("telegram", message.sender.id, message.sender.name);
-      await intake.reply(target, request ? pairingReply(request.code, "telegram") : PAIRING_LIMIT_REPLY);
       deps.log(
         "info",
         request?.created
           ? `telegram: pairing requested by ${message.sender.name ?? message.sender.id} (code ${request.code})`
           : `telegram: unknown sender ${message.sender.id} wrote again`,
       );
+      await intake.reply(target, request ? pairingReply(request.code, "telegram") : PAIRING_LIMIT_REPLY);
       return;
     }
     const trust = await telegramTrust(message, await telegramOwners(deps), deps, isPaired);
