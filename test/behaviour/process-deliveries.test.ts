@@ -194,6 +194,38 @@ describe.each(engines)("processDeliveries on the $name engine", (engine) => {
   });
 
   it.runIf(engine.name === "local")(
+    "gives each heartbeat waiting in a batch a turn of its own, so each relays only its own alert",
+    async () => {
+      const w = await world();
+      w.deps.afterTurn = createAfterTurn({
+        clock: w.ports.clock,
+        outbox: w.ports.outbox,
+        claims: w.ports.claims,
+        cron: { postEvent: async () => true },
+        heartbeat: () => ({ target: CHAT, ackMaxChars: 30 }),
+        lastRoute: async () => undefined,
+        deliver: w.deps.deliver,
+        finishRun: async () => {},
+        wakeHeartbeat: () => {},
+      });
+      const beat = (event: string) => {
+        const j = job(event, {
+          sessionKey: "agent:main:main",
+          message: { ...job(event).message, internal: "reminder" },
+          after: [{ kind: "heartbeat", events: [{ id: event }], checklist: false }],
+        });
+        delete j.deliverTo;
+        return j;
+      };
+      // Both waited behind a web chat turn in the main session.
+      await w.submit(beat("Stretch"), beat("Drink water"));
+      expect(await w.round()).toEqual([]);
+      expect(w.calls).toEqual(["turn Stretch", "turn Drink water"]);
+      expect(w.sent.map((s) => s.reply)).toEqual(["re: Stretch", "re: Drink water"]);
+    },
+  );
+
+  it.runIf(engine.name === "local")(
     "holds a command back while the turn before it in the batch is retried",
     async () => {
       let failures = 1;

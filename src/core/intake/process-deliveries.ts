@@ -180,12 +180,14 @@ async function turnFailed(deps: DeliveryDeps, part: Work[], error: unknown) {
 
 /**
  * Consecutive jobs of the same kind (people's messages, or one kind of internal turn) share a turn;
- * a bot command is a part of its own, in its place.
+ * a bot command or a heartbeat is a part of its own, in its place.
  */
 function partsOf(work: Work[]): Work[][] {
+  // A heartbeat turn relays its own alert: two beats collected into one turn would send it twice.
+  const alone = (job: TurnJob) => job.command !== undefined || job.after?.some((a) => a.kind === "heartbeat");
   const kind = (job: TurnJob) =>
-    job.command !== undefined
-      ? `command ${job.id}`
+    alone(job)
+      ? `alone ${job.id}`
       : `${job.message.internal ?? "person"} ${JSON.stringify(job.options ?? {})}`;
   const parts: Work[][] = [];
   for (const item of work) {
