@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type AwsDev, startAwsDev } from "../../src/engines/aws/dev/aws-dev.ts";
 import { sqsClient } from "../../src/engines/aws/dev/emulators.ts";
 import type { FakeModelServer } from "../fakes/fake-model-server.ts";
-import { startOpenAIChatFake } from "../fakes/openai-chat-server.ts";
+import { createGate, startOpenAIChatFake } from "../fakes/openai-chat-server.ts";
 import { startTelegramFake, type TelegramFake } from "../fakes/telegram-bot-api.ts";
 import { freePort } from "../free-port.ts";
 
@@ -113,6 +113,28 @@ describe("agent-claw aws dev", () => {
     }
     model.script([]);
   });
+
+  it("still answers once when the runner is killed in the middle of the turn", async () => {
+    const gate = createGate();
+    model.script([{ text: "never sent", hold: { after: 0, gate } }, { text: "Answered after the restart." }]);
+    const before = sendMessages().length;
+    expect(await telegram.postToWebhook(telegram.message({ text: "survive a crash" }))).toBe(200);
+    const running = await dev.sqs.invocation((event) =>
+      event.Records.some((r) => r.body.includes("survive a crash")),
+    );
+    await gate.reached;
+    running.kill();
+    // The message comes back after the visibility timeout, to a fresh execution environment.
+    await telegram.waitFor("sendMessage", 60_000, before + 1);
+    await dev.sqs.idle();
+    gate.release();
+    expect(
+      sendMessages()
+        .slice(before)
+        .map((call) => call.params["text"]),
+    ).toEqual(["Answered after the restart."]);
+    expect(dev.lambdas.runner.coldStarts).toBeGreaterThanOrEqual(2);
+  }, 90_000);
 
   it("makes no model call for an idle heartbeat fired by the scheduler", async () => {
     const requests = model.requests.length;
