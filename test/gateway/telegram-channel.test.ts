@@ -194,4 +194,33 @@ describe.each(engines)("the Telegram channel runtime on the $name engine", (engi
     );
     expect(logs.some((l) => l.includes("flood control") && l.includes("7 s"))).toBe(true);
   });
+  it("gives messages of one chat collected into one turn one reply, on the last of them", async () => {
+    await channel.accept([fake.message({ text: "one" }), fake.message({ text: "two" })]);
+    const [a, b] = await queued();
+    const [recordA, recordB] = [await stored(a!, "Both answered."), await stored(b!, "Both answered.")];
+    await channel.deliver(recordA, a!, [a!, b!]);
+    expect(sentTexts()).toEqual([]);
+    await settleOnClock(channel.deliver(recordB, b!, [a!, b!]));
+    expect(sentTexts()).toEqual(["Both answered."]);
+    expect(await instance.ports.outbox.undelivered(10)).toEqual([]);
+  });
+
+  it("downloads a message's photo into the engine's workspace with the bot token alone", async () => {
+    const update = fake.message({ photo: true, text: "What is this?" });
+    const bytes = new Uint8Array([0xff, 0xd8, 0xff, 1, 2, 3]);
+    fake.setFile(update.message!.photo!.at(-1)!.file_id, bytes);
+    await channel.accept([update]);
+    const [job] = await queued();
+    const request = await channel.prepareTurn({
+      sessionKey: job!.sessionKey,
+      messages: [job!.message],
+      channel: job!.channel,
+    });
+    const text = request.messages[0]!.text;
+    const path = /inbox\/telegram\/\d{4}-\d{2}-\d{2}\/\d+-photo\.jpg/.exec(text)?.[0];
+    expect(text).toMatch(/^What is this\?\n\n\[The user sent a photo, saved as inbox\/telegram\//);
+    expect(path).toBeDefined();
+    expect(await instance.ports.workspace.read(path!)).toEqual(bytes);
+    expect(typeof request.sendFile).toBe("function");
+  });
 });
