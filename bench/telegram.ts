@@ -15,7 +15,7 @@ const SECRET = "bench-webhook-secret-0123456789";
 const MAX_CONNECTIONS = 40;
 
 /** The fake model in its own process (bench/fake-model-process.ts): its URL, and how to stop it. */
-async function startModelProcess(turns: number): Promise<{ url: string; close(): Promise<void> }> {
+export async function startModelProcess(turns: number): Promise<{ url: string; close(): Promise<void> }> {
   const child = spawn(process.execPath, [join(import.meta.dirname, "fake-model-process.ts"), String(turns)], {
     stdio: ["ignore", "pipe", "inherit"],
   });
