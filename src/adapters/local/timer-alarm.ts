@@ -24,8 +24,11 @@ export type TimerAlarm = Required<Alarm>;
  * machine waking from suspend makes a job late by at most a minute (one cheap query, not polling).
  */
 const MAX_SLEEP_MS = 60_000;
-/** How long the alarm waits after an onWake failed (it could not save: a full disk) before the next. */
-const FAILED_WAKE_RETRY_MS = 10_000;
+/**
+ * How long the alarm waits after an onWake failed (it could not save: a full disk), or left the same
+ * moment due (a job it could not move on), before the next: a pause, not a loop that starves the process.
+ */
+const RETRY_WAKE_MS = 10_000;
 
 export function createTimerAlarm(options: TimerAlarmOptions): TimerAlarm {
   const { store, clock, stuckMs, changeSignal } = options;
@@ -48,6 +51,8 @@ export function createTimerAlarm(options: TimerAlarmOptions): TimerAlarm {
       let sleeping: AbortController | undefined;
       let scheduled = false;
       let waking = false;
+      /** The moment the last wake-up was for: still due after it means it could not move on. */
+      let lastWoken: number | undefined;
 
       const wake = () => {
         waking = true;
@@ -57,9 +62,11 @@ export function createTimerAlarm(options: TimerAlarmOptions): TimerAlarm {
             rearm();
           },
           () =>
-            clock.sleep(FAILED_WAKE_RETRY_MS, signal).then(
+            clock.sleep(RETRY_WAKE_MS, signal).then(
               () => {
                 waking = false;
+                // The pause is over: the same moment may be woken for again.
+                lastWoken = undefined;
                 rearm();
               },
               () => {},
@@ -75,12 +82,18 @@ export function createTimerAlarm(options: TimerAlarmOptions): TimerAlarm {
         const next = store.nextWake(stuckMs);
         if (next === undefined) return;
         const wait = next - clock.now();
-        if (wait <= 0) return wake();
+        if (wait <= 0 && next !== lastWoken) {
+          lastWoken = next;
+          return wake();
+        }
         const controller = new AbortController();
         sleeping = controller;
-        clock.sleep(Math.min(wait, MAX_SLEEP_MS), controller.signal).then(
+        const pause = wait <= 0 ? RETRY_WAKE_MS : Math.min(wait, MAX_SLEEP_MS);
+        clock.sleep(pause, controller.signal).then(
           () => {
-            if (sleeping === controller) arm();
+            if (sleeping !== controller) return;
+            if (wait <= 0) lastWoken = undefined;
+            arm();
           },
           () => {},
         );
