@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ReceiveMessageCommand } from "@aws-sdk/client-sqs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createCronService } from "../../src/core/cron/cron-service.ts";
 import { type AwsDev, startAwsDev } from "../../src/engines/aws/dev/aws-dev.ts";
 import { sqsClient } from "../../src/engines/aws/dev/emulators.ts";
 import type { FakeModelServer } from "../fakes/fake-model-server.ts";
@@ -135,6 +136,45 @@ describe("agent-claw aws dev", () => {
     ).toEqual(["Answered after the restart."]);
     expect(dev.lambdas.runner.coldStarts).toBeGreaterThanOrEqual(2);
   }, 90_000);
+
+  it("runs a cron firing that Scheduler delivers twice once, and delivers its reply", async () => {
+    const cron = createCronService({
+      store: dev.ports.cron,
+      alarm: dev.ports.alarm,
+      claims: dev.ports.claims,
+      clock: dev.ports.clock,
+      timeZone: () => "UTC",
+      newId: () => "stretch",
+    });
+    const at = new Date(Date.now() + 20_000).toISOString();
+    const job = await cron.add(
+      { at, message: "Remind me to stretch", deliver: { channel: "telegram", chatId: String(ADA) } },
+      { kind: "owner" },
+    );
+    // The job's schedule went to the local Scheduler through the real SDK client.
+    const schedule = dev.scheduler.schedules().find((s) => s.expression.startsWith("at("));
+    expect(schedule?.next).toBeGreaterThanOrEqual(Date.parse(at));
+    model.script([{ text: "Time to stretch." }]);
+    const before = sendMessages().length;
+    // Scheduler's <aws.scheduler.scheduled-time>, delivered twice at once.
+    const firing = {
+      jobId: job.id,
+      scheduledTime: new Date(schedule!.next!).toISOString().replace(/\.\d+Z$/, "Z"),
+    };
+    const results = await Promise.all([
+      dev.lambdas.schedule.invoke(firing),
+      dev.lambdas.schedule.invoke(firing),
+    ]);
+    // One runs it; the other finds it claimed ("duplicate") or already running ("not due").
+    expect(results.filter((r) => (r as { result: string }).result === "fired")).toHaveLength(1);
+    await telegram.waitFor("sendMessage", 30_000, before + 1);
+    await dev.sqs.idle();
+    expect(
+      sendMessages()
+        .slice(before)
+        .map((call) => [call.params["chat_id"], call.params["text"]]),
+    ).toEqual([[ADA, "Time to stretch."]]);
+  });
 
   it("makes no model call for an idle heartbeat fired by the scheduler", async () => {
     const requests = model.requests.length;
