@@ -223,4 +223,17 @@ describe.each(engines)("the Telegram channel runtime on the $name engine", (engi
     expect(await instance.ports.workspace.read(path!)).toEqual(bytes);
     expect(typeof request.sendFile).toBe("function");
   });
+  it("asks Telegram who the bot is once a day when the engine's values keep the answer", async () => {
+    const getMe = () => fake.sent.filter((c) => c.method === "getMe").length;
+    const before = getMe();
+    const settings = { token: fake.token, apiRoot: fake.url };
+    const first = await loadTelegramAccount(settings, instance.ports.values);
+    const second = await loadTelegramAccount(settings, instance.ports.values);
+    expect(getMe()).toBe(before + 1);
+    expect(second.bot).toEqual(first.bot);
+    expect(second.bot).toEqual({ id: fake.botInfo.id, username: fake.botInfo.username });
+    await instance.clock.advance(24 * 60 * 60_000);
+    await loadTelegramAccount(settings, instance.ports.values);
+    expect(getMe()).toBe(before + 2);
+  });
 });

@@ -3,6 +3,7 @@
 // ports, config and the bot token only, so the gateway and the AWS Lambdas build it the same way.
 import type { TurnRequest } from "../../core/turn/run-turn.ts";
 import type { OutboxRecord } from "../../ports/outbox.ts";
+import type { Values } from "../../ports/values.ts";
 import { systemTimeZone, takesImages } from "../../engines/assistant-settings.ts";
 import type { ChannelRuntime } from "../channel.ts";
 import type { ChannelDeps } from "../channel-deps.ts";
@@ -53,22 +54,36 @@ export interface TelegramChannel extends ChannelRuntime {
   stop(): void;
 }
 
-/** The account of `token`, asking Telegram who the bot is (a Lambda's cold start, the gateway's connect). */
-export async function loadTelegramAccount(settings: {
-  token: string;
-  apiRoot: string;
-  webhookSecret?: string;
-  timeoutSeconds?: number;
-}): Promise<TelegramAccount> {
-  const api = createBotApi(settings.token, settings.apiRoot, {
-    ...(settings.timeoutSeconds !== undefined && { timeoutSeconds: settings.timeoutSeconds }),
-  });
-  const me = await api.getMe();
+/** How long a bot's getMe answer is reused from `cache` (a username can change, rarely). */
+const BOT_IDENTITY_TTL_MS = 24 * 60 * 60_000;
+
+/**
+ * The account of `token`, asking Telegram who the bot is (the gateway's connect, a Lambda's cold
+ * start). With `cache`, the answer is kept there for a day under the bot's id, so that cold starts
+ * of many processes do not each wait for getMe.
+ */
+export async function loadTelegramAccount(
+  settings: { token: string; apiRoot: string; webhookSecret?: string; timeoutSeconds?: number },
+  cache?: Values,
+): Promise<TelegramAccount> {
+  const key = `telegram:bot:${settings.token.split(":")[0]}`;
+  const cached = await cache?.get<TelegramBotIdentity>(key);
+  let bot: TelegramBotIdentity;
+  if (typeof cached?.id === "number" && typeof cached.username === "string") {
+    bot = { id: cached.id, username: cached.username };
+  } else {
+    const api = createBotApi(settings.token, settings.apiRoot, {
+      ...(settings.timeoutSeconds !== undefined && { timeoutSeconds: settings.timeoutSeconds }),
+    });
+    const me = await api.getMe();
+    bot = { id: me.id, username: me.username };
+    await cache?.put(key, bot, { ttlMs: BOT_IDENTITY_TTL_MS });
+  }
   return {
     id: "default",
     token: settings.token,
     apiRoot: settings.apiRoot,
-    bot: { id: me.id, username: me.username },
+    bot,
     ...(settings.webhookSecret !== undefined && { webhookSecret: settings.webhookSecret }),
   };
 }
