@@ -11,14 +11,6 @@ import { resolvePaths } from "../config/paths.ts";
 import { configSecretValues, secretsToHide } from "../config/secrets.ts";
 import type { Config } from "../config/schema.ts";
 import { createIntakeGate } from "../core/intake/intake-gate.ts";
-import { createCronExecutor } from "../core/cron/cron-executor.ts";
-import { createHeartbeat } from "../core/heartbeat/heartbeat.ts";
-import { readHeartbeatChecklist } from "../core/heartbeat/heartbeat-text.ts";
-import { createAfterTurn } from "../core/intake/after-turn.ts";
-import { createJobRunner } from "../core/intake/job-runner.ts";
-import type { TurnJob } from "../core/intake/turn-job.ts";
-import type { OutboxRecord } from "../ports/outbox.ts";
-import { mainSessionKey } from "../core/session-key.ts";
 import { openLocalAssistant } from "../engines/local/assistant.ts";
 import type { Clock } from "../ports/clock.ts";
 import { redact } from "../util/redact.ts";
@@ -28,9 +20,9 @@ import { createApprovals } from "./approval/approvals.ts";
 import { withWebApproval } from "./approval/web-approval.ts";
 import { isLoopback, resolveGatewayAuth } from "./auth.ts";
 import { restartNeededKeys, warnRestartNeeded, watchGatewayConfig } from "./config-reload.ts";
-import { createEventHub, noticeFor } from "./event-hub.ts";
+import { createEventHub } from "./event-hub.ts";
 import type { GatewayContext } from "./gateway-context.ts";
-import { heartbeatSettings } from "./heartbeat-settings.ts";
+import { createGatewayWork } from "./gateway-work.ts";
 import { openLastRoute } from "./last-route.ts";
 import { createLogBuffer } from "./log-buffer.ts";
 import { listen } from "./listen.ts";
@@ -117,11 +109,16 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
 
   // Telegram's webhook calls are acknowledged before turns start (see intake-gate.ts).
   const intake = createIntakeGate({ clock });
-  const runner = createJobRunner({
+  const lastRoute = openLastRoute(assistant.ports.values, join(paths.home, "last-route.json"), (m) =>
+    logs.log("warn", m),
+  );
+  const { runner, heartbeat, cronExecute } = createGatewayWork({
+    assistant,
+    config: () => config,
+    channels: () => ctx.channels,
+    events,
     intake,
-    queue: assistant.ports.queue,
-    outbox: assistant.ports.outbox,
-    clock,
+    lastRoute,
     // A Telegram turn's files are downloaded first, so the model is told where they are.
     // Web and Telegram turns ask their owner there before exec runs a command the allowlist does not cover.
     // Each turn leaves one line in the log (the Logs page): session, channel, time, tokens, outcome.
@@ -134,81 +131,10 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
         ),
       { clock, log: (level, message) => logs.log(level, message) },
     ),
-    runCommand: (job) => {
-      const channel = ctx.channels.get(job.channel.channel);
-      if (!channel) throw new Error(`no ${job.channel.channel} channel runs here to answer /${job.command}`);
-      return channel.runCommand(job);
-    },
-    deliver: async (record, job, turnJobs) => {
-      // Heartbeats, reminders, hooks and cron turns are shown live in the web chats (once per process).
-      if (!noticed.has(record.key)) {
-        noticed.add(record.key);
-        if (noticed.size > 1_000) noticed.delete(noticed.values().next().value!);
-        const notice = noticeFor(record, job, config.heartbeat.ackMaxChars, turnJobs);
-        if (notice) events.notify(notice);
-      }
-      await deliverToChannel(record, job, turnJobs);
-    },
-    afterTurn: (record, job) => afterTurn(record, job),
-    maxConcurrent: initial.lanes.maxConcurrent,
-    ...(options.retryDelayMs !== undefined && {
-      retryDelayMs: options.retryDelayMs,
-      deliveryRetryDelaysMs: [options.retryDelayMs, options.retryDelayMs, options.retryDelayMs],
-    }),
-    onEvent: (jobs, event) => {
-      events.publish(jobs, event);
-      // Typing and previews go to the chat the reply goes to (a cron turn's too).
-      const to = jobs.at(-1)?.deliverTo?.channel;
-      if (to) ctx.channels.get(to)?.onEvent(jobs, event);
-    },
+    stopping: stopping.signal,
+    ...(options.retryDelayMs !== undefined && { retryDelayMs: options.retryDelayMs }),
     log: (level, message) => logs.log(level, message),
     redact: (text) => redact(text, secrets),
-  });
-
-  const lastRoute = openLastRoute(assistant.ports.values, join(paths.home, "last-route.json"), (m) =>
-    logs.log("warn", m),
-  );
-  const noticed = new Set<string>();
-  /** Sends a stored outcome to the channel of its address; the web chat reads the session instead. */
-  const deliverToChannel = async (record: OutboxRecord, job: TurnJob, turnJobs: TurnJob[]) => {
-    const id = record.deliverTo?.channel;
-    if (id === undefined || id === "web") return;
-    const channel = ctx.channels.get(id);
-    if (!channel) throw new Error(`cannot deliver to the ${id} channel: it does not run here`);
-    await channel.deliver(record, job, turnJobs);
-  };
-
-  const heartbeat = createHeartbeat({
-    clock,
-    settings: () => heartbeatSettings(config.heartbeat, () => assistant.timeZone),
-    sessionKey: mainSessionKey(),
-    readChecklist: () => readHeartbeatChecklist(assistant.ports.workspace),
-    cron: assistant.ports.cron,
-    claims: assistant.ports.claims,
-    submit: (job) => runner.submit(job),
-    log: (level, message) => logs.log(level, message),
-  });
-  const afterTurn = createAfterTurn({
-    clock,
-    outbox: assistant.ports.outbox,
-    claims: assistant.ports.claims,
-    cron: assistant.ports.cron,
-    heartbeat: () => heartbeatSettings(config.heartbeat, () => assistant.timeZone),
-    lastRoute: () => lastRoute.target(),
-    deliver: deliverToChannel,
-    finishRun: (run, result) => assistant.cron.finishRun(run, result),
-    wakeHeartbeat: (reason) => heartbeat.wake(reason),
-    onHeartbeat: (outcome) => heartbeat.settled(outcome),
-    signal: stopping.signal,
-    log: (level, message) => logs.log(level, message),
-  });
-  const cronExecute = createCronExecutor({
-    clock,
-    cron: assistant.ports.cron,
-    mainSessionKey: mainSessionKey(),
-    submit: (job) => runner.submit(job),
-    lastRoute: () => lastRoute.target(),
-    wakeHeartbeat: (reason) => heartbeat.wake(reason),
   });
 
   const applyConfig = (next: Config) => {
