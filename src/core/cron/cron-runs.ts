@@ -1,11 +1,12 @@
 // The life of one cron run, the same in the daemon and in the Lambdas: mark the job running, execute,
 // and record the end, here or in whichever process finishes a queued turn (finish is keyed by the run
-// id, so a run recorded twice counts once); a sweep clears runs that went on too long.
+// id, so a run recorded twice counts once); a sweep clears runs that went on too long; a daemon's
+// start catches up on what it missed while down.
 import type { Clock } from "../../ports/clock.ts";
 import type { CronStore } from "../../ports/cron-store.ts";
 import type { CronJob, CronRunRef, RunStatus } from "./cron-job.ts";
 import { formatDuration } from "./duration.ts";
-import { stateAfterRun, stuckMessage } from "./run-state.ts";
+import { decideAtStart, stateAfterRun, stuckMessage } from "./run-state.ts";
 
 export type CronRunResult =
   | { ok: true; summary?: string }
@@ -122,5 +123,36 @@ export function createCronRuns(deps: CronRunsDeps) {
     return due;
   }
 
-  return { begin, finish, execute, sweep, isStuck };
+  /**
+   * The daemon's start: missed runs (run or skipped per the job's catch-up policy), stuck runs, and
+   * runs a stop interrupted (resumed under the same run id through `launch`, so nothing is done twice).
+   */
+  async function catchUp(
+    launch: (job: CronJob, dueAt: number, runId: string) => Promise<void>,
+  ): Promise<void> {
+    const now = clock.now();
+    for (const job of await store.dueOrRunning(now)) {
+      const decision = decideAtStart(job, now, stuckMs);
+      if (decision.kind === "skip") {
+        await store.addRun({
+          runId: `cron:${job.id}:${job.state.nextRunAt}`,
+          jobId: job.id,
+          dueAt: job.state.nextRunAt!,
+          startedAt: now,
+          finishedAt: now,
+          status: "skipped",
+          error: `missed while the assistant was not running (${formatDuration(decision.lateMs)} late; catch-up policy ${job.catchUp.policy})`,
+        });
+        await deps.save({ ...job, state: decision.state });
+      } else if (decision.kind === "stuck") {
+        await finish(runningRef(job)!, "stuck");
+      } else if (decision.kind === "resume") {
+        log("info", `cron job "${job.name}" (${job.id}) was running when the assistant stopped; resuming it`);
+        await launch(job, runningRef(job)!.dueAt, decision.runId);
+      }
+      // "run": it is due, so the alarm's first wake-up starts it.
+    }
+  }
+
+  return { begin, finish, execute, sweep, catchUp };
 }

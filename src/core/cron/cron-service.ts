@@ -15,9 +15,8 @@ import {
   inScope,
   jobFromInput,
 } from "./cron-input.ts";
-import { type CronExecute, type CronRunResult, createCronRuns, runningRef } from "./cron-runs.ts";
-import { formatDuration } from "./duration.ts";
-import { decideAtStart, DEFAULT_STUCK_MS } from "./run-state.ts";
+import { type CronExecute, type CronRunResult, createCronRuns } from "./cron-runs.ts";
+import { DEFAULT_STUCK_MS } from "./run-state.ts";
 import { nextRunAfter } from "./schedule.ts";
 
 export type { CronExecute, CronRunResult } from "./cron-runs.ts";
@@ -146,33 +145,6 @@ export function createCronService(deps: CronServiceDeps): CronService {
     for (const job of due) if (job.state.nextRunAt! <= now - OVERDUE_MS) await alarm.set(job);
   }
 
-  /** Missed runs, interrupted runs and stuck runs, settled once at start. */
-  async function catchUp(): Promise<void> {
-    const now = clock.now();
-    for (const job of await store.dueOrRunning(now)) {
-      const decision = decideAtStart(job, now, stuckMs);
-      if (decision.kind === "skip") {
-        await store.addRun({
-          runId: `cron:${job.id}:${job.state.nextRunAt}`,
-          jobId: job.id,
-          dueAt: job.state.nextRunAt!,
-          startedAt: now,
-          finishedAt: now,
-          status: "skipped",
-          error: `missed while the assistant was not running (${formatDuration(decision.lateMs)} late; catch-up policy ${job.catchUp.policy})`,
-        });
-        await save({ ...job, state: decision.state });
-      } else if (decision.kind === "stuck") {
-        await runs.finish(runningRef(job)!, "stuck");
-      } else if (decision.kind === "resume") {
-        // Same run id: what it had done already (a queued turn, a posted event) is not done twice.
-        log("info", `cron job "${job.name}" (${job.id}) was running when the assistant stopped; resuming it`);
-        await launch(job, runningRef(job)!.dueAt, decision.runId);
-      }
-      // "run": it is due, so the alarm's first wake-up starts it.
-    }
-  }
-
   return {
     get started() {
       return execute !== undefined;
@@ -248,7 +220,7 @@ export function createCronService(deps: CronServiceDeps): CronService {
     async start(run, signal) {
       execute = run;
       stopped = signal;
-      await catchUp();
+      await runs.catchUp(launch);
       alarm.watch?.(tick, signal);
     },
 
