@@ -2,7 +2,9 @@
 // collect mode, stored outcomes delivered and never run again, failed sends retried and sent once,
 // giving up (ack, or dead-letter), bot commands in session order, and after-turn work done once
 // across a crash between storing an outcome and acking its message.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterAll, afterEach, beforeAll, describe, expect, it, onTestFinished } from "vitest";
 import { createAfterTurn } from "../../src/core/intake/after-turn.ts";
 import { type DeliveryDeps, processDeliveries } from "../../src/core/intake/process-deliveries.ts";
 import type { TurnJob } from "../../src/core/intake/turn-job.ts";
@@ -290,5 +292,59 @@ describe.each(engines)("processDeliveries on the $name engine", (engine) => {
       { key: `${beat.id}:alert`, reply: "re: Heartbeat. This is not the user writing." },
     ]);
     expect(await w.receive()).toEqual([]);
+  });
+
+  it("POSTs a hook's outcome once when the process dies between the callback and the ack", async () => {
+    const received: string[] = [];
+    const server = createServer((req, res) => {
+      let body = "";
+      req.setEncoding("utf8").on("data", (chunk: string) => (body += chunk));
+      req.on("end", () => {
+        received.push(`${String(req.headers["idempotency-key"])} ${body}`);
+        res.writeHead(200).end();
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    onTestFinished(() => new Promise<void>((resolve) => server.close(() => resolve())));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/done`;
+    let alive = false;
+    const w = await world();
+    const queue = w.ports.queue;
+    const dying: DeliveryDeps = {
+      ...w.deps,
+      afterTurn: createAfterTurn({
+        clock: w.ports.clock,
+        outbox: w.ports.outbox,
+        claims: w.ports.claims,
+        cron: { postEvent: async () => true },
+        heartbeat: () => ({ target: "none", ackMaxChars: 30 }),
+        lastRoute: async () => undefined,
+        deliver: w.deps.deliver,
+        finishRun: async () => {},
+        wakeHeartbeat: () => {},
+      }),
+      queue: {
+        enqueue: (m) => queue.enqueue(m),
+        receive: (o) => queue.receive(o),
+        retry: (d, ms) => queue.retry(d, ms),
+        ack: async (d: QueueDelivery) => {
+          if (!alive) throw new Error("killed");
+          return queue.ack(d);
+        },
+      },
+    };
+    const hook = job("summarise the day", { after: [{ kind: "hookCallback", url }] });
+    delete hook.deliverTo;
+    await w.submit(hook);
+    const [taken] = await w.receive();
+    await expect(processDeliveries(dying, [taken!])).rejects.toThrow("killed");
+    await queue.retry(taken!, 0);
+    alive = true;
+    expect(await w.round(dying)).toEqual([]);
+    expect(w.calls).toEqual(["turn summarise the day"]);
+    expect(received).toEqual([
+      `${hook.id} ${JSON.stringify({ jobId: hook.id, sessionKey: hook.sessionKey, status: "done", reply: "re: summarise the day" })}`,
+    ]);
+    expect((await w.ports.outbox.get(hook.id))?.deliveredAt).toBeDefined();
   });
 });
