@@ -1,11 +1,13 @@
 // The engines the behaviour suite runs against: each opens fresh, real Ports (local: a temp folder with
-// SQLite; aws: dynalite + fauxqs on loopback, a fresh table, bucket and FIFO queue per test).
+// SQLite; aws: dynalite + fauxqs on loopback, a fresh table, bucket and FIFO queue per test, and a
+// local EventBridge Scheduler for the cron alarm).
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import type { S3Client } from "@aws-sdk/client-s3";
 import type { SQSClient } from "@aws-sdk/client-sqs";
+import { startSchedulerEmulator } from "../../src/engines/aws/dev/scheduler-emulator.ts";
 import { createAwsPorts } from "../../src/engines/aws/wire.ts";
 import { createLocalPorts } from "../../src/engines/local/wire.ts";
 import type { Ports } from "../../src/ports/index.ts";
@@ -18,6 +20,11 @@ export interface EngineInstance {
   ports: Ports;
   clock: FakeClock;
   cleanup(): Promise<void>;
+  /**
+   * aws only (locally the timer alarm fires inside a started cron service): delivers the schedules
+   * due by the clock on the local EventBridge Scheduler to `onFiring`, as the schedule Lambda gets them.
+   */
+  fireSchedules?(onFiring: (jobId: string, scheduledAt: number) => Promise<unknown>): Promise<void>;
 }
 
 /** One engine under test. */
@@ -83,12 +90,30 @@ function awsHarness(): EngineHarness {
         freshFifoQueue(admin.sqs),
       ]);
       const clock = createFakeClock(start);
+      let onFiring: ((jobId: string, scheduledAt: number) => Promise<unknown>) | undefined;
+      const scheduler = await startSchedulerEmulator({
+        clock,
+        groups: ["agent-claw"],
+        async invoke(firing) {
+          const { jobId, scheduledTime } = JSON.parse(firing.input) as {
+            jobId: string;
+            scheduledTime: string;
+          };
+          await onFiring?.(jobId, Date.parse(scheduledTime));
+        },
+      });
       const ports = createAwsPorts({
         ...FAKE_AWS,
         endpoint: {
           dynamodb: emulators.dynamo.endpoint,
           s3: emulators.fauxqs.endpoint,
           sqs: emulators.fauxqs.endpoint,
+          scheduler: scheduler.endpoint,
+        },
+        schedule: {
+          group: "agent-claw",
+          targetArn: "arn:aws:lambda:us-east-1:000000000000:function:agent-claw-schedule",
+          roleArn: "arn:aws:iam::000000000000:role/agent-claw-scheduler",
         },
         table: state,
         bucket,
@@ -97,7 +122,18 @@ function awsHarness(): EngineHarness {
         queueUrl,
         clock,
       });
-      return { ports, clock, cleanup: () => ports.close() };
+      return {
+        ports,
+        clock,
+        async cleanup() {
+          await ports.close();
+          await scheduler.stop();
+        },
+        async fireSchedules(deliver) {
+          onFiring = deliver;
+          await scheduler.fire();
+        },
+      };
     },
   };
 }
