@@ -112,9 +112,11 @@ export function createCronService(deps: CronServiceDeps): CronService {
     return job;
   };
 
+  // The alarm first: a schedule left for a job that was not stored fires "gone" and is removed, while a
+  // job stored without its schedule would silently never run.
   const save = async (job: CronJob) => {
-    await store.save(job);
     await alarm.set(job);
+    await store.save(job);
     changed({ job });
     return job;
   };

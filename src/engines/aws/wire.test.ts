@@ -17,6 +17,8 @@ import {
   sqsClient,
   startFauxqs,
 } from "../../../test/emulators/fauxqs.ts";
+import { createCronService } from "../../core/cron/cron-service.ts";
+import { cronJob } from "../../ports/cron-store.contract.ts";
 import type { Ports } from "../../ports/index.ts";
 import { createFakeClock } from "../../util/fake-clock.ts";
 import { createAwsPorts } from "./wire.ts";
@@ -107,6 +109,34 @@ describe("createAwsPorts against the emulators", () => {
       ]);
       // Same bucket, another prefix: the workspace does not see the transcript objects.
       expect(await ports.workspace.list("", { recursive: true })).toEqual([]);
+    } finally {
+      await ports.close();
+    }
+  });
+
+  it("keeps cron jobs in the table, and without a schedule target says which settings their alarm needs", async () => {
+    const { ports } = await wired();
+    try {
+      const job = cronJob("daily", ports.clock.now() + 60_000);
+      await ports.cron.save(job);
+      expect(await ports.cron.list()).toEqual([job]);
+      await expect(ports.alarm.set(job)).rejects.toThrow(
+        /AGENT_CLAW_AWS_SCHEDULE_GROUP, AGENT_CLAW_AWS_SCHEDULE_TARGET_ARN and AGENT_CLAW_AWS_SCHEDULE_ROLE_ARN/,
+      );
+      await ports.alarm.clear(job.id);
+      // Through the cron service, the job is not stored without its schedule (it would never run).
+      const cron = createCronService({
+        store: ports.cron,
+        alarm: ports.alarm,
+        claims: ports.claims,
+        clock: ports.clock,
+        timeZone: () => "UTC",
+        newId: () => "weekly",
+      });
+      await expect(cron.add({ every: "7d", systemEvent: "review" }, { kind: "owner" })).rejects.toThrow(
+        /AGENT_CLAW_AWS_SCHEDULE_TARGET_ARN/,
+      );
+      expect((await ports.cron.list()).map((j) => j.id)).toEqual(["daily"]);
     } finally {
       await ports.close();
     }
