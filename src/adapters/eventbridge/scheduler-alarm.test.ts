@@ -13,7 +13,7 @@ import { createFakeClock } from "../../util/fake-clock.ts";
 import { createSqliteClaims } from "../sqlite/claims.ts";
 import { createSqliteCronStore } from "../sqlite/cron-store.ts";
 import { openStateDb } from "../sqlite/db.ts";
-import { createSchedulerAlarm, HEARTBEAT_SCHEDULE } from "./scheduler-alarm.ts";
+import { AT_LEAD_MS, createSchedulerAlarm, HEARTBEAT_SCHEDULE } from "./scheduler-alarm.ts";
 
 const OWNER: CronScope = { kind: "owner" };
 const MIN = 60_000;
@@ -198,6 +198,20 @@ describe("the EventBridge Scheduler alarm", () => {
     expect(cleared.state).toMatchObject({ lastStatus: "stuck", consecutiveErrors: 1 });
     expect(cleared.state.running).toBeUndefined();
     expect((await w.get(job.id))?.ScheduleExpression).toMatch(/^(rate|at)\(/);
+  });
+
+  it("runs a job now through a one-shot a few seconds ahead, then returns it to its schedule", async () => {
+    const w = await world();
+    const job = await w.service.add({ cron: "0 9 * * *", systemEvent: "plants" }, OWNER);
+    expect(await w.service.runNow(job.id, OWNER)).toEqual({ started: false });
+    const soon = new Date(w.clock.now() + AT_LEAD_MS).toISOString().slice(0, 19);
+    expect(await w.get(job.id)).toMatchObject({
+      ScheduleExpression: `at(${soon})`,
+      ActionAfterCompletion: "DELETE",
+    });
+    await w.advance(AT_LEAD_MS, 1_000);
+    expect(w.runs.map((r) => r.runId)).toEqual([`cron:${job.id}:${w.clock.now() - AT_LEAD_MS}`]);
+    expect((await w.get(job.id))?.ScheduleExpression).toBe("cron(0 9 * * ? *)");
   });
 
   it("keeps the heartbeat as a rate() schedule of its own while it is on", async () => {

@@ -49,9 +49,15 @@ export const RETRY_POLICY = { MaximumRetryAttempts: 3, MaximumEventAgeInSeconds:
 /** A cron job's schedule name: names allow 1-64 of [0-9a-zA-Z-_.]. */
 export const scheduleName = (jobId: string) => `cron-${jobId.replace(/[^0-9a-zA-Z_.-]/g, "_")}`.slice(0, 64);
 
-/** "at(2026-12-01T09:00:05)" in UTC, rounded up to the second (never before `now`). */
+/**
+ * The soonest an at() is written for: a time already past when the schedule is made (a run now, an
+ * overdue catch-up) is not left to how the service treats the past.
+ */
+export const AT_LEAD_MS = 10_000;
+
+/** "at(2026-12-01T09:00:05)" in UTC, rounded up to the second, and at least AT_LEAD_MS after `now`. */
 export function atExpression(ms: number, now: number): string {
-  const second = Math.ceil(Math.max(ms, now) / 1000) * 1000;
+  const second = Math.ceil(Math.max(ms, now + AT_LEAD_MS) / 1000) * 1000;
   return `at(${new Date(second).toISOString().slice(0, 19)})`;
 }
 
