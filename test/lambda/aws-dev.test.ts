@@ -57,6 +57,7 @@ describe("agent-claw aws dev", () => {
 
   it("sets Telegram's webhook to its URL with the secret it prints", () => {
     expect(dev.webhookUrl).toBe(`${dev.url}/telegram/webhook`);
+    expect(dev.telegram).toBe(true);
     expect(telegram.webhook).toMatchObject({ url: dev.webhookUrl, secretToken: dev.webhookSecret });
   });
 

@@ -60,9 +60,11 @@ export function registerAws(program: Command): void {
             `${green("aws dev is running")} (started in ${seconds} s)`,
             `  Telegram webhook  ${bold(flags.publicUrl ? `${flags.publicUrl.replace(/\/+$/, "")}/telegram/webhook` : dev.webhookUrl)}`,
             `  secret token      ${dev.webhookSecret}`,
-            flags.publicUrl
-              ? "  the webhook is set on Telegram"
-              : "  set it with setWebhook (url, secret_token) from a public URL that forwards here, or pass --public-url",
+            !dev.telegram
+              ? "  no bot token: set TELEGRAM_BOT_TOKEN (or channels.telegram.botToken) for Telegram; schedules run meanwhile"
+              : flags.publicUrl
+                ? "  the webhook is set on Telegram"
+                : "  set it with setWebhook (url, secret_token) from a public URL that forwards here, or pass --public-url",
             `  table ${dev.resources.table}, bucket ${dev.resources.bucket}`,
             `  queue ${dev.resources.queueUrl}`,
             `  dead letters ${dev.resources.deadLetterQueueUrl}`,

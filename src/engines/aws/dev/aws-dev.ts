@@ -62,6 +62,8 @@ export interface AwsDev {
   webhookUrl: string;
   /** The X-Telegram-Bot-Api-Secret-Token to set with setWebhook. */
   webhookSecret: string;
+  /** Whether a bot token is set (TELEGRAM_BOT_TOKEN or channels.telegram.botToken): without one, only schedules run. */
+  telegram: boolean;
   /** The exact environment the handlers get (settings, config, endpoints, fake credentials). */
   env: Record<string, string>;
   resources: DevResources;
@@ -241,6 +243,7 @@ export async function startAwsDev(options: AwsDevOptions = {}): Promise<AwsDev> 
       url: front.url,
       webhookUrl: `${front.url}/telegram/webhook`,
       webhookSecret,
+      telegram: Boolean(token && config.channels.telegram.enabled),
       env: handlerEnv,
       resources,
       ports,
