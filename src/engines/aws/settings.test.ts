@@ -50,7 +50,7 @@ describe("awsSettingsFromEnv", () => {
       AGENT_CLAW_AWS_RETRY_SECONDS: "soon",
       AGENT_CLAW_AWS_ENDPOINT_SQS: "localhost 4566",
     });
-    expect(result).toEqual({
+    expect(result).toMatchObject({
       ok: false,
       error:
         "The aws engine is not configured: AWS_REGION is not a region (like eu-west-1); " +
