@@ -326,6 +326,23 @@ describe("cron runs in any process", () => {
     expect(lambda.calls).toHaveLength(1);
   });
 
+  it("lets a job's catch-up policy skip a firing that comes far later than due", async () => {
+    const lambda = world();
+    const run = execute(lambda);
+    const strict = await lambda.service.add({ every: "1h", systemEvent: "tick", catchUp: "skip" }, OWNER);
+    const relaxed = await lambda.service.add({ every: "1h", systemEvent: "tock" }, OWNER);
+    const slot = strict.state.nextRunAt!;
+    await lambda.clock.advance(60 * MIN + 30 * MIN);
+    expect(await lambda.service.fireFromAlarm(strict.id, slot, run)).toBe("not due");
+    expect(await lambda.service.fireFromAlarm(relaxed.id, slot, run)).toBe("fired");
+    expect(lambda.calls.map((c) => c.id)).toEqual([relaxed.id]);
+    expect((await lambda.service.runs(strict.id, OWNER))[0]).toMatchObject({
+      status: "skipped",
+      error: expect.stringMatching(/30m late; catch-up policy skip/),
+    });
+    expect((await lambda.service.get(strict.id, OWNER)).state.nextRunAt).toBe(slot + 60 * MIN);
+  });
+
   it("counts a firing up to a minute early for the job's due time (EventBridge's precision)", async () => {
     const lambda = world();
     const job = await lambda.service.add({ at: "in 90s", systemEvent: "tea" }, OWNER);

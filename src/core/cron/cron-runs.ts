@@ -6,7 +6,7 @@ import type { Clock } from "../../ports/clock.ts";
 import type { CronStore } from "../../ports/cron-store.ts";
 import type { CronJob, CronRunRef, RunStatus } from "./cron-job.ts";
 import { formatDuration } from "./duration.ts";
-import { decideAtStart, stateAfterRun, stuckMessage } from "./run-state.ts";
+import { decideAtStart, type StartDecision, stateAfterRun, stuckMessage } from "./run-state.ts";
 
 export type CronRunResult =
   | { ok: true; summary?: string }
@@ -123,6 +123,20 @@ export function createCronRuns(deps: CronRunsDeps) {
     return due;
   }
 
+  /** Records a missed run as skipped (the job's catch-up policy said so) and moves the job on. */
+  async function skip(job: CronJob, decision: Extract<StartDecision, { kind: "skip" }>, now: number) {
+    await store.addRun({
+      runId: `cron:${job.id}:${job.state.nextRunAt}`,
+      jobId: job.id,
+      dueAt: job.state.nextRunAt!,
+      startedAt: now,
+      finishedAt: now,
+      status: "skipped",
+      error: `missed while the assistant was not running (${formatDuration(decision.lateMs)} late; catch-up policy ${job.catchUp.policy})`,
+    });
+    await deps.save({ ...job, state: decision.state });
+  }
+
   /**
    * The daemon's start: missed runs (run or skipped per the job's catch-up policy), stuck runs, and
    * runs a stop interrupted (resumed under the same run id through `launch`, so nothing is done twice).
@@ -134,16 +148,7 @@ export function createCronRuns(deps: CronRunsDeps) {
     for (const job of await store.dueOrRunning(now)) {
       const decision = decideAtStart(job, now, stuckMs);
       if (decision.kind === "skip") {
-        await store.addRun({
-          runId: `cron:${job.id}:${job.state.nextRunAt}`,
-          jobId: job.id,
-          dueAt: job.state.nextRunAt!,
-          startedAt: now,
-          finishedAt: now,
-          status: "skipped",
-          error: `missed while the assistant was not running (${formatDuration(decision.lateMs)} late; catch-up policy ${job.catchUp.policy})`,
-        });
-        await deps.save({ ...job, state: decision.state });
+        await skip(job, decision, now);
       } else if (decision.kind === "stuck") {
         await finish(runningRef(job)!, "stuck");
       } else if (decision.kind === "resume") {
@@ -154,5 +159,5 @@ export function createCronRuns(deps: CronRunsDeps) {
     }
   }
 
-  return { begin, finish, execute, sweep, catchUp };
+  return { begin, finish, execute, sweep, catchUp, skip };
 }

@@ -16,7 +16,7 @@ import {
   jobFromInput,
 } from "./cron-input.ts";
 import { type CronExecute, type CronRunResult, createCronRuns } from "./cron-runs.ts";
-import { DEFAULT_STUCK_MS } from "./run-state.ts";
+import { decideAtStart, DEFAULT_STUCK_MS } from "./run-state.ts";
 import { nextRunAfter } from "./schedule.ts";
 
 export type { CronExecute, CronRunResult } from "./cron-runs.ts";
@@ -28,7 +28,10 @@ export type { CronExecute, CronRunResult } from "./cron-runs.ts";
 export const FIRE_EARLY_MS = 60_000;
 /** How long a firing's claim keeps a second delivery of it out (EventBridge gives up on an event after 1 h). */
 export const FIRE_CLAIM_MS = 60 * 60_000;
-/** A due job no firing has taken this long after its time lost its alarm: a sweep sets it again. */
+/**
+ * A due job no firing has taken this long after its time lost its alarm (a sweep sets it again); a
+ * firing this late is a missed run, which the job's catch-up policy may skip.
+ */
 export const OVERDUE_MS = 5 * 60_000;
 
 export interface CronServiceDeps {
@@ -246,6 +249,12 @@ export function createCronService(deps: CronServiceDeps): CronService {
       }
       if (!(await deps.claims.claimOnce(`cron:fire:${jobId}#${scheduledAt}`, FIRE_CLAIM_MS)))
         return "duplicate";
+      // Far later than due (Scheduler could not deliver for a while): the job's catch-up policy decides.
+      const decision = now - due > OVERDUE_MS ? decideAtStart(job, now, stuckMs) : undefined;
+      if (decision?.kind === "skip") {
+        await runs.skip(job, decision, now);
+        return "not due";
+      }
       const ref = await runs.begin(job, due, `cron:${job.id}:${due}`);
       await runs.execute(job, ref, run);
       return "fired";
