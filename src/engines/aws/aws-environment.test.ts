@@ -1,0 +1,75 @@
+// A handler's whole environment checked at once: settings, config and Telegram's webhook secret.
+import { describe, expect, it } from "vitest";
+import { AwsSetupError, readAwsEnvironment } from "./aws-environment.ts";
+
+const SETTINGS = {
+  AWS_REGION: "eu-west-1",
+  AGENT_CLAW_AWS_TABLE: "agent-claw-state",
+  AGENT_CLAW_AWS_BUCKET: "agent-claw-bucket",
+  AGENT_CLAW_AWS_QUEUE_URL: "https://sqs.eu-west-1.amazonaws.com/123456789012/intake.fifo",
+  AGENT_CLAW_AWS_SCHEDULE_GROUP: "agent-claw",
+  AGENT_CLAW_AWS_SCHEDULE_TARGET_ARN: "arn:aws:lambda:eu-west-1:123456789012:function:agent-claw-schedule",
+  AGENT_CLAW_AWS_SCHEDULE_ROLE_ARN: "arn:aws:iam::123456789012:role/agent-claw-scheduler",
+};
+const TOKEN = "123456789:AAsecretTokenThatMustNotLeak_0123456789";
+
+const failure = (env: NodeJS.ProcessEnv) => {
+  try {
+    readAwsEnvironment(env);
+  } catch (error) {
+    expect(error).toBeInstanceOf(AwsSetupError);
+    return (error as Error).message;
+  }
+  throw new Error("expected the environment to be refused");
+};
+
+describe("readAwsEnvironment", () => {
+  it("runs without Telegram when no bot token is set", () => {
+    const environment = readAwsEnvironment(SETTINGS);
+    expect(environment.telegram).toBeUndefined();
+    expect(environment.settings.table).toBe("agent-claw-state");
+  });
+
+  it("needs a webhook secret once a bot token is set, named with the settings problems", () => {
+    const message = failure({ ...SETTINGS, AWS_REGION: "", TELEGRAM_BOT_TOKEN: TOKEN });
+    expect(message).toBe(
+      "The aws engine is not configured: AWS_REGION is not set; TELEGRAM_WEBHOOK_SECRET is not set " +
+        "(Telegram's webhook calls must carry a secret). Set them in the function's environment.",
+    );
+    expect(failure({ ...SETTINGS, TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_WEBHOOK_SECRET: "short" })).toContain(
+      "TELEGRAM_WEBHOOK_SECRET is not 16 to 256 of A-Z, a-z, 0-9, _ and -",
+    );
+  });
+
+  it("takes the secret from the environment before the config", () => {
+    const config = JSON.stringify({ channels: { telegram: { webhookSecret: "from-the-config-0123" } } });
+    const fromConfig = readAwsEnvironment({
+      ...SETTINGS,
+      TELEGRAM_BOT_TOKEN: TOKEN,
+      AGENT_CLAW_CONFIG: config,
+    });
+    expect(fromConfig.telegram).toEqual({
+      token: TOKEN,
+      apiRoot: "https://api.telegram.org",
+      webhookSecret: "from-the-config-0123",
+    });
+    const fromEnv = readAwsEnvironment({
+      ...SETTINGS,
+      TELEGRAM_BOT_TOKEN: TOKEN,
+      AGENT_CLAW_CONFIG: config,
+      TELEGRAM_WEBHOOK_SECRET: "from-the-environment-01",
+    });
+    expect(fromEnv.telegram?.webhookSecret).toBe("from-the-environment-01");
+  });
+
+  it("puts the config's problems under the settings' in the same message", () => {
+    const message = failure({ AGENT_CLAW_CONFIG: "[1, 2]" });
+    const [settings, config] = message.split("\n");
+    expect(settings).toMatch(
+      /^The aws engine is not configured: AWS_REGION is not set; .*AGENT_CLAW_AWS_TABLE is not set/,
+    );
+    expect(config).toBe(
+      "AGENT_CLAW_CONFIG must hold a JSON object ({ ... }), not an array. Set AGENT_CLAW_CONFIG to the JSON object config.json would hold, or leave it unset for the defaults.",
+    );
+  });
+});
