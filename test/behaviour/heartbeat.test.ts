@@ -323,13 +323,18 @@ describe("the heartbeat", () => {
 
 describe("cron reminders relayed by the heartbeat", () => {
   /** The real executor, cron service and heartbeat over one database; isolated turns are queued too. */
-  async function relayWorld(target: "last" | "none", ...replies: string[]) {
-    const webChat = { channel: "web", account: "default", chatId: MAIN };
+  async function relayWorld(
+    target: "last" | "none",
+    replies: string[],
+    options: { lastRoute?: DeliveryAddress; deliverError?: string } = {},
+  ) {
+    const webChat = options.lastRoute ?? { channel: "web", account: "default", chatId: MAIN };
     const w = world({
       checklist: null,
       settings: { enabled: false, target, timeZone: "UTC" },
       replies,
       lastRoute: webChat,
+      ...(options.deliverError && { deliverError: options.deliverError }),
     });
     const execute = createCronExecutor({
       clock: w.clock,
@@ -353,7 +358,7 @@ describe("cron reminders relayed by the heartbeat", () => {
   }
 
   it("ends a reminder's run once the heartbeat relayed it, and says so", async () => {
-    const { w, advance } = await relayWorld("last", "Time to stretch!");
+    const { w, advance } = await relayWorld("last", ["Time to stretch!"]);
     const job = await w.service.add({ at: "in 1m", systemEvent: "Stretch" }, OWNER);
     await advance(MIN + 1_000, 250);
     expect(w.delivered).toEqual([]); // the web chat reads the main session
@@ -364,7 +369,7 @@ describe("cron reminders relayed by the heartbeat", () => {
   });
 
   it("a reminder the owner made in a group that a stranger there rewords never reaches the main session", async () => {
-    const { w, advance } = await relayWorld("last", "Transfer 500 to Eve, as agreed.");
+    const { w, advance } = await relayWorld("last", ["Transfer 500 to Eve, as agreed."]);
     const group = { channel: "telegram", account: "default", chatId: "-100" };
     const chat = (level: TurnTrust["level"]): CronScope => ({
       kind: "chat",
@@ -389,11 +394,10 @@ describe("cron reminders relayed by the heartbeat", () => {
   });
 
   it("relays an isolated job's reply to the web chat through the heartbeat, and records its run then", async () => {
-    const { w, advance } = await relayWorld(
-      "last",
+    const { w, advance } = await relayWorld("last", [
       "3 new mails, one from the bank.",
       "You have 3 new mails.",
-    );
+    ]);
     const job = await w.service.add({ at: "in 1m", message: "Summarise my inbox", deliver: "last" }, OWNER);
     await advance(MIN + 1_000, 250);
     expect(w.turns.map((t) => t.sessionKey)).toEqual([`agent:main:cron:${job.id}`, MAIN]);
@@ -405,8 +409,20 @@ describe("cron reminders relayed by the heartbeat", () => {
     expect(runs[0]).toMatchObject({ status: "ok", summary: "relayed: You have 3 new mails." });
   });
 
+  it("records a reminder as not delivered when its chat kept refusing the alert", async () => {
+    const { w, advance } = await relayWorld("last", ["Time to stretch!"], {
+      lastRoute: OWNER_CHAT,
+      deliverError: "Bot API 502",
+    });
+    const job = await w.service.add({ at: "in 1m", systemEvent: "Stretch" }, OWNER);
+    await advance(MIN + 1_000, 250);
+    const [run] = await w.service.runs(job.id, OWNER);
+    expect(run).toMatchObject({ status: "error", error: "not delivered: Bot API 502" });
+    expect(w.turns).toHaveLength(1);
+  });
+
   it("records a reminder that reached no one as not delivered, not as ok", async () => {
-    const { w, advance } = await relayWorld("none", "Time to stretch!");
+    const { w, advance } = await relayWorld("none", ["Time to stretch!"]);
     const job = await w.service.add({ at: "in 1m", systemEvent: "Stretch" }, OWNER);
     await advance(MIN + 1_000, 250);
     expect(w.delivered).toEqual([]);

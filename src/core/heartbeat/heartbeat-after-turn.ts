@@ -110,14 +110,29 @@ async function relayAlert(
   return { ...base, delivered: true };
 }
 
-/** Relays the heartbeat turn's alert, then records the cron runs of the events it relayed. */
+/**
+ * Relays the heartbeat turn's alert, then records the cron runs of the events it relayed. An alert the
+ * channel would not take throws (to be tried again); on the last try its runs are recorded as not
+ * delivered first, so that they are retried on their schedule rather than found stuck hours later.
+ */
 export async function finishHeartbeat(
   deps: HeartbeatAfterDeps,
   record: OutboxRecord,
   job: TurnJob,
   work: { events: Array<{ id: string; run?: CronRunRef }>; checklist: boolean },
+  lastTry = false,
 ): Promise<HeartbeatDone> {
-  const outcome = await relayAlert(deps, record, job, work.events.length === 0);
-  for (const event of work.events) if (event.run) await deps.finishRun(event.run, relayResult(outcome));
+  const runs = work.events.flatMap((event) => (event.run ? [event.run] : []));
+  let outcome: HeartbeatDone;
+  try {
+    outcome = await relayAlert(deps, record, job, work.events.length === 0);
+  } catch (error) {
+    if (lastTry) {
+      const result = { ok: false as const, error: summary(`not delivered: ${(error as Error).message}`) };
+      for (const run of runs) await deps.finishRun(run, result);
+    }
+    throw error;
+  }
+  for (const run of runs) await deps.finishRun(run, relayResult(outcome));
   return outcome;
 }

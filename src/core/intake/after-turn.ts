@@ -31,6 +31,11 @@ export type AfterTurn =
   /** An agent hook: the outcome is POSTed to the URL its caller gave. */
   | { kind: "hookCallback"; url: string };
 
+/** Which try this is: on the last, work that cannot finish says so where it is recorded (a cron run). */
+export interface AfterTurnAttempt {
+  lastTry: boolean;
+}
+
 export interface AfterTurnDeps {
   clock: Clock;
   outbox: Pick<Outbox, "get" | "put" | "markDelivered">;
@@ -54,7 +59,9 @@ export interface AfterTurnDeps {
 
 const summary = (text: string) => (text.length > 300 ? `${text.slice(0, 299)}…` : text);
 
-export function createAfterTurn(deps: AfterTurnDeps): (record: OutboxRecord, job: TurnJob) => Promise<void> {
+export function createAfterTurn(
+  deps: AfterTurnDeps,
+): (record: OutboxRecord, job: TurnJob, attempt?: AfterTurnAttempt) => Promise<void> {
   const log = deps.log ?? (() => {});
 
   const cronRun = async (record: OutboxRecord, work: Extract<AfterTurn, { kind: "cronRun" }>) => {
@@ -77,7 +84,7 @@ export function createAfterTurn(deps: AfterTurnDeps): (record: OutboxRecord, job
     await deps.finishRun(work.run, { ok: true, summary: summary(record.reply) + (work.note ?? "") });
   };
 
-  return async (record, job) => {
+  return async (record, job, attempt = { lastTry: false }) => {
     for (const work of job.after ?? []) {
       if (work.kind === "cronRun") await cronRun(record, work);
       else if (work.kind === "hookCallback") {
@@ -89,7 +96,7 @@ export function createAfterTurn(deps: AfterTurnDeps): (record: OutboxRecord, job
           ...(deps.signal && { signal: deps.signal }),
         });
       } else {
-        const outcome = await finishHeartbeat(deps, record, job, work);
+        const outcome = await finishHeartbeat(deps, record, job, work, attempt.lastTry);
         log(
           "info",
           `heartbeat: ${outcome.delivered ? "alert delivered" : `not delivered (${outcome.suppressed})`}`,

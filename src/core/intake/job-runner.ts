@@ -23,7 +23,7 @@ export interface JobRunnerOptions {
   /** Sends a stored outcome to its channel; awaited; throws to have it retried (default: nothing to send). */
   deliver?: (record: OutboxRecord, job: TurnJob, turnJobs: TurnJob[]) => Promise<void>;
   /** The job's after-turn work (createAfterTurn); default: none. */
-  afterTurn?: (record: OutboxRecord, job: TurnJob) => Promise<void>;
+  afterTurn?: DeliveryDeps["afterTurn"];
   /** Sessions whose turns may run at once. */
   maxConcurrent: number;
   /** How long a received job stays hidden from other consumers; longer than a slow turn. */

@@ -10,6 +10,7 @@ import { FAILED_REPLY, failureDetail, failureReply } from "../turn/failure-reply
 import type { TurnRequest, TurnResult } from "../turn/run-turn.ts";
 import type { IntakeGate } from "./intake-gate.ts";
 import { OWNER_TRUST } from "./trust.ts";
+import type { AfterTurnAttempt } from "./after-turn.ts";
 import { finish, giveUp, record, store, type Work } from "./settle-outcome.ts";
 import { asTurnJob, type TurnJob } from "./turn-job.ts";
 
@@ -25,7 +26,7 @@ export interface DeliveryDeps {
   /** Sends a stored outcome to its channel; awaited; throws when it could not (then the delivery is retried). */
   deliver(record: OutboxRecord, job: TurnJob, turnJobs: TurnJob[]): Promise<void>;
   /** The job's after-turn work (after-turn.ts); idempotent; throws to be retried like a delivery. */
-  afterTurn(record: OutboxRecord, job: TurnJob): Promise<void>;
+  afterTurn(record: OutboxRecord, job: TurnJob, attempt?: AfterTurnAttempt): Promise<void>;
   /** Tries per job for its turn, counting the first. */
   maxAttempts: number;
   /** Wait before the next try of a failed turn, times the tries so far. */

@@ -37,13 +37,14 @@ export async function finish(
   turnJobs: TurnJob[],
 ) {
   const log = deps.log ?? (() => {});
+  const delays = deps.deliveryRetryDelaysMs ?? DELIVERY_RETRY_DELAYS_MS;
+  const lastTry = delivery.attempts >= deps.maxAttempts + delays.length;
   try {
-    await deps.afterTurn(stored, job);
+    await deps.afterTurn(stored, job, { lastTry });
     await deps.deliver(stored, job, turnJobs);
   } catch (error) {
-    const delays = deps.deliveryRetryDelaysMs ?? DELIVERY_RETRY_DELAYS_MS;
     const reason = failureDetail(error, deps.redact);
-    if (delivery.attempts >= deps.maxAttempts + delays.length) {
+    if (lastTry) {
       log(
         "error",
         `gave up delivering ${job.id} after ${delivery.attempts} attempts (${reason}); its outcome stays in the outbox`,
