@@ -1,7 +1,6 @@
-// POST /<channel>/webhook: a chat platform's calls (Telegram's in webhook mode), dispatched to the
-// channel registered under that id. The channel checks its secret before the body is read; the answer
-// is 200 as soon as the update is durably queued (never after the turn), 5xx only when it could not
-// be queued, so that the platform's retry is the right thing.
+// POST /<channel>/webhook: a chat platform's calls (Telegram's in webhook mode), dispatched through the
+// channel registry. The channel checks its secret before the body is read; 200 as soon as the update is
+// durably queued (never after the turn), 5xx only when it could not be, so the platform's retry is right.
 import { bodyLimit } from "hono/body-limit";
 import { unknownChannel } from "../channels/registry.ts";
 import type { RouteModule } from "./app.ts";

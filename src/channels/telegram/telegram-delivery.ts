@@ -1,7 +1,6 @@
-// Delivers turns to Telegram: "typing…" while a turn runs, the reply streamed into one preview
-// message, then the final text. deliver() is awaited and throws when Telegram would not take the
-// reply, so that whoever stored the outcome retries it (the queue locally, SQS on AWS); the outbox
-// marks each delivered outcome, so a retry or a restart never sends it twice.
+// Delivers turns to Telegram: "typing…" while a turn runs, the reply streamed into one preview, then the
+// final text. deliver() is awaited and throws when Telegram would not take the reply, so that the queue
+// retries it (locally or on SQS); the outbox marks each delivered outcome, so it never goes out twice.
 import type { AgentEvent } from "../../core/agent/events.ts";
 import type { TurnJob } from "../../core/intake/turn-job.ts";
 import type { DeliveryAddress } from "../../core/messages.ts";

@@ -1,7 +1,6 @@
-// Who is who on Telegram: the owner (channels.telegram.owners), people the owner approved (allowFrom
-// or pairing), and everyone else. With no owners listed, the first id in allowFrom or else the first
-// sender approved by pairing is the owner, written into the config once (where the process may write
-// it) so that it never shifts.
+// Who is who on Telegram: the owner (channels.telegram.owners), people the owner approved (allowFrom or
+// pairing), and everyone else. With no owners listed, the first id in allowFrom, else the first approved
+// by pairing, is the owner, written into the config once where it may be written, so it never shifts.
 import { senderKey, type TurnTrust } from "../../core/intake/trust.ts";
 import type { InboundMessage } from "../../core/messages.ts";
 import type { ChannelDeps } from "../channel-deps.ts";

@@ -1,7 +1,6 @@
-// The Telegram channel's lifecycle inside the gateway: connects the bot (getMe, commands), takes
-// updates by long polling or by webhook (never both), and keeps one TelegramChannel runtime (intake,
-// delivery, commands) registered as "telegram". Exec approvals with inline buttons live here: they
-// need a process waiting. A config change to the token, API root or mode reconnects.
+// The Telegram bot's lifecycle in the gateway: connect (getMe, commands), long polling or webhook (never
+// both), reconnect on a config change, and the one TelegramChannel runtime registered as "telegram";
+// exec approvals with inline buttons live here because they need a process waiting.
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { TelegramPoller } from "../../channels/telegram/polling.ts";
