@@ -97,8 +97,6 @@ export function createHooks(): RouteModule {
           );
         }
       }
-      // Known as pending from any process, also after a restart, until its outcome is stored.
-      await ctx.assistant.ports.values.put(acceptedKey(jobId), true, { ttlMs: ACCEPTED_KEPT_MS });
       const deliver = body.value.deliver;
       const fresh = await ctx.runner.submit(
         internalTurnJob({
@@ -113,6 +111,9 @@ export function createHooks(): RouteModule {
           ...(deliver && { after: [{ kind: "hookCallback", url: deliver.url }] }),
         }),
       );
+      // Known as pending from any process, also after a restart, until its outcome is stored (also
+      // for a repeat: a crash right after queueing must not leave it unknown).
+      await ctx.assistant.ports.values.put(acceptedKey(jobId), true, { ttlMs: ACCEPTED_KEPT_MS });
       return c.json({ jobId, sessionKey, ...(!fresh && { duplicate: true }) }, 202);
     });
 
