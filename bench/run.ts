@@ -1,4 +1,7 @@
 // `npm run bench`: prints the figures the issues set targets for. Run on an idle machine.
+import { benchAwsColdInit, coldInitLines } from "./aws-cold-init.ts";
+import { benchAwsLatency, latencyLines } from "./aws-latency.ts";
+import { benchAwsScaleWithin, scaleLines } from "./aws-scale.ts";
 import { benchCliProcess } from "./cli-process.ts";
 import { benchGateway } from "./gateway.ts";
 import { benchScheduler } from "./scheduler.ts";
@@ -67,3 +70,10 @@ line(
 line(
   `${label(`gateway idle CPU with ${cg.jobs.toLocaleString("en")} jobs, ${cg.idleSeconds.toFixed(0)} s`)}${cg.cpuPercent.toFixed(2)} % of a core${check(cg.cpuPercent < 0.5, "< 0.5 %")}   (${cg.cpuMsPerSecond.toFixed(1)} ms/s: ${cg.ticks} ticks of ${cg.tickMs} ms)   ${cg.wakeupsPerSecond.toFixed(1)} wake-ups/s`,
 );
+
+// The serverless engine: the Lambda bundles (dist/lambda) on their own, then through aws dev (emulators on
+// loopback, every function and emulator in this one process beside the fakes, on this machine's cores).
+line("");
+for (const text of coldInitLines(await benchAwsColdInit())) line(text);
+for (const text of latencyLines(await benchAwsLatency())) line(text);
+for (const text of scaleLines(await benchAwsScaleWithin())) line(text);
