@@ -74,6 +74,15 @@ describe("after a run", () => {
       j = { ...j, state: stateAfterRun(j, "error", T + i * 600_000, "no target", false) };
     expect(j.state.nextRunAt).toBe(T + 3 * 600_000);
   });
+  it("schedules the slot after the one a run was for, also when the run ended before that slot", () => {
+    const slot = T + 10 * 60_000;
+    const early = job({
+      state: { consecutiveErrors: 0, running: { runId: "r", since: slot - 30_000, dueAt: slot } },
+    });
+    // A firing 30 s early (EventBridge fires with a minute's precision) finished 20 s before its slot.
+    expect(stateAfterRun(early, "ok", slot - 20_000).nextRunAt).toBe(slot + 10 * 60_000);
+    expect(stateAfterRun(early, "ok", slot + 15 * 60_000).nextRunAt).toBe(slot + 20 * 60_000);
+  });
 });
 
 describe("at start", () => {

@@ -26,12 +26,15 @@ export function stateAfterRun(
   error?: string,
   retry = true,
 ): CronJobState {
-  const { running: _, runRequestedAt: __, ...rest } = job.state;
+  const { running, runRequestedAt: __, ...rest } = job.state;
   const failed = status === "error" || status === "stuck";
   const consecutiveErrors = failed ? job.state.consecutiveErrors + 1 : 0;
+  // The next slot comes after the one this run was for, also when the run ended before it (a firing
+  // up to a minute early, as EventBridge's precision allows): that slot is done.
+  const from = Math.max(at, running?.dueAt ?? at);
   // A one-shot that worked is done, also when it ran early ("run now").
   let nextRunAt =
-    job.schedule.kind === "at" && (!failed || !retry) ? undefined : nextRunAfter(job.schedule, at);
+    job.schedule.kind === "at" && (!failed || !retry) ? undefined : nextRunAfter(job.schedule, from);
   if (failed && retry) {
     const retryAt = at + backoffMs(consecutiveErrors);
     if (job.schedule.kind === "at") {
