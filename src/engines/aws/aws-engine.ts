@@ -79,7 +79,8 @@ export async function openAwsEngine(env: NodeJS.ProcessEnv, extras: AwsEngineExt
       tools: extras.tools ?? (() => []),
       noteLastRoute: (to) => lastRoute.note(to),
     };
-    const account = await loadTelegramAccount(environment.telegram);
+    // Who the bot is comes from the Values port (asked of Telegram once a day), not from every cold start.
+    const account = await loadTelegramAccount(environment.telegram, ports.values);
     telegram = createTelegramChannel(deps, account);
     channels.register(telegram);
   }

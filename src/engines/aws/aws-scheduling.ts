@@ -1,21 +1,18 @@
 // The heartbeat and the cron jobs on the aws engine, for the runner and the schedule handlers. No timers:
 // EventBridge Scheduler fires the beats and the jobs, and a wake (a system event posted) beats at once,
 // awaited, because a Lambda frozen after its answer would never run a coalescing timer.
-import { randomUUID } from "node:crypto";
 import { createCronExecutor } from "../../core/cron/cron-executor.ts";
-import { createCronService, type CronExecute, type CronService } from "../../core/cron/cron-service.ts";
+import type { CronExecute, CronService } from "../../core/cron/cron-service.ts";
 import { createHeartbeat, type Heartbeat } from "../../core/heartbeat/heartbeat.ts";
 import { readHeartbeatChecklist } from "../../core/heartbeat/heartbeat-text.ts";
 import { mainSessionKey } from "../../core/session-key.ts";
 import { heartbeatSettings } from "../../gateway/heartbeat-settings.ts";
+import { systemTimeZone } from "../assistant-settings.ts";
+import { createEngineCron } from "../engine-cron.ts";
 import type { AwsEngine } from "./aws-engine.ts";
 
-/**
- * The user's zone, worked out as the assistant does (agent.timezone, else the process's: UTC on Lambda),
- * without loading the assistant and its model providers into the schedule bundle.
- */
-export const awsTimeZone = (engine: AwsEngine) =>
-  engine.config.agent.timezone ?? Intl.DateTimeFormat().resolvedOptions().timeZone ?? "UTC";
+/** The user's zone as the assistant works it out (agent.timezone, else the process's: UTC on Lambda). */
+export const awsTimeZone = (engine: AwsEngine) => systemTimeZone(engine.config);
 
 export interface AwsScheduling {
   heartbeat: Heartbeat;
@@ -27,15 +24,9 @@ export interface AwsScheduling {
 
 /** The cron service over the engine's store and alarm, as createAssistant builds it (for the schedule handler). */
 export function awsCronService(engine: AwsEngine): CronService {
-  const { ports, config } = engine;
-  return createCronService({
-    store: ports.cron,
-    alarm: ports.alarm,
-    claims: ports.claims,
-    clock: ports.clock,
+  return createEngineCron(engine.ports, {
+    config: engine.config,
     timeZone: () => awsTimeZone(engine),
-    newId: () => randomUUID().replaceAll("-", "").slice(0, 12),
-    stuckMs: config.cron.stuckMinutes * 60_000,
     log: engine.log,
   });
 }
