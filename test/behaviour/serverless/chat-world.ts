@@ -90,7 +90,7 @@ export async function waitForReplies(
   world: ChatWorld,
   chat: number,
   count: number,
-  timeoutMs = 10_000,
+  timeoutMs = 20_000,
 ): Promise<string[]> {
   const calls = await world.telegram.waitFor(isReply(chat), timeoutMs, count);
   return calls.map((call) => String(call.params["text"]));

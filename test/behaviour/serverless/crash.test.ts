@@ -9,7 +9,7 @@ describe.each(crashWorlds)("a killed runner on the $name engine", (kind) => {
   let world: CrashWorld;
   beforeAll(async () => {
     world = await kind.start();
-  }, 30_000);
+  }, 60_000);
   afterAll(() => world?.close());
 
   it(

@@ -86,7 +86,7 @@ export async function startDaemonProcessWorld(config: Record<string, unknown> = 
       const result = await run(["pairing", "approve", "telegram", code], env).exited;
       if (result.code !== 0) throw new Error(`pairing approve failed (${result.code}): ${result.output}`);
     },
-    async quiet(timeoutMs = 10_000) {
+    async quiet(timeoutMs = 20_000) {
       await expect.poll(idle, { timeout: timeoutMs, interval: 20 }).toBe(true);
     },
     deadLetters: async () => [],

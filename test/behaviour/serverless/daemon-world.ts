@@ -91,7 +91,7 @@ export async function startDaemonWorld(options: DaemonWorldOptions = {}): Promis
       const approved = await gateway.ctx.assistant.ports.pairings.approve("telegram", code);
       if (!approved) throw new Error(`no pending pairing request with code ${code}`);
     },
-    async quiet(timeoutMs = 10_000) {
+    async quiet(timeoutMs = 20_000) {
       await expect.poll(busy, { timeout: timeoutMs, interval: 20 }).toBe("");
     },
     deadLetters: async () => [],

@@ -1,7 +1,7 @@
 // Schedules on every engine, in a time zone: `at`, `every` and `cron` jobs fire and deliver once,
 // also when the scheduler delivers a firing twice; an idle heartbeat makes no model call. Times are
 // at most a minute ahead: an engine on real time (aws) runs a firing only that close to its slot.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { WORKSPACE_TEMPLATES } from "../../../src/core/workspace/templates.ts";
 import { createFakeClock } from "../../../src/util/fake-clock.ts";
 import { freshChats, repliesTo, type ScheduleWorld, waitForReplies } from "./chat-world.ts";
@@ -16,21 +16,29 @@ const HOUR = 60 * 60_000;
 const wallClock = (ms: number) =>
   new Intl.DateTimeFormat("sv-SE", { timeZone: ZONE, dateStyle: "short", timeStyle: "medium" }).format(ms);
 
-describe.each(worlds)("schedules on the $name engine", (kind) => {
+describe.each(worlds)("schedules on the $name engine", { timeout: 60_000 }, (kind) => {
   let world: ScheduleWorld;
+  /** Jobs a test made: removed after it, so that none fires into a later test. */
+  const made: string[] = [];
+  afterEach(async () => {
+    for (const id of made.splice(0)) await world.removeJob(id);
+  });
   beforeAll(async () => {
     world = await kind.start({ clock: createFakeClock(START), config: { agent: { timezone: ZONE } } });
-  }, 30_000);
+  }, 60_000);
   afterAll(() => world?.close());
 
   /** A job that runs a turn of its own and delivers its reply to a fresh chat. */
-  const jobFor = (chat: number, schedule: { at?: string; every?: string; cron?: string }) =>
-    world.addJob({
+  const jobFor = async (chat: number, schedule: { at?: string; every?: string; cron?: string }) => {
+    const job = await world.addJob({
       ...schedule,
       tz: ZONE,
       message: `Write the note for chat ${chat}.`,
       deliver: { channel: "telegram", chatId: String(chat) },
     });
+    made.push(job.id);
+    return job;
+  };
 
   /** Fires the slot and waits for the chat's `count`-th message and for the engine to settle. */
   async function fireAndWait(at: number, chat: number, count: number, twice: boolean) {
@@ -53,7 +61,6 @@ describe.each(worlds)("schedules on the $name engine", (kind) => {
       expect(repliesTo(world, chat)).toHaveLength(1);
       const runs = await world.runs(job.id);
       expect(runs.map((r) => [r.status, r.dueAt])).toEqual([["ok", due]]);
-      await world.removeJob(job.id);
     },
   );
 
@@ -61,14 +68,14 @@ describe.each(worlds)("schedules on the $name engine", (kind) => {
     const [chat] = freshChats(1) as [number];
     const job = await jobFor(chat, { every: "20s" });
     const first = job.state.nextRunAt!;
-    expect(first).toBe(world.now() + 20_000);
+    expect(job.schedule).toMatchObject({ kind: "every", everyMs: 20_000 });
+    expect(first).toBe((job.schedule as { anchor: number }).anchor + 20_000);
     world.model.script([{ text: "First tick." }, { text: "Second tick." }]);
     expect(await fireAndWait(first, chat, 1, true)).toEqual(["First tick."]);
     expect(await fireAndWait(first + 20_000, chat, 2, true)).toEqual(["First tick.", "Second tick."]);
     expect(repliesTo(world, chat)).toHaveLength(2);
     const runs = await world.runs(job.id);
     expect(runs.map((r) => r.dueAt).sort()).toEqual([first, first + 20_000]);
-    await world.removeJob(job.id);
   });
 
   it("a `cron` job fires at its wall-clock time in the zone and delivers once, also when fired twice", async () => {
@@ -82,20 +89,20 @@ describe.each(worlds)("schedules on the $name engine", (kind) => {
     expect(await fireAndWait(due, chat, 1, true)).toEqual(["On the minute."]);
     expect(repliesTo(world, chat)).toHaveLength(1);
     expect((await world.runs(job.id)).map((r) => [r.status, r.dueAt])).toEqual([["ok", due]]);
-    await world.removeJob(job.id);
   });
 
   it("an idle heartbeat (template HEARTBEAT.md, no events) makes no model call; one with a task does", async () => {
     await world.writeWorkspace("HEARTBEAT.md", WORKSPACE_TEMPLATES["HEARTBEAT.md"]!);
     const calls = world.model.requests.length;
-    await world.fire(world.now() + 2 * HOUR, { twice: true });
+    const start = world.now();
+    await world.fire(start + 2 * HOUR, { twice: true });
     await world.quiet();
     expect(world.model.requests).toHaveLength(calls);
 
     // The same firing with a task in HEARTBEAT.md asks the model: the heartbeat did fire above.
     await world.writeWorkspace("HEARTBEAT.md", "# HEARTBEAT.md\n\n- Check whether the plants need water.\n");
     world.model.script(Array.from({ length: 10 }, () => ({ text: "HEARTBEAT_OK" })));
-    await world.fire(world.now() + 2 * HOUR);
+    await world.fire(start + 4 * HOUR);
     await world.quiet();
     const beats = world.model.requests.slice(calls);
     expect(beats.length).toBeGreaterThanOrEqual(1);

@@ -1,6 +1,7 @@
 // The engines the behaviour suite runs on, for `describe.each`: each starts a world of its own that
 // the tests of one file share (fresh chats per test keep them apart).
 import type { FakeClock } from "../../../src/util/fake-clock.ts";
+import { startAwsWorld } from "./aws-world.ts";
 import type { CrashWorld, ScheduleWorld } from "./chat-world.ts";
 import { startDaemonProcessWorld } from "./daemon-process.ts";
 import { startDaemonWorld } from "./daemon-world.ts";
@@ -16,7 +17,13 @@ export interface WorldKind {
 
 const daemon: WorldKind = { name: "daemon", start: (options = {}) => startDaemonWorld(options) };
 
-export const worlds: WorldKind[] = [daemon];
+/** aws dev runs on real time: it takes no clock, and its Scheduler fires only when fire() says so. */
+const aws: WorldKind = {
+  name: "aws",
+  start: (options = {}) => startAwsWorld({ ...(options.config && { config: options.config }) }),
+};
+
+export const worlds: WorldKind[] = [daemon, aws];
 
 export interface CrashWorldKind {
   name: "daemon" | "aws";
@@ -26,4 +33,7 @@ export interface CrashWorldKind {
 /** The daemon runs in a process of its own here, so that it can be killed. */
 const daemonProcess: CrashWorldKind = { name: "daemon", start: () => startDaemonProcessWorld() };
 
-export const crashWorlds: CrashWorldKind[] = [daemonProcess];
+/** A killed runner's message comes back after 5 s (the visibility timeout), to a fresh environment. */
+const awsCrash: CrashWorldKind = { name: "aws", start: () => startAwsWorld({ visibilitySeconds: 5 }) };
+
+export const crashWorlds: CrashWorldKind[] = [daemonProcess, awsCrash];
