@@ -2,8 +2,7 @@
 // queues; the bundled handlers (dist/lambda/*.mjs) in Lambda-like environments; an API Gateway front for
 // ingest, the SQS event source for runner, and a local EventBridge Scheduler firing into schedule.
 import { existsSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import { SchedulerClient } from "@aws-sdk/client-scheduler";
 import { createSchedulerAlarm } from "../../../adapters/eventbridge/scheduler-alarm.ts";
 import { telegramWebhookSecret } from "../../../channels/telegram/webhook-secret.ts";
@@ -13,9 +12,9 @@ import { ensureWorkspace } from "../../../core/workspace/ensure-workspace.ts";
 import type { Clock } from "../../../ports/clock.ts";
 import type { Ports } from "../../../ports/index.ts";
 import { createSystemClock } from "../../../util/system-clock.ts";
-import { CONFIG_VARIABLE } from "../config-from-env.ts";
 import { redriveCount, DEFAULT_MAX_ATTEMPTS, awsSettingsFromEnv } from "../settings.ts";
 import { WEBHOOK_SECRET_VARIABLE } from "../aws-environment.ts";
+import { DEV_ACCOUNT, DEV_SCHEDULE_GROUP, handlerEnvironment, lambdaDir } from "./handler-env.ts";
 import { createAwsPorts } from "../wire.ts";
 import { startApiGatewayFront } from "./api-gateway-front.ts";
 import {
@@ -31,6 +30,8 @@ import { createLambdaHost, type LambdaHost } from "./lambda-host.ts";
 import { createDevResources, type DevResources } from "./resources.ts";
 import { type Firing, type SchedulerEmulator, startSchedulerEmulator } from "./scheduler-emulator.ts";
 import { type SqsDriver, startSqsDriver } from "./sqs-driver.ts";
+
+export { lambdaDir };
 
 export interface AwsDevOptions {
   /** The user's environment: AGENT_CLAW_HOME (config.json), AGENT_CLAW_MODEL, TELEGRAM_*, provider keys. */
@@ -75,29 +76,6 @@ export interface AwsDev {
   fireSchedules(now?: number): Promise<Firing[]>;
   lambdas: { ingest: LambdaHost; runner: LambdaHost; schedule: LambdaHost };
   close(): Promise<void>;
-}
-
-/** dist/lambda of this checkout or install: beside package.json, from src/ (tests) as from dist/ (the CLI). */
-export function lambdaDir(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, "package.json"))) {
-    const up = dirname(dir);
-    if (up === dir) throw new Error("cannot find agent-claw's package.json above " + import.meta.url);
-    dir = up;
-  }
-  return join(dir, "dist", "lambda");
-}
-
-const ACCOUNT = "000000000000";
-const GROUP = "agent-claw";
-
-/** The user's environment without AWS_* (a profile or endpoint there must not reach the emulators). */
-function userEnv(env: NodeJS.ProcessEnv): Record<string, string> {
-  return Object.fromEntries(
-    Object.entries(env).filter(
-      (entry): entry is [string, string] => typeof entry[1] === "string" && !entry[0].startsWith("AWS_"),
-    ),
-  );
 }
 
 export async function startAwsDev(options: AwsDevOptions = {}): Promise<AwsDev> {
@@ -146,8 +124,8 @@ export async function startAwsDev(options: AwsDevOptions = {}): Promise<AwsDev> 
     progress("starting EventBridge Scheduler");
     const scheduler = await startSchedulerEmulator({
       clock,
-      groups: [GROUP],
-      accountId: ACCOUNT,
+      groups: [DEV_SCHEDULE_GROUP],
+      accountId: DEV_ACCOUNT,
       auto: options.autoSchedule ?? true,
       ...(options.duplicateFirings && { duplicate: true }),
       invoke: async (firing) => {
@@ -157,28 +135,19 @@ export async function startAwsDev(options: AwsDevOptions = {}): Promise<AwsDev> 
     });
     closers.push(() => scheduler.stop());
 
-    const handlerEnv: Record<string, string> = {
-      ...userEnv(env),
-      AWS_REGION: FAKE_AWS.region,
-      AWS_ACCESS_KEY_ID: FAKE_AWS.credentials.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: FAKE_AWS.credentials.secretAccessKey,
-      AGENT_CLAW_AWS_TABLE: resources.table,
-      AGENT_CLAW_AWS_BUCKET: resources.bucket,
-      AGENT_CLAW_AWS_QUEUE_URL: resources.queueUrl,
-      AGENT_CLAW_AWS_SCHEDULE_GROUP: GROUP,
-      AGENT_CLAW_AWS_SCHEDULE_TARGET_ARN: `arn:aws:lambda:${FAKE_AWS.region}:${ACCOUNT}:function:agent-claw-schedule`,
-      AGENT_CLAW_AWS_SCHEDULE_ROLE_ARN: `arn:aws:iam::${ACCOUNT}:role/agent-claw-scheduler`,
-      AGENT_CLAW_AWS_MAX_ATTEMPTS: String(maxAttempts),
-      ...(options.retrySeconds !== undefined && {
-        AGENT_CLAW_AWS_RETRY_SECONDS: String(options.retrySeconds),
-      }),
-      AGENT_CLAW_AWS_ENDPOINT_DYNAMODB: dynamo.endpoint,
-      AGENT_CLAW_AWS_ENDPOINT_S3: fauxqs.endpoint,
-      AGENT_CLAW_AWS_ENDPOINT_SQS: fauxqs.endpoint,
-      AGENT_CLAW_AWS_ENDPOINT_SCHEDULER: scheduler.endpoint,
-      [CONFIG_VARIABLE]: JSON.stringify(rawConfig),
-      [WEBHOOK_SECRET_VARIABLE]: webhookSecret,
-    };
+    const handlerEnv = handlerEnvironment(env, {
+      resources,
+      endpoints: {
+        dynamodb: dynamo.endpoint,
+        s3: fauxqs.endpoint,
+        sqs: fauxqs.endpoint,
+        scheduler: scheduler.endpoint,
+      },
+      maxAttempts,
+      ...(options.retrySeconds !== undefined && { retrySeconds: options.retrySeconds }),
+      config: rawConfig,
+      webhookSecret,
+    });
     const settings = awsSettingsFromEnv(handlerEnv);
     if (!settings.ok) throw new Error(settings.error);
     const ports = createAwsPorts({ ...settings.settings, credentials: FAKE_AWS.credentials, clock });

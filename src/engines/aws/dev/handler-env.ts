@@ -1,0 +1,67 @@
+// What aws dev hands the bundled handlers: the environment a deployment would set on the functions
+// (settings, config, webhook secret) pointed at the emulators, and where the bundles are.
+import { existsSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { WEBHOOK_SECRET_VARIABLE } from "../aws-environment.ts";
+import { CONFIG_VARIABLE } from "../config-from-env.ts";
+import { FAKE_AWS } from "./emulators.ts";
+import type { DevResources } from "./resources.ts";
+
+export const DEV_ACCOUNT = "000000000000";
+export const DEV_SCHEDULE_GROUP = "agent-claw";
+
+/** dist/lambda of this checkout or install: beside package.json, from src/ (tests) as from dist/ (the CLI). */
+export function lambdaDir(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, "package.json"))) {
+    const up = dirname(dir);
+    if (up === dir) throw new Error(`cannot find agent-claw's package.json above ${import.meta.url}`);
+    dir = up;
+  }
+  return join(dir, "dist", "lambda");
+}
+
+export interface HandlerEnvironmentOptions {
+  resources: DevResources;
+  endpoints: { dynamodb: string; s3: string; sqs: string; scheduler: string };
+  maxAttempts: number;
+  retrySeconds?: number;
+  /** config.json's content, as AGENT_CLAW_CONFIG carries it. */
+  config: Record<string, unknown>;
+  webhookSecret: string;
+}
+
+/**
+ * The user's environment (model, provider keys, TELEGRAM_*) without AWS_* (a profile or endpoint there
+ * must not reach the emulators), plus the engine's settings for the emulators and fake credentials.
+ */
+export function handlerEnvironment(
+  env: NodeJS.ProcessEnv,
+  options: HandlerEnvironmentOptions,
+): Record<string, string> {
+  const user = Object.entries(env).filter(
+    (entry): entry is [string, string] => typeof entry[1] === "string" && !entry[0].startsWith("AWS_"),
+  );
+  const { resources, endpoints } = options;
+  return {
+    ...Object.fromEntries(user),
+    AWS_REGION: FAKE_AWS.region,
+    AWS_ACCESS_KEY_ID: FAKE_AWS.credentials.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: FAKE_AWS.credentials.secretAccessKey,
+    AGENT_CLAW_AWS_TABLE: resources.table,
+    AGENT_CLAW_AWS_BUCKET: resources.bucket,
+    AGENT_CLAW_AWS_QUEUE_URL: resources.queueUrl,
+    AGENT_CLAW_AWS_SCHEDULE_GROUP: DEV_SCHEDULE_GROUP,
+    AGENT_CLAW_AWS_SCHEDULE_TARGET_ARN: `arn:aws:lambda:${FAKE_AWS.region}:${DEV_ACCOUNT}:function:agent-claw-schedule`,
+    AGENT_CLAW_AWS_SCHEDULE_ROLE_ARN: `arn:aws:iam::${DEV_ACCOUNT}:role/agent-claw-scheduler`,
+    AGENT_CLAW_AWS_MAX_ATTEMPTS: String(options.maxAttempts),
+    ...(options.retrySeconds !== undefined && { AGENT_CLAW_AWS_RETRY_SECONDS: String(options.retrySeconds) }),
+    AGENT_CLAW_AWS_ENDPOINT_DYNAMODB: endpoints.dynamodb,
+    AGENT_CLAW_AWS_ENDPOINT_S3: endpoints.s3,
+    AGENT_CLAW_AWS_ENDPOINT_SQS: endpoints.sqs,
+    AGENT_CLAW_AWS_ENDPOINT_SCHEDULER: endpoints.scheduler,
+    [CONFIG_VARIABLE]: JSON.stringify(options.config),
+    [WEBHOOK_SECRET_VARIABLE]: options.webhookSecret,
+  };
+}
