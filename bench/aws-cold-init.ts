@@ -8,13 +8,15 @@ import { statSync } from "node:fs";
 import { join } from "node:path";
 import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand } from "@aws-sdk/client-sqs";
 import type { APIGatewayProxyEventV2, SQSEvent } from "aws-lambda";
-import { lambdaDir } from "../src/engines/aws/dev/aws-dev.ts";
 import { FAKE_AWS, sqsClient } from "../src/engines/aws/dev/emulators.ts";
 import { toSqsRecord } from "../src/engines/aws/dev/sqs-driver.ts";
 import { type AwsBenchWorld, startAwsBenchWorld } from "./aws-dev-world.ts";
 import { type Summary, summarize } from "./stats.ts";
 
 type Handler = "ingest" | "runner" | "schedule";
+
+/** The bundles `npm run build` writes, which aws dev runs too. */
+const bundle = (name: Handler) => join(import.meta.dirname, "../dist/lambda", `${name}.mjs`);
 
 export interface ColdInit {
   name: Handler;
@@ -42,7 +44,7 @@ interface ChildTimes {
 function coldStart(name: Handler, env: Record<string, string>, event: unknown): Promise<ChildTimes> {
   const child = spawn(
     process.execPath,
-    [join(import.meta.dirname, "aws-cold-child.ts"), join(lambdaDir(), `${name}.mjs`), JSON.stringify(event)],
+    [join(import.meta.dirname, "aws-cold-child.ts"), bundle(name), JSON.stringify(event)],
     { env, stdio: ["ignore", "pipe", "pipe"] },
   );
   let out = "";
@@ -143,7 +145,7 @@ export async function benchAwsColdInit(options: { samples?: number } = {}): Prom
       const counted = times.slice(1);
       return {
         name,
-        bytes: statSync(join(lambdaDir(), `${name}.mjs`)).size,
+        bytes: statSync(bundle(name)).size,
         total: summarize(counted.map((t) => t.importMs + t.firstMs)),
         import: summarize(counted.map((t) => t.importMs)),
         first: summarize(counted.map((t) => t.firstMs)),
