@@ -23,7 +23,6 @@ export interface AwsWorld extends ScheduleWorld, CrashWorld {
   readonly logs: string[];
 }
 
-/** Starts aws dev on a temporary home; close() stops everything and removes the home. */
 export interface AwsWorldOptions {
   config?: Record<string, unknown>;
   /**
@@ -33,6 +32,7 @@ export interface AwsWorldOptions {
   visibilitySeconds?: number;
 }
 
+/** Starts aws dev on a temporary home; close() stops everything and removes the home. */
 export async function startAwsWorld(options: AwsWorldOptions = {}): Promise<AwsWorld> {
   const config = options.config ?? {};
   const home = await mkdtemp(join(tmpdir(), "ac-behaviour-aws-"));
