@@ -5,7 +5,18 @@ import { readFileSync, statSync } from "node:fs";
 import { isBuiltin } from "node:module";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { lambdaDir } from "../../src/engines/aws/dev/aws-dev.ts";
+import { ReceiveMessageCommand } from "@aws-sdk/client-sqs";
+import {
+  dynamoClient,
+  s3Client,
+  sqsClient,
+  startDynalite,
+  startFauxqs,
+} from "../../src/engines/aws/dev/emulators.ts";
+import { handlerEnvironment, lambdaDir } from "../../src/engines/aws/dev/handler-env.ts";
+import { createDevResources } from "../../src/engines/aws/dev/resources.ts";
+import { startTelegramFake } from "../fakes/telegram-bot-api.ts";
+import { freePort } from "../free-port.ts";
 import { createLambdaHost, type LambdaHost } from "../../src/engines/aws/dev/lambda-host.ts";
 
 const dir = lambdaDir();
@@ -92,6 +103,63 @@ describe("the bundled handlers", () => {
       error: expect.stringContaining("scheduledTime"),
     });
   });
+
+  it("answers 200 only once an update is in the FIFO queue under its session and update id, 503 when it cannot be", async () => {
+    const [dynamo, fauxqs, telegram] = await Promise.all([
+      startDynalite(),
+      startFauxqs(),
+      startTelegramFake(),
+    ]);
+    const sqs = sqsClient(fauxqs.endpoint);
+    const clients = { dynamodb: dynamoClient(dynamo.endpoint), s3: s3Client(fauxqs.endpoint), sqs };
+    try {
+      const resources = await createDevResources(clients, { maxReceiveCount: 5, visibilitySeconds: 30 });
+      const env = (sqsEndpoint: string) =>
+        handlerEnvironment(
+          { TELEGRAM_BOT_TOKEN: telegram.token, TELEGRAM_API_ROOT: telegram.url },
+          {
+            resources,
+            endpoints: {
+              dynamodb: dynamo.endpoint,
+              s3: fauxqs.endpoint,
+              sqs: sqsEndpoint,
+              scheduler: fauxqs.endpoint,
+            },
+            maxAttempts: 2,
+            config: { channels: { telegram: { allowFrom: ["1001"] } } },
+            webhookSecret: "the-webhook-secret-0123",
+          },
+        );
+      const call = (update: unknown) => ({
+        ...webhookEvent("POST", "/telegram/webhook"),
+        headers: {
+          "content-type": "application/json",
+          "x-telegram-bot-api-secret-token": "the-webhook-secret-0123",
+        },
+        body: JSON.stringify(update),
+      });
+      const lost = telegram.message({ text: "the queue is down" });
+      const down = lambda("ingest", env(`http://127.0.0.1:${await freePort()}`));
+      expect(await down.invoke(call(lost))).toMatchObject({ statusCode: 503 });
+
+      const kept = telegram.message({ text: "the queue is up" });
+      const up = lambda("ingest", env(fauxqs.endpoint));
+      expect(await up.invoke(call(kept))).toMatchObject({ statusCode: 200, body: "ok" });
+      const { Messages = [] } = await sqs.send(
+        new ReceiveMessageCommand({
+          QueueUrl: resources.queueUrl,
+          MaxNumberOfMessages: 10,
+          MessageSystemAttributeNames: ["All"],
+        }),
+      );
+      expect(
+        Messages.map((m) => [m.Attributes?.MessageGroupId, m.Attributes?.MessageDeduplicationId]),
+      ).toEqual([["agent:main:main", `telegram:default:${kept.update_id}`]]);
+    } finally {
+      for (const client of Object.values(clients)) client.destroy();
+      await Promise.all([dynamo.stop(), fauxqs.stop(), telegram.close()]);
+    }
+  }, 60_000);
 
   it("bundles each handler alone, ingest under 1 MB and without the AI SDK or the model providers", () => {
     const meta = JSON.parse(readFileSync(join(dir, "metafile.json"), "utf8")) as {
