@@ -1,4 +1,5 @@
-// Prints lines of TypeScript per folder (tests apart), so growth of the core stays visible.
+// Prints lines of TypeScript per folder (tests apart), so growth of the core stays visible, and the
+// sizes of the Lambda bundles when they are built.
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 
@@ -33,4 +34,20 @@ for (const [group, { source, tests, files }] of [...groups].sort()) {
   console.log(
     `${group.padEnd(28)} ${String(files).padStart(6)} ${String(source).padStart(8)} ${String(tests).padStart(8)}`,
   );
+}
+
+// The Lambda bundles, when built: their size is most of a cold start (the ingest target is under 1 MB).
+const lambdaDir = join(root, "dist", "lambda");
+let bundles = [];
+try {
+  bundles = readdirSync(lambdaDir).filter((name) => name.endsWith(".mjs"));
+} catch {
+  // Not built yet: `npm run build` makes dist/lambda.
+}
+if (bundles.length > 0) {
+  console.log(`\n${"lambda bundle".padEnd(28)} ${"KB".padStart(8)}`);
+  for (const name of bundles.sort()) {
+    const kb = Math.round(statSync(join(lambdaDir, name)).size / 1024);
+    console.log(`${`dist/lambda/${name}`.padEnd(28)} ${String(kb).padStart(8)}`);
+  }
 }
