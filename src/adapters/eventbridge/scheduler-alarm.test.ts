@@ -9,11 +9,17 @@ import type { CronScope } from "../../core/cron/cron-input.ts";
 import type { CronJob, CronRunRef } from "../../core/cron/cron-job.ts";
 import { type CronRunResult, createCronService } from "../../core/cron/cron-service.ts";
 import { startSchedulerEmulator } from "../../engines/aws/dev/scheduler-emulator.ts";
+import { alarmContract } from "../../ports/alarm.contract.ts";
 import { createFakeClock } from "../../util/fake-clock.ts";
 import { createSqliteClaims } from "../sqlite/claims.ts";
 import { createSqliteCronStore } from "../sqlite/cron-store.ts";
 import { openStateDb } from "../sqlite/db.ts";
-import { AT_LEAD_MS, createSchedulerAlarm, HEARTBEAT_SCHEDULE } from "./scheduler-alarm.ts";
+import {
+  AT_LEAD_MS,
+  createSchedulerAlarm,
+  HEARTBEAT_SCHEDULE,
+  type SchedulerAlarm,
+} from "./scheduler-alarm.ts";
 
 const OWNER: CronScope = { kind: "owner" };
 const MIN = 60_000;
@@ -27,6 +33,48 @@ const TARGET = {
 const closers: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
   for (const close of closers.splice(0).reverse()) await close();
+});
+
+alarmContract("EventBridge Scheduler", async () => {
+  const clock = createFakeClock();
+  const stuckMs = 2 * 60 * MIN;
+  const jobs = new Map<string, CronJob>();
+  const fired: string[] = [];
+  const emulator = await startSchedulerEmulator({
+    clock,
+    groups: [TARGET.group],
+    // What the schedule Lambda's run does, in short: the job moves on, and its alarm with it.
+    async invoke(firing) {
+      const { jobId } = JSON.parse(firing.input) as { jobId: string };
+      fired.push(jobId);
+      const job = jobs.get(jobId);
+      if (!job) return;
+      const moved = { ...job, state: { consecutiveErrors: 0 } };
+      jobs.set(jobId, moved);
+      await alarm.set(moved);
+    },
+  });
+  const client = new SchedulerClient({ ...FAKE_AWS, endpoint: emulator.endpoint, maxAttempts: 1 });
+  const alarm: SchedulerAlarm = createSchedulerAlarm({ client, target: TARGET, clock, stuckMs });
+  return {
+    alarm,
+    clock,
+    stuckMs,
+    save: async (job) => void jobs.set(job.id, job),
+    remove: async (id) => void jobs.delete(id),
+    async advance(ms) {
+      const from = fired.length;
+      for (let done = 0; done < ms; done += 10_000) {
+        await clock.advance(Math.min(10_000, ms - done));
+        await emulator.fire();
+      }
+      return fired.slice(from);
+    },
+    async cleanup() {
+      client.destroy();
+      await emulator.stop();
+    },
+  };
 });
 
 /** A cron service whose alarm is EventBridge (the local one), firing back into fireFromAlarm. */

@@ -5,6 +5,8 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import { settle } from "../../../test/behaviour/settle.ts";
+import { alarmContract } from "../../ports/alarm.contract.ts";
 import { cronJob } from "../../ports/cron-store.contract.ts";
 import { createFakeClock, type FakeClock } from "../../util/fake-clock.ts";
 import { createSystemClock } from "../../util/system-clock.ts";
@@ -46,6 +48,44 @@ function starter(store: SqliteCronStore, clock: FakeClock) {
   };
   return { woke, started, onWake };
 }
+
+alarmContract("local timer", async () => {
+  const db = openStateDb(":memory:");
+  const clock = createFakeClock();
+  const store = createSqliteCronStore({ db, clock });
+  const alarm = createTimerAlarm({ store, clock, stuckMs: STUCK_MS });
+  const stop = new AbortController();
+  const fired: string[] = [];
+  // What the cron service's wake-up does, in short: take what is due (or stuck) and move it on.
+  alarm.watch(async () => {
+    const now = clock.now();
+    for (const job of await store.dueOrRunning(now)) {
+      if (job.state.running && now - job.state.running.since < STUCK_MS) continue;
+      fired.push(job.id);
+      const { nextRunAt: _, running: __, ...state } = job.state;
+      await store.save({ ...job, state });
+    }
+  }, stop.signal);
+  return {
+    alarm,
+    clock,
+    stuckMs: STUCK_MS,
+    save: (job) => store.save(job),
+    remove: async (id) => void (await store.remove(id)),
+    async advance(ms) {
+      const from = fired.length;
+      for (let done = 0; done < ms; done += 10_000) {
+        await clock.advance(Math.min(10_000, ms - done));
+        await settle();
+      }
+      return fired.slice(from);
+    },
+    async cleanup() {
+      stop.abort();
+      db.close();
+    },
+  };
+});
 
 describe("the local timer alarm", () => {
   it("wakes when the earliest job is due, not before, with one timer waiting meanwhile", async () => {
