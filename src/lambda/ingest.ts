@@ -31,7 +31,9 @@ export async function handler(event: APIGatewayProxyEventV2): Promise<APIGateway
     const unknown = unknownChannel(route[1]!, channels);
     return text(unknown.status, unknown.text);
   }
-  const headers = new Headers(event.headers as Record<string, string>);
+  const headers = new Headers(
+    Object.entries(event.headers).filter((entry): entry is [string, string] => entry[1] !== undefined),
+  );
   try {
     const answer = await channel.webhook(headers, async () => parseBody(event));
     return text(answer.status, answer.text);
