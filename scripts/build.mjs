@@ -55,7 +55,8 @@ const nativeFetchForGrammy = {
   setup(b) {
     b.onResolve({ filter: /^node-fetch$/ }, () => ({ path: "node-fetch", namespace: "native-fetch" }));
     b.onLoad({ filter: /.*/, namespace: "native-fetch" }, () => ({
-      contents: "const f = (...args) => globalThis.fetch(...args);\nmodule.exports = f;\nmodule.exports.default = f;\n",
+      contents:
+        "const f = (...args) => globalThis.fetch(...args);\nmodule.exports = f;\nmodule.exports.default = f;\n",
       loader: "js",
     }));
   },
