@@ -2,7 +2,7 @@
 // downtime, backoff and recovery, stuck runs found by the sweep, resumed runs, run now, chat scopes,
 // runs finished by another process, and alarm firings delivered twice that run once.
 import type { DatabaseSync } from "node:sqlite";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { createTimerAlarm } from "../../src/adapters/local/timer-alarm.ts";
 import { createSqliteClaims } from "../../src/adapters/sqlite/claims.ts";
 import { createSqliteCronStore, type SqliteCronStore } from "../../src/adapters/sqlite/cron-store.ts";
@@ -12,7 +12,6 @@ import type { CronJob, CronRunRef } from "../../src/core/cron/cron-job.ts";
 import { type CronRunResult, type CronService, createCronService } from "../../src/core/cron/cron-service.ts";
 import { DEFAULT_STUCK_MS } from "../../src/core/cron/run-state.ts";
 import { createFakeClock, type FakeClock } from "../../src/util/fake-clock.ts";
-import { type EngineInstance, engines } from "./engines.ts";
 import { settle } from "./settle.ts";
 
 const MIN = 60_000;
@@ -371,62 +370,5 @@ describe("cron runs in any process", () => {
       status: "stuck",
       error: expect.stringMatching(/did not finish within 5 minutes/),
     });
-  });
-});
-
-describe.each(engines)("cron over the $name engine's ports", (engine) => {
-  beforeAll(() => engine.setup());
-  afterAll(() => engine.teardown());
-  let instance: EngineInstance | undefined;
-  const stop = new AbortController();
-  afterEach(async () => {
-    stop.abort();
-    await instance?.cleanup();
-  });
-
-  it("runs a job once per slot by its alarm, records a queued run once when finished twice, and stops when removed", async () => {
-    instance = await engine.open();
-    const { ports, clock } = instance;
-    const service = createCronService({
-      store: ports.cron,
-      alarm: ports.alarm,
-      claims: ports.claims,
-      clock,
-      timeZone: () => "UTC",
-      newId: () => "digest",
-    });
-    const calls: CronRunRef[] = [];
-    // The work is queued: whoever finishes the turn records the run (finishRun).
-    const execute = async (_job: CronJob, run: CronRunRef) => {
-      calls.push(run);
-      return "started" as const;
-    };
-    // Locally the timer alarm wakes the started service; on AWS the Scheduler's firings reach fireFromAlarm.
-    if (!instance.fireSchedules) await service.start(execute, stop.signal);
-    const advance = async (ms: number) => {
-      for (let done = 0; done < ms; done += MIN) {
-        await clock.advance(MIN);
-        await settle();
-        await instance!.fireSchedules?.((jobId, at) => service.fireFromAlarm(jobId, at, execute));
-      }
-    };
-    const t0 = clock.now();
-    const job = await service.add({ every: "10m", message: "digest", deliver: "none" }, OWNER);
-    await advance(10 * MIN);
-    expect(calls.map((c) => c.dueAt - t0)).toEqual([10 * MIN]);
-    await advance(10 * MIN);
-    expect(calls).toHaveLength(1);
-
-    await service.finishRun(calls[0]!, { ok: true, summary: "sent" });
-    await service.finishRun(calls[0]!, { ok: true, summary: "sent again" });
-    expect(await service.runs(job.id, OWNER)).toMatchObject([{ status: "ok", summary: "sent" }]);
-    expect((await service.get(job.id, OWNER)).state.nextRunAt).toBe(t0 + 30 * MIN);
-
-    await advance(10 * MIN);
-    expect(calls.map((c) => c.dueAt - t0)).toEqual([10 * MIN, 30 * MIN]);
-    await service.finishRun(calls[1]!, { ok: false, error: "offline" });
-    await service.remove(job.id, OWNER);
-    await advance(30 * MIN);
-    expect(calls).toHaveLength(2);
   });
 });

@@ -1,3 +1,5 @@
+// What a job's state becomes after a run and at start: backoff, recovery, catch-up, stuck and resumed
+// runs, and the slot after an early firing, on plain numbers.
 import { describe, expect, it } from "vitest";
 import type { CronJob } from "./cron-job.ts";
 import { AT_MAX_ATTEMPTS, backoffMs, decideAtStart, DEFAULT_STUCK_MS, stateAfterRun } from "./run-state.ts";
