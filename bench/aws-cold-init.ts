@@ -88,7 +88,8 @@ function webhookEvent(secret: string, update: unknown): APIGatewayProxyEventV2 {
       requestId: randomUUID(),
       routeKey: "$default",
       stage: "$default",
-      time: now.toUTCString(),
+      // "07/Dec/2026:04:00:00 +0000"
+      time: now.toUTCString().replace(/^\w+, (\d+) (\w+) (\d+) ([\d:]+) GMT$/, "$1/$2/$3:$4 +0000"),
       timeEpoch: now.getTime(),
     },
     body: JSON.stringify(update),

@@ -4,7 +4,7 @@
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type AwsDev, type AwsDevOptions, startAwsDev } from "../src/engines/aws/dev/aws-dev.ts";
+import { type AwsDev, startAwsDev } from "../src/engines/aws/dev/aws-dev.ts";
 import { startTelegramFake, type TelegramFake } from "../test/fakes/telegram-bot-api.ts";
 import { agent, post } from "./http-client.ts";
 import { startModelProcess } from "./telegram.ts";
@@ -22,9 +22,7 @@ export interface AwsBenchWorld {
 }
 
 /** Starts aws dev for `turns` model turns (the fake model answers "re: <text>" at once). */
-export async function startAwsBenchWorld(
-  options: { turns: number; dev?: Partial<AwsDevOptions> } = { turns: 100 },
-): Promise<AwsBenchWorld> {
+export async function startAwsBenchWorld(options: { turns: number }): Promise<AwsBenchWorld> {
   const home = await mkdtemp(join(tmpdir(), "ac-bench-aws-"));
   const closers: Array<() => Promise<unknown>> = [() => rm(home, { recursive: true, force: true })];
   const close = async () => {
@@ -60,7 +58,6 @@ export async function startAwsBenchWorld(
         if (logs.length > 200) logs.shift();
         if (process.env.BENCH_DEBUG) process.stderr.write(`${line}\n`);
       },
-      ...options.dev,
     });
     closers.push(() => dev.close());
     const sendMessages = () => telegram.sent.filter((call) => call.method === "sendMessage");
