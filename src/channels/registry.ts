@@ -1,9 +1,7 @@
 // The channels a process runs, by id: the gateway and the Lambdas route `POST /<id>/webhook` and
 // deliver outcomes through here, so adding a platform means registering one more runtime.
 import type { ChannelRuntime } from "./channel.ts";
-
-/** Every channel id this build knows, for messages that name the ones that exist. */
-export const CHANNEL_IDS = ["telegram"] as const;
+import { CHANNEL_IDS } from "./index.ts";
 
 export interface ChannelRegistry {
   /** Contract: replaces a runtime registered before under the same id (a reconnect). */
@@ -31,7 +29,7 @@ export function createChannelRegistry(): ChannelRegistry {
 /** The webhook answer for an id no runtime is registered under: says which ones there are. */
 export function unknownChannel(id: string, registry: ChannelRegistry): { status: 404; text: string } {
   const running = registry.ids();
-  const known = (CHANNEL_IDS as readonly string[]).includes(id);
+  const known = CHANNEL_IDS.includes(id);
   return {
     status: 404,
     text: known

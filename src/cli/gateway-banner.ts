@@ -1,6 +1,7 @@
-// What `agent-claw gateway` prints once it is ready: the web chat and the API, the Telegram bot that
-// answers (or why none does), and where the access token is, by full path when it is in a file.
+// What `agent-claw gateway` prints once it is ready: the web chat and the API, each chat channel (the
+// Telegram bot that answers, or why none does), and where the access token is, by full path when in a file.
 import { join } from "node:path";
+import type { ChannelStatus } from "../channels/channel-module.ts";
 import type { RunningGateway } from "../gateway/server.ts";
 import { bold, dim } from "./io.ts";
 
@@ -9,13 +10,15 @@ import { bold, dim } from "./io.ts";
  * stdout ends up in its logs) it does not, and the banner says where to read the token instead.
  */
 export function gatewayBanner(gateway: RunningGateway, terminal: boolean): string {
-  const { auth, telegram, assistant } = gateway.ctx;
+  const { auth, gatewayChannels, assistant } = gateway.ctx;
   const link = terminal ? `${gateway.url}/#token=${encodeURIComponent(auth.token)}` : gateway.url;
   const lines = [
     `${bold("agent-claw gateway")} ready`,
     `  Web chat:  ${link}`,
     `  API:       ${gateway.url}/v1`,
-    `  Telegram:  ${telegramLine(telegram.status())}`,
+    ...gatewayChannels.list.map(
+      ({ module, channel }) => `  ${`${module.label}:`.padEnd(10)} ${channelLine(channel.status())}`,
+    ),
   ];
   if (!terminal || auth.source !== "generated") {
     const from =
@@ -30,7 +33,7 @@ export function gatewayBanner(gateway: RunningGateway, terminal: boolean): strin
 }
 
 /** "@my_bot, long polling" when connected; otherwise what is wrong, or how to switch it on. */
-function telegramLine(status: { state: "running" | "stopped" | "error"; detail: string }): string {
+function channelLine(status: ChannelStatus): string {
   if (status.state === "running") return status.detail;
   if (status.state === "error") return `not connected: ${status.detail}`;
   return `off: ${status.detail}`;

@@ -3,6 +3,7 @@
 // route modules, which register themselves here.
 import { getConnInfo } from "@hono/node-server/conninfo";
 import { type Context, Hono, type MiddlewareHandler } from "hono";
+import { channelWebhookPaths } from "../channels/index.ts";
 import { authenticatedBy, bearer, type Peer } from "./auth.ts";
 import type { GatewayContext } from "./gateway-context.ts";
 import {
@@ -47,9 +48,9 @@ const READ_ONLY = new Set(["GET", "HEAD", "OPTIONS"]);
 /**
  * Routes for machines that check their own secret before reading anything and grant no loopback
  * trust, so a rebound name gains nothing there; a reverse proxy may pass on the public name
- * (Telegram calls https://your.host/telegram/webhook).
+ * (Telegram calls https://your.host/telegram/webhook): every registered channel's webhook path.
  */
-const OWN_SECRET_ROUTES = new Set(["/telegram/webhook"]);
+const OWN_SECRET_ROUTES = new Set(channelWebhookPaths());
 
 /**
  * Every request: the Host must be a name the gateway serves (no DNS rebinding), and a browser page

@@ -7,10 +7,10 @@ import type { LastRoute } from "./last-route.ts";
 import type { JobRunner } from "../core/intake/job-runner.ts";
 import type { LocalAssistant } from "../engines/local/assistant.ts";
 import type { Approvals } from "./approval/approvals.ts";
+import type { GatewayChannels } from "./channel-host.ts";
 import type { GatewayAuth } from "./auth.ts";
 import type { EventHub } from "./event-hub.ts";
 import type { LogBuffer } from "./log-buffer.ts";
-import type { TelegramService } from "./telegram/telegram-service.ts";
 
 export interface GatewayContext {
   version: string;
@@ -34,8 +34,8 @@ export interface GatewayContext {
   events: EventHub;
   /** The channels running here, by id: `POST /<id>/webhook` and deliveries are routed through it. */
   channels: ChannelRegistry;
-  /** The Telegram channel (stopped when no bot token is set). */
-  telegram: TelegramService;
+  /** The channel modules' lifecycles here (a channel without its settings stays stopped): status, groups. */
+  gatewayChannels: GatewayChannels;
   /** Commands waiting for their owner's approval in the web chat or Telegram. */
   approvals: Approvals;
   logs: LogBuffer;

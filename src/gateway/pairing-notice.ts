@@ -1,12 +1,13 @@
 // What an approved sender is told ("You're approved…"), stored in the outbox like a reply: it reaches
 // them once, also when Telegram or the gateway is down at the moment of approval (sent at the next start).
+import { CHANNEL_IDS } from "../channels/index.ts";
 import type { OutboxRecord } from "../ports/outbox.ts";
 import type { PairingRequest } from "../ports/pairings.ts";
 
 export const APPROVED_REPLY = "You're approved: my owner let you in. Write me anything to start.";
 
-/** Channels whose outbox records the gateway delivers; approvals elsewhere are not announced. */
-const ANNOUNCED = new Set(["telegram"]);
+/** Channels whose outbox records the gateway delivers (the chat channels); approvals elsewhere are not announced. */
+const ANNOUNCED = new Set<string>(CHANNEL_IDS);
 
 /** The outbox record that tells `request`'s sender, in their direct chat; undefined where nothing delivers it. */
 export function approvalNotice(request: PairingRequest, now: number): OutboxRecord | undefined {

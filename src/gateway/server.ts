@@ -29,7 +29,7 @@ import { listen } from "./listen.ts";
 import { publishGatewayAddress } from "./gateway-address.ts";
 import { takePidLock } from "./pid-lock.ts";
 import { routeModules } from "./routes.ts";
-import { createTelegramService, type TelegramService } from "./telegram/telegram-service.ts";
+import { type GatewayChannels, openGatewayChannels } from "./channel-host.ts";
 import { createChannelRegistry } from "../channels/registry.ts";
 import { withTurnLog } from "./turn-log.ts";
 
@@ -119,15 +119,15 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
     events,
     intake,
     lastRoute,
-    // A Telegram turn's files are downloaded first, so the model is told where they are.
-    // Web and Telegram turns ask their owner there before exec runs a command the allowlist does not cover.
+    // A chat channel's turn is readied by its channel (Telegram: files downloaded first, so the model is
+    // told where they are). Web and chat turns ask their owner there before exec runs a command the
+    // allowlist does not cover.
     // Each turn leaves one line in the log (the Logs page): session, channel, time, tokens, outcome.
     runTurn: withTurnLog(
       async (request) =>
         assistant.turn(
-          request.channel.channel === "telegram"
-            ? await telegram.prepareTurn(request)
-            : withWebApproval(request, approvals),
+          (await ctx.channels.get(request.channel.channel)?.prepareTurn(request)) ??
+            withWebApproval(request, approvals),
         ),
       { clock, log: (level, message) => logs.log(level, message) },
     ),
@@ -143,7 +143,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
     for (const value of configSecretValues(next)) if (!secrets.includes(value)) secrets.push(value);
     assistant.reconfigure(next);
     heartbeat.reconfigure();
-    void telegram.reconfigure();
+    void gatewayChannels.reconfigure();
   };
 
   const ctx: GatewayContext = {
@@ -165,8 +165,8 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
     heartbeat,
     events,
     channels: createChannelRegistry(),
-    get telegram() {
-      return telegram;
+    get gatewayChannels() {
+      return gatewayChannels;
     },
     get approvals() {
       return approvals;
@@ -186,7 +186,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
     allowAlways: allowAlwaysWith(ctx),
     log: (level, message) => logs.log(level, message),
   });
-  const telegram: TelegramService = createTelegramService(ctx);
+  const gatewayChannels: GatewayChannels = await openGatewayChannels(ctx);
   const app = createGatewayApp(ctx, options.modules ?? routeModules);
   const wss = new WebSocketServer({ noServer: true, maxPayload: 4 * 1024 * 1024 });
   const server = await listen({ fetch: app.fetch, websocket: wss, port, bind }).catch(
@@ -212,7 +212,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
   if (released > 0)
     logs.log("warn", `retrying ${released} message(s) that were being answered when the gateway stopped`);
   runner.start();
-  await telegram.start();
+  await gatewayChannels.start();
   heartbeat.start(shutdown.signal);
   if (config.cron.enabled) await assistant.cron.start(cronExecute, shutdown.signal);
   ready = true;
@@ -237,7 +237,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
       draining = true;
       stopping.abort(new Error("gateway shutting down"));
       logs.log("info", "draining: finishing running turns; queued messages stay for the next start");
-      await telegram.stop();
+      await gatewayChannels.stop();
       // A turn waiting for an approval would hold the stop for minutes: its command is not run.
       approvals.cancelAll();
       await runner.stop();

@@ -732,7 +732,9 @@ describe("web UI", () => {
     const group = -1002222222222;
     fake.script([{ text: "Hello, book club." }]);
     telegram.pushUpdate(telegram.message({ chatId: group, text: `@${telegram.botInfo.username} hi?` }));
-    await expect.poll(() => withBot.ctx.telegram.ignoredGroups().length, { timeout: 10_000 }).toBe(1);
+    await expect
+      .poll(() => withBot.ctx.gatewayChannels.get("telegram")!.ignoredGroups().length, { timeout: 10_000 })
+      .toBe(1);
 
     const { page, problems, close } = await openPage();
     await page.goto(`${withBot.url}/#token=${TOKEN}`);
@@ -940,7 +942,9 @@ describe("web UI", () => {
       activeHours: { start: "08:00", end: "22:00" },
     });
     expect(config.channels.telegram.botToken).toBe(telegram.token);
-    await expect.poll(() => fresh.ctx.telegram.status().state, { timeout: 10_000 }).toBe("running");
+    await expect
+      .poll(() => fresh.ctx.gatewayChannels.get("telegram")!.status().state, { timeout: 10_000 })
+      .toBe("running");
     // The editor shows the change; the token and the key show nowhere on the page.
     await expect.poll(() => page.getByLabel("Settings (JSON)").inputValue()).toContain('"Europe/Berlin"');
     expect(await form.getByLabel("Telegram bot").inputValue()).toBe("");

@@ -90,10 +90,10 @@ describe("a pairing approval is announced to the sender", () => {
     await start();
     const [told] = await world.telegram.waitFor((c) => c.params["text"] === APPROVED_REPLY);
     expect(told?.params).toMatchObject({ chat_id: BOB.id });
-    await world.gateway!.ctx.telegram.recovery;
+    await world.gateway!.ctx.gatewayChannels.get("telegram")!.recovery;
     await world.gateway!.close();
     await start();
-    await world.gateway!.ctx.telegram.recovery;
+    await world.gateway!.ctx.gatewayChannels.get("telegram")!.recovery;
     expect(approvals()).toHaveLength(1);
   });
 });

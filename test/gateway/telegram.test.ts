@@ -46,7 +46,7 @@ describe("Telegram by long polling", () => {
     expect(polls[1]?.params["offset"]).toBe(update.update_id + 1);
     expect(world.telegram.pending).toEqual([]);
     expect(sentMessages()).toHaveLength(1);
-    const status = await world.gateway!.ctx.telegram.status();
+    const status = await world.gateway!.ctx.gatewayChannels.get("telegram")!.status();
     expect(status).toMatchObject({ state: "running" });
   });
 
@@ -305,11 +305,11 @@ describe("Telegram by webhook", () => {
     expect((await post(world.telegram.message({ text: "remember this" }))).status).toBe(200);
     await world.telegram.waitFor("sendMessage"); // refused: the outcome stays stored, undelivered
     await restart({ mode: "webhook", webhookSecret: SECRET });
-    expect(await world.gateway!.ctx.telegram.recovery).toBe(1);
+    expect(await world.gateway!.ctx.gatewayChannels.get("telegram")!.recovery).toBe(1);
     expect(texts(sentMessages())).toEqual(["Stored, then sent.", "Stored, then sent."]);
     expect(await world.gateway!.ctx.assistant.ports.outbox.undelivered(10)).toEqual([]);
     await restart({ mode: "webhook", webhookSecret: SECRET }); // nothing left to send
-    expect(await world.gateway!.ctx.telegram.recovery).toBe(0);
+    expect(await world.gateway!.ctx.gatewayChannels.get("telegram")!.recovery).toBe(0);
     expect(sentMessages()).toHaveLength(2);
     expect(world.model.requests).toHaveLength(1);
   });

@@ -5,56 +5,18 @@ import type { BotApi } from "../../channels/telegram/bot-api.ts";
 import { loadConfig } from "../../config/load.ts";
 import { resolvePaths } from "../../config/paths.ts";
 import type { Config } from "../../config/schema.ts";
+import { NO_TELEGRAM_TOKEN, telegramReport } from "../../channels/telegram/telegram-report.ts";
 import { action, bold, dim, green, red, UsageError, yellow } from "../io.ts";
-
-const NO_TOKEN =
-  "No Telegram bot token: set TELEGRAM_BOT_TOKEN or `agent-claw config set channels.telegram.botToken <token>`.";
 
 /** The Bot API client; grammY is loaded here, not when the CLI starts. */
 async function telegramApi(config: Config): Promise<BotApi> {
   const { botToken, apiRoot } = config.channels.telegram;
-  if (!botToken) throw new UsageError(NO_TOKEN);
+  if (!botToken) throw new UsageError(NO_TELEGRAM_TOKEN);
   const { createBotApi } = await import("../../channels/telegram/bot-api.ts");
   return createBotApi(botToken, apiRoot);
 }
 
-export interface TelegramReport {
-  configured: boolean;
-  mode: string;
-  bot?: string;
-  webhook?: { url: string; pendingUpdates: number; lastError?: string };
-  problem?: string;
-}
-
-/** What the Telegram settings amount to, checked against the Bot API (getMe, getWebhookInfo). */
-export async function telegramReport(config: Config): Promise<TelegramReport> {
-  const t = config.channels.telegram;
-  const report: TelegramReport = { configured: Boolean(t.botToken && t.enabled), mode: t.mode };
-  if (!t.enabled) return { ...report, problem: "disabled (channels.telegram.enabled is false)" };
-  if (!t.botToken) return { ...report, problem: NO_TOKEN };
-  const api = await telegramApi(config);
-  const { webhookActiveMessage } = await import("../../channels/telegram/polling.ts");
-  try {
-    const me = await api.getMe();
-    report.bot = `@${me.username}`;
-    const info = await api.getWebhookInfo();
-    if (info.url) {
-      report.webhook = {
-        url: info.url,
-        pendingUpdates: info.pending_update_count,
-        ...(info.last_error_message && { lastError: info.last_error_message }),
-      };
-    }
-    if (t.mode === "polling" && info.url) report.problem = webhookActiveMessage(info.url);
-    if (t.mode === "webhook" && !info.url) {
-      report.problem =
-        "webhook mode, but no webhook is set: run `agent-claw channels telegram set-webhook --url https://…/telegram/webhook`";
-    }
-  } catch (error) {
-    report.problem = `the Bot API at ${t.apiRoot} refused: ${(error as Error).message}`;
-  }
-  return report;
-}
+export { telegramReport };
 
 export function registerChannels(program: Command): void {
   const channels = program.command("channels").description("Check and set up the chat channels");

@@ -1,7 +1,9 @@
-// `agent-claw doctor`: checks config, model, Telegram, workspace and state; every failure says how to fix it.
+// `agent-claw doctor`: checks config, model, the chat channels set up (Telegram), workspace and state;
+// every failure says how to fix it.
 import { constants } from "node:fs";
 import { access } from "node:fs/promises";
 import { type Command, Option } from "commander";
+import { CHANNEL_MODULES } from "../../channels/index.ts";
 import { loadConfig } from "../../config/load.ts";
 import { resolvePaths } from "../../config/paths.ts";
 import type { Config } from "../../config/schema.ts";
@@ -117,20 +119,9 @@ async function runChecks(env: NodeJS.ProcessEnv, repair: boolean): Promise<Check
     });
   }
 
-  // Telegram only when a bot is configured: most installs talk through other channels.
-  if (config.channels.telegram.botToken && config.channels.telegram.enabled) {
-    const { telegramReport } = await import("./channels.ts");
-    const telegram = await telegramReport(config);
-    checks.push({
-      name: "telegram",
-      status: telegram.problem ? "fail" : "ok",
-      detail: telegram.problem
-        ? telegram.bot
-          ? `${telegram.bot}, ${telegram.mode}`
-          : telegram.mode
-        : `${telegram.bot}, ${telegram.mode}${telegram.webhook ? ` (${telegram.webhook.url})` : ""}`,
-      ...(telegram.problem && { fix: telegram.problem }),
-    });
+  // A channel only when it is configured: most installs talk through a few of them, or none.
+  for (const channel of CHANNEL_MODULES) {
+    if (channel.configured(config)) checks.push({ name: channel.id, ...(await channel.doctor(config)) });
   }
 
   checks.push(await filesCheck(paths.home, repair));

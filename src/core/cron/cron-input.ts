@@ -1,6 +1,7 @@
 // What a person (CLI, web UI) or the model (cron tool) may ask for, validated once with zod and
 // turned into a job. Messages say what to change, because the model reads them and tries again.
 import { z } from "zod";
+import { CHANNEL_IDS } from "../../channels/index.ts";
 import { leastTrust, readTrust, type TurnTrust, UNTRUSTED } from "../intake/trust.ts";
 import type { DeliveryAddress } from "../messages.ts";
 import type { CatchUp, CronAction, CronDelivery, CronJob } from "./cron-job.ts";
@@ -14,8 +15,8 @@ const text = (what: string, max: number) =>
     .min(1, `the ${what} is empty`)
     .max(max);
 
-/** The channels a job's reply can be delivered to (those that can send outside a conversation). */
-export const DELIVERY_CHANNELS = ["telegram"] as const;
+/** The channels a job's reply can be delivered to: every registered chat channel sends outside a conversation. */
+export const DELIVERY_CHANNELS: readonly [string, ...string[]] = CHANNEL_IDS;
 
 export const deliveryAddressSchema = z.strictObject({
   channel: z.enum(DELIVERY_CHANNELS, {

@@ -1,6 +1,7 @@
 // channels.status: which ways to reach the assistant work right now. Each channel is a small source.
-// channels.ignoredGroups: Telegram groups the bot heard from but does not take part in (to allow).
+// channels.ignoredGroups: groups a chat channel heard from but does not take part in (to allow).
 import { z } from "zod";
+import { CHANNEL_MODULES } from "../../channels/index.ts";
 import { type ControlServices, type MethodTable, method } from "./methods.ts";
 
 /** running: served now; stopped: not served by this gateway; error: failing (detail says why); available: usable on its own, outside the gateway. */
@@ -54,14 +55,21 @@ const cli: ChannelStatusSource = {
   status: () => ({ state: "available", detail: "`agent-claw chat` runs in its own process" }),
 };
 
-const telegram: ChannelStatusSource = {
-  id: "telegram",
-  label: "Telegram",
-  status: (services) => services.gateway.telegram.status(),
-};
+/** A chat channel module (src/channels/index.ts), as this gateway runs it. */
+const chat = (id: string, label: string): ChannelStatusSource => ({
+  id,
+  label,
+  status: ({ gateway }) =>
+    gateway.gatewayChannels.get(id)?.status() ?? { state: "stopped", detail: "not run by this gateway" },
+});
 
 /** The channels every gateway has. */
-export const builtInChannels: readonly ChannelStatusSource[] = [web, http, telegram, cli];
+export const builtInChannels: readonly ChannelStatusSource[] = [
+  web,
+  http,
+  ...CHANNEL_MODULES.map((m) => chat(m.id, m.label)),
+  cli,
+];
 
 /** The channels methods; channels.status reports `sources`. */
 export function channelsMethods(sources: readonly ChannelStatusSource[] = builtInChannels): MethodTable {
@@ -79,7 +87,9 @@ export function channelsMethods(sources: readonly ChannelStatusSource[] = builtI
     })),
 
     "channels.ignoredGroups": method(z.object({}).strict(), (_params, { gateway }) => ({
-      groups: gateway.telegram.ignoredGroups().map((group) => ({ channel: "telegram", ...group })),
+      groups: gateway.gatewayChannels.list.flatMap(({ module, channel }) =>
+        channel.ignoredGroups().map((group) => ({ channel: module.id, ...group })),
+      ),
     })),
   };
 }

@@ -46,9 +46,9 @@ export const pairingMethods: MethodTable = {
         "info",
         `pairing: ${request.senderId} approved on ${request.channel} from the control protocol`,
       );
-      // Stored before it is sent: a Telegram outage delays the "You're approved" but does not lose it.
+      // Stored before it is sent: a channel outage delays the "You're approved" but does not lose it.
       const notice = approvalNotice(request, clock.now());
-      if (notice) gateway.telegram.deliverStored(await outbox.put(notice));
+      if (notice) gateway.gatewayChannels.get(request.channel)?.deliverStored(await outbox.put(notice));
       return { approved: request, told: notice !== undefined };
     },
     { refuseWhileDraining: true },

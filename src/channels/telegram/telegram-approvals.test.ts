@@ -1,10 +1,9 @@
 // A button press under an approval message is decided at once: answering it to Telegram (which the
 // rate limiter may hold back for seconds) does not hold up the webhook's 200 or the next update.
 import { describe, expect, it } from "vitest";
-import type { TelegramOutbound } from "../../channels/telegram/outbound.ts";
+import { createApprovals } from "../../gateway/approval/approvals.ts";
 import { createFakeClock } from "../../util/fake-clock.ts";
-import { createApprovals } from "../approval/approvals.ts";
-import type { GatewayContext } from "../gateway-context.ts";
+import type { TelegramOutbound } from "./outbound.ts";
 import { createTelegramApprovals } from "./telegram-approvals.ts";
 
 describe("a Telegram button press", () => {
@@ -16,7 +15,6 @@ describe("a Telegram button press", () => {
       allowAlways: async () => {},
       log: () => {},
     });
-    const ctx = { approvals, logs: { log: () => {} } } as unknown as GatewayContext;
     const answered: string[] = [];
     const outbound = {
       // Held back, as a rate-limited call is: never settles in this test.
@@ -25,7 +23,7 @@ describe("a Telegram button press", () => {
         return new Promise<void>(() => {});
       },
     } as unknown as TelegramOutbound;
-    const telegram = createTelegramApprovals({ ctx, outbound, log: () => {} });
+    const telegram = createTelegramApprovals({ desk: approvals, clock, outbound, log: () => {} });
     const owner = { channel: "telegram", chatId: "1001", senderId: "1001" } as const;
     let id = "";
     const decision = approvals.ask({ tool: "exec", summary: "ls", sessionKey: "k" }, owner, {

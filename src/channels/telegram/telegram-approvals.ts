@@ -1,13 +1,19 @@
 // exec's approvals in Telegram: a message with inline buttons (once, always for the owner, deny) in
 // the chat of the turn, answerable only by the person whose message started it; the message is then
 // edited to show the decision. Button presses arrive as callback_query updates through intake.
-import type { TelegramCallback } from "../../channels/telegram/callback.ts";
-import type { InlineButton, TelegramOutbound } from "../../channels/telegram/outbound.ts";
+import type {
+  ApprovalChoice,
+  ApprovalDesk,
+  ApprovalPresenter,
+  Approver,
+  PendingApproval,
+} from "../../core/agent/approval-desk.ts";
 import type { ApprovalOutcome } from "../../core/agent/events.ts";
 import type { TurnRequest } from "../../core/turn/run-turn.ts";
-import type { ApprovalChoice, ApprovalPresenter, Approver, PendingApproval } from "../approval/approvals.ts";
-import type { GatewayContext } from "../gateway-context.ts";
-import { replyTarget } from "../../channels/telegram/telegram-intake.ts";
+import type { Clock } from "../../ports/clock.ts";
+import type { TelegramCallback } from "./callback.ts";
+import type { InlineButton, TelegramOutbound } from "./outbound.ts";
+import { replyTarget } from "./telegram-intake.ts";
 
 /** callback_data: "ap:<approval id>:<o|a|d>" (well under Telegram's 64 bytes). */
 const DATA = /^ap:([A-Za-z0-9_-]{1,40}):([oad])$/;
@@ -32,17 +38,18 @@ const ANSWERED: Record<ApprovalOutcome, string> = {
 };
 
 export interface TelegramApprovalsDeps {
-  ctx: GatewayContext;
+  desk: ApprovalDesk;
+  clock: Clock;
   outbound: TelegramOutbound;
-  log: (level: "warn", message: string) => void;
+  log: (level: "info" | "warn", message: string) => void;
 }
 
 export function createTelegramApprovals(deps: TelegramApprovalsDeps) {
-  const { ctx, outbound, log } = deps;
+  const { desk, clock, outbound, log } = deps;
 
   const question = (p: PendingApproval) =>
     `Run this command? (${p.tool})\n\n${p.summary}\n\n` +
-    `Unanswered in ${Math.round((p.expiresAt - ctx.assistant.ports.clock.now()) / 1000)} s means no.`;
+    `Unanswered in ${Math.round((p.expiresAt - clock.now()) / 1000)} s means no.`;
 
   return {
     /**
@@ -79,7 +86,7 @@ export function createTelegramApprovals(deps: TelegramApprovalsDeps) {
       return {
         ...request,
         approve: ({ allowlistEntry, ...approval }) =>
-          ctx.approvals.ask(
+          desk.ask(
             {
               ...approval,
               ...(mayWiden && allowlistEntry !== undefined && { allowlistEntry }),
@@ -104,13 +111,12 @@ export function createTelegramApprovals(deps: TelegramApprovalsDeps) {
         senderId: callback.senderId,
       };
       const result = match
-        ? await ctx.approvals.answer(match[1]!, CHOICE[match[2]!]!, from)
+        ? await desk.answer(match[1]!, CHOICE[match[2]!]!, from)
         : { ok: false as const, message: "This button is no longer in use." };
       const text = result.ok
         ? ANSWERED[result.outcome] + (result.note ? `. ${result.note}` : "")
         : result.message;
-      if (!result.ok)
-        ctx.logs.log("info", `telegram: a button press by ${callback.senderId} was refused: ${text}`);
+      if (!result.ok) log("info", `a button press by ${callback.senderId} was refused: ${text}`);
       // Not awaited: an answer the rate limiter holds back must not hold the webhook's 200 or the
       // next polled update (the press itself is already decided).
       void outbound

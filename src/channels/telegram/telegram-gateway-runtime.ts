@@ -1,13 +1,11 @@
-// The gateway's side of the Telegram channel runtime: the ChannelDeps a gateway gives it, and the
-// "telegram" entry in the registry, which forwards to whichever bot is connected now (reconnects
-// swap it) and says so when none is, instead of the registry losing the id.
-import type { ChannelRuntime } from "../../channels/channel.ts";
-import type { ChannelDeps } from "../../channels/channel-deps.ts";
-import type { TelegramChannel } from "../../channels/telegram/telegram-channel.ts";
-import { telegramCommandReply } from "../../channels/telegram/telegram-commands.ts";
-import { withAttachmentNote } from "../../channels/telegram/telegram-media.ts";
-import type { GatewayContext } from "../gateway-context.ts";
+// The gateway's "telegram" entry in the registry: it forwards to whichever bot is connected now
+// (reconnects swap it) and says so when none is, instead of the registry losing the id.
+import type { ChannelRuntime } from "../channel.ts";
+import type { ChannelDeps } from "../channel-deps.ts";
 import type { TelegramApprovals } from "./telegram-approvals.ts";
+import type { TelegramChannel } from "./telegram-channel.ts";
+import { telegramCommandReply } from "./telegram-commands.ts";
+import { withAttachmentNote } from "./telegram-media.ts";
 
 /** The bot connected now. */
 export interface ConnectedBot {
@@ -17,24 +15,6 @@ export interface ConnectedBot {
 }
 
 const NOT_RUNNING = "the Telegram bot is not running (see agent-claw status); it is sent once it is";
-
-/** What the gateway gives its channels: its ports, config, log, runner, and what only it can do. */
-export function gatewayChannelDeps(ctx: GatewayContext): ChannelDeps {
-  return {
-    ports: ctx.assistant.ports,
-    config: () => ctx.config(),
-    // Debug lines (typing skipped during a flood wait, every few seconds per turn) stay out of the log.
-    log: (level, message) => {
-      if (level !== "debug") ctx.logs.log(level, message);
-    },
-    redact: (text) => ctx.logs.redact(text),
-    submit: (job) => ctx.runner.submit(job),
-    tools: () => ctx.assistant.tools,
-    patchConfig: (patch) => ctx.patchConfig(patch),
-    noteLastRoute: async (to) => ctx.lastRoute.note(to),
-    timeZone: () => ctx.assistant.timeZone,
-  };
-}
 
 /** The "telegram" runtime the registry routes to: the connected bot's, or answers that it is not running. */
 export function telegramRuntime(deps: ChannelDeps, current: () => ConnectedBot | undefined): ChannelRuntime {

@@ -3,30 +3,22 @@
 // exec approvals with inline buttons live here because they need a process waiting.
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import type { TelegramPoller } from "../../channels/telegram/polling.ts";
 import type { TelegramConfig } from "../../config/schema.ts";
 import type { OutboxRecord } from "../../ports/outbox.ts";
 import { writeFileAtomic } from "../../util/atomic-write.ts";
-import type { GatewayContext } from "../gateway-context.ts";
-import { TELEGRAM_COMMANDS } from "../../channels/telegram/telegram-commands.ts";
+import type { ChannelStatus, GatewayChannel, GatewayChannelHost } from "../channel-module.ts";
+import { createIgnoredGroups, type IgnoredGroup } from "./ignored-groups.ts";
+import { TELEGRAM_UPDATE_KINDS } from "./parse.ts";
+import type { TelegramPoller } from "./polling.ts";
 import { createTelegramApprovals } from "./telegram-approvals.ts";
-import { createIgnoredGroups, type IgnoredGroup } from "../../channels/telegram/ignored-groups.ts";
-import { TELEGRAM_UPDATE_KINDS } from "../../channels/telegram/parse.ts";
-import {
-  type ConnectedBot,
-  deliverStoredVia,
-  gatewayChannelDeps,
-  telegramRuntime,
-} from "./telegram-runtime.ts";
-import { telegramWebhookSecret } from "../../channels/telegram/webhook-secret.ts";
+import { TELEGRAM_COMMANDS } from "./telegram-commands.ts";
+import { type ConnectedBot, deliverStoredVia, telegramRuntime } from "./telegram-gateway-runtime.ts";
+import { telegramWebhookSecret } from "./webhook-secret.ts";
 
 /** How long connecting waits for Telegram (getMe) before the channel reports an error. */
 const CONNECT_TIMEOUT_S = 30;
 
-export interface TelegramStatus {
-  state: "running" | "stopped" | "error";
-  detail: string;
-}
+export type TelegramStatus = ChannelStatus;
 
 interface Running extends ConnectedBot {
   settings: TelegramConfig;
@@ -38,9 +30,10 @@ interface Running extends ConnectedBot {
 const connectionOf = (t: TelegramConfig) =>
   JSON.stringify([t.enabled, t.botToken, t.apiRoot, t.mode, t.webhookUrl, t.webhookSecret]);
 
-export function createTelegramService(ctx: GatewayContext) {
-  const { clock } = ctx.assistant.ports;
-  const offsetFile = join(ctx.assistant.paths.home, "telegram-offset.json");
+export function createTelegramGateway(host: GatewayChannelHost): GatewayChannel {
+  const { deps } = host;
+  const { clock } = deps.ports;
+  const offsetFile = join(host.home, "telegram-offset.json");
   let running: Running | undefined;
   // Outlives reconnects: a group heard from before a token change is still worth showing.
   const ignoredGroups = createIgnoredGroups();
@@ -48,7 +41,6 @@ export function createTelegramService(ctx: GatewayContext) {
   let connection = "";
   let starting: Promise<void> = Promise.resolve();
   let recovery: Promise<number> = Promise.resolve(0);
-  const deps = gatewayChannelDeps(ctx);
   const log = (level: "info" | "warn" | "error", message: string) => deps.log(level, `telegram: ${message}`);
 
   async function connect(settings: TelegramConfig): Promise<void> {
@@ -65,15 +57,11 @@ export function createTelegramService(ctx: GatewayContext) {
     }
     // Loaded only when a bot is configured: grammY and its fetch shim are a gateway's largest module.
     const [{ createBotApi }, { createTelegramPoller }, { createTelegramChannel, loadTelegramAccount }] =
-      await Promise.all([
-        import("../../channels/telegram/bot-api.ts"),
-        import("../../channels/telegram/polling.ts"),
-        import("../../channels/telegram/telegram-channel.ts"),
-      ]);
+      await Promise.all([import("./bot-api.ts"), import("./polling.ts"), import("./telegram-channel.ts")]);
     const { botToken: token, apiRoot } = settings;
     const webhookSecret =
       settings.mode === "webhook"
-        ? await telegramWebhookSecret(ctx.assistant.paths.home, settings.webhookSecret)
+        ? await telegramWebhookSecret(host.home, settings.webhookSecret)
         : undefined;
     let account: Awaited<ReturnType<typeof loadTelegramAccount>>;
     try {
@@ -94,10 +82,15 @@ export function createTelegramService(ctx: GatewayContext) {
       ignoredGroups,
       // Presses arrive only after connecting, when `approvals` below is set.
       onCallback: (callback) => approvals.onCallback(callback),
-      track: (work) => ctx.intake.track(work),
+      track: (work) => host.track(work),
       signal: stop.signal,
     });
-    const approvals = createTelegramApprovals({ ctx, outbound: channel.outbound, log });
+    const approvals = createTelegramApprovals({
+      desk: host.approvals,
+      clock,
+      outbound: channel.outbound,
+      log,
+    });
     running = { mode: settings.mode, settings, channel, stop, approvals };
     const api = createBotApi(token, apiRoot);
     void api
@@ -164,7 +157,7 @@ export function createTelegramService(ctx: GatewayContext) {
     // left alone: it may be another deployment's.)
     const { botToken, apiRoot, mode } = current.settings;
     if (mode === "webhook" && next?.mode === "polling" && next.botToken === botToken && botToken) {
-      const { createBotApi } = await import("../../channels/telegram/bot-api.ts");
+      const { createBotApi } = await import("./bot-api.ts");
       await createBotApi(botToken, apiRoot)
         .deleteWebhook()
         .then(() => log("info", "webhook removed: switching to long polling"))
@@ -181,11 +174,10 @@ export function createTelegramService(ctx: GatewayContext) {
   };
 
   const runtime = telegramRuntime(deps, () => running);
-  ctx.channels.register(runtime);
+  host.registry.register(runtime);
   const deliverStored = deliverStoredVia(() => running);
 
   return {
-    ...runtime,
     /**
      * Settles (with how many) once the replies the last run left undelivered were sent; they go out
      * in the background after connecting. Contract: never rejects.
@@ -196,14 +188,14 @@ export function createTelegramService(ctx: GatewayContext) {
 
     /** Connects with the config in force; problems end up in status(), not in a throw. */
     start(): Promise<void> {
-      const settings = ctx.config().channels.telegram;
+      const settings = deps.config().channels.telegram;
       connection = connectionOf(settings);
       return serialize(() => connect(settings));
     },
 
     /** Applies a new config: reconnects when the connection settings changed. */
     reconfigure(): Promise<void> {
-      const settings = ctx.config().channels.telegram;
+      const settings = deps.config().channels.telegram;
       if (connectionOf(settings) === connection) return starting;
       connection = connectionOf(settings);
       return serialize(() => disconnect(settings).then(() => connect(settings)));
@@ -230,7 +222,7 @@ export function createTelegramService(ctx: GatewayContext) {
 
     /** Groups the bot heard from that are not in channels.telegram.groups, most recent first. */
     ignoredGroups(): IgnoredGroup[] {
-      return ignoredGroups.list(ctx.config().channels.telegram.groups);
+      return ignoredGroups.list(deps.config().channels.telegram.groups);
     },
 
     /**
@@ -245,5 +237,3 @@ export function createTelegramService(ctx: GatewayContext) {
     },
   };
 }
-
-export type TelegramService = ReturnType<typeof createTelegramService>;
