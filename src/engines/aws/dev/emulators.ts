@@ -6,6 +6,7 @@ import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { S3Client } from "@aws-sdk/client-s3";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import type { buildApp } from "fauxqs";
+import { applyFauxqsFifo, loadFauxqsQueueClass } from "./fauxqs-fifo.ts";
 
 /** A running emulator. */
 export interface Emulator {
@@ -64,9 +65,11 @@ export async function startDynalite(): Promise<Emulator> {
 /**
  * Starts fauxqs in memory on a random loopback port. Its own startFauxqs() always binds 0.0.0.0, so the
  * app is built and bound here instead; queue URLs then follow the request's Host (127.0.0.1:<port>).
+ * Its FIFO receive is first made to batch a group as SQS does (fauxqs-fifo.ts).
  */
 export async function startFauxqs(): Promise<Emulator> {
   const fauxqs = await load<{ buildApp: typeof buildApp }>("fauxqs");
+  applyFauxqsFifo(await loadFauxqsQueueClass());
   const app = fauxqs.buildApp({ logger: false });
   const address = await app.listen({ port: 0, host: "127.0.0.1" });
   return { endpoint: address, stop: () => app.close() };
