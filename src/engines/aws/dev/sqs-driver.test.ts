@@ -1,5 +1,5 @@
-// The SQS driver against fauxqs: real FIFO event shapes, deletes only what was settled, partial batch
-// failures and failed or killed invocations left to the visibility timeout and the redrive, FIFO concurrency.
+// The SQS driver against fauxqs: real FIFO event shapes, a group's messages in one batch, deletes only what was
+// settled, partial batch failures and failed or killed invocations left to the visibility timeout and the redrive.
 import { ReceiveMessageCommand, SendMessageCommand, type SQSClient } from "@aws-sdk/client-sqs";
 import type { SQSEvent } from "aws-lambda";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
@@ -116,6 +116,34 @@ describe("startSqsDriver", () => {
       ["b1", "1"],
     ]);
     expect(reports.map((r) => r.outcome)).toContain("partial");
+  });
+
+  it("batches a group's messages together, and items failed with the rest of their group come back in order", async () => {
+    const q = await queue(5);
+    await send(q.queueUrl, "a", "a1");
+    await send(q.queueUrl, "a", "a2");
+    await send(q.queueUrl, "a", "a3");
+    const batches: Array<Array<[string, string]>> = [];
+    drive(q, async (event) => {
+      batches.push(event.Records.map((r) => [r.body, r.attributes.ApproximateReceiveCount]));
+      // As processDeliveries does: the failed item and the later items of its group.
+      const failing = event.Records.filter(
+        (r) => r.attributes.ApproximateReceiveCount === "1" && r.body !== "a1",
+      );
+      return { batchItemFailures: failing.map((r) => ({ itemIdentifier: r.messageId })) };
+    });
+    await driver!.idle();
+    expect(batches).toEqual([
+      [
+        ["a1", "1"],
+        ["a2", "1"],
+        ["a3", "1"],
+      ],
+      [
+        ["a2", "2"],
+        ["a3", "2"],
+      ],
+    ]);
   });
 
   it("fails the whole batch for an identifier not in it, and after maxReceiveCount the redrive dead-letters it", async () => {
