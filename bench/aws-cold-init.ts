@@ -29,6 +29,7 @@ export interface ColdInit {
   boot: Summary;
   /** The CPU time of import plus first answer: steadier than wall time on a busy machine. */
   cpu: Summary;
+  importCpu: Summary;
 }
 
 interface ChildTimes {
@@ -40,11 +41,22 @@ interface ChildTimes {
   result: unknown;
 }
 
-/** Runs one cold start of `name` with `env`; rejects with the child's output when it did not answer. */
+/**
+ * Runs one cold start of `name` with `env`; rejects with the child's output when it did not answer.
+ * BENCH_CPU_PROF=<dir> writes each cold start's CPU profile there (map it through the bundle's .map).
+ */
 function coldStart(name: Handler, env: Record<string, string>, event: unknown): Promise<ChildTimes> {
+  const dir = process.env.BENCH_CPU_PROF;
   const child = spawn(
     process.execPath,
-    [join(import.meta.dirname, "aws-cold-child.ts"), bundle(name), JSON.stringify(event)],
+    [
+      ...(dir
+        ? ["--cpu-prof", `--cpu-prof-dir=${dir}`, `--cpu-prof-name=${name}-${randomUUID()}.cpuprofile`]
+        : []),
+      join(import.meta.dirname, "aws-cold-child.ts"),
+      bundle(name),
+      JSON.stringify(event),
+    ],
     { env, stdio: ["ignore", "pipe", "pipe"] },
   );
   let out = "";
@@ -152,6 +164,7 @@ export async function benchAwsColdInit(options: { samples?: number } = {}): Prom
         first: summarize(counted.map((t) => t.firstMs)),
         boot: summarize(counted.map((t) => t.bootMs)),
         cpu: summarize(counted.map((t) => t.importCpuMs + t.firstCpuMs)),
+        importCpu: summarize(counted.map((t) => t.importCpuMs)),
       };
     };
     const chat = (i: number) => 7_000_000 + i;
@@ -208,7 +221,7 @@ export function coldInitLines(figures: ColdInit[]): string[] {
     const init = `${p50.toFixed(0)} ms${target ? (p50 < target.p50 ? " ✓" : ` ✗ (target < ${target.p50} ms)`) : ""}`;
     return (
       `${`${f.name} Lambda: bundle, cold init p50`.padEnd(47)}${size}   ${init}` +
-      `   (import ${f.import.p50.toFixed(0)} + first event ${f.first.p50.toFixed(0)} ms; CPU ${f.cpu.p50.toFixed(0)} ms; Node boot ${f.boot.p50.toFixed(0)} ms apart)   n=${f.total.n}`
+      `   (import ${f.import.p50.toFixed(0)} + first event ${f.first.p50.toFixed(0)} ms; CPU ${f.cpu.p50.toFixed(0)} ms, ${f.importCpu.p50.toFixed(0)} of it importing; Node boot ${f.boot.p50.toFixed(0)} ms apart)   n=${f.total.n}`
     );
   });
 }
