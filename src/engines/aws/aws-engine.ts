@@ -1,16 +1,10 @@
 // What every handler builds once per cold start: the checked environment, the ports (the caller picks the
-// builder: the ingest bundle leaves S3 and Scheduler out), the Telegram channel, and a durable submit.
+// builder: the ingest bundle leaves S3 and Scheduler out), the channels set up, and a durable submit.
 // Light on purpose: no model, tools or agent loop here (runner-engine.ts adds those).
 import { configSecretValues, secretsToHide } from "../../config/secrets.ts";
 import type { Config } from "../../config/schema.ts";
 import { type ChannelRegistry, createChannelRegistry } from "../../channels/registry.ts";
 import type { ChannelDeps, ChannelLogLevel } from "../../channels/channel-deps.ts";
-import {
-  createTelegramChannel,
-  loadTelegramAccount,
-  type TelegramChannel,
-} from "../../channels/telegram/telegram-channel.ts";
-import { replyTarget } from "../../channels/telegram/telegram-intake.ts";
 import type { TurnJob } from "../../core/intake/turn-job.ts";
 import { createLastRoute, type LastRoute } from "../../core/last-route.ts";
 import type { Ports } from "../../ports/index.ts";
@@ -24,8 +18,6 @@ export interface AwsEngine {
   config: Config;
   ports: Ports;
   channels: ChannelRegistry;
-  /** The Telegram channel, when a bot token is set. */
-  telegram?: TelegramChannel;
   lastRoute: LastRoute;
   /** Queues a job on the intake queue (group: its session; dedupe id: its id); false when queued before. */
   submit(job: TurnJob): Promise<boolean>;
@@ -57,32 +49,21 @@ export async function openAwsEngine(env: NodeJS.ProcessEnv, extras: AwsEngineExt
   const ports = extras.ports({ ...settings, cronStuckMs: config.cron.stuckMinutes * 60_000 });
   const lastRoute = createLastRoute(ports.values, { log: (message) => log("warn", message) });
   const channels = createChannelRegistry();
-  let telegram: TelegramChannel | undefined;
+  // A channel's runtime adds what it shows once a job is safe (Telegram's "typing…").
+  const submit = (job: TurnJob): Promise<boolean> =>
+    ports.queue.enqueue({ group: job.sessionKey, dedupeId: job.id, body: job });
 
-  const submit = async (job: TurnJob): Promise<boolean> => {
-    const queued = await ports.queue.enqueue({ group: job.sessionKey, dedupeId: job.id, body: job });
-    // "typing…" as soon as the message is safe: the runner may still be starting. Awaited, because a
-    // Lambda is frozen once it answers; typing never throws.
-    if (queued && telegram && job.channel.channel === "telegram") {
-      await telegram.outbound.typing(replyTarget(job.message));
-    }
-    return queued;
+  const deps: ChannelDeps = {
+    ports,
+    config: () => config,
+    log,
+    redact: hide,
+    submit,
+    tools: extras.tools ?? (() => []),
+    noteLastRoute: (to) => lastRoute.note(to),
   };
-
-  if (environment.telegram) {
-    const deps: ChannelDeps = {
-      ports,
-      config: () => config,
-      log,
-      redact: hide,
-      submit,
-      tools: extras.tools ?? (() => []),
-      noteLastRoute: (to) => lastRoute.note(to),
-    };
-    // Who the bot is comes from the Values port (asked of Telegram once a day), not from every cold start.
-    const account = await loadTelegramAccount(environment.telegram, ports.values);
-    telegram = createTelegramChannel(deps, account);
-    channels.register(telegram);
+  for (const { module, settings } of environment.channels) {
+    channels.register(await module.openServerless(deps, settings));
   }
 
   return {
@@ -90,7 +71,6 @@ export async function openAwsEngine(env: NodeJS.ProcessEnv, extras: AwsEngineExt
     config,
     ports,
     channels,
-    ...(telegram && { telegram }),
     lastRoute,
     submit,
     log,

@@ -26,7 +26,7 @@ const failure = (env: NodeJS.ProcessEnv) => {
 describe("readAwsEnvironment", () => {
   it("runs without Telegram when no bot token is set", () => {
     const environment = readAwsEnvironment(SETTINGS);
-    expect(environment.telegram).toBeUndefined();
+    expect(environment.channels).toEqual([]);
     expect(environment.settings.table).toBe("agent-claw-state");
   });
 
@@ -48,18 +48,19 @@ describe("readAwsEnvironment", () => {
       TELEGRAM_BOT_TOKEN: TOKEN,
       AGENT_CLAW_CONFIG: config,
     });
-    expect(fromConfig.telegram).toEqual({
-      token: TOKEN,
-      apiRoot: "https://api.telegram.org",
-      webhookSecret: "from-the-config-0123",
-    });
+    expect(fromConfig.channels.map((c) => [c.module.id, c.settings])).toEqual([
+      [
+        "telegram",
+        { token: TOKEN, apiRoot: "https://api.telegram.org", webhookSecret: "from-the-config-0123" },
+      ],
+    ]);
     const fromEnv = readAwsEnvironment({
       ...SETTINGS,
       TELEGRAM_BOT_TOKEN: TOKEN,
       AGENT_CLAW_CONFIG: config,
       TELEGRAM_WEBHOOK_SECRET: "from-the-environment-01",
     });
-    expect(fromEnv.telegram?.webhookSecret).toBe("from-the-environment-01");
+    expect(fromEnv.channels[0]?.settings).toMatchObject({ webhookSecret: "from-the-environment-01" });
   });
 
   it("puts the config's problems under the settings' in the same message", () => {

@@ -1,23 +1,24 @@
 // Everything a handler reads from its environment at cold start, checked at once: the engine's settings,
-// the config (AGENT_CLAW_CONFIG and its overrides) and Telegram's webhook secret. One error names every problem.
+// the config (AGENT_CLAW_CONFIG and its overrides) and each channel's (Telegram's webhook secret). One
+// error names every problem.
+import type { ChannelModule } from "../../channels/channel-module.ts";
+import { CHANNEL_MODULES } from "../../channels/index.ts";
 import { ConfigError } from "../../config/errors.ts";
 import type { Config } from "../../config/schema.ts";
 import { configFromEnv } from "./config-from-env.ts";
 import { type AwsSettings, awsSettingsFromEnv, notConfigured } from "./settings.ts";
 
-/** The Telegram bot the handlers serve, when a bot token is set. */
-export interface TelegramSettings {
-  token: string;
-  apiRoot: string;
-  /** Telegram echoes it on every webhook call; the ingest handler refuses calls without it. */
-  webhookSecret: string;
+/** A channel the handlers serve (one whose settings are present), with its checked settings. */
+export interface ServerlessChannel {
+  module: ChannelModule;
+  settings: unknown;
 }
 
 export interface AwsEnvironment {
   settings: AwsSettings;
   config: Config;
-  /** Absent without a bot token: no channel takes messages, and cron replies go nowhere. */
-  telegram?: TelegramSettings;
+  /** Empty without a bot token: no channel takes messages, and cron replies go nowhere. */
+  channels: ServerlessChannel[];
 }
 
 /** A handler's environment cannot be used; the message names every problem and what to set. */
@@ -26,8 +27,7 @@ export class AwsSetupError extends Error {
 }
 
 /** The variable for Telegram's webhook secret (channels.telegram.webhookSecret in AGENT_CLAW_CONFIG also works). */
-export const WEBHOOK_SECRET_VARIABLE = "TELEGRAM_WEBHOOK_SECRET";
-const SECRET_SHAPE = /^[A-Za-z0-9_-]{16,256}$/;
+export { WEBHOOK_SECRET_VARIABLE } from "../../channels/telegram/module.ts";
 
 /** Reads and checks the environment. Contract: throws AwsSetupError naming every problem, never a secret. */
 export function readAwsEnvironment(env: NodeJS.ProcessEnv): AwsEnvironment {
@@ -41,17 +41,11 @@ export function readAwsEnvironment(env: NodeJS.ProcessEnv): AwsEnvironment {
     if (!(error instanceof ConfigError)) throw error;
     configProblem = error.message;
   }
-  let telegram: TelegramSettings | undefined;
-  const token = config?.channels.telegram.enabled ? config.channels.telegram.botToken : undefined;
-  if (config && token) {
-    const secret = env[WEBHOOK_SECRET_VARIABLE]?.trim() || config.channels.telegram.webhookSecret;
-    if (!secret) {
-      problems.push(`${WEBHOOK_SECRET_VARIABLE} is not set (Telegram's webhook calls must carry a secret)`);
-    } else if (!SECRET_SHAPE.test(secret)) {
-      problems.push(`${WEBHOOK_SECRET_VARIABLE} is not 16 to 256 of A-Z, a-z, 0-9, _ and -`);
-    } else {
-      telegram = { token, apiRoot: config.channels.telegram.apiRoot, webhookSecret: secret };
-    }
+  const channels: ServerlessChannel[] = [];
+  for (const module of config ? CHANNEL_MODULES : []) {
+    const checked = module.serverlessSettings(config!, env);
+    problems.push(...checked.problems);
+    if (checked.settings !== undefined) channels.push({ module, settings: checked.settings });
   }
   if (!settings.ok || !config || problems.length > 0) {
     const lines = [
@@ -60,5 +54,5 @@ export function readAwsEnvironment(env: NodeJS.ProcessEnv): AwsEnvironment {
     ];
     throw new AwsSetupError(lines.join("\n"));
   }
-  return { settings: settings.settings, config, ...(telegram && { telegram }) };
+  return { settings: settings.settings, config, channels };
 }
