@@ -6,12 +6,19 @@ import type { ApprovalOutcome } from "./events.ts";
 /** What a person may answer. */
 export type ApprovalChoice = "once" | "always" | "deny";
 
-/** Who may answer: any authenticated web client, or one Telegram sender in one chat. */
-export type Approver = { channel: "web" } | { channel: "telegram"; chatId: string; senderId: string };
+/** One sender in one chat of a chat channel ("telegram"): only they may answer what their turn asks. */
+export interface ChatApprover {
+  channel: string;
+  chatId: string;
+  senderId: string;
+}
+
+/** Who may answer: any authenticated web client, or one sender in one chat. */
+export type Approver = { channel: "web" } | ChatApprover;
 
 /** A request waiting for its answer. */
 export interface PendingApproval {
-  /** Unguessable: it travels in Telegram's callback data and the control protocol. */
+  /** Unguessable: it travels in a chat button's data (Telegram's callback data) and the control protocol. */
   id: string;
   tool: string;
   summary: string;

@@ -40,8 +40,30 @@ describe("approvals", () => {
     expect(await approvals.answer(id, "once", { channel: "web" })).toMatchObject({ ok: false });
     expect(await approvals.answer(id, "once", { ...ADA, senderId: "2002" })).toMatchObject({ ok: false });
     expect(await approvals.answer(id, "once", { ...ADA, chatId: "-200" })).toMatchObject({ ok: false });
+    // The same chat and sender ids on another chat platform are someone else.
+    expect(await approvals.answer(id, "once", { ...ADA, channel: "slack" })).toEqual({
+      ok: false,
+      message: "This request can only be answered in Telegram, by the person it asked.",
+    });
     expect(await approvals.answer(id, "once", ADA)).toEqual({ ok: true, outcome: "once" });
     expect(await answer).toBe(true);
+  });
+
+  it("asks a sender of any chat channel, not only Telegram's", async () => {
+    const { approvals, shown, outcomes } = world();
+    const bob: Approver = { channel: "matrix", chatId: "!room", senderId: "@bob" };
+    const answer = approvals.ask({ tool: "exec", summary: "make", sessionKey: "agent:main:main" }, bob, {
+      show: async (pending) => void shown.push(pending),
+      settled: async (_p, o) => void outcomes.push(o),
+    });
+    await Promise.resolve();
+    const id = shown[0]!.id;
+    expect(await approvals.answer(id, "once", { ...bob, channel: "telegram" })).toEqual({
+      ok: false,
+      message: "This request can only be answered in matrix, by the person it asked.",
+    });
+    expect(await approvals.answer(id, "deny", bob)).toMatchObject({ ok: true, outcome: "denied" });
+    expect(await answer).toBe(false);
   });
 
   it("is cancelled, and denied, when the turn stops", async () => {

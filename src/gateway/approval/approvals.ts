@@ -5,6 +5,7 @@ import { randomBytes } from "node:crypto";
 import type { ApprovalOutcome } from "../../core/agent/events.ts";
 import type { Clock } from "../../ports/clock.ts";
 import type { ApprovalRequest } from "../../tools/tool.ts";
+import { channelModule } from "../../channels/index.ts";
 import type {
   AnswerResult,
   ApprovalChoice,
@@ -56,9 +57,12 @@ export function createApprovals(options: ApprovalsOptions) {
   };
 
   const mayAnswer = (owner: Approver, from: Approver) =>
-    owner.channel === "web"
-      ? from.channel === "web"
-      : from.channel === "telegram" && from.chatId === owner.chatId && from.senderId === owner.senderId;
+    "chatId" in owner
+      ? "chatId" in from &&
+        from.channel === owner.channel &&
+        from.chatId === owner.chatId &&
+        from.senderId === owner.senderId
+      : from.channel === "web";
 
   return {
     /**
@@ -123,8 +127,11 @@ export function createApprovals(options: ApprovalsOptions) {
           : { ok: false, message: "There is no such approval request (it may be from before a restart)." };
       }
       if (!mayAnswer(entry.pending.owner, from)) {
+        const { owner } = entry.pending;
         const where =
-          entry.pending.owner.channel === "web" ? "the web chat" : "Telegram, by the person it asked";
+          "chatId" in owner
+            ? `${channelModule(owner.channel)?.label ?? owner.channel}, by the person it asked`
+            : "the web chat";
         return { ok: false, message: `This request can only be answered in ${where}.` };
       }
       if (choice === "deny") {
