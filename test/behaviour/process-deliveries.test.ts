@@ -93,7 +93,7 @@ describe.each(engines)("processDeliveries on the $name engine", (engine) => {
     const receive = () => ports.queue.receive({ max: 10, visibilityMs: 60_000 });
     /** One receive, processed; returns what was left unsettled. */
     const round = async (d = deps) => processDeliveries(d, await receive());
-    /** Rounds until the queue is empty (fauxqs hands out one message per group at a time). */
+    /** Rounds until the queue is empty (a retried message comes back in a later receive). */
     const drain = async () => {
       for (let i = 0; i < 20; i++) {
         const deliveries = await receive();
@@ -105,22 +105,17 @@ describe.each(engines)("processDeliveries on the $name engine", (engine) => {
     return { ports, deps, calls, sent, submit, receive, round, drain };
   }
 
-  // fauxqs hands out one message of a FIFO group per receive; SQS itself (the Lambda's event source
-  // mapping) may batch several, and the daemon's queue does: what a batch of one group must become is
-  // shown on the local engine.
-  it.runIf(engine.name === "local")(
-    "answers messages collected in one receive with one turn and one reply",
-    async () => {
-      const w = await world();
-      const [a, b, c] = [job("one"), job("two"), job("three")];
-      await w.submit(a, b, c);
-      expect(await w.round()).toEqual([]);
-      expect(w.calls).toEqual(["turn one + two + three"]);
-      expect(w.sent).toEqual([{ key: c.id, reply: "re: one + two + three" }]);
-      expect((await w.ports.outbox.get(a.id))?.reply).toBe("re: one + two + three");
-      expect(await w.receive()).toEqual([]);
-    },
-  );
+  // Both queues hand out a FIFO group's waiting messages together (SQS batches them for the Lambda).
+  it("answers messages collected in one receive with one turn and one reply", async () => {
+    const w = await world();
+    const [a, b, c] = [job("one"), job("two"), job("three")];
+    await w.submit(a, b, c);
+    expect(await w.round()).toEqual([]);
+    expect(w.calls).toEqual(["turn one + two + three"]);
+    expect(w.sent).toEqual([{ key: c.id, reply: "re: one + two + three" }]);
+    expect((await w.ports.outbox.get(a.id))?.reply).toBe("re: one + two + three");
+    expect(await w.receive()).toEqual([]);
+  });
 
   it("delivers an outcome stored before a crash instead of running the turn again", async () => {
     const w = await world();
@@ -186,64 +181,54 @@ describe.each(engines)("processDeliveries on the $name engine", (engine) => {
     const w = await world();
     await w.submit(job("one"), job("two"), job("/new", { command: "new" }), job("three"));
     await w.drain();
-    expect(w.calls).toEqual(
-      engine.name === "local"
-        ? ["turn one + two", "command /new", "turn three"]
-        : ["turn one", "turn two", "command /new", "turn three"],
-    );
+    expect(w.calls).toEqual(["turn one + two", "command /new", "turn three"]);
     expect(w.sent.at(-2)?.reply).toBe("done: /new");
     expect(w.sent.at(-1)?.reply).toBe("re: three");
   });
 
-  it.runIf(engine.name === "local")(
-    "gives each heartbeat waiting in a batch a turn of its own, so each relays only its own alert",
-    async () => {
-      const w = await world();
-      w.deps.afterTurn = createAfterTurn({
-        clock: w.ports.clock,
-        outbox: w.ports.outbox,
-        claims: w.ports.claims,
-        cron: { postEvent: async () => true },
-        heartbeat: () => ({ target: CHAT, ackMaxChars: 30 }),
-        lastRoute: async () => undefined,
-        deliver: w.deps.deliver,
-        finishRun: async () => {},
-        wakeHeartbeat: () => {},
+  it("gives each heartbeat waiting in a batch a turn of its own, so each relays only its own alert", async () => {
+    const w = await world();
+    w.deps.afterTurn = createAfterTurn({
+      clock: w.ports.clock,
+      outbox: w.ports.outbox,
+      claims: w.ports.claims,
+      cron: { postEvent: async () => true },
+      heartbeat: () => ({ target: CHAT, ackMaxChars: 30 }),
+      lastRoute: async () => undefined,
+      deliver: w.deps.deliver,
+      finishRun: async () => {},
+      wakeHeartbeat: () => {},
+    });
+    const beat = (event: string) => {
+      const j = job(event, {
+        sessionKey: "agent:main:main",
+        message: { ...job(event).message, internal: "reminder" },
+        after: [{ kind: "heartbeat", events: [{ id: event }], checklist: false }],
       });
-      const beat = (event: string) => {
-        const j = job(event, {
-          sessionKey: "agent:main:main",
-          message: { ...job(event).message, internal: "reminder" },
-          after: [{ kind: "heartbeat", events: [{ id: event }], checklist: false }],
-        });
-        delete j.deliverTo;
-        return j;
-      };
-      // Both waited behind a web chat turn in the main session.
-      await w.submit(beat("Stretch"), beat("Drink water"));
-      expect(await w.round()).toEqual([]);
-      expect(w.calls).toEqual(["turn Stretch", "turn Drink water"]);
-      expect(w.sent.map((s) => s.reply)).toEqual(["re: Stretch", "re: Drink water"]);
-    },
-  );
+      delete j.deliverTo;
+      return j;
+    };
+    // Both waited behind a web chat turn in the main session.
+    await w.submit(beat("Stretch"), beat("Drink water"));
+    expect(await w.round()).toEqual([]);
+    expect(w.calls).toEqual(["turn Stretch", "turn Drink water"]);
+    expect(w.sent.map((s) => s.reply)).toEqual(["re: Stretch", "re: Drink water"]);
+  });
 
-  it.runIf(engine.name === "local")(
-    "holds a command back while the turn before it in the batch is retried",
-    async () => {
-      let failures = 1;
-      const w = await world();
-      const turn = w.deps.runTurn;
-      w.deps.runTurn = async (request) => {
-        if (failures-- > 0) throw new Error("model down");
-        return turn(request);
-      };
-      await w.submit(job("one"), job("/new", { command: "new" }));
-      expect((await w.round()).map((d) => d.attempts)).toEqual([1, 1]);
-      expect(w.calls).toEqual([]);
-      expect(await w.round()).toEqual([]);
-      expect(w.calls).toEqual(["turn one", "command /new"]);
-    },
-  );
+  it("holds a command back while the turn before it in the batch is retried", async () => {
+    let failures = 1;
+    const w = await world();
+    const turn = w.deps.runTurn;
+    w.deps.runTurn = async (request) => {
+      if (failures-- > 0) throw new Error("model down");
+      return turn(request);
+    };
+    await w.submit(job("one"), job("/new", { command: "new" }));
+    expect((await w.round()).map((d) => d.attempts)).toEqual([1, 1]);
+    expect(w.calls).toEqual([]);
+    expect(await w.round()).toEqual([]);
+    expect(w.calls).toEqual(["turn one", "command /new"]);
+  });
 
   it("does a turn's after-turn work once when the process dies between storing and acking", async () => {
     let alive = false;
