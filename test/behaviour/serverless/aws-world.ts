@@ -116,8 +116,8 @@ export async function startAwsWorld(options: AwsWorldOptions = {}): Promise<AwsW
       await expect.poll(busy, { timeout: timeoutMs, interval: 20 }).toBe("");
     },
     async deadLetters() {
-      // fauxqs hands out one message per group per receive: look until nothing is left, then make
-      // what was looked at visible again for the next look.
+      // A receive gives at most 10: look until nothing is left, then make what was looked at visible
+      // again for the next look.
       const seen = new Map<string, { body: unknown; receipt: string }>();
       for (;;) {
         const { Messages = [] } = await sqs.send(
