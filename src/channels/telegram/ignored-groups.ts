@@ -2,21 +2,14 @@
 // a short, recent list so the owner can find a group's id and allow it. Kept in memory only: it is a
 // hint, rebuilt by the next message after a restart.
 import type { InboundMessage } from "../../core/messages.ts";
+import type { IgnoredGroup } from "../channel-module.ts";
 
 /** At most this many groups are remembered; the one heard from least recently goes first. */
 export const IGNORED_GROUPS_LIMIT = 20;
 /** A group is logged again at most this often (a busy group must not flood the log). */
 export const IGNORED_GROUP_LOG_EVERY_MS = 60 * 60_000;
 
-export interface IgnoredGroup {
-  /** The chat id, as channels.telegram.groups takes it ("-1001234567890"). */
-  chatId: string;
-  title?: string;
-  firstSeenAt: number;
-  lastSeenAt: number;
-  /** Messages seen since the first one. */
-  messages: number;
-}
+export type { IgnoredGroup };
 
 /** The command that allows `chatId` besides the groups allowed now. */
 export function allowGroupCommand(allowed: readonly string[], chatId: string): string {
