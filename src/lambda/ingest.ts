@@ -15,10 +15,17 @@ const text = (statusCode: number, body: string): APIGatewayProxyStructuredResult
   body,
 });
 
+/** A body that is not JSON: the caller's fault (400). Its own class, since the AWS SDK throws SyntaxError too. */
+class BodyNotJson extends Error {}
+
 /** The request body as JSON; API Gateway base64-encodes bodies it does not take for text. */
 function parseBody(event: APIGatewayProxyEventV2): unknown {
   const raw = event.isBase64Encoded ? Buffer.from(event.body ?? "", "base64").toString("utf8") : event.body;
-  return JSON.parse(raw ?? "");
+  try {
+    return JSON.parse(raw ?? "");
+  } catch {
+    throw new BodyNotJson();
+  }
 }
 
 export async function handler(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> {
@@ -38,7 +45,7 @@ export async function handler(event: APIGatewayProxyEventV2): Promise<APIGateway
     const answer = await channel.webhook(headers, async () => parseBody(event));
     return text(answer.status, answer.text);
   } catch (error) {
-    if (error instanceof SyntaxError) return text(400, "bad request: the body is not JSON");
+    if (error instanceof BodyNotJson) return text(400, "bad request: the body is not JSON");
     // Not durable: the platform retries on a 5xx, and the dedupe id keeps the retry from doubling it.
     log("error", `${channel.id} webhook failed: ${(error as Error).message}`);
     return text(503, "not accepted, try again");

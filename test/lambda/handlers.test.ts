@@ -2,7 +2,9 @@
 // fails the cold start with one message naming every problem, requests that are not theirs are answered
 // without it, and each bundle carries only what its handler uses.
 import { readFileSync, statSync } from "node:fs";
+import { createServer } from "node:http";
 import { isBuiltin } from "node:module";
+import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { ReceiveMessageCommand } from "@aws-sdk/client-sqs";
@@ -142,9 +144,21 @@ describe("the bundled handlers", () => {
       const down = lambda("ingest", env(`http://127.0.0.1:${await freePort()}`));
       expect(await down.invoke(call(lost))).toMatchObject({ statusCode: 503 });
 
+      // A proxy's HTML error page makes the SDK throw a SyntaxError: still the queue's failure, not the body's.
+      const proxy = createServer((_, res) =>
+        res.writeHead(502, { "content-type": "text/html" }).end("<html>"),
+      );
+      await new Promise<void>((resolve) => proxy.listen(0, "127.0.0.1", resolve));
+      const broken = lambda("ingest", env(`http://127.0.0.1:${(proxy.address() as AddressInfo).port}`));
+      const garbled = telegram.message({ text: "the queue answers HTML" });
+      expect(await broken.invoke(call(garbled)).finally(() => proxy.close())).toMatchObject({
+        statusCode: 503,
+      });
+
       const kept = telegram.message({ text: "the queue is up" });
       const up = lambda("ingest", env(fauxqs.endpoint));
       expect(await up.invoke(call(kept))).toMatchObject({ statusCode: 200, body: "ok" });
+      expect(await up.invoke({ ...call(kept), body: "{not json" })).toMatchObject({ statusCode: 400 });
       const { Messages = [] } = await sqs.send(
         new ReceiveMessageCommand({
           QueueUrl: resources.queueUrl,
