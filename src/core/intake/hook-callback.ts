@@ -4,6 +4,9 @@
 import type { Clock } from "../../ports/clock.ts";
 import type { Outbox, OutboxRecord } from "../../ports/outbox.ts";
 
+/** Where a callback goes, for messages: its path or query may be the receiver's secret (Slack-style URLs). */
+const originOf = (url: string) => URL.parse(url)?.origin ?? "an unparseable URL";
+
 export interface HookCallbackDeps {
   outbox: Pick<Outbox, "markDelivered">;
   clock: Clock;
@@ -22,6 +25,7 @@ export async function postHookCallback(
 ): Promise<void> {
   if (record.deliveredAt !== undefined) return;
   const { key: jobId, sessionKey, status, reply } = record;
+  const where = originOf(url);
   const timeout = AbortSignal.timeout(deps.timeoutMs ?? 10_000);
   const response = await (deps.fetch ?? fetch)(url, {
     method: "POST",
@@ -29,7 +33,9 @@ export async function postHookCallback(
     body: JSON.stringify({ jobId, sessionKey, status, reply }),
     signal: deps.signal ? AbortSignal.any([timeout, deps.signal]) : timeout,
   }).catch((error: unknown) => {
-    throw new Error(`hook delivery of ${jobId} to ${url} failed: ${(error as Error).message}`);
+    throw new Error(
+      `hook delivery of ${jobId} to ${where} (path not shown) failed: ${(error as Error).message}`,
+    );
   });
   await response.body?.cancel();
   if (response.ok) {
@@ -37,6 +43,10 @@ export async function postHookCallback(
     return;
   }
   const retryable = response.status === 408 || response.status === 429 || response.status >= 500;
-  if (retryable) throw new Error(`hook delivery of ${jobId} to ${url}: HTTP ${response.status}`);
-  deps.log("error", `hook delivery of ${jobId} to ${url}: HTTP ${response.status}; not trying again`);
+  if (retryable)
+    throw new Error(`hook delivery of ${jobId} to ${where} (path not shown): HTTP ${response.status}`);
+  deps.log(
+    "error",
+    `hook delivery of ${jobId} to ${where} (path not shown): HTTP ${response.status}; not trying again`,
+  );
 }
