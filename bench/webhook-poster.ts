@@ -24,8 +24,12 @@ async function connection(): Promise<void> {
       continue;
     }
     const started = performance.now();
-    const response = await post(setup!.url, next.update, {
-      "x-telegram-bot-api-secret-token": setup!.secret,
+    const send = () => post(setup!.url, next.update, { "x-telegram-bot-api-secret-token": setup!.secret });
+    // A kept-alive connection the server closed as idle just as this call went out: Telegram sends
+    // the update again (the webhook dedupes it by update_id); so does this poster, once.
+    const response = await send().catch((error: NodeJS.ErrnoException) => {
+      if (error.code === "ECONNRESET") return send();
+      throw error;
     });
     process.send!({ id: next.id, ackMs: performance.now() - started, status: response.status });
   }
