@@ -21,6 +21,7 @@ describe("toAwsCron", () => {
     expect(toAwsCron("0 9 1 * 1")).toBeUndefined(); // the 1st or any Monday
     expect(toAwsCron("0 9 * * 5-7")).toBeUndefined(); // Friday to Sunday wraps once Sunday is 1
     expect(toAwsCron("0 9 * * */2")).toBeUndefined();
+    expect(toAwsCron("0 9 * * 5L")).toBeUndefined(); // croner's last Friday; AWS would read the last Thursday
   });
 
   it("round-trips through the emulator's reading to the same instants", () => {

@@ -10,6 +10,8 @@ function awsWeekday(field: string): string | undefined {
   if (field.includes("/")) return undefined;
   const parts = field.split(",").map((part) => {
     const bounds = part.split("-").map((v) => (/^\d+$/.test(v) ? String((Number(v) % 7) + 1) : v));
+    // A number with a suffix (croner's 5L, the last Friday) would keep croner's numbering: AWS's 5L is Thursday.
+    if (bounds.some((v) => !/^(\*|\d+|[A-Za-z]{3})$/.test(v))) return "";
     // A range that wraps once Sunday moves to 1 (5-7: Friday to Sunday) has no AWS form.
     if (bounds.length === 2 && /^\d+$/.test(bounds[0]!) && Number(bounds[0]) > Number(bounds[1])) return "";
     return bounds.join("-");
