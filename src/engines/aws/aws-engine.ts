@@ -62,8 +62,14 @@ export async function openAwsEngine(env: NodeJS.ProcessEnv, extras: AwsEngineExt
     tools: extras.tools ?? (() => []),
     noteLastRoute: (to) => lastRoute.note(to),
   };
-  for (const { module, settings } of environment.channels) {
-    channels.register(await module.openServerless(deps, settings));
+  try {
+    for (const { module, settings } of environment.channels) {
+      channels.register(await module.openServerless(deps, settings));
+    }
+  } catch (error) {
+    // coldStart builds again on the next invocation: this try's clients must not stay open beside it.
+    await ports.close();
+    throw error;
   }
 
   return {
