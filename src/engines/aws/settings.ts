@@ -75,8 +75,8 @@ const envSchema = z.object({
   AGENT_CLAW_AWS_ENDPOINT_SCHEDULER: url().optional(),
 });
 
-/** The environment variables the aws engine reads (for `aws dev` and the deployment's docs). */
-export const AWS_SETTING_NAMES = Object.keys(envSchema.shape) as Array<keyof typeof envSchema.shape>;
+/** The environment variables the aws engine reads (only these reach the schema: empty ones count as unset). */
+const AWS_SETTING_NAMES = Object.keys(envSchema.shape) as Array<keyof typeof envSchema.shape>;
 
 /** Two attempts, then the apology, as on the local engine; the queue's redrive count must be above it (redriveCount). */
 export const DEFAULT_MAX_ATTEMPTS = 2;
