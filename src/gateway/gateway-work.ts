@@ -80,7 +80,7 @@ export function createGatewayWork(deps: GatewayWorkDeps): GatewayWork {
       }
       await deliverToChannel(record, job, turnJobs);
     },
-    afterTurn: (record, job) => afterTurn(record, job),
+    afterTurn: (record, job, attempt) => afterTurn(record, job, attempt),
     maxConcurrent: deps.config().lanes.maxConcurrent,
     ...(retry !== undefined && { retryDelayMs: retry, deliveryRetryDelaysMs: [retry, retry, retry] }),
     onEvent: (jobs, event) => {
