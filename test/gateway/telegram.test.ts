@@ -394,6 +394,27 @@ describe("reminders through the chat", () => {
     expect(run).toContain("Sunny, 21 degrees.");
     expect(world.model.requests[2]!.lastUserText).toBe("Write Ada a one-line weather note.");
   });
+
+  it("records a reminder whose alert the chat kept refusing as not delivered, not left running", async () => {
+    world.model.script([
+      { toolCalls: [{ name: "cron", input: { action: "add", at: "in 1s", systemEvent: "Stretch" } }] },
+      { text: "I will remind you." },
+      { text: "Time to stretch, Ada!" },
+    ]);
+    world.telegram.pushUpdate(world.telegram.message({ text: "remind me in a second to stretch" }));
+    await world.telegram.waitFor("sendMessage");
+    world.telegram.failNext(
+      "sendMessage",
+      { status: 403, description: "Forbidden: bot was blocked by the user" },
+      50,
+    );
+    const [job] = await world.gateway!.ctx.assistant.cron.list({ kind: "owner" });
+    await expect
+      .poll(async () => (await world.gateway!.ctx.assistant.cron.runs(job!.id, { kind: "owner" }))[0], {
+        timeout: 15_000, // the alert is tried maxAttempts + 3 times, one a second (Telegram's pace per chat)
+      })
+      .toMatchObject({ status: "error", error: expect.stringMatching(/^not delivered: /) });
+  });
 });
 
 describe("who the assistant trusts on Telegram", () => {
@@ -499,28 +520,6 @@ describe("who the assistant trusts on Telegram", () => {
     expect(String(status?.params["text"])).toContain(
       `Tools here: read, list, web_fetch (policy tools.policy.senders["telegram:${ADA}"])`,
     );
-  });
-
-  it("records a reminder whose alert the chat kept refusing as not delivered, not left running", async () => {
-    await start();
-    world.model.script([
-      { toolCalls: [{ name: "cron", input: { action: "add", at: "in 1s", systemEvent: "Stretch" } }] },
-      { text: "I will remind you." },
-      { text: "Time to stretch, Ada!" },
-    ]);
-    world.telegram.pushUpdate(world.telegram.message({ text: "remind me in a second to stretch" }));
-    await world.telegram.waitFor("sendMessage");
-    world.telegram.failNext(
-      "sendMessage",
-      { status: 403, description: "Forbidden: bot was blocked by the user" },
-      50,
-    );
-    const [job] = await world.gateway!.ctx.assistant.cron.list({ kind: "owner" });
-    await expect
-      .poll(async () => (await world.gateway!.ctx.assistant.cron.runs(job!.id, { kind: "owner" }))[0], {
-        timeout: 15_000, // the alert is tried maxAttempts + 3 times, one a second (Telegram's pace per chat)
-      })
-      .toMatchObject({ status: "error", error: expect.stringMatching(/^not delivered: /) });
   });
 
   it("a reminder an approved person asks for reaches them, and never enters the owner's main session", async () => {
