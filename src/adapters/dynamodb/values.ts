@@ -10,7 +10,7 @@ import {
 import type { Clock } from "../../ports/clock.ts";
 import type { Values } from "../../ports/values.ts";
 import { type Item, n, s, ttlSeconds } from "./items.ts";
-import { KEYS } from "./tables.ts";
+import { KEYS, STATE_TABLE } from "./tables.ts";
 
 export interface DynamoValuesOptions {
   client: DynamoDBClient;
@@ -31,7 +31,8 @@ export function createDynamoValues({ client, table, clock }: DynamoValuesOptions
     async put(key, value, options = {}) {
       const until = options.ttlMs === undefined ? undefined : clock.now() + options.ttlMs;
       const item: Item = { ...itemKey(key), body: s(JSON.stringify(value)) };
-      if (until !== undefined) Object.assign(item, { until: n(until), expiresAt: ttlSeconds(until) });
+      if (until !== undefined)
+        Object.assign(item, { until: n(until), [STATE_TABLE.ttlAttribute]: ttlSeconds(until) });
       await client.send(new PutItemCommand({ TableName: table, Item: item }));
     },
     async remove(key) {

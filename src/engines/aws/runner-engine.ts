@@ -4,7 +4,11 @@
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda";
 import { toDelivery } from "../../adapters/sqs/queue.ts";
 import { createAfterTurn } from "../../core/intake/after-turn.ts";
-import { type DeliveryDeps, processDeliveries } from "../../core/intake/process-deliveries.ts";
+import {
+  DELIVERY_RETRY_DELAYS_MS,
+  type DeliveryDeps,
+  processDeliveries,
+} from "../../core/intake/process-deliveries.ts";
 import type { TurnJob } from "../../core/intake/turn-job.ts";
 import { heartbeatSettings } from "../../gateway/heartbeat-settings.ts";
 import type { OutboxRecord } from "../../ports/outbox.ts";
@@ -99,7 +103,7 @@ export async function openAwsRunner(env: NodeJS.ProcessEnv): Promise<AwsRunner> 
     afterTurn,
     maxAttempts: environment.settings.maxAttempts,
     retryDelayMs: retry ?? 2_000,
-    ...(retry !== undefined && { deliveryRetryDelaysMs: [retry, retry, retry] }),
+    ...(retry !== undefined && { deliveryRetryDelaysMs: DELIVERY_RETRY_DELAYS_MS.map(() => retry) }),
     giveUp: "dead-letter",
     onEvent: (jobs, event) => {
       // Typing and previews go to the chat the reply goes to.

@@ -152,6 +152,9 @@ export async function startApiGatewayFront(options: ApiGatewayFrontOptions): Pro
       else response.destroy();
     });
   });
+  // API Gateway keeps a client's connection open far longer than Node's 5 s default; a poster that
+  // pauses (Telegram between updates, a benchmark between rounds) must not find it closed under it.
+  server.keepAliveTimeout = 60_000;
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(options.port ?? 0, "127.0.0.1", () => resolve());
