@@ -117,6 +117,26 @@ describe.each(engines)("processDeliveries on the $name engine", (engine) => {
     expect(await w.receive()).toEqual([]);
   });
 
+  it("finishes the other chats of a batch when one chat's group breaks, and hands the broken one back", async () => {
+    const w = await world();
+    const other = job("fine", {
+      sessionKey: "agent:main:telegram:dm:7",
+      deliverTo: { ...CHAT, chatId: "7" },
+    });
+    const broken = job("unlucky");
+    const get = w.deps.outbox.get.bind(w.deps.outbox);
+    // The outbox fails for one chat only (a throttled partition): its group cannot even be looked up.
+    w.deps.outbox = {
+      ...w.deps.outbox,
+      get: async (key) => (key === broken.id ? Promise.reject(new Error("throttled")) : get(key)),
+    };
+    await w.submit(other, broken);
+    const left = await w.round();
+    expect(left.map((d) => d.dedupeId)).toEqual([broken.id]);
+    expect(w.calls).toEqual(["turn fine"]);
+    expect(w.sent).toEqual([{ key: other.id, reply: "re: fine" }]);
+  });
+
   it("delivers an outcome stored before a crash instead of running the turn again", async () => {
     const w = await world();
     const a = job("hello");
@@ -267,7 +287,8 @@ describe.each(engines)("processDeliveries on the $name engine", (engine) => {
     delete beat.deliverTo;
     await w.submit(beat);
     const [taken] = await w.receive();
-    await expect(processDeliveries(dying, [taken!])).rejects.toThrow("killed");
+    // The ack never happens: the message is handed back as unsettled (a Lambda reports it failed).
+    expect(await processDeliveries(dying, [taken!])).toEqual([taken]);
     // The message's visibility runs out: it comes back to a new process.
     await queue.retry(taken!, 0);
     alive = true;
@@ -322,7 +343,8 @@ describe.each(engines)("processDeliveries on the $name engine", (engine) => {
     delete hook.deliverTo;
     await w.submit(hook);
     const [taken] = await w.receive();
-    await expect(processDeliveries(dying, [taken!])).rejects.toThrow("killed");
+    // The ack never happens: the message is handed back as unsettled (a Lambda reports it failed).
+    expect(await processDeliveries(dying, [taken!])).toEqual([taken]);
     await queue.retry(taken!, 0);
     alive = true;
     expect(await w.round(dying)).toEqual([]);

@@ -61,8 +61,18 @@ export async function processDeliveries(
 ): Promise<QueueDelivery[]> {
   const groups = new Map<string, QueueDelivery[]>();
   for (const d of deliveries) groups.set(d.group, [...(groups.get(d.group) ?? []), d]);
-  const unsettled = await Promise.all([...groups.values()].map((group) => processGroup(deps, group)));
-  return unsettled.flat();
+  // Settled, not all: a group that broke (the outbox unreachable) must not end the call while other
+  // groups' turns still run — a Lambda would be frozen under them and the whole batch sent again.
+  const batches = [...groups.values()];
+  const results = await Promise.allSettled(batches.map((group) => processGroup(deps, group)));
+  return results.flatMap((result, i) => {
+    if (result.status === "fulfilled") return result.value;
+    (deps.log ?? (() => {}))(
+      "error",
+      `a batch of ${batches[i]!.length} message(s) for ${batches[i]![0]!.group} broke and is tried again: ${(result.reason as Error)?.message ?? String(result.reason)}`,
+    );
+    return batches[i]!;
+  });
 }
 
 async function processGroup(deps: DeliveryDeps, deliveries: QueueDelivery[]): Promise<QueueDelivery[]> {
