@@ -42,6 +42,24 @@ describe.each(engines)("the Telegram channel runtime on the $name engine", (engi
     });
   });
 
+  it("still sends a stranger their pairing code when the first try could not store the request", async () => {
+    const stranger = world.fake.message({ text: "hi", from: { id: 777, first_name: "Eve" } });
+    const { pairings } = world.instance.ports;
+    const request = pairings.request.bind(pairings);
+    let failures = 1;
+    // The store is briefly unreachable: the webhook fails, and Telegram sends the update again.
+    pairings.request = async (...args) =>
+      failures-- > 0 ? Promise.reject(new Error("throttled")) : request(...args);
+    await expect(world.channel.accept([stranger])).rejects.toThrow("throttled");
+    await world.channel.accept([stranger]);
+    await world.channel.accept([stranger]);
+    const codes = world.fake.sent.filter(
+      (c) => c.method === "sendMessage" && String(c.params["chat_id"]) === "777",
+    );
+    expect(codes).toHaveLength(1);
+    expect(String(codes[0]!.params["text"])).toMatch(/pair/i);
+  });
+
   it("refuses a wrong secret with 401 without reading the body", async () => {
     let read = false;
     const body = async () => {

@@ -87,9 +87,11 @@ export function createTelegramIntake(intake: TelegramIntakeDeps) {
     }
     const target = replyTarget(message);
     if (access.kind === "pair") {
-      // Not a turn: answered at once, claimed so that a retried update gets one reply.
-      if (!(await firstReply(message))) return;
+      // Not a turn: answered at once, claimed so that a retried update gets one reply. The request is
+      // stored first (asking again gives the same code): a failure there leaves the reply unclaimed for
+      // Telegram's retry.
       const request = await pairings.request("telegram", message.sender.id, message.sender.name);
+      if (!(await firstReply(message))) return;
       deps.log(
         "info",
         request?.created
