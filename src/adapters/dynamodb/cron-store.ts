@@ -7,13 +7,12 @@ import {
   type DynamoDBClient,
   GetItemCommand,
   PutItemCommand,
-  QueryCommand,
   UpdateItemCommand,
 } from "@aws-sdk/client-dynamodb";
 import { type CronJob, type CronRun, RUN_HISTORY_LIMIT } from "../../core/cron/cron-job.ts";
 import type { Clock } from "../../ports/clock.ts";
 import { type CronStore, EVENT_ID_KEPT_MS, type SystemEvent } from "../../ports/cron-store.ts";
-import { isConditionFailed, type Item, n, s, ttlSeconds } from "./items.ts";
+import { isConditionFailed, type Item, n, queryAll, s, ttlSeconds } from "./items.ts";
 import { KEYS, STATE_TABLE } from "./tables.ts";
 
 export interface DynamoCronStoreOptions {
@@ -29,34 +28,22 @@ export function createDynamoCronStore({ client, table, clock }: DynamoCronStoreO
   const getItem = async (k: { pk: string; sk: string }) =>
     (await client.send(new GetItemCommand({ TableName: table, Key: key(k), ConsistentRead: true }))).Item;
 
-  async function queryAll(pk: string): Promise<Item[]> {
-    const items: Item[] = [];
-    let start: Item | undefined;
-    do {
-      const page = await client.send(
-        new QueryCommand({
-          TableName: table,
-          KeyConditionExpression: "pk = :pk",
-          ExpressionAttributeValues: { ":pk": s(pk) },
-          ExclusiveStartKey: start,
-          ConsistentRead: true,
-        }),
-      );
-      items.push(...(page.Items ?? []));
-      start = page.LastEvaluatedKey;
-    } while (start);
-    return items;
-  }
+  const partition = (pk: string) =>
+    queryAll(client, {
+      TableName: table,
+      KeyConditionExpression: "pk = :pk",
+      ExpressionAttributeValues: { ":pk": s(pk) },
+    });
 
   /** Every job in creation order. */
   const allJobs = async () =>
-    (await queryAll(KEYS.cronJobsPk))
+    (await partition(KEYS.cronJobsPk))
       .sort((a, b) => Number(a["seq"]!.N) - Number(b["seq"]!.N))
       .map((item) => JSON.parse(item["body"]!.S!) as CronJob);
 
   /** Runs of a job, newest first: by finish, then start. */
   const runItems = async (jobId: string) =>
-    (await queryAll(KEYS.cronRunsPk(jobId))).sort((a, b) => (a["order"]!.S! < b["order"]!.S! ? 1 : -1));
+    (await partition(KEYS.cronRunsPk(jobId))).sort((a, b) => (a["order"]!.S! < b["order"]!.S! ? 1 : -1));
 
   const deleteItem = (item: Item) =>
     client.send(new DeleteItemCommand({ TableName: table, Key: { pk: item["pk"]!, sk: item["sk"]! } }));
@@ -126,7 +113,7 @@ export function createDynamoCronStore({ client, table, clock }: DynamoCronStoreO
     },
 
     async remove(id) {
-      for (const item of await queryAll(KEYS.cronRunsPk(id))) await deleteItem(item);
+      for (const item of await partition(KEYS.cronRunsPk(id))) await deleteItem(item);
       const { Attributes } = await client.send(
         new DeleteItemCommand({ TableName: table, Key: key(KEYS.cronJob(id)), ReturnValues: "ALL_OLD" }),
       );
@@ -186,7 +173,7 @@ export function createDynamoCronStore({ client, table, clock }: DynamoCronStoreO
     },
 
     async events(sessionKey) {
-      return (await queryAll(KEYS.waitingEventsPk(sessionKey))).map(
+      return (await partition(KEYS.waitingEventsPk(sessionKey))).map(
         (item) => JSON.parse(item["event"]!.S!) as SystemEvent,
       );
     },

@@ -5,6 +5,8 @@ import {
   type DynamoDBClient,
   GetItemCommand,
   PutItemCommand,
+  QueryCommand,
+  type QueryCommandInput,
 } from "@aws-sdk/client-dynamodb";
 
 export type Item = Record<string, AttributeValue>;
@@ -12,6 +14,23 @@ export type Item = Record<string, AttributeValue>;
 export const s = (value: string) => ({ S: value });
 export const n = (value: number) => ({ N: String(value) });
 /** A TTL attribute (epoch seconds) for an expiry in milliseconds. */
+/** Every item a query matches, page after page (a consistent read). */
+export async function queryAll(
+  client: DynamoDBClient,
+  input: Omit<QueryCommandInput, "ExclusiveStartKey" | "ConsistentRead">,
+): Promise<Item[]> {
+  const items: Item[] = [];
+  let start: Item | undefined;
+  do {
+    const page = await client.send(
+      new QueryCommand({ ...input, ConsistentRead: true, ExclusiveStartKey: start }),
+    );
+    items.push(...(page.Items ?? []));
+    start = page.LastEvaluatedKey;
+  } while (start);
+  return items;
+}
+
 export const ttlSeconds = (untilMs: number) => n(Math.ceil(untilMs / 1000));
 
 /** True for the error a failed ConditionExpression raises. */

@@ -18,7 +18,6 @@ import {
   type DynamoDBClient,
   GetItemCommand,
   PutItemCommand,
-  QueryCommand,
 } from "@aws-sdk/client-dynamodb";
 import type { Clock } from "../../ports/clock.ts";
 import {
@@ -30,7 +29,7 @@ import {
   type PairingRequest,
   type Pairings,
 } from "../../ports/pairings.ts";
-import { isConditionFailed, type Item, n, putIfFree, s } from "./items.ts";
+import { isConditionFailed, type Item, n, putIfFree, queryAll, s } from "./items.ts";
 import { STATE_TABLE } from "./tables.ts";
 
 export interface DynamoPairingsOptions {
@@ -82,27 +81,15 @@ export function createDynamoPairings(options: DynamoPairingsOptions): Pairings {
   const key = (pk: string, sk: string) => ({ pk: s(pk), sk: s(sk) });
 
   /** Every item of a partition, or of one channel in it. */
-  async function query(pk: string, channel?: string): Promise<Item[]> {
-    const items: Item[] = [];
-    let start: Item | undefined;
-    do {
-      const page = await client.send(
-        new QueryCommand({
-          TableName: table,
-          KeyConditionExpression:
-            channel === undefined ? "pk = :pk" : "pk = :pk AND begins_with(sk, :prefix)",
-          ExpressionAttributeValues: {
-            ":pk": s(pk),
-            ...(channel === undefined ? {} : { ":prefix": s(prefix(channel)) }),
-          },
-          ConsistentRead: true,
-          ExclusiveStartKey: start,
-        }),
-      );
-      items.push(...(page.Items ?? []));
-      start = page.LastEvaluatedKey;
-    } while (start);
-    return items;
+  function query(pk: string, channel?: string): Promise<Item[]> {
+    return queryAll(client, {
+      TableName: table,
+      KeyConditionExpression: channel === undefined ? "pk = :pk" : "pk = :pk AND begins_with(sk, :prefix)",
+      ExpressionAttributeValues: {
+        ":pk": s(pk),
+        ...(channel === undefined ? {} : { ":prefix": s(prefix(channel)) }),
+      },
+    });
   }
 
   /** Deletes the item if the condition holds and returns what it held; null when the condition fails. */

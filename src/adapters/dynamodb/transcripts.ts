@@ -2,16 +2,15 @@
 // sequence number; entries too large for an item (400 KB) go to S3 behind a pointer item.
 import { setTimeout as delay } from "node:timers/promises";
 import {
-  type AttributeValue,
   BatchWriteItemCommand,
   type DynamoDBClient,
-  QueryCommand,
   UpdateItemCommand,
   type WriteRequest,
 } from "@aws-sdk/client-dynamodb";
 import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import type { TranscriptEntry } from "../../core/transcript.ts";
 import { isMissing } from "../s3/workspace.ts";
+import { type Item, queryAll } from "./items.ts";
 import { KEYS } from "./tables.ts";
 
 /** Where entries too large for a DynamoDB item are kept. */
@@ -31,7 +30,6 @@ export interface TranscriptsOptions {
   inlineLimitBytes?: number;
 }
 
-type Item = Record<string, AttributeValue>;
 const BATCH = 25; // BatchWriteItem's most requests per call
 
 /** Append, load and delete transcripts; used by the DynamoDB SessionStore. */
@@ -39,28 +37,17 @@ export function createTranscripts(options: TranscriptsOptions) {
   const { client, table, s3 } = options;
   const limit = options.inlineLimitBytes ?? 350 * 1024;
 
-  async function queryAll(sessionId: string, entriesOnly: boolean): Promise<Item[]> {
-    const items: Item[] = [];
-    let start: Item | undefined;
-    do {
-      const page = await client.send(
-        new QueryCommand({
-          TableName: table,
-          KeyConditionExpression: entriesOnly ? "pk = :pk AND begins_with(sk, :entry)" : "pk = :pk",
-          ExpressionAttributeValues: {
-            ":pk": { S: KEYS.transcriptPk(sessionId) },
-            ...(entriesOnly ? { ":entry": { S: KEYS.entrySkPrefix } } : {}),
-          },
-          // Deleting needs only the keys and S3 pointers, not the (large) entry bodies.
-          ProjectionExpression: entriesOnly ? undefined : "pk, sk, s3Key",
-          ConsistentRead: true,
-          ExclusiveStartKey: start,
-        }),
-      );
-      items.push(...(page.Items ?? []));
-      start = page.LastEvaluatedKey;
-    } while (start);
-    return items;
+  function sessionItems(sessionId: string, entriesOnly: boolean): Promise<Item[]> {
+    return queryAll(client, {
+      TableName: table,
+      KeyConditionExpression: entriesOnly ? "pk = :pk AND begins_with(sk, :entry)" : "pk = :pk",
+      ExpressionAttributeValues: {
+        ":pk": { S: KEYS.transcriptPk(sessionId) },
+        ...(entriesOnly ? { ":entry": { S: KEYS.entrySkPrefix } } : {}),
+      },
+      // Deleting needs only the keys and S3 pointers, not the (large) entry bodies.
+      ProjectionExpression: entriesOnly ? undefined : "pk, sk, s3Key",
+    });
   }
 
   /** Writes requests 25 at a time, resending what DynamoDB hands back as unprocessed. */
@@ -136,7 +123,7 @@ export function createTranscripts(options: TranscriptsOptions) {
     },
 
     async load(sessionId: string): Promise<TranscriptEntry[]> {
-      const items = await queryAll(sessionId, true);
+      const items = await sessionItems(sessionId, true);
       const read = await Promise.all(items.map(async (item) => ({ item, entry: await readEntry(item) })));
       const complete = new Map<string, number>();
       for (const { item, entry } of read) {
@@ -151,7 +138,7 @@ export function createTranscripts(options: TranscriptsOptions) {
     /** Deletes the transcripts and their S3 objects (objects first: a pointer to nothing is dropped on load). */
     async remove(sessionIds: string[]): Promise<void> {
       for (const sessionId of sessionIds) {
-        const items = await queryAll(sessionId, false);
+        const items = await sessionItems(sessionId, false);
         for (const item of items) {
           const key = item["s3Key"]?.S;
           if (key && s3) await s3.client.send(new DeleteObjectCommand({ Bucket: s3.bucket, Key: key }));
