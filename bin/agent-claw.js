@@ -23,7 +23,8 @@ if (args.length === 1 && (args[0] === "--version" || args[0] === "-v")) {
   );
   process.exitCode = 1;
 } else {
-  await runCli();
+  // AgentCore's health check must be answered within moments of the start: the runtime loads alone.
+  await runCli(args[0] === "runtime" ? "runtime.js" : "cli.js");
 }
 
 /** Runs the CLI under the project's Node with this terminal; its exit code and signal become ours. */
@@ -51,7 +52,7 @@ async function handOver(node) {
   });
 }
 
-async function runCli() {
+async function runCli(entry) {
   // grammY's fetch shim (node-fetch 2 → whatwg-url → tr46) requires Node's deprecated punycode
   // module; that warning says nothing to our users, so it alone is dropped. Others still print.
   const printWarning = process.listeners("warning");
@@ -68,9 +69,9 @@ async function runCli() {
     // A read-only cache folder: start without it.
   }
   try {
-    await import("../dist/cli.js");
+    await import(`../dist/${entry}`);
   } catch (error) {
-    if (error?.code === "ERR_MODULE_NOT_FOUND" && String(error.message).includes("dist/cli.js")) {
+    if (error?.code === "ERR_MODULE_NOT_FOUND" && String(error.message).includes(`dist/${entry}`)) {
       console.error("agent-claw is not built yet: run `npm run build` (npm ci does it for you).");
       process.exit(1);
     }

@@ -69,7 +69,8 @@ const next = new URL(`../dist.next-${process.pid}`, import.meta.url);
 const old = new URL(`../dist.old-${process.pid}`, import.meta.url);
 rmSync(next, { recursive: true, force: true });
 await build({
-  entryPoints: { cli: "src/cli/main.ts" },
+  // runtime: `agent-claw runtime` alone (bin/agent-claw.js starts it), so /ping answers before the CLI loads.
+  entryPoints: { cli: "src/cli/main.ts", runtime: "src/runtime/main.ts" },
   outdir: next.pathname,
   bundle: true,
   splitting: true,

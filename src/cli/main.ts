@@ -12,6 +12,7 @@ import { registerDoctor } from "./commands/doctor.ts";
 import { registerGateway } from "./commands/gateway.ts";
 import { registerOnboard } from "./commands/onboard.ts";
 import { registerPairing } from "./commands/pairing.ts";
+import { registerRuntime } from "./commands/runtime.ts";
 import { registerSessions } from "./commands/sessions.ts";
 
 // The AI SDK prints provider warnings on the console; in a terminal chat they are noise.
@@ -39,5 +40,6 @@ registerDoctor(program);
 registerDaemon(program);
 registerChannels(program);
 registerAws(program);
+registerRuntime(program);
 
 await program.parseAsync(process.argv);
