@@ -2,10 +2,12 @@
 // uses the same one); fresh tables per test, so tests in one file share the emulator without sharing state.
 import { randomUUID } from "node:crypto";
 import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { afterAll, beforeAll } from "vitest";
 import { createTables, type TableNames } from "../../src/adapters/dynamodb/tables.ts";
-import { dynamoClient } from "../../src/engines/aws/dev/emulators.ts";
+import { dynamoClient, type Emulator, startDynalite } from "../../src/engines/aws/dev/emulators.ts";
 
-export { dynamoClient, type Emulator, FAKE_AWS, startDynalite } from "../../src/engines/aws/dev/emulators.ts";
+export { dynamoClient, type Emulator, startDynalite };
+export { FAKE_AWS } from "../../src/engines/aws/dev/emulators.ts";
 
 /**
  * A client that sends every PutItem twice, as the SDK does when the first response is lost on the way
@@ -29,4 +31,30 @@ export async function freshTables(client: DynamoDBClient): Promise<TableNames> {
   // dynalite does not implement UpdateTimeToLive; the TTL attribute is only for AWS's cleanup anyway.
   await createTables(client, names, { ttl: false });
   return names;
+}
+
+/** One dynalite for the test file (started in beforeAll, stopped in afterAll) and a client of it. */
+export function useDynalite(): { readonly client: DynamoDBClient; readonly endpoint: string } {
+  let emulator: Emulator | undefined;
+  let client: DynamoDBClient | undefined;
+  beforeAll(async () => {
+    emulator = await startDynalite();
+    client = dynamoClient(emulator.endpoint);
+  });
+  afterAll(async () => {
+    client?.destroy();
+    await emulator?.stop();
+  });
+  const started = <T>(value: T | undefined): T => {
+    if (value === undefined) throw new Error("useDynalite: the emulator starts in beforeAll");
+    return value;
+  };
+  return {
+    get client() {
+      return started(client);
+    },
+    get endpoint() {
+      return started(emulator).endpoint;
+    },
+  };
 }

@@ -1,33 +1,21 @@
 // Claims on DynamoDB: the shared contract against dynalite on loopback, plus DynamoDB-specific checks.
-import { type DynamoDBClient, GetItemCommand } from "@aws-sdk/client-dynamodb";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  dynamoClient,
-  type Emulator,
-  freshTables,
-  putsTwiceClient,
-  startDynalite,
-} from "../../../test/emulators/dynalite.ts";
+import { GetItemCommand } from "@aws-sdk/client-dynamodb";
+import { describe, expect, it } from "vitest";
+import { freshTables, putsTwiceClient, useDynalite } from "../../../test/emulators/dynalite.ts";
 import { claimsContract } from "../../ports/claims.contract.ts";
 import { createFakeClock } from "../../util/fake-clock.ts";
 import { createDynamoClaims } from "./claims.ts";
 
-let emulator: Emulator;
-let client: DynamoDBClient;
-
-beforeAll(async () => {
-  emulator = await startDynalite();
-  client = dynamoClient(emulator.endpoint);
-});
-afterAll(async () => {
-  client?.destroy();
-  await emulator?.stop();
-});
+const dynalite = useDynalite();
 
 async function harness() {
-  const { state } = await freshTables(client);
+  const { state } = await freshTables(dynalite.client);
   const clock = createFakeClock();
-  return { claims: createDynamoClaims({ client, table: state, clock }), clock, table: state };
+  return {
+    claims: createDynamoClaims({ client: dynalite.client, table: state, clock }),
+    clock,
+    table: state,
+  };
 }
 
 claimsContract("dynamodb", async () => ({ ...(await harness()), cleanup: async () => {} }));
@@ -36,7 +24,7 @@ describe("DynamoDB claims", () => {
   it("stores the expiry for DynamoDB's TTL cleanup in whole seconds", async () => {
     const { claims, clock, table } = await harness();
     await claims.claimOnce("k", 1_500);
-    const { Item } = await client.send(
+    const { Item } = await dynalite.client.send(
       new GetItemCommand({ TableName: table, Key: { pk: { S: "claim#k" }, sk: { S: "claim" } } }),
     );
     expect(Item?.["until"]?.N).toBe(String(clock.now() + 1_500));
@@ -51,8 +39,8 @@ describe("DynamoDB claims", () => {
   });
 
   it("counts a claim as won when a retried put finds its own first attempt", async () => {
-    const { state } = await freshTables(client);
-    const retrying = putsTwiceClient(emulator.endpoint);
+    const { state } = await freshTables(dynalite.client);
+    const retrying = putsTwiceClient(dynalite.endpoint);
     try {
       const claims = createDynamoClaims({ client: retrying, table: state, clock: createFakeClock() });
       expect(await claims.claimOnce("once", 10_000)).toBe(true);

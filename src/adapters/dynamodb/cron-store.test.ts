@@ -1,39 +1,26 @@
 // DynamoDB cron store: the shared contract against dynalite on loopback, plus a run put twice by the SDK.
-import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  dynamoClient,
-  type Emulator,
-  freshTables,
-  putsTwiceClient,
-  startDynalite,
-} from "../../../test/emulators/dynalite.ts";
+import { describe, expect, it } from "vitest";
+import { freshTables, putsTwiceClient, useDynalite } from "../../../test/emulators/dynalite.ts";
 import { cronJob, cronStoreContract } from "../../ports/cron-store.contract.ts";
 import { createFakeClock } from "../../util/fake-clock.ts";
 import { createDynamoCronStore } from "./cron-store.ts";
 
-let emulator: Emulator;
-let client: DynamoDBClient;
-
-beforeAll(async () => {
-  emulator = await startDynalite();
-  client = dynamoClient(emulator.endpoint);
-});
-afterAll(async () => {
-  client?.destroy();
-  await emulator?.stop();
-});
+const dynalite = useDynalite();
 
 cronStoreContract("dynamodb", async () => {
-  const { state } = await freshTables(client);
+  const { state } = await freshTables(dynalite.client);
   const clock = createFakeClock();
-  return { store: createDynamoCronStore({ client, table: state, clock }), clock, cleanup: async () => {} };
+  return {
+    store: createDynamoCronStore({ client: dynalite.client, table: state, clock }),
+    clock,
+    cleanup: async () => {},
+  };
 });
 
 describe("DynamoDB cron store", () => {
   it("counts a run and an event as added when the SDK's retried put meets its own first attempt", async () => {
-    const { state } = await freshTables(client);
-    const retrying = putsTwiceClient(emulator.endpoint);
+    const { state } = await freshTables(dynalite.client);
+    const retrying = putsTwiceClient(dynalite.endpoint);
     try {
       const store = createDynamoCronStore({ client: retrying, table: state, clock: createFakeClock() });
       await store.save(cronJob("a", 1));

@@ -1,39 +1,27 @@
 // DynamoDB pairings: the shared contract against dynalite on loopback, plus the item layout, code clashes,
 // retried puts and leftovers of a crash.
-import { type DynamoDBClient, GetItemCommand, PutItemCommand, QueryCommand } from "@aws-sdk/client-dynamodb";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  dynamoClient,
-  type Emulator,
-  freshTables,
-  putsTwiceClient,
-  startDynalite,
-} from "../../../test/emulators/dynalite.ts";
+import { GetItemCommand, PutItemCommand, QueryCommand } from "@aws-sdk/client-dynamodb";
+import { describe, expect, it } from "vitest";
+import { freshTables, putsTwiceClient, useDynalite } from "../../../test/emulators/dynalite.ts";
 import { pairingsContract } from "../../ports/pairings.contract.ts";
 import { PAIRING_TTL_MS } from "../../ports/pairings.ts";
 import { createFakeClock } from "../../util/fake-clock.ts";
 import { createDynamoPairings } from "./pairings.ts";
 
-let emulator: Emulator;
-let client: DynamoDBClient;
-
-beforeAll(async () => {
-  emulator = await startDynalite();
-  client = dynamoClient(emulator.endpoint);
-});
-afterAll(async () => {
-  client?.destroy();
-  await emulator?.stop();
-});
+const dynalite = useDynalite();
 
 async function harness(newCode?: () => string) {
-  const { state } = await freshTables(client);
+  const { state } = await freshTables(dynalite.client);
   const clock = createFakeClock();
-  return { pairings: createDynamoPairings({ client, table: state, clock, newCode }), clock, table: state };
+  return {
+    pairings: createDynamoPairings({ client: dynalite.client, table: state, clock, newCode }),
+    clock,
+    table: state,
+  };
 }
 
 async function partition(table: string, pk: string) {
-  const { Items } = await client.send(
+  const { Items } = await dynalite.client.send(
     new QueryCommand({
       TableName: table,
       KeyConditionExpression: "pk = :pk",
@@ -50,7 +38,7 @@ describe("DynamoDB pairings", () => {
     const { pairings, clock, table } = await harness();
     const { code } = (await pairings.request("telegram", "111", "Ada"))!;
     expect(await partition(table, "pairing-requests")).toEqual(["telegram#request#111", "telegram#slot#0"]);
-    const { Item } = await client.send(
+    const { Item } = await dynalite.client.send(
       new GetItemCommand({
         TableName: table,
         Key: { pk: { S: "pairing-requests" }, sk: { S: "telegram#request#111" } },
@@ -79,8 +67,8 @@ describe("DynamoDB pairings", () => {
   });
 
   it("gets its code when a put is sent twice, as the SDK does when the first response is lost", async () => {
-    const { state } = await freshTables(client);
-    const retrying = putsTwiceClient(emulator.endpoint);
+    const { state } = await freshTables(dynalite.client);
+    const retrying = putsTwiceClient(dynalite.endpoint);
     try {
       const pairings = createDynamoPairings({ client: retrying, table: state, clock: createFakeClock() });
       const first = await pairings.request("telegram", "1");
@@ -95,7 +83,7 @@ describe("DynamoDB pairings", () => {
   it("a slot a crash left taken frees itself when it expires", async () => {
     const { pairings, clock, table } = await harness();
     // As if a requester died after claiming a slot: the slot holds a place, but no request shows.
-    await client.send(
+    await dynalite.client.send(
       new PutItemCommand({
         TableName: table,
         Item: {

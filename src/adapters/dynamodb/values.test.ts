@@ -1,31 +1,24 @@
 // DynamoDB values: the shared contract against dynalite on loopback, plus the item layout with TTL.
 import { type DynamoDBClient, GetItemCommand } from "@aws-sdk/client-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { dynamoClient, type Emulator, freshTables, startDynalite } from "../../../test/emulators/dynalite.ts";
+import { dynamoClient, freshTables, useDynalite } from "../../../test/emulators/dynalite.ts";
 import { valuesContract } from "../../ports/values.contract.ts";
 import { createFakeClock } from "../../util/fake-clock.ts";
 import { createDynamoValues } from "./values.ts";
 
-let emulator: Emulator;
-let client: DynamoDBClient;
+const dynalite = useDynalite();
+// A second process's client of the same table.
 let otherClient: DynamoDBClient;
-
-beforeAll(async () => {
-  emulator = await startDynalite();
-  client = dynamoClient(emulator.endpoint);
-  otherClient = dynamoClient(emulator.endpoint);
+beforeAll(() => {
+  otherClient = dynamoClient(dynalite.endpoint);
 });
-afterAll(async () => {
-  client?.destroy();
-  otherClient?.destroy();
-  await emulator?.stop();
-});
+afterAll(() => otherClient?.destroy());
 
 valuesContract("dynamodb", async () => {
-  const { state } = await freshTables(client);
+  const { state } = await freshTables(dynalite.client);
   const clock = createFakeClock();
   return {
-    values: createDynamoValues({ client, table: state, clock }),
+    values: createDynamoValues({ client: dynalite.client, table: state, clock }),
     other: createDynamoValues({ client: otherClient, table: state, clock }),
     clock,
     cleanup: async () => {},
@@ -34,11 +27,11 @@ valuesContract("dynamodb", async () => {
 
 describe("DynamoDB values", () => {
   it("keeps a value as one item of the layout, with its expiry for DynamoDB's TTL in seconds", async () => {
-    const { state } = await freshTables(client);
+    const { state } = await freshTables(dynalite.client);
     const clock = createFakeClock();
-    const values = createDynamoValues({ client, table: state, clock });
+    const values = createDynamoValues({ client: dynalite.client, table: state, clock });
     await values.put("hook-accepted:a", { at: 1 }, { ttlMs: 90_500 });
-    const { Item } = await client.send(
+    const { Item } = await dynalite.client.send(
       new GetItemCommand({
         TableName: state,
         Key: { pk: { S: "value#hook-accepted:a" }, sk: { S: "value" } },
