@@ -8,6 +8,7 @@ import { type AwsDev, startAwsDev } from "../src/engines/aws/dev/aws-dev.ts";
 import { startTelegramFake, type TelegramFake } from "../test/fakes/telegram-bot-api.ts";
 import { agent, post } from "./http-client.ts";
 import { startModelProcess } from "./telegram.ts";
+import { fakeServicesEnv } from "../test/fakes/fake-services-env.ts";
 
 export interface AwsBenchWorld {
   dev: AwsDev;
@@ -45,10 +46,7 @@ export async function startAwsBenchWorld(options: { turns: number }): Promise<Aw
     const dev = await startAwsDev({
       env: {
         AGENT_CLAW_HOME: home,
-        AGENT_CLAW_MODEL: "openai-compatible/fake",
-        OPENAI_COMPATIBLE_BASE_URL: model.url,
-        TELEGRAM_BOT_TOKEN: telegram.token,
-        TELEGRAM_API_ROOT: telegram.url,
+        ...fakeServicesEnv(model.url, telegram),
       },
       port: 0,
       autoSchedule: false,

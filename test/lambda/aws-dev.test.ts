@@ -13,6 +13,7 @@ import type { FakeModelServer } from "../fakes/fake-model-server.ts";
 import { createGate, startOpenAIChatFake } from "../fakes/openai-chat-server.ts";
 import { startTelegramFake, type TelegramFake } from "../fakes/telegram-bot-api.ts";
 import { freePort } from "../free-port.ts";
+import { fakeServicesEnv } from "../fakes/fake-services-env.ts";
 
 const ADA = 1001;
 
@@ -34,10 +35,7 @@ describe("agent-claw aws dev", () => {
     dev = await startAwsDev({
       env: {
         AGENT_CLAW_HOME: home,
-        AGENT_CLAW_MODEL: "openai-compatible/fake",
-        OPENAI_COMPATIBLE_BASE_URL: model.url,
-        TELEGRAM_BOT_TOKEN: telegram.token,
-        TELEGRAM_API_ROOT: telegram.url,
+        ...fakeServicesEnv(model.url, telegram),
       },
       port,
       publicUrl: `http://127.0.0.1:${port}`,

@@ -15,6 +15,7 @@ import { createEngineCron } from "../../../src/engines/engine-cron.ts";
 import { startOpenAIChatFake } from "../../fakes/openai-chat-server.ts";
 import { startTelegramFake } from "../../fakes/telegram-bot-api.ts";
 import { type CrashWorld, type ScheduleWorld, SECRET, telegramSettings } from "./chat-world.ts";
+import { fakeServicesEnv } from "../../fakes/fake-services-env.ts";
 
 const OWNER_SCOPE = { kind: "owner" } as const;
 
@@ -46,10 +47,7 @@ export async function startAwsWorld(options: AwsWorldOptions = {}): Promise<AwsW
   const dev = await startAwsDev({
     env: {
       AGENT_CLAW_HOME: home,
-      AGENT_CLAW_MODEL: "openai-compatible/fake",
-      OPENAI_COMPATIBLE_BASE_URL: model.url,
-      TELEGRAM_BOT_TOKEN: telegram.token,
-      TELEGRAM_API_ROOT: telegram.url,
+      ...fakeServicesEnv(model.url, telegram),
       PATH: process.env.PATH ?? "",
       TZ: "UTC",
     },
