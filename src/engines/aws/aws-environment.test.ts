@@ -1,16 +1,9 @@
 // A handler's whole environment checked at once: settings, config and Telegram's webhook secret.
 import { describe, expect, it } from "vitest";
 import { AwsSetupError, readAwsEnvironment } from "./aws-environment.ts";
+import { COMPLETE_AWS_SETTINGS } from "./testing/complete-settings.ts";
 
-const SETTINGS = {
-  AWS_REGION: "eu-west-1",
-  AGENT_CLAW_AWS_TABLE: "agent-claw-state",
-  AGENT_CLAW_AWS_BUCKET: "agent-claw-bucket",
-  AGENT_CLAW_AWS_QUEUE_URL: "https://sqs.eu-west-1.amazonaws.com/123456789012/intake.fifo",
-  AGENT_CLAW_AWS_SCHEDULE_GROUP: "agent-claw",
-  AGENT_CLAW_AWS_SCHEDULE_TARGET_ARN: "arn:aws:lambda:eu-west-1:123456789012:function:agent-claw-schedule",
-  AGENT_CLAW_AWS_SCHEDULE_ROLE_ARN: "arn:aws:iam::123456789012:role/agent-claw-scheduler",
-};
+const SETTINGS = COMPLETE_AWS_SETTINGS;
 const TOKEN = "123456789:AAsecretTokenThatMustNotLeak_0123456789";
 
 const failure = (env: NodeJS.ProcessEnv) => {

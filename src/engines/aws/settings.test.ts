@@ -1,16 +1,9 @@
 // The aws engine's settings: one message naming every missing or invalid variable, or the settings.
 import { describe, expect, it } from "vitest";
 import { awsSettingsFromEnv, DEFAULT_MAX_ATTEMPTS } from "./settings.ts";
+import { COMPLETE_AWS_SETTINGS } from "./testing/complete-settings.ts";
 
-const COMPLETE = {
-  AWS_REGION: "eu-west-1",
-  AGENT_CLAW_AWS_TABLE: "agent-claw-state",
-  AGENT_CLAW_AWS_BUCKET: "agent-claw-bucket",
-  AGENT_CLAW_AWS_QUEUE_URL: "https://sqs.eu-west-1.amazonaws.com/123456789012/intake.fifo",
-  AGENT_CLAW_AWS_SCHEDULE_GROUP: "agent-claw",
-  AGENT_CLAW_AWS_SCHEDULE_TARGET_ARN: "arn:aws:lambda:eu-west-1:123456789012:function:agent-claw-schedule",
-  AGENT_CLAW_AWS_SCHEDULE_ROLE_ARN: "arn:aws:iam::123456789012:role/agent-claw-scheduler",
-};
+const COMPLETE = COMPLETE_AWS_SETTINGS;
 
 describe("awsSettingsFromEnv", () => {
   it("names every missing variable in one message, counting empty ones as missing", () => {
