@@ -57,6 +57,44 @@ export function valuesContract(name: string, make: () => Promise<ValuesHarness>)
       expect(await values.get("hook-accepted:x")).toEqual({ at: 3 });
     });
 
+    it("putIfAbsent stores only where no live value is, and keeps the holder's value", async () => {
+      const { values, other } = await open();
+      expect(await values.putIfAbsent("session", { id: "a" })).toBe(true);
+      expect(await other.putIfAbsent("session", { id: "b" })).toBe(false);
+      expect(await other.get("session")).toEqual({ id: "a" });
+      // A value put for good is never absent.
+      expect(await values.putIfAbsent("session", { id: "c" }, { ttlMs: 1_000 })).toBe(false);
+      await values.remove("session");
+      expect(await other.putIfAbsent("session", { id: "d" })).toBe(true);
+      expect(await values.get("session")).toEqual({ id: "d" });
+    });
+
+    it("putIfAbsent takes a key whose value's ttl is up, with the new ttl", async () => {
+      const { values, other, clock } = await open();
+      expect(await values.putIfAbsent("k", 1, { ttlMs: 60_000 })).toBe(true);
+      await clock.advance(59_999);
+      expect(await other.putIfAbsent("k", 2, { ttlMs: 60_000 })).toBe(false);
+      await clock.advance(1);
+      expect(await other.putIfAbsent("k", 2, { ttlMs: 10_000 })).toBe(true);
+      expect(await values.get("k")).toBe(2);
+      await clock.advance(10_000);
+      expect(await values.get("k")).toBeUndefined();
+      // Without a ttl the new value stays for good.
+      expect(await values.putIfAbsent("k", 3)).toBe(true);
+      await clock.advance(365 * 24 * 60 * 60_000);
+      expect(await values.get("k")).toBe(3);
+    });
+
+    it("putIfAbsent lets exactly one of many racing callers win", async () => {
+      const { values, other } = await open();
+      const tries = Array.from({ length: 8 }, (_, i) =>
+        (i % 2 ? other : values).putIfAbsent("race", { by: i }, { ttlMs: 60_000 }),
+      );
+      const won = await Promise.all(tries);
+      expect(won.filter(Boolean)).toHaveLength(1);
+      expect(await values.get("race")).toEqual({ by: won.indexOf(true) });
+    });
+
     it("removes a value; removing a missing key is not an error", async () => {
       const { values, other } = await open();
       await values.put("k", "v");

@@ -16,6 +16,12 @@ export interface Values {
   get<T = unknown>(key: string): Promise<T | undefined>;
   /** Contract: stores a JSON-serialisable value under `key`, replacing what was there (and its ttl). */
   put(key: string, value: unknown, options?: PutOptions): Promise<void>;
+  /**
+   * Contract: stores the value only when no live value holds `key` (none, or its ttl is up), atomically
+   * across processes: of two racing callers exactly one gets true. False: a live value was there and is
+   * left as it was (read it with get).
+   */
+  putIfAbsent(key: string, value: unknown, options?: PutOptions): Promise<boolean>;
   /** Contract: removes the value; removing a missing key is not an error. */
   remove(key: string): Promise<void>;
 }

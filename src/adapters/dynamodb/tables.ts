@@ -9,7 +9,8 @@
 //   transcript entry     transcript#<id>         entry#<12 digits>   json, or s3Key for large entries
 //   outbox record        outbox#<key>            outbox              the outcome of one accepted message
 //   undelivered marker   outbox-pending          <createdAt>#<key>   listed by undelivered(); removed on delivery
-//   value                value#<key>             value               body (JSON), until (ms) when it expires; TTL
+//   value                value#<key>             value               body (JSON), until (ms) when it expires,
+//                                                                     token (putIfAbsent); TTL
 //   cron job             cron-jobs               <job id>            body (JSON), seq (creation order)
 //   cron job counter     cron-jobs-seq           seq                 n: last creation number handed out
 //   cron run             cron-runs#<job id>      <run id>            body (JSON), order: <finishedAt>#<startedAt>

@@ -21,6 +21,12 @@ export function createSqliteValues({ db, clock }: SqliteValuesOptions): Values {
     `INSERT INTO stored_values (key, body, expires_at) VALUES (?, ?, ?)
      ON CONFLICT (key) DO UPDATE SET body = excluded.body, expires_at = excluded.expires_at`,
   );
+  // Replaces only an expired row: the upsert's WHERE leaves a live one untouched (no change counted).
+  const insertIfAbsent = db.prepare(
+    `INSERT INTO stored_values (key, body, expires_at) VALUES (?, ?, ?)
+     ON CONFLICT (key) DO UPDATE SET body = excluded.body, expires_at = excluded.expires_at
+     WHERE stored_values.expires_at IS NOT NULL AND stored_values.expires_at <= ?`,
+  );
   const remove = db.prepare("DELETE FROM stored_values WHERE key = ?");
   const sweep = db.prepare("DELETE FROM stored_values WHERE expires_at IS NOT NULL AND expires_at <= ?");
   let puts = 0;
@@ -33,6 +39,11 @@ export function createSqliteValues({ db, clock }: SqliteValuesOptions): Values {
       const now = clock.now();
       if (++puts % SWEEP_EVERY === 0) sweep.run(now);
       upsert.run(key, JSON.stringify(value), options.ttlMs === undefined ? null : now + options.ttlMs);
+    },
+    async putIfAbsent(key, value, options = {}) {
+      const now = clock.now();
+      const until = options.ttlMs === undefined ? null : now + options.ttlMs;
+      return Number(insertIfAbsent.run(key, JSON.stringify(value), until, now).changes) === 1;
     },
     async remove(key) {
       remove.run(key);
