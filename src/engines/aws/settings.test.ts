@@ -1,9 +1,15 @@
 // The aws engine's settings: one message naming every missing or invalid variable, or the settings.
 import { describe, expect, it } from "vitest";
-import { awsSettingsFromEnv, DEFAULT_MAX_ATTEMPTS } from "./settings.ts";
+import {
+  awsSettingsFromEnv,
+  DEFAULT_MAX_ATTEMPTS,
+  DEFAULT_TURN_CAP_SECONDS,
+  MAX_TURN_CAP_SECONDS,
+} from "./settings.ts";
 import { COMPLETE_AWS_SETTINGS } from "./testing/complete-settings.ts";
 
 const COMPLETE = COMPLETE_AWS_SETTINGS;
+const RUNTIME_ARN = "arn:aws:bedrock-agentcore:eu-west-1:123456789012:runtime/agent_claw-AbCdEf1234";
 
 describe("awsSettingsFromEnv", () => {
   it("names every missing variable in one message, counting empty ones as missing", () => {
@@ -70,9 +76,80 @@ describe("awsSettingsFromEnv", () => {
           targetArn: COMPLETE.AGENT_CLAW_AWS_SCHEDULE_TARGET_ARN,
           roleArn: COMPLETE.AGENT_CLAW_AWS_SCHEDULE_ROLE_ARN,
         },
+        turns: { where: "lambda" },
         maxAttempts: DEFAULT_MAX_ATTEMPTS,
       },
     });
+  });
+
+  it("runs turns in AgentCore with the runtime's ARN, defaulting the endpoint, release and cap", () => {
+    const result = awsSettingsFromEnv({
+      ...COMPLETE,
+      AGENT_CLAW_TURNS: "agentcore",
+      AGENT_CLAW_AGENTCORE_RUNTIME_ARN: RUNTIME_ARN,
+      // AgentCore has no LocalStack: the one-for-all endpoint does not reach it.
+      AGENT_CLAW_AWS_ENDPOINT: "http://localhost:4566",
+    });
+    expect(result.ok && result.settings.turns).toEqual({
+      where: "agentcore",
+      runtimeArn: RUNTIME_ARN,
+      qualifier: "DEFAULT",
+      release: "dev",
+      turnCapMs: DEFAULT_TURN_CAP_SECONDS * 1000,
+    });
+    expect(DEFAULT_TURN_CAP_SECONDS).toBe(600);
+  });
+
+  it("reads AgentCore's qualifier, release, turn cap and endpoint", () => {
+    const result = awsSettingsFromEnv({
+      ...COMPLETE,
+      AGENT_CLAW_TURNS: "agentcore",
+      AGENT_CLAW_AGENTCORE_RUNTIME_ARN: RUNTIME_ARN,
+      AGENT_CLAW_AGENTCORE_QUALIFIER: "live",
+      AGENT_CLAW_RELEASE: "3f9c0e1a",
+      AGENT_CLAW_AGENTCORE_TURN_CAP_SECONDS: "300",
+      AGENT_CLAW_AWS_ENDPOINT_AGENTCORE: "http://127.0.0.1:9100",
+    });
+    expect(result.ok && result.settings.turns).toEqual({
+      where: "agentcore",
+      runtimeArn: RUNTIME_ARN,
+      qualifier: "live",
+      release: "3f9c0e1a",
+      turnCapMs: 300_000,
+      endpoint: "http://127.0.0.1:9100",
+    });
+  });
+
+  it("keeps turns in the Lambda unless told otherwise, even with a runtime ARN set", () => {
+    const result = awsSettingsFromEnv({ ...COMPLETE, AGENT_CLAW_AGENTCORE_RUNTIME_ARN: RUNTIME_ARN });
+    expect(result.ok && result.settings.turns).toEqual({ where: "lambda" });
+    const explicit = awsSettingsFromEnv({ ...COMPLETE, AGENT_CLAW_TURNS: "lambda" });
+    expect(explicit.ok && explicit.settings.turns).toEqual({ where: "lambda" });
+  });
+
+  it("names what is wrong with the AgentCore variables, with the other problems", () => {
+    const missing = awsSettingsFromEnv({ ...COMPLETE, AWS_REGION: "", AGENT_CLAW_TURNS: "agentcore" });
+    expect(missing.ok ? [] : missing.problems).toEqual([
+      "AWS_REGION is not set",
+      'AGENT_CLAW_AGENTCORE_RUNTIME_ARN is not set (AGENT_CLAW_TURNS is "agentcore": name the runtime that runs the turns)',
+    ]);
+    const wrong = awsSettingsFromEnv({
+      ...COMPLETE,
+      AGENT_CLAW_TURNS: "microvm",
+      AGENT_CLAW_AGENTCORE_RUNTIME_ARN: "arn:aws:lambda:eu-west-1:123456789012:function:runner",
+      AGENT_CLAW_AGENTCORE_QUALIFIER: "1st",
+      AGENT_CLAW_RELEASE: "v 2",
+      AGENT_CLAW_AGENTCORE_TURN_CAP_SECONDS: "900",
+      AGENT_CLAW_AWS_ENDPOINT_AGENTCORE: "nowhere",
+    });
+    expect(wrong.ok ? [] : wrong.problems).toEqual([
+      'AGENT_CLAW_TURNS is not "lambda" or "agentcore"',
+      "AGENT_CLAW_AGENTCORE_RUNTIME_ARN is not an AgentCore runtime ARN (like arn:aws:bedrock-agentcore:eu-west-1:123456789012:runtime/agent_claw-AbCdEf1234)",
+      "AGENT_CLAW_AGENTCORE_QUALIFIER is not an endpoint name (like DEFAULT)",
+      "AGENT_CLAW_RELEASE is not a release name (1 to 128 of A-Z, a-z, 0-9, _ . -)",
+      `AGENT_CLAW_AGENTCORE_TURN_CAP_SECONDS must be at most ${MAX_TURN_CAP_SECONDS} (the runner Lambda lives 900 s)`,
+      "AGENT_CLAW_AWS_ENDPOINT_AGENTCORE is not a URL",
+    ]);
   });
 
   it("points every service at one endpoint, and lets a per-service endpoint win over it", () => {

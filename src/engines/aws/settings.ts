@@ -16,10 +16,31 @@ export interface ScheduleSettings {
   deadLetterArn?: string;
 }
 
+/**
+ * Where the runner runs a turn: in the runner Lambda itself, or in an AgentCore Runtime session (one
+ * microVM per chat session, with a disk and a shell) that the runner invokes and streams from.
+ */
+export type TurnSettings =
+  | { where: "lambda" }
+  | {
+      where: "agentcore";
+      /** arn:aws:bedrock-agentcore:<region>:<account>:runtime/<id> */
+      runtimeArn: string;
+      /** The runtime endpoint's name. */
+      qualifier: string;
+      /** The deployed release: part of every runtime session id, so a new release gets fresh sessions. */
+      release: string;
+      /** The runner stops a turn streamed from AgentCore after this long (the Lambda lives 900 s at most). */
+      turnCapMs: number;
+      /** The AgentCore data plane's address (a loopback stand-in); absent: AWS's. */
+      endpoint?: string;
+    };
+
 /** Everything the three handlers need from their environment. */
 export interface AwsSettings extends AwsEngineOptions {
   endpoint?: AwsEngineOptions["endpoint"] & { scheduler?: string };
   schedule: ScheduleSettings;
+  turns: TurnSettings;
   /** Attempts at a turn before its apology is delivered and the message is left to the dead-letter queue. */
   maxAttempts: number;
   /** The wait before a failed turn or delivery is tried again; absent: the core's (2 s per attempt; 5, 30, 120 s). */
@@ -36,6 +57,14 @@ const arn = (service: string, example: string) =>
     new RegExp(`^arn:aws[a-z-]*:${service}:`),
     `is not ${/^[aeiou]/.test(service) ? "an" : "a"} ${service} ARN (like ${example})`,
   );
+
+/**
+ * The runner must outlive the turn it streams: it still stores and delivers the reply after the cap,
+ * and the runner Lambda's timeout is 900 s.
+ */
+export const MAX_TURN_CAP_SECONDS = 840;
+/** The default cap on a turn in AgentCore: 10 minutes. */
+export const DEFAULT_TURN_CAP_SECONDS = 600;
 
 const envSchema = z.object({
   AWS_REGION: setting("a region").regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, "is not a region (like eu-west-1)"),
@@ -73,6 +102,31 @@ const envSchema = z.object({
   AGENT_CLAW_AWS_ENDPOINT_S3: url().optional(),
   AGENT_CLAW_AWS_ENDPOINT_SQS: url().optional(),
   AGENT_CLAW_AWS_ENDPOINT_SCHEDULER: url().optional(),
+  AGENT_CLAW_TURNS: z.enum(["lambda", "agentcore"], { error: 'is not "lambda" or "agentcore"' }).optional(),
+  AGENT_CLAW_AGENTCORE_RUNTIME_ARN: setting("an ARN")
+    .regex(
+      /^arn:aws[a-z-]*:bedrock-agentcore:[a-z0-9-]+:\d{12}:runtime\/[A-Za-z0-9_-]+$/,
+      "is not an AgentCore runtime ARN (like arn:aws:bedrock-agentcore:eu-west-1:123456789012:runtime/agent_claw-AbCdEf1234)",
+    )
+    .optional(),
+  AGENT_CLAW_AGENTCORE_QUALIFIER: setting("an endpoint name")
+    .regex(/^[a-zA-Z][a-zA-Z0-9_]{0,47}$/, "is not an endpoint name (like DEFAULT)")
+    .optional(),
+  AGENT_CLAW_RELEASE: setting("a release")
+    .regex(/^[A-Za-z0-9._-]{1,128}$/, "is not a release name (1 to 128 of A-Z, a-z, 0-9, _ . -)")
+    .optional(),
+  AGENT_CLAW_AGENTCORE_TURN_CAP_SECONDS: setting("a number")
+    .regex(/^\d+$/, "is not a whole number")
+    .transform(Number)
+    .pipe(
+      z
+        .number()
+        .min(10, "must be at least 10")
+        .max(MAX_TURN_CAP_SECONDS, `must be at most ${MAX_TURN_CAP_SECONDS} (the runner Lambda lives 900 s)`),
+    )
+    .optional(),
+  // Only its own variable: AGENT_CLAW_AWS_ENDPOINT (LocalStack) has no AgentCore to point at.
+  AGENT_CLAW_AWS_ENDPOINT_AGENTCORE: url().optional(),
 });
 
 /** The environment variables the aws engine reads (only these reach the schema: empty ones count as unset). */
@@ -98,10 +152,16 @@ export function awsSettingsFromEnv(env: Record<string, string | undefined>): Set
     }),
   );
   const parsed = envSchema.safeParse(input);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `${String(issue.path[0])} ${issue.message}`);
-    return { ok: false, error: notConfigured(problems), problems };
+  const problems = parsed.success
+    ? []
+    : parsed.error.issues.map((issue) => `${String(issue.path[0])} ${issue.message}`);
+  // Required only with turns in AgentCore, so not in the schema.
+  if (input["AGENT_CLAW_TURNS"] === "agentcore" && input["AGENT_CLAW_AGENTCORE_RUNTIME_ARN"] === undefined) {
+    problems.push(
+      'AGENT_CLAW_AGENTCORE_RUNTIME_ARN is not set (AGENT_CLAW_TURNS is "agentcore": name the runtime that runs the turns)',
+    );
   }
+  if (!parsed.success || problems.length > 0) return { ok: false, error: notConfigured(problems), problems };
   const vars = parsed.data;
   const all = vars.AGENT_CLAW_AWS_ENDPOINT;
   const endpoint = {
@@ -127,11 +187,25 @@ export function awsSettingsFromEnv(env: Record<string, string | undefined>): Set
         roleArn: vars.AGENT_CLAW_AWS_SCHEDULE_ROLE_ARN,
         ...(vars.AGENT_CLAW_AWS_SCHEDULE_DLQ_ARN && { deadLetterArn: vars.AGENT_CLAW_AWS_SCHEDULE_DLQ_ARN }),
       },
+      turns: turnSettings(vars),
       maxAttempts: vars.AGENT_CLAW_AWS_MAX_ATTEMPTS ?? DEFAULT_MAX_ATTEMPTS,
       ...(vars.AGENT_CLAW_AWS_RETRY_SECONDS !== undefined && {
         retryDelayMs: vars.AGENT_CLAW_AWS_RETRY_SECONDS * 1000,
       }),
     },
+  };
+}
+
+function turnSettings(vars: z.infer<typeof envSchema>): TurnSettings {
+  const runtimeArn = vars.AGENT_CLAW_AGENTCORE_RUNTIME_ARN;
+  if (vars.AGENT_CLAW_TURNS !== "agentcore" || runtimeArn === undefined) return { where: "lambda" };
+  return {
+    where: "agentcore",
+    runtimeArn,
+    qualifier: vars.AGENT_CLAW_AGENTCORE_QUALIFIER ?? "DEFAULT",
+    release: vars.AGENT_CLAW_RELEASE ?? "dev",
+    turnCapMs: (vars.AGENT_CLAW_AGENTCORE_TURN_CAP_SECONDS ?? DEFAULT_TURN_CAP_SECONDS) * 1000,
+    ...(vars.AGENT_CLAW_AWS_ENDPOINT_AGENTCORE && { endpoint: vars.AGENT_CLAW_AWS_ENDPOINT_AGENTCORE }),
   };
 }
 
