@@ -23,8 +23,11 @@ export class NoModelError extends ModelSetupError {
   override readonly name = "NoModelError";
 }
 
-/** Where the assistant runs: "local" has a real workspace folder; "aws" a Lambda over an S3 prefix. */
-export type EngineName = "local" | "aws";
+/**
+ * Where the assistant runs: "local" has a real workspace folder; "aws" a Lambda over an S3 prefix;
+ * "agentcore" an AgentCore Runtime microVM with a disk copy of that prefix (src/runtime/workspace-copy.ts).
+ */
+export type EngineName = "local" | "aws" | "agentcore";
 
 export interface AssistantOptions<P extends Ports = Ports> {
   ports: P;
@@ -61,15 +64,26 @@ export interface Assistant<P extends Ports = Ports> {
 
 /** What the model is told this engine cannot do (the system prompt's Runtime section), if anything. */
 export function engineLimits(engine: EngineName): string | undefined {
-  return engine === "aws"
-    ? "This assistant runs serverless: the workspace is cloud storage, not a computer. There is no shell " +
-        "(no exec tool): you cannot run commands or programs; use the file tools for files."
-    : undefined;
+  if (engine === "aws") {
+    return (
+      "This assistant runs serverless: the workspace is cloud storage, not a computer. There is no shell " +
+      "(no exec tool): you cannot run commands or programs; use the file tools for files."
+    );
+  }
+  // In AgentCore no person is on the line to approve a command, so exec refuses what the allowlist lacks.
+  if (engine === "agentcore") {
+    return (
+      "This assistant runs in a cloud sandbox with a copy of the workspace on its disk. When exec is offered, only commands on the " +
+      "owner's allowlist (tools.exec.allowlist) can run: nobody can approve others from here, so they are " +
+      "refused. Files you write are saved after the turn."
+    );
+  }
+  return undefined;
 }
 
 function toolsFor(config: Config, engine: EngineName, workspaceDir: string | undefined): AgentTool[] {
-  // exec needs a real folder and a machine to run on; the aws engine has neither.
-  const exec = engine === "local" && workspaceDir !== undefined && config.tools.exec.enabled;
+  // exec needs a real folder and a machine to run on: the local engine and AgentCore have both, a Lambda neither.
+  const exec = engine !== "aws" && workspaceDir !== undefined && config.tools.exec.enabled;
   return createDefaultTools({
     exec: exec
       ? {

@@ -1,37 +1,74 @@
-// The runtime's turns on the serverless engine: the runner's assistant and channels over the AWS ports,
-// loaded on the first invocation (the AI SDK and AWS clients are what make a cold start slow).
+// The runtime's turns: the runner's assistant and channels over the AWS ports, except the workspace,
+// which is this session's disk copy of the S3 prefix (so exec has real files); loaded on the first
+// invocation (the AI SDK and AWS clients are what make a cold start slow).
+import { S3Client } from "@aws-sdk/client-s3";
+import { createFsWorkspace } from "../adapters/fs/workspace.ts";
 import type { TurnRequest } from "../core/turn/run-turn.ts";
-import { OWNER_TRUST } from "../core/intake/trust.ts";
+import { type Assistant, createAssistant } from "../engines/assistant.ts";
+import { openAwsEngine } from "../engines/aws/aws-engine.ts";
+import { createAwsPorts } from "../engines/aws/wire.ts";
 import type { RuntimeTurn } from "./invocation.ts";
+import { runtimeRoot, sessionFolder } from "./runtime-dir.ts";
+import { turnFailure } from "./turn-failure.ts";
+import { createWorkspaceCopy } from "./workspace-copy.ts";
 
-export async function openAwsTurn(env: NodeJS.ProcessEnv): Promise<RuntimeTurn> {
-  const { openAwsRunner } = await import("../engines/aws/runner-engine.ts");
-  const runner = await openAwsRunner(env);
-  const { channels, redact } = runner.engine;
+export async function openAwsTurn(env: NodeJS.ProcessEnv, sessionId: string): Promise<RuntimeTurn> {
+  const folder = sessionFolder(runtimeRoot(env), sessionId);
+  const workspace = createFsWorkspace({ root: folder.workspace });
+  // The channel is built before the assistant whose tools its /status lists.
+  const built: { assistant?: Assistant } = {};
+  const engine = await openAwsEngine(env, {
+    ports: (options) => ({ ...createAwsPorts(options), workspace }),
+    tools: () => built.assistant?.tools ?? [],
+  });
+  const { settings } = engine.environment;
+  const s3 = new S3Client({
+    region: settings.region,
+    credentials: settings.credentials,
+    endpoint: settings.endpoint?.s3,
+    forcePathStyle: !!settings.endpoint?.s3,
+  });
+  const copy = createWorkspaceCopy({
+    client: s3,
+    bucket: settings.bucket,
+    prefix: settings.workspacePrefix,
+    dir: folder.workspace,
+    stateFile: folder.state,
+  });
+  const assistant = createAssistant({
+    ports: engine.ports,
+    config: engine.config,
+    // engine.env: the provider keys may come from the deployment's secret (secrets-env.ts).
+    env: engine.env,
+    engine: "agentcore",
+    workspaceDir: folder.workspace,
+  });
+  built.assistant = assistant;
+  const { channels, redact } = engine;
+
   return {
-    async run(job, onEvent, signal) {
-      const channel = channels.get(job.channel.channel);
-      // A bot command ("status", "new", ...) is answered by its channel without the model, as on the runner.
-      if (job.command !== undefined) {
-        if (!channel)
-          throw new Error(`no ${job.channel.channel} channel is set up here to answer /${job.command}`);
-        return { reply: await channel.runCommand(job), usage: { inputTokens: 0, outputTokens: 0 } };
+    async run({ turn }, onEvent, signal) {
+      // Another session's turn may have changed the shared workspace since this one's last turn.
+      await copy.pull();
+      try {
+        const channel = channels.get(turn.channel.channel);
+        // No approve: nobody can be asked from inside the runtime, so exec runs only allowlisted commands.
+        const request: TurnRequest = { ...turn, signal, onEvent };
+        const result = await assistant.turn(channel ? await channel.prepareTurn(request) : request);
+        return {
+          type: "result",
+          reply: result.reply,
+          usage: result.usage,
+          sessionId: result.sessionId,
+          steps: result.steps,
+          stopReason: result.stopReason,
+        };
+      } finally {
+        // Also after a failed turn: what the tools wrote before the failure is kept.
+        await copy.push();
       }
-      // The job id is the turn id: a retried invocation resumes the turn the transcript already holds.
-      const request: TurnRequest = {
-        sessionKey: job.sessionKey,
-        messages: [job.message],
-        channel: job.channel,
-        turnIds: [job.id],
-        trust: [job.trust ?? OWNER_TRUST],
-        ...(job.origin && { origin: job.origin }),
-        ...(job.options && { options: job.options }),
-        signal,
-        onEvent,
-      };
-      const result = await runner.assistant.turn(channel ? await channel.prepareTurn(request) : request);
-      return { reply: result.reply, usage: result.usage };
     },
-    describe: (error) => redact(error instanceof Error ? error.message : String(error)),
+    describe: (error, aborted) =>
+      turnFailure(error, redact(error instanceof Error ? error.message : String(error)), aborted),
   };
 }

@@ -1,23 +1,20 @@
 // What POST /invocations needs besides its body: AgentCore's session header and an Accept the server
 // can answer, each refused with a sentence saying what to send instead; and the turn runner it calls.
 import type { AgentEventListener } from "../core/agent/events.ts";
-import type { TurnJob } from "../core/intake/turn-job.ts";
-import type { TokenUsage } from "../core/transcript.ts";
+import type { TurnInvocation, TurnResultFrame } from "./turn-body.ts";
+import type { TurnFailure } from "./turn-failure.ts";
 
 export const SESSION_HEADER = "X-Amzn-Bedrock-AgentCore-Runtime-Session-Id";
 
-/** What one invocation answers with: the reply and what it cost. */
-export interface InvocationResult {
-  reply: string;
-  usage: TokenUsage;
+/** Runs a session's turns; loaded on the first invocation, so /ping answers before any of it loads. */
+export interface RuntimeTurn {
+  run(invocation: TurnInvocation, onEvent: AgentEventListener, signal: AbortSignal): Promise<TurnResultFrame>;
+  /** The frame a failed turn is reported with, secrets removed; `aborted`: the turn's signal had fired. */
+  describe(error: unknown, aborted: boolean): TurnFailure;
 }
 
-/** Runs a job's turn; loaded on the first invocation, so /ping answers before any of it loads. */
-export interface RuntimeTurn {
-  run(job: TurnJob, onEvent: AgentEventListener, signal: AbortSignal): Promise<InvocationResult>;
-  /** The sentence a failed turn is reported with, secrets removed. */
-  describe(error: unknown): string;
-}
+/** Builds the turn runner for the session this process serves (its workspace copy is that session's). */
+export type LoadRuntimeTurn = (sessionId: string) => Promise<RuntimeTurn>;
 
 /** The session id AgentCore sends (33-256 characters), or the sentence refusing it. */
 export function readSessionId(value: string | undefined): { id: string } | { problem: string } {
@@ -45,3 +42,7 @@ export function negotiate(accept: string | undefined): "sse" | "json" | null {
 
 export const NOT_ACCEPTABLE_MESSAGE =
   "This server answers with application/json or text/event-stream: send `Accept: application/json` (the final reply) or `Accept: text/event-stream` (the turn's events).";
+
+/** A microVM serves one session: another id means the caller routed wrongly, and must not see this one's files. */
+export const OTHER_SESSION_MESSAGE =
+  "This runtime already serves another session (one session per microVM), so the turn did not run: send each session's turns with its own session id.";

@@ -5,8 +5,10 @@ import { Hono } from "hono";
 import { streamSSE } from "hono/streaming";
 import { declaresJson, JSON_ONLY_MESSAGE } from "../gateway/request-body.ts";
 import {
+  type LoadRuntimeTurn,
   negotiate,
   NOT_ACCEPTABLE_MESSAGE,
+  OTHER_SESSION_MESSAGE,
   readSessionId,
   type RuntimeTurn,
   SESSION_HEADER,
@@ -15,11 +17,11 @@ import { createPingState, type PingState } from "./ping-state.ts";
 
 export interface RuntimeAppOptions {
   ping: PingState;
-  /** Loads the turn runner; called on the first invocation, again after a failed load. */
-  load: () => Promise<RuntimeTurn>;
+  /** Loads the turn runner for the session served; called on the first invocation, again after a failed load. */
+  load: LoadRuntimeTurn;
 }
 
-const failure = (message: string) => ({ error: { message } });
+const failure = (message: string, kind?: string) => ({ error: { message, ...(kind && { kind }) } });
 
 export const BUSY_MESSAGE =
   "A turn is already running in this runtime session (it takes one at a time): retry when /ping says Healthy.";
@@ -27,8 +29,10 @@ export const BUSY_MESSAGE =
 export function createRuntimeApp(options: RuntimeAppOptions): Hono {
   const { ping } = options;
   let loading: Promise<RuntimeTurn> | undefined;
-  const load = () => {
-    loading ??= options.load().catch((error: unknown) => {
+  // The session this process serves: the first one invoked (AgentCore gives each session its own microVM).
+  let bound: string | undefined;
+  const load = (sessionId: string) => {
+    loading ??= options.load(sessionId).catch((error: unknown) => {
       loading = undefined;
       throw error;
     });
@@ -45,28 +49,29 @@ export function createRuntimeApp(options: RuntimeAppOptions): Hono {
     if (mode === null) return c.json(failure(NOT_ACCEPTABLE_MESSAGE), 406);
     // A page in a browser can post text/plain to 127.0.0.1 unasked, but not JSON (CORS preflight).
     if (!declaresJson(c.req.header("content-type"))) return c.json(failure(JSON_ONLY_MESSAGE), 415);
-    const { readTurnJob } = await import("./turn-job-body.ts");
-    const body = await readTurnJob(c);
+    if (bound !== undefined && session.id !== bound) return c.json(failure(OTHER_SESSION_MESSAGE), 409);
+    const { readTurnInvocation } = await import("./turn-body.ts");
+    const body = await readTurnInvocation(c);
     if ("problem" in body) return c.json(failure(body.problem), 400);
-    const { job } = body;
+    const invocation = body.turn;
     if (!ping.begin()) return c.json(failure(BUSY_MESSAGE), 409);
+    bound ??= session.id;
     const controller = new AbortController();
     const finish = () => ping.end();
     let turn: RuntimeTurn;
     try {
-      turn = await load();
+      turn = await load(session.id);
     } catch (error) {
       finish();
       const message = error instanceof Error ? error.message : String(error);
-      return c.json(failure(`The runtime cannot start its engine: ${message}`), 500);
+      return c.json(failure(`The runtime cannot start its engine: ${message}`, "internal"), 500);
     }
 
     if (mode === "json") {
       try {
-        const result = await turn.run(job, () => {}, controller.signal);
-        return c.json({ reply: result.reply, usage: result.usage });
+        return c.json(await turn.run(invocation, () => {}, controller.signal));
       } catch (error) {
-        return c.json(failure(turn.describe(error)), 500);
+        return c.json({ error: turn.describe(error, controller.signal.aborted) }, 500);
       } finally {
         finish();
       }
@@ -85,10 +90,9 @@ export function createRuntimeApp(options: RuntimeAppOptions): Hono {
         return writing;
       };
       try {
-        const result = await turn.run(job, (event) => void send(event), controller.signal);
-        await send({ type: "result", reply: result.reply, usage: result.usage });
+        await send(await turn.run(invocation, (event) => void send(event), controller.signal));
       } catch (error) {
-        await send({ message: turn.describe(error) }, "error");
+        await send(turn.describe(error, controller.signal.aborted), "error");
       } finally {
         finish();
       }
@@ -111,7 +115,7 @@ export function startRuntime(options: {
   port: number;
   host: string;
   now: () => number;
-  load: () => Promise<RuntimeTurn>;
+  load: LoadRuntimeTurn;
 }): Promise<RuntimeServer> {
   const app = createRuntimeApp({ ping: createPingState(options.now), load: options.load });
   return new Promise((resolve, reject) => {

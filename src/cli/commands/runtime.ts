@@ -43,7 +43,8 @@ async function serveRuntime(flags: RuntimeFlags): Promise<void> {
     host,
     now: createSystemClock().now,
     // The engine, the AWS SDK and the AI SDK load on the first invocation, after the port is open.
-    load: async () => (await import("../../runtime/aws-turn.ts")).openAwsTurn(process.env),
+    load: async (sessionId) =>
+      (await import("../../runtime/aws-turn.ts")).openAwsTurn(process.env, sessionId),
   });
   process.stdout.write(`agent-claw runtime listening on ${server.url}\n`);
   await new Promise<void>((resolve) => {

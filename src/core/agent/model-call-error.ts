@@ -6,9 +6,10 @@ export class ModelCallError extends Error {
   override readonly name = "ModelCallError";
   /** What kind of failure this is (see model-error-kind.ts). */
   readonly kind: ModelErrorKind;
-  constructor(cause: unknown) {
+  /** `kind` given: a failure classified elsewhere (the AgentCore runtime, over the wire). */
+  constructor(cause: unknown, kind: ModelErrorKind = classifyModelError(cause)) {
     super((cause as Error)?.message ?? String(cause), { cause });
-    this.kind = classifyModelError(cause);
+    this.kind = kind;
   }
 }
 
