@@ -91,7 +91,14 @@ export function createTelegramDelivery(options: TelegramDeliveryDeps) {
       if (event.type === "text_delta" && deps.config().channels.telegram.streaming) {
         turn.text += event.text;
         turn.preview ??= outbound.preview(toTarget(last.deliverTo));
-        turn.preview.update(previewOf(turn.text));
+        // Nothing to show yet (a first word still being typed): a notice stays up until there is.
+        const shown = previewOf(turn.text);
+        if (shown.trim()) turn.preview.update(shown);
+      }
+      // A notice ("Waking up…") is the preview until the reply streams in, and is replaced by it.
+      if (event.type === "notice" && !turn.text.trim()) {
+        turn.preview ??= outbound.preview(toTarget(last.deliverTo));
+        turn.preview.update(event.text);
       }
     },
 

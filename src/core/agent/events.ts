@@ -9,7 +9,12 @@ export type AgentEvent =
   | { type: "step_end"; step: number; usage: TokenUsage; finishReason: string }
   /** A tool waits for a person's answer (once, always or deny) until `expiresAt`; `always` may be offered. */
   | { type: "approval"; id: string; tool: string; summary: string; expiresAt: number; always: boolean }
-  | { type: "approval_result"; id: string; outcome: ApprovalOutcome };
+  | { type: "approval_result"; id: string; outcome: ApprovalOutcome }
+  /**
+   * A word for the person waiting, not part of the reply (the runner waking an AgentCore session):
+   * a channel may show it until the reply streams in. Consumers that do not show notices ignore them.
+   */
+  | { type: "notice"; text: string };
 
 /** How an approval request ended: approved (once, or always: added to the allowlist) or not. */
 export type ApprovalOutcome = "once" | "always" | "denied" | "expired" | "cancelled";
