@@ -7,6 +7,7 @@ interface DevFlags {
   port: string;
   publicUrl?: string;
   quiet?: boolean;
+  turns: string;
 }
 
 export function registerAws(program: Command): void {
@@ -22,6 +23,11 @@ export function registerAws(program: Command): void {
       "a public https URL forwarding to the port (a tunnel): sets Telegram's webhook to it",
     )
     .option("-q, --quiet", "hide the functions' log lines")
+    .option(
+      "--turns <where>",
+      "where turns run: lambda (the runner function) or agentcore (a local AgentCore Runtime stand-in)",
+      "lambda",
+    )
     .addHelpText(
       "after",
       [
@@ -31,6 +37,9 @@ export function registerAws(program: Command): void {
         "The handlers are dist/lambda/{ingest,runner,schedule}.mjs (npm run build), each in Lambda-like",
         "environments; DynamoDB, SQS and S3 are in-memory emulators, so state ends with the command.",
         "Needs the devDependencies dynalite and fauxqs: run it from a checkout after `npm ci`.",
+        "With --turns agentcore the runner invokes AgentCore Runtime as a deployment with turns in AgentCore does:",
+        "a local stand-in starts one `agent-claw runtime` process per chat session (dist/runtime.js) and ends it",
+        "after 15 idle minutes; its turns can use a shell (tools.exec) in the session's own folder.",
         "Ctrl-C stops everything.",
       ].join("\n"),
     )
@@ -39,6 +48,9 @@ export function registerAws(program: Command): void {
         const port = Number.parseInt(flags.port, 10);
         if (!(port >= 0 && port <= 65_535) || String(port) !== flags.port.trim()) {
           throw new UsageError(`--port must be a number from 0 to 65535, got "${flags.port}".`);
+        }
+        if (flags.turns !== "lambda" && flags.turns !== "agentcore") {
+          throw new UsageError(`--turns must be lambda or agentcore, got "${flags.turns}".`);
         }
         if (flags.publicUrl !== undefined && !URL.canParse(flags.publicUrl)) {
           throw new UsageError(
@@ -50,6 +62,7 @@ export function registerAws(program: Command): void {
         const started = Date.now();
         const dev = await startAwsDev({
           port,
+          turns: flags.turns,
           ...(flags.publicUrl && { publicUrl: flags.publicUrl }),
           onProgress: (step) => process.stderr.write(dim(`… ${step}\n`)),
           log: flags.quiet ? () => {} : (line) => process.stderr.write(`${dim(line)}\n`),
@@ -65,6 +78,11 @@ export function registerAws(program: Command): void {
               : flags.publicUrl
                 ? "  the webhook is set on Telegram"
                 : "  set it with setWebhook (url, secret_token) from a public URL that forwards here, or pass --public-url",
+            ...(dev.agentcore
+              ? [
+                  `  turns run in AgentCore (stand-in ${dev.agentcore.endpoint}, runtime ${dev.agentcore.runtimeArn})`,
+                ]
+              : []),
             `  table ${dev.resources.table}, bucket ${dev.resources.bucket}`,
             `  queue ${dev.resources.queueUrl}`,
             `  dead letters ${dev.resources.deadLetterQueueUrl}`,

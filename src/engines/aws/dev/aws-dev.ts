@@ -14,8 +14,20 @@ import type { Ports } from "../../../ports/index.ts";
 import { createSystemClock } from "../../../util/system-clock.ts";
 import { redriveCount, DEFAULT_MAX_ATTEMPTS, awsSettingsFromEnv } from "../settings.ts";
 import { WEBHOOK_SECRET_VARIABLE } from "../aws-environment.ts";
-import { DEV_ACCOUNT, DEV_SCHEDULE_GROUP, handlerEnvironment, lambdaDir } from "./handler-env.ts";
+import {
+  DEV_ACCOUNT,
+  DEV_RUNTIME_ARN,
+  DEV_SCHEDULE_GROUP,
+  handlerEnvironment,
+  lambdaDir,
+  runtimeEnvironment,
+} from "./handler-env.ts";
 import { createAwsPorts } from "../wire.ts";
+import {
+  type AgentCoreEmulator,
+  type AgentCoreEmulatorOptions,
+  startAgentCoreEmulator,
+} from "./agentcore-emulator.ts";
 import { startApiGatewayFront } from "./api-gateway-front.ts";
 import {
   dynamoClient,
@@ -50,6 +62,13 @@ export interface AwsDevOptions {
   /** Scheduler delivers each firing twice (tests of "fires twice, runs once"). */
   duplicateFirings?: boolean;
   clock?: Clock;
+  /**
+   * Where the runner runs turns: in its Lambda (default), or in AgentCore Runtime sessions served by a
+   * local stand-in (one `agent-claw runtime` process per session, with the handlers' environment).
+   */
+  turns?: "lambda" | "agentcore";
+  /** The stand-in's session lifecycle (idle timeout, /ping interval, maximum lifetime). */
+  agentcore?: Pick<AgentCoreEmulatorOptions, "idleTimeoutMs" | "pingIntervalMs" | "maxLifetimeMs">;
   /** The functions' log lines, prefixed with their name (default: stderr). */
   log?(line: string): void;
   /** Steps while starting, for the CLI's progress line. */
@@ -75,6 +94,8 @@ export interface AwsDev {
   /** Fires every schedule due by `now`, resolving once the schedule handler answered each firing. */
   fireSchedules(now?: number): Promise<Firing[]>;
   lambdas: { ingest: LambdaHost; runner: LambdaHost; schedule: LambdaHost };
+  /** The AgentCore stand-in, when turns run in AgentCore. */
+  agentcore?: AgentCoreEmulator;
   close(): Promise<void>;
 }
 
@@ -135,7 +156,7 @@ export async function startAwsDev(options: AwsDevOptions = {}): Promise<AwsDev> 
     });
     closers.push(() => scheduler.stop());
 
-    const handlerEnv = handlerEnvironment(env, {
+    const envOptions = {
       resources,
       endpoints: {
         dynamodb: dynamo.endpoint,
@@ -147,6 +168,21 @@ export async function startAwsDev(options: AwsDevOptions = {}): Promise<AwsDev> 
       ...(options.retrySeconds !== undefined && { retrySeconds: options.retrySeconds }),
       config: rawConfig,
       webhookSecret,
+    };
+    let agentcore: AgentCoreEmulator | undefined;
+    if (options.turns === "agentcore") {
+      progress("starting the AgentCore Runtime stand-in");
+      agentcore = await startAgentCoreEmulator({
+        runtimeArn: DEV_RUNTIME_ARN,
+        env: runtimeEnvironment(handlerEnvironment(env, envOptions)),
+        ...options.agentcore,
+        ...(options.log && { log: (line: string) => options.log!(`[agentcore] ${line}`) }),
+      });
+      closers.push(() => agentcore!.close());
+    }
+    const handlerEnv = handlerEnvironment(env, {
+      ...envOptions,
+      ...(agentcore && { agentcore: { endpoint: agentcore.endpoint } }),
     });
     const settings = awsSettingsFromEnv(handlerEnv);
     if (!settings.ok) throw new Error(settings.error);
@@ -220,6 +256,7 @@ export async function startAwsDev(options: AwsDevOptions = {}): Promise<AwsDev> 
       scheduler,
       fireSchedules: (now) => scheduler.fire(now),
       lambdas,
+      ...(agentcore && { agentcore }),
       close,
     };
   } catch (error) {

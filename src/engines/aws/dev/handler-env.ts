@@ -10,6 +10,8 @@ import type { DevResources } from "./resources.ts";
 
 export const DEV_ACCOUNT = "000000000000";
 export const DEV_SCHEDULE_GROUP = "agent-claw";
+/** The runtime `aws dev --turns agentcore` serves, in the dev account and region. */
+export const DEV_RUNTIME_ARN = `arn:aws:bedrock-agentcore:${FAKE_AWS.region}:${DEV_ACCOUNT}:runtime/agent_claw-dev0000000`;
 
 /** dist/lambda of this checkout or install: beside package.json, from src/ (tests) as from dist/ (the CLI). */
 export function lambdaDir(): string {
@@ -30,6 +32,8 @@ export interface HandlerEnvironmentOptions {
   /** config.json's content, as AGENT_CLAW_CONFIG carries it. */
   config: Record<string, unknown>;
   webhookSecret: string;
+  /** Turns in AgentCore: the stand-in's address (the runner then invokes DEV_RUNTIME_ARN there). */
+  agentcore?: { endpoint: string };
 }
 
 /**
@@ -63,5 +67,25 @@ export function handlerEnvironment(
     AGENT_CLAW_AWS_ENDPOINT_SCHEDULER: endpoints.scheduler,
     [CONFIG_VARIABLE]: JSON.stringify(options.config),
     [WEBHOOK_SECRET_VARIABLE]: options.webhookSecret,
+    ...(options.agentcore && {
+      AGENT_CLAW_TURNS: "agentcore",
+      AGENT_CLAW_AGENTCORE_RUNTIME_ARN: DEV_RUNTIME_ARN,
+      AGENT_CLAW_AWS_ENDPOINT_AGENTCORE: options.agentcore.endpoint,
+    }),
   };
+}
+
+/**
+ * What a runtime session's process gets: the handlers' environment (the emulators, config, keys) without
+ * the runner's own turn settings, as a deployment sets the runtime's environment.
+ */
+export function runtimeEnvironment(handlerEnv: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(handlerEnv).filter(
+      ([name]) =>
+        name !== "AGENT_CLAW_TURNS" &&
+        name !== "AGENT_CLAW_AWS_ENDPOINT_AGENTCORE" &&
+        !name.startsWith("AGENT_CLAW_AGENTCORE_"),
+    ),
+  );
 }
