@@ -113,6 +113,25 @@ const lambdas = await build({
   },
 });
 writeFileSync(new URL("lambda/metafile.json", `${next.href}/`), JSON.stringify(lambdas.metafile));
+// The Fargate gateway image (infra/fargate-stack.ts) is built from the package root with
+// dist/gateway/Dockerfile, so an installed package (bin, dist) can deploy it too.
+await build({
+  entryPoints: { entrypoint: "infra/gateway/entrypoint.ts" },
+  outdir: new URL("gateway", `${next.href}/`).pathname,
+  outExtension: { ".js": ".mjs" },
+  bundle: true,
+  format: "esm",
+  platform: "node",
+  target: "node24",
+  minify: true,
+  logLevel: "warning",
+  legalComments: "none",
+  plugins: [zodEnglishOnly],
+});
+cpSync(
+  new URL("../infra/gateway/Dockerfile", import.meta.url),
+  new URL("gateway/Dockerfile", `${next.href}/`),
+);
 cpSync(new URL("../src/gateway/ui/static", import.meta.url), new URL("ui", `${next.href}/`), {
   recursive: true,
 });
