@@ -10,10 +10,13 @@ import { createLastRoute, type LastRoute } from "../../core/last-route.ts";
 import type { Ports } from "../../ports/index.ts";
 import type { AgentTool } from "../../tools/tool.ts";
 import { redact } from "../../util/redact.ts";
-import { type AwsEnvironment, readAwsEnvironment } from "./aws-environment.ts";
+import { type AwsEnvironment, AwsSetupError, readAwsEnvironment } from "./aws-environment.ts";
+import { SecretsEnvError, withSecretsEnv } from "./secrets-env.ts";
 import type { AwsEngineOptions } from "./wire.ts";
 
 export interface AwsEngine {
+  /** The function's environment with the deployment's secret merged under it (secrets-env.ts): read provider keys here. */
+  env: NodeJS.ProcessEnv;
   environment: AwsEnvironment;
   config: Config;
   ports: Ports;
@@ -40,7 +43,11 @@ function writeLog(level: ChannelLogLevel, message: string): void {
 }
 
 /** Builds the engine from `env`. Contract: throws AwsSetupError (one message) for an unusable environment. */
-export async function openAwsEngine(env: NodeJS.ProcessEnv, extras: AwsEngineExtras): Promise<AwsEngine> {
+export async function openAwsEngine(given: NodeJS.ProcessEnv, extras: AwsEngineExtras): Promise<AwsEngine> {
+  // Before anything reads a setting: the secret may hold the bot token, the provider keys and the config.
+  const env = await withSecretsEnv(given).catch((error: unknown) => {
+    throw error instanceof SecretsEnvError ? new AwsSetupError(error.message) : error;
+  });
   const environment = readAwsEnvironment(env);
   const { config, settings } = environment;
   const secrets = [...secretsToHide(config, env), ...configSecretValues(config)];
@@ -73,6 +80,7 @@ export async function openAwsEngine(env: NodeJS.ProcessEnv, extras: AwsEngineExt
   }
 
   return {
+    env,
     environment,
     config,
     ports,

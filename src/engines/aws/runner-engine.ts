@@ -59,7 +59,8 @@ export async function openAwsRunner(env: NodeJS.ProcessEnv): Promise<AwsRunner> 
     tools: () => built.assistant?.tools ?? [],
   });
   const { ports, config, channels, environment } = engine;
-  const ready = createAssistant({ ports, config, env, engine: "aws" });
+  // engine.env: the provider keys may come from the deployment's secret (secrets-env.ts).
+  const ready = createAssistant({ ports, config, env: engine.env, engine: "aws" });
   built.assistant = ready;
   const scheduling = awsScheduling(engine);
 
