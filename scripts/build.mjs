@@ -81,6 +81,9 @@ await build({
   logLevel: "warning",
   legalComments: "none",
   plugins: [httpWithoutUndici, zodEnglishOnly],
+  // `deploy aws` (infra/, the CDK toolkit): these read their own files at run time (schemas, wasm, bundled
+  // jsii data) and load only in that command, from node_modules.
+  external: ["aws-cdk-lib", "constructs", "@aws-cdk/toolkit-lib"],
   // CommonJS dependencies inside an ESM bundle need require().
   banner: {
     js: "import { createRequire as __acRequire } from 'node:module'; const require = __acRequire(import.meta.url);",

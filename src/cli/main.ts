@@ -8,6 +8,7 @@ import { registerChat } from "./commands/chat.ts";
 import { registerConfig } from "./commands/config.ts";
 import { registerCron } from "./commands/cron.ts";
 import { registerDaemon } from "./commands/daemon.ts";
+import { registerDeploy } from "./commands/deploy.ts";
 import { registerDoctor } from "./commands/doctor.ts";
 import { registerGateway } from "./commands/gateway.ts";
 import { registerOnboard } from "./commands/onboard.ts";
@@ -40,6 +41,7 @@ registerDoctor(program);
 registerDaemon(program);
 registerChannels(program);
 registerAws(program);
+registerDeploy(program);
 registerRuntime(program);
 
 await program.parseAsync(process.argv);
