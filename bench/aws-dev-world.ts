@@ -22,8 +22,14 @@ export interface AwsBenchWorld {
   close(): Promise<void>;
 }
 
-/** Starts aws dev for `turns` model turns (the fake model answers "re: <text>" at once). */
-export async function startAwsBenchWorld(options: { turns: number }): Promise<AwsBenchWorld> {
+/**
+ * Starts aws dev for `turns` model turns (the fake model answers "re: <text>" at once); `where`: the
+ * runner runs them itself (default) or in AgentCore Runtime sessions (the local stand-in).
+ */
+export async function startAwsBenchWorld(options: {
+  turns: number;
+  where?: "lambda" | "agentcore";
+}): Promise<AwsBenchWorld> {
   const home = await mkdtemp(join(tmpdir(), "ac-bench-aws-"));
   const closers: Array<() => Promise<unknown>> = [() => rm(home, { recursive: true, force: true })];
   const close = async () => {
@@ -50,6 +56,7 @@ export async function startAwsBenchWorld(options: { turns: number }): Promise<Aw
       },
       port: 0,
       autoSchedule: false,
+      ...(options.where && { turns: options.where }),
       // The handlers' log lines are kept (the last ones are shown if a bench fails), not printed.
       log: (line) => {
         logs.push(line);

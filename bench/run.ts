@@ -1,4 +1,5 @@
 // `npm run bench`: prints the figures the issues set targets for. Run on an idle machine.
+import { agentCoreTurnsLines, benchAgentCoreTurns } from "./agentcore-turns.ts";
 import { benchAwsColdInit, coldInitLines } from "./aws-cold-init.ts";
 import { benchAwsLatency, latencyLines } from "./aws-latency.ts";
 import { benchAwsScaleWithin, scaleLines } from "./aws-scale.ts";
@@ -77,3 +78,5 @@ line("");
 for (const text of coldInitLines(await benchAwsColdInit())) line(text);
 for (const text of latencyLines(await benchAwsLatency())) line(text);
 for (const text of scaleLines(await benchAwsScaleWithin())) line(text);
+// Turns in AgentCore Runtime (aws dev --turns agentcore: the local stand-in, a runtime process per session).
+for (const text of agentCoreTurnsLines(await benchAgentCoreTurns())) line(text);

@@ -94,6 +94,7 @@ export interface SessionPool {
   stop(id: string): Promise<boolean>;
   failNextColdStarts(count: number): void;
   get(id: string): Session | undefined;
+  list(): Session[];
   stats(): SessionStats;
   close(): Promise<void>;
 }
@@ -222,6 +223,7 @@ export function createSessionPool(options: SessionPoolOptions): SessionPool {
       failures = count;
     },
     get: (id) => sessions.get(id),
+    list: () => [...sessions.values()],
     stats: () => ({
       started: counts.started,
       failedStarts: counts.failedStarts,

@@ -49,6 +49,8 @@ export interface AgentCoreEmulator {
   stats(): SessionStats;
   /** The process serving a session now, if any. */
   session(id: string): { pid: number; url: string; startedAt: number } | undefined;
+  /** The sessions with a live process now. */
+  sessions(): Array<{ id: string; pid: number; url: string; startedAt: number }>;
   close(): Promise<void>;
 }
 
@@ -239,6 +241,8 @@ export async function startAgentCoreEmulator(options: AgentCoreEmulatorOptions):
       const session = pool.get(id);
       return session && { pid: session.process.pid, url: session.process.url, startedAt: session.startedAt };
     },
+    sessions: () =>
+      pool.list().map((s) => ({ id: s.id, pid: s.process.pid, url: s.process.url, startedAt: s.startedAt })),
     async close() {
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
