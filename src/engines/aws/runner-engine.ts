@@ -1,6 +1,7 @@
 // The runner Lambda's engine: one SQS FIFO batch through processDeliveries (the daemon's unit of work)
-// with the turn run here, previews streamed through the channel, delivery awaited, and what was not
-// settled reported as batch item failures, later messages of its group with it, to keep the order.
+// with the turn run here or in AgentCore (AGENT_CLAW_TURNS), previews streamed through the channel,
+// delivery awaited, and what was not settled reported as batch item failures, later messages of its
+// group with it, to keep the order.
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda";
 import { toDelivery } from "../../adapters/sqs/queue.ts";
 import { createAfterTurn } from "../../core/intake/after-turn.ts";
@@ -15,6 +16,7 @@ import type { OutboxRecord } from "../../ports/outbox.ts";
 import type { QueueDelivery } from "../../ports/queue.ts";
 import { type Assistant, createAssistant } from "../assistant.ts";
 import { type AwsEngine, openAwsEngine } from "./aws-engine.ts";
+import { createAgentCoreTurns } from "./agentcore/agentcore-turns.ts";
 import { awsScheduling, awsTimeZone } from "./aws-scheduling.ts";
 import { createAwsPorts } from "./wire.ts";
 
@@ -22,6 +24,8 @@ export interface AwsRunner {
   engine: AwsEngine;
   assistant: Assistant;
   handle(event: SQSEvent): Promise<SQSBatchResponse>;
+  /** Contract: releases the ports and the AgentCore client; safe to call twice. */
+  close(): Promise<void>;
 }
 
 /** A record as the queue port's delivery: the envelope the SQS adapter sent, and its receive count. */
@@ -85,15 +89,32 @@ export async function openAwsRunner(env: NodeJS.ProcessEnv): Promise<AwsRunner> 
     log: engine.log,
   });
   const retry = environment.settings.retryDelayMs;
+  const { turns } = environment.settings;
+  // Turns in AgentCore: the runtime downloads a message's files and sends files itself (its channel's
+  // prepareTurn), and runs the model; the runner keeps commands, the outbox, delivery and after-turn work,
+  // and never resolves a model. It holds the SQS message while it streams (invoke-runtime.ts).
+  const agentcore =
+    turns.where === "agentcore"
+      ? createAgentCoreTurns({
+          turns,
+          region: environment.settings.region,
+          credentials: environment.settings.credentials,
+          values: ports.values,
+          clock: ports.clock,
+          log: engine.log,
+        })
+      : undefined;
   const deps: DeliveryDeps = {
     queue: ports.queue,
     outbox: ports.outbox,
     clock: ports.clock,
     // A channel's turn gets its files first (downloaded to the workspace), as on the daemon.
-    runTurn: async (request) => {
-      const channel = channels.get(request.channel.channel);
-      return ready.turn(channel ? await channel.prepareTurn(request) : request);
-    },
+    runTurn: agentcore
+      ? (request) => agentcore.runTurn(request)
+      : async (request) => {
+          const channel = channels.get(request.channel.channel);
+          return ready.turn(channel ? await channel.prepareTurn(request) : request);
+        },
     runCommand: (job) => {
       const channel = channels.get(job.channel.channel);
       if (!channel)
@@ -122,6 +143,10 @@ export async function openAwsRunner(env: NodeJS.ProcessEnv): Promise<AwsRunner> 
       const deliveries = event.Records.map(deliveryOf);
       const unsettled = await processDeliveries(deps, deliveries);
       return batchItemFailures(event.Records, new Set(unsettled.map((d) => d.receipt)));
+    },
+    async close() {
+      agentcore?.close();
+      await ports.close();
     },
   };
 }
