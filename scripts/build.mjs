@@ -116,6 +116,33 @@ const lambdas = await build({
   },
 });
 writeFileSync(new URL("lambda/metafile.json", `${next.href}/`), JSON.stringify(lambdas.metafile));
+// The AgentCore Runtime image's bundle (infra/runtime/Dockerfile, copied beside it): dist/agentcore/runtime.mjs
+// and its chunks, every dependency inside, so the image needs no node_modules. Split, not one file: the
+// entry answers /ping before the engine's chunks (the AWS SDK, the AI SDK) are even read.
+await build({
+  entryPoints: { runtime: "src/runtime/main.ts" },
+  outdir: new URL("agentcore", `${next.href}/`).pathname,
+  outExtension: { ".js": ".mjs" },
+  chunkNames: "chunks/[name]-[hash]",
+  bundle: true,
+  splitting: true,
+  format: "esm",
+  platform: "node",
+  target: "node24",
+  minify: true,
+  logLevel: "warning",
+  legalComments: "none",
+  plugins: [httpWithoutUndici, zodEnglishOnly, nativeFetchForGrammy],
+  // The AWS SDK's browser user-agent parser, imported dynamically and never on Node.
+  external: ["bowser"],
+  banner: {
+    js: "import { createRequire as __acRequire } from 'node:module'; const require = __acRequire(import.meta.url);",
+  },
+});
+cpSync(
+  new URL("../infra/runtime/Dockerfile", import.meta.url),
+  new URL("agentcore/Dockerfile", `${next.href}/`),
+);
 // The Fargate gateway image (infra/fargate-stack.ts) is built from the package root with
 // dist/gateway/Dockerfile, so an installed package (bin, dist) can deploy it too.
 await build({

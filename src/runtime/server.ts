@@ -1,6 +1,5 @@
-// `agent-claw runtime`: AgentCore Runtime's HTTP contract (GET /ping, POST /invocations) over Hono.
-// The port opens before the engine loads; the engine and the AI SDK load on the first invocation.
-import { type ServerType, serve } from "@hono/node-server";
+// `agent-claw runtime`: AgentCore Runtime's HTTP contract (GET /ping, POST /invocations) over Hono,
+// loaded by listen.ts on the first request that is not a /ping; the engine loads on the first invocation.
 import { Hono } from "hono";
 import { streamSSE } from "hono/streaming";
 import { declaresJson, JSON_ONLY_MESSAGE } from "../gateway/request-body.ts";
@@ -13,7 +12,7 @@ import {
   type RuntimeTurn,
   SESSION_HEADER,
 } from "./invocation.ts";
-import { createPingState, type PingState } from "./ping-state.ts";
+import type { PingState } from "./ping-state.ts";
 
 export interface RuntimeAppOptions {
   ping: PingState;
@@ -103,38 +102,4 @@ export function createRuntimeApp(options: RuntimeAppOptions): Hono {
     c.json(failure("Not found: this server answers GET /ping and POST /invocations."), 404),
   );
   return app;
-}
-
-export interface RuntimeServer {
-  url: string;
-  close(): Promise<void>;
-}
-
-/** Listens on host:port; resolves once the port is open (nothing heavy has loaded by then). */
-export function startRuntime(options: {
-  port: number;
-  host: string;
-  now: () => number;
-  load: LoadRuntimeTurn;
-}): Promise<RuntimeServer> {
-  const app = createRuntimeApp({ ping: createPingState(options.now), load: options.load });
-  return new Promise((resolve, reject) => {
-    const server: ServerType = serve(
-      { fetch: app.fetch, port: options.port, hostname: options.host },
-      (info) => {
-        const host = info.address.includes(":") ? `[${info.address}]` : info.address;
-        resolve({
-          url: `http://${host}:${info.port}`,
-          close: () => new Promise<void>((done) => server.close(() => done())),
-        });
-      },
-    );
-    server.once("error", (error: NodeJS.ErrnoException) => {
-      reject(
-        new Error(
-          `The runtime cannot listen on ${options.host}:${options.port} (${error.code ?? error.message}): choose another with --port or --host.`,
-        ),
-      );
-    });
-  });
 }

@@ -23,21 +23,37 @@ async function firstPing(url: string): Promise<Response> {
   }
 }
 
+/** Spawns `args` with `--port <free>` appended and times its first answered /ping. */
+async function timeFirstPing(args: string[], env: NodeJS.ProcessEnv) {
+  const port = await freePort();
+  const started = performance.now();
+  const child = spawn(process.execPath, [...args, "--port", String(port)], {
+    env,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  children.push(child);
+  const url = `http://127.0.0.1:${port}`;
+  const ping = await firstPing(url);
+  return { child, url, ping, elapsed: performance.now() - started };
+}
+
+// The floor: Node alone serving a port, nothing of agent-claw loaded.
+const NODE_ALONE = [
+  "-e",
+  'require("node:http").createServer((q, s) => s.end("{}")).listen(Number(process.argv.at(-1)), "127.0.0.1")',
+  // An argument before --port, or Node would read --port as one of its own options.
+  "runtime",
+];
+
 describe("agent-claw runtime (built CLI)", () => {
   it("answers /ping Healthy soon after the start, then reports missing AWS settings on the first invocation", async () => {
-    const port = await freePort();
-    const started = performance.now();
-    const child = spawn(process.execPath, [bin, "runtime", "--port", String(port)], {
-      env: { PATH: process.env.PATH, AGENT_CLAW_HOME: "/nonexistent-agent-claw-home" },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    children.push(child);
-    const url = `http://127.0.0.1:${port}`;
-    const ping = await firstPing(url);
-    const elapsed = performance.now() - started;
+    const floor = await timeFirstPing(NODE_ALONE, { PATH: process.env.PATH });
+    const env = { PATH: process.env.PATH, AGENT_CLAW_HOME: "/nonexistent-agent-claw-home" };
+    const { child, url, ping, elapsed } = await timeFirstPing([bin, "runtime"], env);
     expect(await ping.json()).toEqual({ status: "Healthy", time_of_last_update: expect.any(Number) });
-    // Node alone takes about 150 ms to serve a port here; the budget leaves room for a loaded machine.
-    expect(elapsed).toBeLessThan(1_000);
+    // Node alone serves a port in about 150 ms on an idle machine, the runtime about 60 ms later (the bin,
+    // then a small entry); measured against Node alone, a busy machine does not fail the test.
+    expect(elapsed - floor.elapsed).toBeLessThan(500);
 
     const invoked = await fetch(`${url}/invocations`, {
       method: "POST",
@@ -71,6 +87,18 @@ describe("agent-claw runtime (built CLI)", () => {
     expect(code).toBe(0);
   });
 
+  it("refuses a port that is not a number, naming the flag", async () => {
+    const child = spawn(process.execPath, [bin, "runtime", "--port", "eighty"], {
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    children.push(child);
+    let err = "";
+    child.stderr!.on("data", (chunk: Buffer) => (err += chunk.toString()));
+    const [code] = await once(child, "exit");
+    expect(code).toBe(1);
+    expect(err).toContain('--port must be a number from 0 to 65535, got "eighty"');
+  });
+
   it("says in --help how to listen beyond this machine", async () => {
     const child = spawn(process.execPath, [bin, "runtime", "--help"], { stdio: ["ignore", "pipe", "pipe"] });
     children.push(child);
@@ -80,5 +108,6 @@ describe("agent-claw runtime (built CLI)", () => {
     expect(out).toContain("--host 0.0.0.0");
     expect(out).toContain("AGENT_CLAW_RUNTIME_HOST");
     expect(out).toContain("409");
+    expect(out).toContain("first session id");
   });
 });

@@ -20,7 +20,7 @@ import { createDevResources } from "../../src/engines/aws/dev/resources.ts";
 import { openAwsTurn } from "../../src/runtime/aws-turn.ts";
 import { SESSION_HEADER } from "../../src/runtime/invocation.ts";
 import { RUNTIME_DIR_VARIABLE } from "../../src/runtime/runtime-dir.ts";
-import { type RuntimeServer, startRuntime } from "../../src/runtime/server.ts";
+import { type RuntimeServer, startRuntime } from "../../src/runtime/listen.ts";
 import { type FakeModelServer, startOpenAIChatFake } from "../fakes/openai-chat-server.ts";
 
 export const WORKSPACE_PREFIX = "agents/main/workspace/";
