@@ -1,6 +1,6 @@
 // A fake AWS Secrets Manager on 127.0.0.1 speaking its awsJson1.1 protocol (POST /, X-Amz-Target:
 // secretsmanager.<Operation>): the real @aws-sdk/client-secrets-manager talks to it through `endpoint`.
-// Secrets by ARN or name; GetSecretValue, PutSecretValue, DescribeSecret; access can be denied per secret.
+// Secrets by ARN or name; Get/PutSecretValue, DescribeSecret, DeleteSecret; access can be denied per secret.
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 
@@ -86,6 +86,9 @@ export async function startSecretsManagerFake(): Promise<SecretsManagerFake> {
           VersionId: `v${secret.versions}`,
           VersionStages: ["AWSCURRENT"],
         });
+      case "DeleteSecret":
+        secrets.delete(secret.arn);
+        return answer(res, 200, { ARN: secret.arn, Name: secret.name, DeletionDate: Date.now() / 1000 });
       case "DescribeSecret":
         return answer(res, 200, { ARN: secret.arn, Name: secret.name });
       default:

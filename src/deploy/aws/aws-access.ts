@@ -1,6 +1,10 @@
 // Who `deploy aws` deploys as and where: the user's credentials (the SDK's default chain: env, profile, SSO)
 // checked with STS before any work, and the region. Also the endpoints of the clients it uses after the stack
 // is up, overridable (AGENT_CLAW_AWS_ENDPOINT_*) so tests point them at loopback fakes.
+// Static SDK imports: the CLI loads this file on demand, and a split CommonJS module imported dynamically
+// exposes only its default export in the bundle.
+import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
+import { fromNodeProviderChain } from "@aws-sdk/credential-providers";
 
 /** What the SDK clients take as credentials: the chain's provider (it refreshes expiring ones) or fixed keys. */
 export interface AwsKeys {
@@ -30,10 +34,6 @@ export const NO_REGION =
 
 /** The credentials and account of the person deploying. Contract: throws DeployError before any other AWS call. */
 export async function awsIdentity(env: NodeJS.ProcessEnv, region?: string): Promise<AwsIdentity> {
-  const [{ fromNodeProviderChain }, { STSClient, GetCallerIdentityCommand }] = await Promise.all([
-    import("@aws-sdk/credential-providers"),
-    import("@aws-sdk/client-sts"),
-  ]);
   const profile = env.AWS_PROFILE?.trim() || undefined;
   const chain = fromNodeProviderChain(profile ? { profile } : {});
   try {
@@ -56,8 +56,12 @@ export async function awsIdentity(env: NodeJS.ProcessEnv, region?: string): Prom
     }
     if (!resolved) throw new DeployError(NO_REGION);
     const me = await sts.send(new GetCallerIdentityCommand({})).catch((error: Error) => {
+      // An answer from STS means the keys were refused; no answer means AWS was not reached at all.
+      const answered = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
       throw new DeployError(
-        `AWS did not accept the credentials (${error.name}: ${error.message}). Refresh them (\`aws sso login\`, or new access keys), then run this again.`,
+        answered
+          ? `AWS did not accept the credentials (${error.name}: ${error.message}). Refresh them (\`aws sso login\`, or new access keys), then run this again.`
+          : `Could not reach AWS STS in ${resolved} (${error.message}). Check the network (or HTTPS_PROXY) and the region, then run this again.`,
       );
     });
     return { account: me.Account!, region: resolved, arn: me.Arn ?? "", credentials: chain };

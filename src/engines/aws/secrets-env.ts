@@ -98,7 +98,6 @@ function readFailure(arn: string, error: Error): string {
  * cold start, and a function without the variable never loads it.
  */
 async function sdkSecretReader(env: NodeJS.ProcessEnv): Promise<SecretReader> {
-  const { SecretsManagerClient, GetSecretValueCommand } = await import("@aws-sdk/client-secrets-manager");
   const region = arnRegion(env[SECRETS_ARN_VARIABLE]!) ?? env.AWS_REGION;
   const endpoint = env[SECRETS_ENDPOINT_VARIABLE]?.trim() || env.AGENT_CLAW_AWS_ENDPOINT?.trim() || undefined;
   // The environment given, not only process.env: it is the function's (Lambda puts its role's keys there).
@@ -110,16 +109,8 @@ async function sdkSecretReader(env: NodeJS.ProcessEnv): Promise<SecretReader> {
         ...(env.AWS_SESSION_TOKEN && { sessionToken: env.AWS_SESSION_TOKEN }),
       }
     : undefined;
-  return {
-    async getSecretString(arn) {
-      const client = new SecretsManagerClient({ region, endpoint, credentials });
-      try {
-        return (await client.send(new GetSecretValueCommand({ SecretId: arn }))).SecretString;
-      } finally {
-        client.destroy();
-      }
-    },
-  };
+  const { sdkSecretReader: reader } = await import("./secrets-reader.ts");
+  return reader({ region, endpoint, credentials });
 }
 
 /** The region in an ARN (arn:aws:secretsmanager:<region>:...), so the secret is read where it lives. */
