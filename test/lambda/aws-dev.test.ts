@@ -184,3 +184,97 @@ describe("agent-claw aws dev", () => {
     expect(logs.some((line) => /schedule heartbeat .*nothing to check/.test(line))).toBe(true);
   });
 });
+
+// The same engine with turns in AgentCore: the runner invokes the local AgentCore stand-in through the
+// real SDK client, which runs each chat session's turns in a runtime process of its own.
+describe("agent-claw aws dev --turns agentcore", () => {
+  const BOB = 1002;
+  const MADE = "echo from-agentcore > made-by-exec.txt";
+  let home: string;
+  let model: FakeModelServer;
+  let telegram: TelegramFake;
+  let dev: AwsDev;
+  const logs: string[] = [];
+
+  beforeAll(async () => {
+    home = await mkdtemp(join(tmpdir(), "aws-dev-agentcore-"));
+    await writeFile(
+      join(home, "config.json"),
+      JSON.stringify({
+        channels: { telegram: { allowFrom: [String(ADA), String(BOB)], streaming: false } },
+        tools: { exec: { enabled: true, allowlist: [MADE] } },
+      }),
+    );
+    [model, telegram] = await Promise.all([startOpenAIChatFake(), startTelegramFake()]);
+    const port = await freePort();
+    dev = await startAwsDev({
+      env: { AGENT_CLAW_HOME: home, ...fakeServicesEnv(model.url, telegram) },
+      port,
+      publicUrl: `http://127.0.0.1:${port}`,
+      visibilitySeconds: 30,
+      retrySeconds: 0,
+      autoSchedule: false,
+      turns: "agentcore",
+      log: (line) => logs.push(line),
+    });
+  }, 60_000);
+  afterAll(async () => {
+    await dev?.close();
+    await Promise.all([model?.close(), telegram?.close()]);
+    await rm(home, { recursive: true, force: true });
+  });
+
+  const repliesTo = (chat: number) =>
+    telegram.sent
+      .filter((call) => call.method === "sendMessage" && call.params["chat_id"] === chat)
+      .map((call) => call.params["text"]);
+
+  it("gives the runner the AgentCore settings and the runtimes the handlers' environment without them", () => {
+    expect(dev.env).toMatchObject({
+      AGENT_CLAW_TURNS: "agentcore",
+      AGENT_CLAW_AGENTCORE_RUNTIME_ARN: dev.agentcore!.runtimeArn,
+      AGENT_CLAW_AWS_ENDPOINT_AGENTCORE: dev.agentcore!.endpoint,
+    });
+  });
+
+  it("runs a chat's turns in one runtime session, its exec in the session's copy of the workspace", async () => {
+    model.script([
+      { text: "Hello from a microVM." },
+      { toolCalls: [{ name: "exec", input: { command: MADE } }] },
+      { text: "Made the file." },
+    ]);
+    expect(await telegram.postToWebhook(telegram.message({ chatId: ADA, text: "hello agentcore" }))).toBe(
+      200,
+    );
+    await telegram.waitFor((call) => call.method === "sendMessage" && call.params["chat_id"] === ADA, 30_000);
+    await dev.sqs.idle();
+    expect(dev.agentcore!.stats()).toMatchObject({ started: 1, live: 1 });
+
+    expect(await telegram.postToWebhook(telegram.message({ chatId: ADA, text: "make a file" }))).toBe(200);
+    await telegram.waitFor(
+      (call) => call.method === "sendMessage" && call.params["chat_id"] === ADA,
+      30_000,
+      2,
+    );
+    await dev.sqs.idle();
+    expect(repliesTo(ADA)).toEqual(["Hello from a microVM.", "Made the file."]);
+    // The same session, so the same process; the file exec wrote reached the S3 workspace after the turn.
+    expect(dev.agentcore!.stats()).toMatchObject({ started: 1, live: 1 });
+    const made = await dev.ports.workspace.read("made-by-exec.txt");
+    expect(made && new TextDecoder().decode(made)).toBe("from-agentcore\n");
+  }, 60_000);
+
+  it("tries a session whose cold start failed again on the same id, and answers once", async () => {
+    const before = dev.agentcore!.stats();
+    dev.agentcore!.failNextColdStarts(1);
+    model.script([{ text: "Awake now." }]);
+    expect(await telegram.postToWebhook(telegram.message({ chatId: BOB, text: "wake up" }))).toBe(200);
+    await telegram.waitFor((call) => call.method === "sendMessage" && call.params["chat_id"] === BOB, 30_000);
+    await dev.sqs.idle();
+    expect(repliesTo(BOB)).toEqual(["Awake now."]);
+    expect(dev.agentcore!.stats()).toMatchObject({
+      failedStarts: before.failedStarts + 1,
+      started: before.started + 1,
+    });
+  }, 60_000);
+});
