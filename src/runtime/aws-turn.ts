@@ -10,7 +10,7 @@ import { createAwsPorts } from "../engines/aws/wire.ts";
 import type { RuntimeTurn } from "./invocation.ts";
 import { runtimeRoot, sessionFolder } from "./runtime-dir.ts";
 import { turnFailure } from "./turn-failure.ts";
-import { createWorkspaceCopy } from "./workspace-copy.ts";
+import { createWorkspaceCopy, type SyncReport } from "./workspace-copy.ts";
 
 export async function openAwsTurn(env: NodeJS.ProcessEnv, sessionId: string): Promise<RuntimeTurn> {
   const folder = sessionFolder(runtimeRoot(env), sessionId);
@@ -45,11 +45,20 @@ export async function openAwsTurn(env: NodeJS.ProcessEnv, sessionId: string): Pr
   });
   built.assistant = assistant;
   const { channels, redact } = engine;
+  // One line per sync that moved something: what a session's disk and S3 exchanged, for the logs.
+  const note = (what: string, report: SyncReport) => {
+    const moved = report.downloaded.length + report.uploaded.length + report.removed.length;
+    if (moved === 0) return;
+    engine.log(
+      "info",
+      `workspace ${what}: ${report.downloaded.length} downloaded, ${report.uploaded.length} uploaded, ${report.removed.length} removed`,
+    );
+  };
 
   return {
     async run({ turn }, onEvent, signal) {
       // Another session's turn may have changed the shared workspace since this one's last turn.
-      await copy.pull();
+      note("refreshed from S3", await copy.pull());
       try {
         const channel = channels.get(turn.channel.channel);
         // No approve: nobody can be asked from inside the runtime, so exec runs only allowlisted commands.
@@ -65,7 +74,7 @@ export async function openAwsTurn(env: NodeJS.ProcessEnv, sessionId: string): Pr
         };
       } finally {
         // Also after a failed turn: what the tools wrote before the failure is kept.
-        await copy.push();
+        note("saved to S3", await copy.push());
       }
     },
     describe: (error, aborted) =>

@@ -2,7 +2,8 @@
 // truth. Before a turn, objects changed in S3 since the last sync (by ETag) come down; after it, files
 // changed or created on disk go up and files deleted on disk are deleted in S3 (only those the copy knew).
 // What the copy knows is kept in a state file beside it, so a process restarted over the same folder
-// (AgentCore's session storage survives a stop) downloads only what changed meanwhile.
+// (AgentCore's session storage survives a stop) downloads only what changed meanwhile. Every chat session
+// has its own copy of the one workspace: when two change the same file, the last to save it wins.
 import { mkdir, readdir, readFile, rm, stat } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import {
