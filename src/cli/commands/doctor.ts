@@ -8,6 +8,7 @@ import { loadConfig } from "../../config/load.ts";
 import { resolvePaths } from "../../config/paths.ts";
 import type { Config } from "../../config/schema.ts";
 import { BOOTSTRAP_FILES } from "../../core/prompt/bootstrap-files.ts";
+import { readDeployRecord } from "../../deploy/aws/deploy-record.ts";
 import { type LocalAssistant, openLocalAssistant } from "../../engines/local/assistant.ts";
 import { checkModel } from "../../models/check-model.ts";
 import { noModelMessage } from "../../models/model-ref.ts";
@@ -122,6 +123,13 @@ async function runChecks(env: NodeJS.ProcessEnv, repair: boolean): Promise<Check
   // A channel only when it is configured: most installs talk through a few of them, or none.
   for (const channel of CHANNEL_MODULES) {
     if (channel.configured(config)) checks.push({ name: channel.id, ...(await channel.doctor(config)) });
+  }
+  // A deployment made by `deploy aws`, checked in its account (the AWS SDK loads only when there is one).
+  const deployed = await readDeployRecord(paths.home).catch((error: Error) => error);
+  if (deployed instanceof Error) checks.push({ name: "aws", status: "fail", detail: deployed.message });
+  else if (deployed) {
+    const { awsDeployChecks } = await import("./doctor-aws.ts");
+    checks.push(...(await awsDeployChecks(deployed, config, env)));
   }
 
   checks.push(await filesCheck(paths.home, repair));
