@@ -7,6 +7,7 @@ import { createPingState } from "./ping-state.ts";
 
 export interface RuntimeServer {
   url: string;
+  /** Contract: stops a running turn (its files are still saved), then resolves once every connection has closed. */
   close(): Promise<void>;
 }
 
@@ -21,15 +22,23 @@ export function startRuntime(options: {
   load: LoadRuntimeTurn;
 }): Promise<RuntimeServer> {
   const ping = createPingState(options.now);
+  const shutdown = new AbortController();
   let app: Promise<Listener> | undefined;
   const loadApp = async (): Promise<Listener> => {
     const [{ getRequestListener }, { createRuntimeApp }] = await Promise.all([
       import("@hono/node-server"),
       import("./server.ts"),
     ]);
-    return getRequestListener(createRuntimeApp({ ping, load: options.load }).fetch);
+    return getRequestListener(
+      createRuntimeApp({ ping, load: options.load, shutdown: shutdown.signal }).fetch,
+    );
   };
   const server = createServer((req, res) => {
+    // While closing, a connection whose last response just ended would otherwise stay open until its
+    // keep-alive times out (seconds), holding close() open with it.
+    res.once("finish", () => {
+      if (shutdown.signal.aborted) setImmediate(() => server.closeIdleConnections());
+    });
     if (req.method === "GET" && (req.url === "/ping" || req.url?.startsWith("/ping?"))) {
       res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(ping.snapshot()));
       return;
@@ -61,6 +70,8 @@ export function startRuntime(options: {
         url: `http://${host}:${info.port}`,
         close: () =>
           new Promise<void>((done) => {
+            // A running turn is stopped, not waited for: it saves what it wrote and answers, then the port closes.
+            shutdown.abort();
             server.close(() => done());
             // A kept-alive client connection would hold close() open until it idles out.
             server.closeIdleConnections();

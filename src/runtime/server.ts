@@ -16,6 +16,8 @@ import type { PingState } from "./ping-state.ts";
 
 export interface RuntimeAppOptions {
   ping: PingState;
+  /** Fires when the process is told to stop (SIGTERM): a running turn ends, saving what it wrote. */
+  shutdown?: AbortSignal;
   /** Loads the turn runner for the session served; called on the first invocation, again after a failed load. */
   load: LoadRuntimeTurn;
 }
@@ -56,7 +58,13 @@ export function createRuntimeApp(options: RuntimeAppOptions): Hono {
     if (!ping.begin()) return c.json(failure(BUSY_MESSAGE), 409);
     bound ??= session.id;
     const controller = new AbortController();
-    const finish = () => ping.end();
+    const stop = () => controller.abort(new Error("the runtime is stopping (SIGTERM)"));
+    if (options.shutdown?.aborted) stop();
+    options.shutdown?.addEventListener("abort", stop, { once: true });
+    const finish = () => {
+      options.shutdown?.removeEventListener("abort", stop);
+      ping.end();
+    };
     let turn: RuntimeTurn;
     try {
       turn = await load(session.id);

@@ -18,9 +18,10 @@ export interface TurnFailure {
 
 /** The frame for `error`; `aborted` says whether the turn's signal had fired (a stop, not a fault). */
 export function turnFailure(error: unknown, message: string, aborted: boolean): TurnFailure {
+  // First: a stopped turn's model call fails too, and that is not the model's fault.
+  if (aborted) return { message, kind: "aborted" };
   if (error instanceof ModelCallError) return { message, kind: "model", modelKind: error.kind };
   if (error instanceof ModelSetupError) return { message, kind: "setup" };
-  if (aborted) return { message, kind: "aborted" };
   return { message, kind: "internal" };
 }
 

@@ -4,6 +4,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SESSION_HEADER } from "../../src/runtime/invocation.ts";
+import { createGate } from "../fakes/openai-chat-server.ts";
 import { sessionFolder } from "../../src/runtime/runtime-dir.ts";
 import { SESSION, type RuntimeWorld, startRuntimeWorld } from "./runtime-world.ts";
 
@@ -122,5 +123,22 @@ describe("agent-claw runtime: the session's workspace", () => {
     expect(error.message).toContain("already serves another session");
     expect(world.model.requests.length).toBe(calls);
     expect(world.loads).toEqual([SESSION]);
+  });
+
+  // Last: it closes the world's server.
+  it("stops a running turn when the process is told to stop, and still saves what the turn wrote", async () => {
+    const gate = createGate();
+    world.model.script([
+      { toolCalls: [{ name: "write", input: { path: "before-stop.md", content: "saved on the way out" } }] },
+      { text: "never finished", hold: { after: 0, gate } },
+    ]);
+    const streaming = world.invoke(turn("a long job"), { accept: "text/event-stream" });
+    await gate.reached;
+    await world.server.close();
+    const last = (await (await streaming).text()).trim().split("\n\n").at(-1)!;
+    // The loop ends a stopped turn either way: a result that says so, or a failure of kind "aborted".
+    expect(last).toMatch(/"stopReason":"aborted"|"kind":"aborted"/);
+    expect(await world.s3Text("before-stop.md")).toBe("saved on the way out");
+    gate.release();
   });
 });
