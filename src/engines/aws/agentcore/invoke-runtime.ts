@@ -16,7 +16,7 @@ import type { Clock } from "../../../ports/clock.ts";
 import { toTurnInvocation } from "../../../runtime/turn-body.ts";
 import { RuntimeTurnAborted, RuntimeTurnError, turnFailureError } from "../../../runtime/turn-failure.ts";
 import { isColdStartFailure, refusalMessage } from "./invoke-errors.ts";
-import { parseFailure, parseJsonAnswer, parseStreamFrame } from "./runtime-frames.ts";
+import { parseFailure, parseJsonAnswer, parseStreamFrame, type RuntimeResult } from "./runtime-frames.ts";
 import { createSseParser } from "./sse-frames.ts";
 import { createTurnTally, type TurnTally } from "./turn-tally.ts";
 
@@ -163,7 +163,9 @@ async function readAnswer(
       const chunks: Uint8Array[] = [];
       for await (const chunk of body) chunks.push(chunk);
       tally.framed = true;
-      return withKey(parseJsonAnswer(Buffer.concat(chunks).toString("utf8")), request);
+      const answer = parseJsonAnswer(Buffer.concat(chunks).toString("utf8"));
+      if ("failure" in answer) throw answer.failure;
+      return withKey(answer, request);
     }
     let outcome: { result: TurnResult } | { failure: Error } | undefined;
     const parser = createSseParser((frame) => {
@@ -197,11 +199,8 @@ async function readAnswer(
   }
 }
 
-function withKey(
-  frame: Omit<TurnResult, "sessionKey"> | { failure: Error },
-  request: TurnRequest,
-): TurnResult {
-  if ("failure" in frame) throw frame.failure;
+/** The runtime's result as this turn's: the session key is the request's. */
+function withKey(frame: RuntimeResult, request: TurnRequest): TurnResult {
   return {
     reply: frame.reply,
     sessionKey: request.sessionKey,

@@ -131,6 +131,9 @@ export async function startAgentCoreEmulator(options: AgentCoreEmulatorOptions):
             });
             return;
           }
+          log(
+            `[${session.id.slice(0, 12)}…] /invocations answered ${status} (${answer.headers["content-type"]})`,
+          );
           res.writeHead(200, {
             "content-type": answer.headers["content-type"] ?? "application/json",
             [SESSION_HEADER]: session.id,
