@@ -3,7 +3,7 @@
 // Point grammY at it with `new Bot(fake.token, { client: { apiRoot: fake.url } })`.
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { BotCommand, ResponseParameters, Update, User, UserFromGetMe } from "grammy/types";
+import type { BotCommand, Message, ResponseParameters, Update, User, UserFromGetMe } from "grammy/types";
 import { createFileStore, type FileOptions } from "./telegram-files.ts";
 import { createMessageMethods } from "./telegram-messages.ts";
 import { buildMessageUpdate, createConversations, type MessageOptions } from "./telegram-updates.ts";
@@ -76,6 +76,11 @@ export interface TelegramFake {
   readonly pending: readonly Update[];
   /** The registered webhook (a copy), or undefined when polling is possible. */
   readonly webhook: WebhookState | undefined;
+  /**
+   * The bot's messages in a chat as the person sees them now: edits applied (a preview or notice
+   * replaced by the reply), deleted ones gone, oldest first.
+   */
+  botMessages(chatId: number): Message[];
   /** Builds a realistic `message` Update with the next update_id (does not queue it). */
   message(options?: MessageOptions): Update;
   /** Stamps the next update_id on any other update kind, e.g. `{ callback_query: … }`. */
@@ -345,6 +350,7 @@ export async function startTelegramFake(options: TelegramFakeOptions = {}): Prom
     get webhook() {
       return webhook === undefined ? undefined : { ...webhook };
     },
+    botMessages: (chatId) => conversations.fromBot(chatId, bot.id),
     message: (messageOptions) =>
       buildMessageUpdate({ bot, conversations, nextUpdateId, files }, messageOptions),
     update: (fields) => ({ ...fields, update_id: nextUpdateId() }),

@@ -14,6 +14,8 @@ export interface Conversations {
   find(chatId: number, messageId: number): Message | undefined;
   forget(chatId: number, messageId: number): boolean;
   lastFromBot(chatId: number, botId: number): Message | undefined;
+  /** The bot's messages in the chat as they stand (edits applied, deleted ones gone), oldest first. */
+  fromBot(chatId: number, botId: number): Message[];
 }
 
 /** Creates an empty chat and message memory. */
@@ -39,6 +41,11 @@ export function createConversations(): Conversations {
     forget: (chatId, messageId) => messages.delete(key(chatId, messageId)),
     lastFromBot(chatId, botId) {
       return [...messages.values()].findLast((m) => m.chat.id === chatId && m.from?.id === botId);
+    },
+    fromBot(chatId, botId) {
+      return [...messages.values()]
+        .filter((m) => m.chat.id === chatId && m.from?.id === botId)
+        .sort((a, b) => a.message_id - b.message_id);
     },
   };
 }

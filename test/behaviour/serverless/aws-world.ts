@@ -32,6 +32,8 @@ export interface AwsWorldOptions {
    * turns of many chats in one batch are not cut short under load).
    */
   visibilitySeconds?: number;
+  /** Where the runner runs turns: its Lambda (default) or AgentCore Runtime sessions (the local stand-in). */
+  turns?: "lambda" | "agentcore";
 }
 
 /** Starts aws dev on a temporary home; close() stops everything and removes the home. */
@@ -56,7 +58,12 @@ export async function startAwsWorld(options: AwsWorldOptions = {}): Promise<AwsW
     // A failed turn is tried again at once.
     retrySeconds: 0,
     autoSchedule: false,
-    log: (line) => logs.push(line),
+    ...(options.turns && { turns: options.turns }),
+    log: (line) => {
+      logs.push(line);
+      // BEHAVIOUR_LOG=1 shows the functions' and runtimes' lines while a scenario runs.
+      if (process.env["BEHAVIOUR_LOG"]) process.stderr.write(`${line}\n`);
+    },
   }).catch(async (error: unknown) => {
     await Promise.all([model.close(), telegram.close()]);
     await rm(home, { recursive: true, force: true });

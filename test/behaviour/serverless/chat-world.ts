@@ -4,7 +4,8 @@ import type { Update } from "grammy/types";
 import type { CronAddInput } from "../../../src/core/cron/cron-input.ts";
 import type { CronJob, CronRun } from "../../../src/core/cron/cron-job.ts";
 import type { FakeModelServer } from "../../fakes/fake-model-server.ts";
-import type { RecordedCall, TelegramFake } from "../../fakes/telegram-bot-api.ts";
+import { WAKING_NOTICE } from "../../../src/engines/aws/agentcore/invoke-runtime.ts";
+import type { TelegramFake } from "../../fakes/telegram-bot-api.ts";
 
 /** The webhook secret every world registers with the Bot API. */
 export const SECRET = "behaviour-webhook-secret-0123";
@@ -77,23 +78,53 @@ export function telegramSettings(): Record<string, unknown> {
   };
 }
 
-const isReply = (chat: number) => (call: RecordedCall) =>
-  call.method === "sendMessage" && call.params["chat_id"] === chat;
-
-/** The texts the bot sent to a chat so far, oldest first. */
+/**
+ * The texts of the bot's messages in a chat as the person sees them now, oldest first: a message the
+ * bot edited counts once with its last text (with turns in AgentCore a "Waking up…" notice is sent
+ * first and edited into the reply).
+ */
 export function repliesTo(world: ChatWorld, chat: number): string[] {
-  return world.telegram.sent.filter(isReply(chat)).map((call) => String(call.params["text"]));
+  return world.telegram
+    .botMessages(chat)
+    .flatMap((message) => (message.text === undefined ? [] : [message.text]));
 }
 
-/** Waits until the bot has sent `count` messages to the chat; their texts. */
+/** Whether a reply is still a notice waiting to be replaced by the turn's reply. */
+const isNotice = (text: string) => text === WAKING_NOTICE;
+
+/**
+ * Waits until the chat shows `count` replies (a notice not yet replaced does not count); their texts.
+ * Polled on the fake's own records: a reply may arrive as a new message or as the edit of a notice.
+ */
 export async function waitForReplies(
   world: ChatWorld,
   chat: number,
   count: number,
   timeoutMs = 20_000,
 ): Promise<string[]> {
-  const calls = await world.telegram.waitFor(isReply(chat), timeoutMs, count);
-  return calls.map((call) => String(call.params["text"]));
+  return waitForChat(world, chat, (replies) => replies.length >= count, timeoutMs, `${count} replies`);
+}
+
+/** Waits until the chat's replies (notices left out) satisfy `done`; they are returned. */
+export async function waitForChat(
+  world: ChatWorld,
+  chat: number,
+  done: (replies: string[]) => boolean,
+  timeoutMs = 20_000,
+  what = "the replies it waits for",
+): Promise<string[]> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const shown = repliesTo(world, chat);
+    const replies = shown.filter((text) => !isNotice(text));
+    if (replies.length === shown.length && done(replies)) return replies;
+    if (Date.now() > deadline) {
+      throw new Error(
+        `chat ${chat} did not get ${what} within ${timeoutMs} ms; it shows ${JSON.stringify(shown)}`,
+      );
+    }
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
 }
 
 /** How many model requests had `needle` in their last user message. */

@@ -1,7 +1,6 @@
 // The fake model's answer for load scenarios: it names the messages a turn answers (the people's
 // messages after its last reply), so a test can tell which reply covered which message.
 import type { RecordedRequest, ScriptedReply } from "../../fakes/model-script.ts";
-import type { RecordedCall } from "../../fakes/telegram-bot-api.ts";
 
 /** Marks a test message: chat id and number ("c3001-m2"). */
 const MARK = /c\d+-m\d+/g;
@@ -14,9 +13,4 @@ export function echo(request: RecordedRequest): ScriptedReply {
     fresh.unshift(...(message.text.match(MARK) ?? []));
   }
   return { text: `re ${fresh.join(" ")}` };
-}
-
-/** The marks a sent message names. */
-export function tokens(call: RecordedCall): string[] {
-  return String(call.params["text"]).match(MARK) ?? [];
 }

@@ -7,7 +7,7 @@ import { startDaemonProcessWorld } from "./daemon-process.ts";
 import { startDaemonWorld } from "./daemon-world.ts";
 
 export interface WorldKind {
-  name: "daemon" | "aws";
+  name: "daemon" | "aws" | "aws+agentcore";
   /**
    * Starts the engine on real time, or on `clock` where the engine takes one (the daemon: its
    * scheduler and heartbeat then move only when fire() moves the clock).
@@ -23,10 +23,17 @@ const aws: WorldKind = {
   start: (options = {}) => startAwsWorld({ ...(options.config && { config: options.config }) }),
 };
 
-export const worlds: WorldKind[] = [daemon, aws];
+/** aws dev with turns in AgentCore: the runner streams each turn from a runtime process per session. */
+const awsAgentCore: WorldKind = {
+  name: "aws+agentcore",
+  start: (options = {}) =>
+    startAwsWorld({ turns: "agentcore", ...(options.config && { config: options.config }) }),
+};
+
+export const worlds: WorldKind[] = [daemon, aws, awsAgentCore];
 
 export interface CrashWorldKind {
-  name: "daemon" | "aws";
+  name: "daemon" | "aws" | "aws+agentcore";
   start(): Promise<CrashWorld>;
 }
 
@@ -36,4 +43,10 @@ const daemonProcess: CrashWorldKind = { name: "daemon", start: () => startDaemon
 /** A killed runner's message comes back after 5 s (the visibility timeout), to a fresh environment. */
 const awsCrash: CrashWorldKind = { name: "aws", start: () => startAwsWorld({ visibilitySeconds: 5 }) };
 
-export const crashWorlds: CrashWorldKind[] = [daemonProcess, awsCrash];
+/** The killed runner was streaming the turn from AgentCore: its runtime's stream closes and the turn stops. */
+const awsAgentCoreCrash: CrashWorldKind = {
+  name: "aws+agentcore",
+  start: () => startAwsWorld({ visibilitySeconds: 5, turns: "agentcore" }),
+};
+
+export const crashWorlds: CrashWorldKind[] = [daemonProcess, awsCrash, awsAgentCoreCrash];
