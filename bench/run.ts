@@ -7,7 +7,9 @@ import { benchCliProcess } from "./cli-process.ts";
 import { benchGateway } from "./gateway.ts";
 import { benchScheduler } from "./scheduler.ts";
 import { benchTelegram } from "./telegram.ts";
+import { benchRuntimeFirstPing } from "./runtime-first-ping.ts";
 import { report } from "./stats.ts";
+import { benchSynth, synthLines } from "./synth.ts";
 import { benchTranscriptLoad } from "./transcript-load.ts";
 import { benchTurnOverhead } from "./turn-overhead.ts";
 
@@ -80,3 +82,10 @@ for (const text of latencyLines(await benchAwsLatency())) line(text);
 for (const text of scaleLines(await benchAwsScaleWithin())) line(text);
 // Turns in AgentCore Runtime (aws dev --turns agentcore: the local stand-in, a runtime process per session).
 for (const text of agentCoreTurnsLines(await benchAgentCoreTurns())) line(text);
+for (const [start, summary] of Object.entries(await benchRuntimeFirstPing())) {
+  line(report(`first /ping: ${start}`, summary, start.includes("floor") ? {} : { p50: 200 }));
+}
+
+// deploy aws: the CloudFormation templates, offline, from the built CLI.
+line("");
+for (const text of synthLines(await benchSynth())) line(text);

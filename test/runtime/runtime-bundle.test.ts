@@ -20,6 +20,7 @@ import { createDevResources } from "../../src/engines/aws/dev/resources.ts";
 import { SESSION_HEADER } from "../../src/runtime/invocation.ts";
 import { RUNTIME_DIR_VARIABLE } from "../../src/runtime/runtime-dir.ts";
 import { type FakeModelServer, startOpenAIChatFake } from "../fakes/openai-chat-server.ts";
+import { ownerTurn } from "./owner-turn.ts";
 
 const bundle = join(import.meta.dirname, "../../dist/agentcore");
 
@@ -107,30 +108,7 @@ describe("the AgentCore image's bundle (dist/agentcore)", () => {
         accept: "text/event-stream",
         [SESSION_HEADER]: "image-session-0123456789abcdefghijklmn",
       },
-      body: JSON.stringify({
-        turn: {
-          sessionKey: "agent:main:main",
-          messages: [
-            {
-              id: "m1",
-              channel: "telegram",
-              account: "default",
-              chat: { id: "1001", kind: "dm" },
-              sender: { id: "1001", name: "Ada" },
-              text: "hello image",
-              at: Date.UTC(2026, 11, 7, 9, 0, 0),
-            },
-          ],
-          channel: {
-            channel: "telegram",
-            chatKind: "dm",
-            description: "Telegram chat with Ada",
-            interactive: false,
-          },
-          turnIds: ["telegram:default:m1"],
-          trust: [{ level: "owner" }],
-        },
-      }),
+      body: JSON.stringify(ownerTurn("hello image")),
     });
     expect(response.status).toBe(200);
     const frames = (await response.text()).trim().split("\n\n");

@@ -3,43 +3,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SESSION_HEADER } from "../../src/runtime/invocation.ts";
 import { createGate } from "../fakes/openai-chat-server.ts";
+import { asTurn, ownerJob as job } from "./owner-turn.ts";
 import { type RuntimeWorld, startRuntimeWorld } from "./runtime-world.ts";
-
-let counter = 0;
-function job(text: string, id = `telegram:default:${++counter}`) {
-  return {
-    id,
-    sessionKey: "agent:main:main",
-    message: {
-      id,
-      channel: "telegram",
-      account: "default",
-      chat: { id: "1001", kind: "dm" },
-      sender: { id: "1001", name: "Ada" },
-      text,
-      at: Date.UTC(2026, 11, 7, 9, 0, 0),
-    },
-    channel: {
-      channel: "telegram",
-      chatKind: "dm",
-      description: "Telegram chat with Ada",
-      interactive: false,
-    },
-  };
-}
-
-/** The runner's body for a job (toTurnInvocation's shape). */
-function asTurn(body: ReturnType<typeof job>) {
-  return {
-    turn: {
-      sessionKey: body.sessionKey,
-      messages: [body.message],
-      channel: body.channel,
-      turnIds: [body.id],
-      trust: [{ level: "owner" }],
-    },
-  };
-}
 
 describe("agent-claw runtime", () => {
   let world: RuntimeWorld;

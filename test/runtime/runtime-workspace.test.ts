@@ -6,37 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SESSION_HEADER } from "../../src/runtime/invocation.ts";
 import { createGate } from "../fakes/openai-chat-server.ts";
 import { sessionFolder } from "../../src/runtime/runtime-dir.ts";
+import { ownerTurn as turn } from "./owner-turn.ts";
 import { SESSION, type RuntimeWorld, startRuntimeWorld } from "./runtime-world.ts";
-
-let counter = 0;
-/** The runner's body for one message from the owner (what toTurnInvocation sends). */
-function turn(text: string) {
-  const id = `telegram:default:${++counter}`;
-  return {
-    turn: {
-      sessionKey: "agent:main:main",
-      messages: [
-        {
-          id,
-          channel: "telegram",
-          account: "default",
-          chat: { id: "1001", kind: "dm" },
-          sender: { id: "1001", name: "Ada" },
-          text,
-          at: Date.UTC(2026, 11, 7, 9, 0, 0),
-        },
-      ],
-      channel: {
-        channel: "telegram",
-        chatKind: "dm",
-        description: "Telegram chat with Ada",
-        interactive: false,
-      },
-      turnIds: [id],
-      trust: [{ level: "owner" }],
-    },
-  };
-}
 
 const ALLOWED = "echo made-by-exec > exec-out.txt";
 const REMOVE = "rm notes/old.txt";

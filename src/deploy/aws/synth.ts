@@ -1,24 +1,13 @@
 // The CloudFormation templates of a deployment, offline: infra/app.ts synthesizes the CDK app with the
 // bundles of this checkout or install (dist/lambda, the runtime image's context). No credentials, no Docker.
 import { existsSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import type { DeployOptions, DeployOptionsInput } from "../../../infra/options.ts";
+import { packageRoot } from "../../util/package-root.ts";
 
 export interface SynthesizedStacks {
   outDir: string;
   templates: Array<{ stackName: string; file: string }>;
-}
-
-/** The folder holding agent-claw's package.json: from src/ (tests) as from dist/ (the CLI). */
-export function packageRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, "package.json"))) {
-    const up = dirname(dir);
-    if (up === dir) throw new Error(`cannot find agent-claw's package.json above ${import.meta.url}`);
-    dir = up;
-  }
-  return dir;
 }
 
 /** Where the built artifacts of this package are, as infra/app.ts takes them. */

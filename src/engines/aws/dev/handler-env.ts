@@ -1,8 +1,7 @@
 // What aws dev hands the bundled handlers: the environment a deployment would set on the functions
 // (settings, config, webhook secret) pointed at the emulators, and where the bundles are.
-import { existsSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
+import { packageRoot } from "../../../util/package-root.ts";
 import { WEBHOOK_SECRET_VARIABLE } from "../aws-environment.ts";
 import { CONFIG_VARIABLE } from "../config-from-env.ts";
 import { FAKE_AWS } from "./emulators.ts";
@@ -15,13 +14,7 @@ export const DEV_RUNTIME_ARN = `arn:aws:bedrock-agentcore:${FAKE_AWS.region}:${D
 
 /** dist/lambda of this checkout or install: beside package.json, from src/ (tests) as from dist/ (the CLI). */
 export function lambdaDir(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, "package.json"))) {
-    const up = dirname(dir);
-    if (up === dir) throw new Error(`cannot find agent-claw's package.json above ${import.meta.url}`);
-    dir = up;
-  }
-  return join(dir, "dist", "lambda");
+  return join(packageRoot(), "dist", "lambda");
 }
 
 export interface HandlerEnvironmentOptions {
