@@ -2,6 +2,7 @@
 import { z } from "zod";
 import { deliveryAddressSchema } from "../core/cron/cron-input.ts";
 import { isTimeZone } from "../core/cron/zoned-time.ts";
+import { sessionResetByTypeSchema, sessionResetSchema } from "./session-reset-schema.ts";
 
 /** "provider/model", e.g. "anthropic/claude-sonnet-4-5", "ollama/llama3.2" or "openai-compatible/qwen3". */
 export const modelRefSchema = z
@@ -18,6 +19,18 @@ const apiKeySchema = (variable: string) =>
     .regex(/^\S{8,500}$/, "the key as the provider shows it (8 to 500 characters, no spaces)")
     .optional()
     .describe(`The API key (${variable} overrides it). Masked wherever config is shown.`);
+
+/** Further keys of a provider, tried after apiKey when a key is rate-limited or refused (see README, Failover). */
+const apiKeysSchema = (variable: string) =>
+  z
+    .array(
+      z.string().regex(/^\S{8,500}$/, "the key as the provider shows it (8 to 500 characters, no spaces)"),
+    )
+    .max(16, "at most 16 keys")
+    .optional()
+    .describe(
+      `More keys, tried in order after apiKey when one is rate-limited, refused or out of credit (${variable}_2, ${variable}_3... replace them). Masked wherever config is shown.`,
+    );
 
 const execSchema = z
   .object({
@@ -257,11 +270,19 @@ export const configSchema = z
     providers: z
       .object({
         anthropic: z
-          .object({ baseURL: z.url().optional(), apiKey: apiKeySchema("ANTHROPIC_API_KEY") })
+          .object({
+            baseURL: z.url().optional(),
+            apiKey: apiKeySchema("ANTHROPIC_API_KEY"),
+            apiKeys: apiKeysSchema("ANTHROPIC_API_KEY"),
+          })
           .strict()
           .default({}),
         openai: z
-          .object({ baseURL: z.url().optional(), apiKey: apiKeySchema("OPENAI_API_KEY") })
+          .object({
+            baseURL: z.url().optional(),
+            apiKey: apiKeySchema("OPENAI_API_KEY"),
+            apiKeys: apiKeysSchema("OPENAI_API_KEY"),
+          })
           .strict()
           .default({}),
         bedrock: z
@@ -305,6 +326,14 @@ export const configSchema = z
           .optional()
           .describe("IANA time zone for the prompt (default: the system's)."),
         maxSteps: z.number().int().min(1).max(200).default(25).describe("Model calls allowed in one turn."),
+        fallbacks: z
+          .array(modelRefSchema)
+          .max(8, "at most 8 fallback models")
+          .refine((refs) => new Set(refs).size === refs.length, "each fallback model at most once")
+          .optional()
+          .describe(
+            'Models tried in order when the model (and every key of its provider) is rate-limited, overloaded, unreachable or refused, e.g. ["openai/gpt-5-mini"].',
+          ),
         bootstrapMaxChars: z
           .number()
           .int()
@@ -329,9 +358,11 @@ export const configSchema = z
           .describe(
             "main: the owner's direct chats share the main session and everyone else gets their own; per-peer: one per sender; per-channel-peer: one per channel and sender.",
           ),
+        reset: sessionResetSchema.default(sessionResetSchema.parse({})),
+        resetByType: sessionResetByTypeSchema.optional(),
       })
       .strict()
-      .default({ dmScope: "main" }),
+      .default({ dmScope: "main", reset: sessionResetSchema.parse({}) }),
     gateway: gatewaySchema.default(gatewaySchema.parse({})),
     lanes: z
       .object({

@@ -9,7 +9,9 @@ export const SECRET_KEYS = [
   "channels.telegram.botToken",
   "channels.telegram.webhookSecret",
   "providers.anthropic.apiKey",
+  "providers.anthropic.apiKeys",
   "providers.openai.apiKey",
+  "providers.openai.apiKeys",
   "providers.openaiCompatible.apiKey",
 ];
 
@@ -25,6 +27,8 @@ export function configSecretValues(config: Config): string[] {
     providers.anthropic.apiKey,
     providers.openai.apiKey,
     providers.openaiCompatible.apiKey,
+    ...(providers.anthropic.apiKeys ?? []),
+    ...(providers.openai.apiKeys ?? []),
   ].filter((value): value is string => typeof value === "string" && value.length > 0);
 }
 
@@ -33,9 +37,11 @@ export function secretsToHide(config: Config, env: NodeJS.ProcessEnv = process.e
   return [...secretValues(env), ...configSecretValues(config)];
 }
 
-/** Whether the dotted key is a secret or lies inside one. */
+/** Whether the dotted key is a secret or lies inside one ("providers.openai.apiKeys[1]" too). */
 export function isSecretKey(key: string): boolean {
-  return SECRET_KEYS.some((secret) => key === secret || key.startsWith(`${secret}.`));
+  return SECRET_KEYS.some(
+    (secret) => key === secret || key.startsWith(`${secret}.`) || key.startsWith(`${secret}[`),
+  );
 }
 
 /** A copy of `value` (found at dotted `key`, "" for the whole config) with every secret inside it masked. */

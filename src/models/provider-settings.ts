@@ -1,11 +1,12 @@
 // Where each provider is reached and with which key, from the environment (first) and config.json
-// (providers.<name>.apiKey, which the web UI's setup card writes).
+// (providers.<name>.apiKey, which the web UI's setup card writes). Further keys for failover: provider-credentials.ts.
 // Anything missing or malformed fails here, before a call, naming the exact variable to set.
 import { z } from "zod";
 import type { Config } from "../config/schema.ts";
 import { ModelSetupError } from "../core/agent/model-call-error.ts";
 import { redact } from "../util/redact.ts";
 import { DEFAULT_OLLAMA_URL, ollamaHostURL, type ProviderId } from "./model-ref.ts";
+import { providerCredentials } from "./provider-credentials.ts";
 
 export interface ProviderSettings {
   /** Undefined: the provider SDK's default endpoint. */
@@ -49,13 +50,16 @@ const HOSTED = {
 } as const;
 
 function hostedSettings(
-  names: (typeof HOSTED)[keyof typeof HOSTED],
-  configured: { apiKey?: string | undefined; baseURL?: string | undefined },
+  provider: keyof typeof HOSTED,
+  config: Config,
   env: NodeJS.ProcessEnv,
 ): ProviderSettings {
+  const names = HOSTED[provider];
+  // The first key failover would try; the others are read where the candidates are built.
+  const first = providerCredentials(provider, config, env)[0]?.apiKey;
   return {
-    apiKey: requiredKey(names.key, env[names.key] || configured.apiKey, names.howTo),
-    baseURL: checkedUrl(names.url, env[names.url], names.example) ?? configured.baseURL,
+    apiKey: requiredKey(names.key, first, names.howTo),
+    baseURL: checkedUrl(names.url, env[names.url], names.example) ?? config.providers[provider].baseURL,
   };
 }
 
@@ -69,7 +73,7 @@ export function providerSettings(
   switch (provider) {
     case "anthropic":
     case "openai":
-      return hostedSettings(HOSTED[provider], providers[provider], env);
+      return hostedSettings(provider, config, env);
     case "openai-compatible":
       return {
         apiKey: env.OPENAI_COMPATIBLE_API_KEY?.trim() || providers.openaiCompatible.apiKey,

@@ -1,13 +1,22 @@
 // Builds an AI SDK LanguageModel from a model reference, loading only the provider it needs.
 import type { LanguageModelV4 } from "@ai-sdk/provider";
 import type { Config } from "../config/schema.ts";
-import { DEFAULT_OLLAMA_URL, parseModelRef } from "./model-ref.ts";
-import { providerSettings } from "./provider-settings.ts";
+import { DEFAULT_OLLAMA_URL, parseModelRef, type ProviderId } from "./model-ref.ts";
+import { providerCredentials } from "./provider-credentials.ts";
+import { type ProviderSettings, providerSettings } from "./provider-settings.ts";
 
 /** A model ready to call, with the reference it came from (for status lines and --json). */
 export interface ResolvedModel {
   ref: string;
   model: LanguageModelV4;
+}
+
+/** One model with one of its provider's keys: what failover tries in turn. */
+export interface ModelCandidate extends ResolvedModel {
+  /** "anthropic key #2"; for providers without keys (Bedrock, Ollama): the provider's name. */
+  credential: string;
+  /** Names the key in cooldown records without revealing it ("anthropic:3f9a…", or the provider). */
+  credentialId: string;
 }
 
 /**
@@ -20,28 +29,63 @@ export async function resolveModel(
   env: NodeJS.ProcessEnv,
 ): Promise<ResolvedModel> {
   const { provider, model } = parseModelRef(ref);
-  const { apiKey, baseURL, region } = providerSettings(provider, config, env);
+  return { ref, model: await buildModel(provider, model, providerSettings(provider, config, env)) };
+}
+
+/**
+ * `ref` once per key of its provider, in failover order (provider-credentials.ts); one candidate for
+ * providers that take a single credential. Throws ModelSetupError as resolveModel does.
+ */
+export async function resolveModelCandidates(
+  ref: string,
+  config: Config,
+  env: NodeJS.ProcessEnv,
+): Promise<ModelCandidate[]> {
+  const { provider, model } = parseModelRef(ref);
+  const settings = providerSettings(provider, config, env);
+  if (provider !== "anthropic" && provider !== "openai") {
+    return [
+      {
+        ref,
+        model: await buildModel(provider, model, settings),
+        credential: provider,
+        credentialId: provider,
+      },
+    ];
+  }
+  return Promise.all(
+    providerCredentials(provider, config, env).map(async (key) => ({
+      ref,
+      model: await buildModel(provider, model, { ...settings, apiKey: key.apiKey }),
+      credential: key.label,
+      credentialId: key.id,
+    })),
+  );
+}
+
+async function buildModel(
+  provider: ProviderId,
+  model: string,
+  { apiKey, baseURL, region }: ProviderSettings,
+): Promise<LanguageModelV4> {
   switch (provider) {
     case "anthropic": {
       const { createAnthropic } = await import("@ai-sdk/anthropic");
-      return { ref, model: createAnthropic({ apiKey, baseURL }).languageModel(model) };
+      return createAnthropic({ apiKey, baseURL }).languageModel(model);
     }
     case "openai": {
       const { createOpenAI } = await import("@ai-sdk/openai");
       // Chat completions: the protocol every OpenAI-style proxy speaks.
-      return { ref, model: createOpenAI({ apiKey, baseURL }).chat(model) };
+      return createOpenAI({ apiKey, baseURL }).chat(model);
     }
     case "bedrock": {
       const [{ createAmazonBedrock }, { fromNodeProviderChain }] = await Promise.all([
         import("@ai-sdk/amazon-bedrock"),
         import("@aws-sdk/credential-providers"),
       ]);
-      return {
-        ref,
-        model: createAmazonBedrock({ region, credentialProvider: fromNodeProviderChain() }).languageModel(
-          model,
-        ),
-      };
+      return createAmazonBedrock({ region, credentialProvider: fromNodeProviderChain() }).languageModel(
+        model,
+      );
     }
     case "openai-compatible":
     case "ollama": {
@@ -53,7 +97,7 @@ export async function resolveModel(
         apiKey,
         includeUsage: true,
       });
-      return { ref, model: compatible.chatModel(model) };
+      return compatible.chatModel(model);
     }
   }
 }

@@ -4,6 +4,7 @@
 import { WEBHOOK_SECRET_VARIABLE } from "../../channels/telegram/module.ts";
 import { SECRET_KEYS } from "../../config/secrets.ts";
 import { CONFIG_VARIABLE } from "../../engines/aws/config-from-env.ts";
+import { keysFromEnv, MULTI_KEY_PROVIDERS } from "../../models/provider-credentials.ts";
 
 /** config.json keys whose secret goes to a variable instead (the variable wins when the user has set it). */
 const MOVED: Record<string, string> = {
@@ -51,6 +52,26 @@ function without(raw: Record<string, unknown>, dotted: string): Record<string, u
 }
 
 /**
+ * Every key of Anthropic and OpenAI as VAR, VAR_2, VAR_3... (the form the functions read): the user's
+ * numbered variables when any is set, else config's apiKey then apiKeys, as provider-credentials.ts orders them.
+ */
+function failoverKeys(rawConfig: Record<string, unknown>, env: NodeJS.ProcessEnv): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const { variable, config } of Object.values(MULTI_KEY_PROVIDERS)) {
+    const fromEnv = keysFromEnv(variable, env);
+    const listed = at(rawConfig, `providers.${config}.apiKeys`);
+    const fromConfig = [
+      at(rawConfig, `providers.${config}.apiKey`),
+      ...(Array.isArray(listed) ? listed : []),
+    ];
+    const keys = fromEnv.length > 0 ? fromEnv : fromConfig;
+    const unique = [...new Set(keys.filter((key): key is string => typeof key === "string" && key !== ""))];
+    unique.forEach((key, i) => (out[i === 0 ? variable : `${variable}_${i + 1}`] = key));
+  }
+  return out;
+}
+
+/**
  * The secret's JSON object, from config.json's raw content, the user's environment and the webhook secret.
  * Contract: AGENT_CLAW_CONFIG holds no value of a SECRET_KEYS key (gateway.token is dropped: no gateway runs).
  */
@@ -71,6 +92,7 @@ export function deploySecretValues(
     const value = env[name]?.trim();
     if (value) values[name] = value;
   }
+  Object.assign(values, failoverKeys(rawConfig, env));
   values[WEBHOOK_SECRET_VARIABLE] = webhookSecret;
   values[CONFIG_VARIABLE] = JSON.stringify(config);
   return values;
