@@ -7,6 +7,7 @@ import type { Outbox } from "./outbox.ts";
 import type { Pairings } from "./pairings.ts";
 import type { Queue } from "./queue.ts";
 import type { SessionStore } from "./session-store.ts";
+import type { UsageLedger } from "./usage.ts";
 import type { Values } from "./values.ts";
 import type { Workspace } from "./workspace.ts";
 
@@ -23,6 +24,8 @@ export interface Ports {
   cron: CronStore;
   /** When cron jobs next need looking at (a timer locally, EventBridge schedules on AWS). */
   alarm: Alarm;
+  /** Every model call's tokens and estimated cost (agent-claw usage, daily limits). */
+  usage: UsageLedger;
   clock: Clock;
   /** Contract: releases files, connections and timers; safe to call twice. */
   close(): Promise<void>;

@@ -16,6 +16,7 @@
 //   cron run             cron-runs#<job id>      <run id>            body (JSON), order: <finishedAt>#<startedAt>
 //   system event         event#<id>              event               sessionKey, at, token, consumedAt; TTL once taken
 //   waiting event        events#<session key>    <at>#<id>           event (JSON); removed when taken
+//   usage record         usage#<UTC day>         <at>#<id>           one model call's tokens and cost
 //
 // Claims and leases each get their own partition, so conditional writes never contend across keys.
 // The session index lives in one partition so that list() is a single paginated Query.
@@ -66,6 +67,9 @@ export const KEYS = {
     sk: `${String(at).padStart(15, "0")}#${id}`,
   }),
   waitingEventsPk: (sessionKey: string) => `events#${sessionKey}`,
+  /** One partition per UTC day (YYYY-MM-DD), so a day's records are one Query. */
+  usagePk: (day: string) => `usage#${day}`,
+  usageSk: (at: number, id: string) => `${String(at).padStart(15, "0")}#${id}`,
   outboxPendingPk: "outbox-pending",
   outboxPendingSk: (createdAt: number, key: string) => `${String(createdAt).padStart(15, "0")}#${key}`,
 } as const;

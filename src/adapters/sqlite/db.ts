@@ -143,6 +143,22 @@ const MIGRATIONS: readonly string[] = [
     expires_at INTEGER
   ) WITHOUT ROWID;
   `,
+  // 8: usage: one row per model call (tokens, cache tokens, estimated cost; NULL cost: no known price).
+  `
+  CREATE TABLE usage_calls (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    at INTEGER NOT NULL,
+    session_key TEXT NOT NULL,
+    model TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    input_tokens INTEGER NOT NULL,
+    output_tokens INTEGER NOT NULL,
+    cache_read_tokens INTEGER NOT NULL,
+    cache_write_tokens INTEGER NOT NULL,
+    cost_usd REAL
+  );
+  CREATE INDEX usage_calls_at ON usage_calls (at);
+  `,
 ];
 
 /** The schema version a fully migrated state.db has. */

@@ -8,6 +8,7 @@ import { createDynamoClaims } from "../../adapters/dynamodb/claims.ts";
 import { createDynamoCronStore } from "../../adapters/dynamodb/cron-store.ts";
 import { createDynamoOutbox } from "../../adapters/dynamodb/outbox.ts";
 import { createDynamoPairings } from "../../adapters/dynamodb/pairings.ts";
+import { createDynamoUsage } from "../../adapters/dynamodb/usage.ts";
 import { createDynamoValues } from "../../adapters/dynamodb/values.ts";
 import { createSqsQueue } from "../../adapters/sqs/queue.ts";
 import type { Alarm } from "../../ports/alarm.ts";
@@ -64,6 +65,7 @@ export function createAwsIntakePorts(options: AwsEngineOptions): Ports {
     outbox: createDynamoOutbox({ client: dynamodb, table }),
     pairings: createDynamoPairings({ client: dynamodb, table, clock }),
     values: createDynamoValues({ client: dynamodb, table, clock }),
+    usage: createDynamoUsage({ client: dynamodb, table }),
     cron: createDynamoCronStore({ client: dynamodb, table, clock }),
     alarm: NO_ALARM,
     async close() {

@@ -9,6 +9,7 @@ import { createDynamoCronStore } from "../../adapters/dynamodb/cron-store.ts";
 import { createDynamoOutbox } from "../../adapters/dynamodb/outbox.ts";
 import { createDynamoPairings } from "../../adapters/dynamodb/pairings.ts";
 import { createDynamoSessionStore } from "../../adapters/dynamodb/session-store.ts";
+import { createDynamoUsage } from "../../adapters/dynamodb/usage.ts";
 import { createDynamoValues } from "../../adapters/dynamodb/values.ts";
 import { createS3Workspace } from "../../adapters/s3/workspace.ts";
 import { createSqsQueue } from "../../adapters/sqs/queue.ts";
@@ -75,6 +76,7 @@ export function createAwsPorts(options: AwsEngineOptions): Ports {
     outbox: createDynamoOutbox({ client: dynamodb, table: options.table }),
     pairings: createDynamoPairings({ client: dynamodb, table: options.table, clock }),
     values: createDynamoValues({ client: dynamodb, table: options.table, clock }),
+    usage: createDynamoUsage({ client: dynamodb, table: options.table }),
     cron: createDynamoCronStore({ client: dynamodb, table: options.table, clock }),
     alarm,
     async close() {

@@ -5,6 +5,7 @@ import { openStateDb } from "../../adapters/sqlite/db.ts";
 import { createSqliteOutbox } from "../../adapters/sqlite/outbox.ts";
 import { createSqlitePairings } from "../../adapters/sqlite/pairings.ts";
 import { createSqliteQueue } from "../../adapters/sqlite/queue.ts";
+import { createSqliteUsage } from "../../adapters/sqlite/usage.ts";
 import { createSqliteValues } from "../../adapters/sqlite/values.ts";
 import { createTimerAlarm } from "../../adapters/local/timer-alarm.ts";
 import { createSqliteCronStore } from "../../adapters/sqlite/cron-store.ts";
@@ -63,6 +64,7 @@ export function createLocalPorts(options: LocalEngineOptions): LocalPorts {
     outbox: createSqliteOutbox({ db }),
     pairings: createSqlitePairings({ db, clock }),
     values: createSqliteValues({ db, clock }),
+    usage: createSqliteUsage({ db }),
     cron,
     alarm: createTimerAlarm({
       store: cron,
