@@ -5,6 +5,7 @@ import { configSecretValues } from "../config/secrets.ts";
 import type { Config } from "../config/schema.ts";
 import { ModelSetupError } from "../core/agent/model-call-error.ts";
 import type { CronService } from "../core/cron/cron-service.ts";
+import { resetPolicyFor } from "../core/session-reset/reset-policy.ts";
 import { runTurn, type TurnRequest, type TurnResult } from "../core/turn/run-turn.ts";
 import { noModelMessage } from "../models/model-ref.ts";
 import { detectOllama, type ResolvedModel, resolveModel } from "../models/resolve-model.ts";
@@ -175,6 +176,12 @@ export function createAssistant<P extends Ports>(options: AssistantOptions<P>): 
           },
           newId: randomUUID,
           redact: (text) => redact(text, [...secrets, ...configSecretValues(config)]),
+          lifecycle: {
+            policy: (kind) => resetPolicyFor(config.session, kind),
+            timeZone: () => assistant.timeZone,
+            claims: ports.claims,
+            values: ports.values,
+          },
         },
         request,
       );

@@ -13,6 +13,7 @@ import type { TurnOptions } from "../intake/turn-job.ts";
 import type { ChannelContext, DeliveryAddress, InboundMessage } from "../messages.ts";
 import { loadBootstrapFiles } from "../prompt/bootstrap-files.ts";
 import { buildSystemPrompt } from "../prompt/system-prompt.ts";
+import { renewStaleSession, type SessionLifecycle } from "../session-reset/renew-session.ts";
 import type { TokenUsage, TranscriptEntry } from "../transcript.ts";
 import { messagesForModel } from "../transcript-repair.ts";
 import { isPrivatePath, withoutPrivateFiles } from "./private-files.ts";
@@ -42,6 +43,8 @@ export interface TurnDeps {
   cron?: { service: CronService; chatJobsDeliverAnywhere: boolean };
   /** Which tools people other than the owner get (config tools.policy); absent: the defaults. */
   toolPolicy?: ToolPolicyConfig;
+  /** Daily and idle resets (config session.reset); absent: a session lasts until /new. */
+  lifecycle?: SessionLifecycle;
 }
 
 /** A light prompt (heartbeats) carries only the checklist of the workspace files. */
@@ -85,6 +88,9 @@ export const EMPTY_REPLY = "(The model returned an empty reply.)";
 
 export async function runTurn(deps: TurnDeps, request: TurnRequest): Promise<TurnResult> {
   const { sessions, clock } = deps;
+  if (deps.lifecycle) {
+    await renewStaleSession(deps.lifecycle, deps, { ...request, chatKind: request.channel.chatKind });
+  }
   const session = await sessions.open(request.sessionKey);
   const entries = await sessions.load(session.sessionId);
   const ids = request.turnIds;

@@ -1,0 +1,203 @@
+// Daily and idle resets as a person notices them, on both engines: yesterday's conversation is gone
+// from the model's view after 04:00, the old transcript is kept, and racing messages reset once.
+import type { LanguageModelV4CallOptions } from "@ai-sdk/provider";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { configSchema } from "../../src/config/schema.ts";
+import { scriptedModel } from "../../src/core/agent/testing/scripted-model.ts";
+import type { ChannelContext, InboundMessage } from "../../src/core/messages.ts";
+import type { SessionLifecycle } from "../../src/core/session-reset/renew-session.ts";
+import { resetPolicyFor } from "../../src/core/session-reset/reset-policy.ts";
+import { isMessageEntry } from "../../src/core/transcript.ts";
+import { runTurn, type TurnDeps } from "../../src/core/turn/run-turn.ts";
+import type { Ports } from "../../src/ports/index.ts";
+import type { SessionMeta } from "../../src/ports/session-store.ts";
+import { type EngineInstance, engines } from "./engines.ts";
+
+const TZ = "Europe/Berlin";
+/** A Berlin wall-clock time in December 2026 (UTC+1). */
+const berlin = (day: number, hour: number, minute = 0) => Date.UTC(2026, 11, day, hour - 1, minute);
+const MINUTE = 60_000;
+const MAIN = "agent:main:main";
+const GROUP = "agent:main:telegram:group:-100";
+const DM: ChannelContext = {
+  channel: "telegram",
+  chatKind: "dm",
+  description: "Telegram",
+  interactive: true,
+};
+const GROUP_CHAT: ChannelContext = { ...DM, chatKind: "group" };
+
+let count = 0;
+const inbound = (text: string, over: Partial<InboundMessage> = {}): InboundMessage => ({
+  id: `m${++count}`,
+  channel: "telegram",
+  account: "default",
+  chat: { id: "42", kind: "dm" },
+  sender: { id: "42", name: "Ada" },
+  text,
+  at: 0,
+  ...over,
+});
+
+/** What the model was shown of the conversation, as "role: text" lines. */
+const shown = (call: LanguageModelV4CallOptions | undefined) =>
+  (call?.prompt ?? []).flatMap((m) =>
+    m.role === "system" ? [] : m.content.flatMap((p) => (p.type === "text" ? [`${m.role}: ${p.text}`] : [])),
+  );
+
+describe.each(engines)("session resets on the $name engine", (engine) => {
+  let instance: EngineInstance | undefined;
+  beforeAll(() => engine.setup());
+  afterAll(() => engine.teardown());
+  afterEach(async () => {
+    await instance?.cleanup();
+    instance = undefined;
+  });
+
+  /** Ports at `start`, a scripted model answering "reply N", and resets by `session` config. */
+  async function world(start: number, session: unknown = {}, flush?: SessionLifecycle["flush"]) {
+    instance = await engine.open(start);
+    const { ports, clock } = instance;
+    const { model, calls } = scriptedModel(
+      Array.from({ length: 20 }, (_, i) => ({ text: `reply ${i + 1}` })),
+    );
+    const config = configSchema.parse({ session }).session;
+    const resets: string[] = [];
+    // Counts the resets the engine's store really does (racing messages must cause one).
+    const sessions = {
+      ...ports.sessions,
+      reset: (key: string, options?: { forget?: boolean }) => {
+        resets.push(key);
+        return ports.sessions.reset(key, options);
+      },
+    };
+    let ids = 0;
+    const deps: TurnDeps = {
+      sessions,
+      workspace: ports.workspace,
+      clock,
+      model: { ref: "test/scripted", model },
+      tools: [],
+      settings: { maxSteps: 4, bootstrapMaxChars: 20_000, timeZone: TZ },
+      newId: () => `e${++ids}`,
+      lifecycle: {
+        policy: (kind) => resetPolicyFor(config, kind),
+        timeZone: () => TZ,
+        claims: ports.claims,
+        values: ports.values,
+        ...(flush && { flush }),
+      },
+    };
+    const say = (key: string, text: string, over: { channel?: ChannelContext; turnIds?: string[] } = {}) =>
+      runTurn(deps, {
+        sessionKey: key,
+        messages: [inbound(text)],
+        channel: over.channel ?? DM,
+        ...(over.turnIds && { turnIds: over.turnIds }),
+      });
+    const beat = (key: string) =>
+      runTurn(deps, {
+        sessionKey: key,
+        messages: [inbound("heartbeat", { internal: "heartbeat" })],
+        channel: DM,
+      });
+    return { ports, clock, calls, resets, say, beat };
+  }
+
+  const texts = async (ports: Ports, sessionId: string) =>
+    (await ports.sessions.load(sessionId)).filter(isMessageEntry).map((e) => e.message.content);
+
+  it("starts a session used yesterday evening fresh after 04:00 today, the old transcript kept", async () => {
+    const { ports, clock, calls, say } = await world(berlin(6, 21));
+    const evening = await say(MAIN, "My name is Ada.");
+    await clock.advance(berlin(7, 3, 59) - clock.now());
+    const night = await say(MAIN, "Still up.");
+    expect(night.sessionId).toBe(evening.sessionId);
+
+    await clock.advance(2 * MINUTE);
+    const morning = await say(MAIN, "Good morning!");
+
+    expect(morning.sessionId).not.toBe(evening.sessionId);
+    expect(shown(calls[2])).toEqual(["user: Good morning!"]);
+    expect(await texts(ports, morning.sessionId)).toEqual(["Good morning!", "reply 3"]);
+    const meta = await ports.sessions.get(MAIN);
+    expect(meta).toMatchObject({ sessionId: morning.sessionId, turns: 1, createdAt: clock.now() });
+  });
+
+  it("resets after idleMinutes without a person's message; heartbeats neither reset nor keep it alive", async () => {
+    const { clock, calls, say, beat } = await world(berlin(7, 9), {
+      reset: { mode: "idle", idleMinutes: 60 },
+    });
+    const first = await say(MAIN, "Remind me later.");
+    await clock.advance(45 * MINUTE);
+    expect((await beat(MAIN)).sessionId).toBe(first.sessionId);
+    await clock.advance(30 * MINUTE);
+    // 75 minutes after the person last wrote, though only 30 after the heartbeat.
+    const later = await say(MAIN, "Back again.");
+    expect(later.sessionId).not.toBe(first.sessionId);
+    expect(shown(calls[2])).toEqual(["user: Back again."]);
+
+    await clock.advance(61 * MINUTE);
+    expect((await beat(MAIN)).sessionId).toBe(later.sessionId);
+    await clock.advance(59 * MINUTE);
+    // Within the window of a message that came right before.
+    const again = await say(MAIN, "One more.");
+    expect(again.sessionId).not.toBe(later.sessionId);
+  });
+
+  it("applies a per-kind override: a group idles out while the direct chat keeps its day", async () => {
+    const { clock, say } = await world(berlin(7, 10), {
+      reset: { mode: "daily", atHour: 4 },
+      resetByType: { group: { mode: "idle", idleMinutes: 30 } },
+    });
+    const dm = await say(MAIN, "hello");
+    const group = await say(GROUP, "hello all", { channel: GROUP_CHAT });
+    await clock.advance(31 * MINUTE);
+    expect((await say(MAIN, "still me")).sessionId).toBe(dm.sessionId);
+    expect((await say(GROUP, "anyone?", { channel: GROUP_CHAT })).sessionId).not.toBe(group.sessionId);
+  });
+
+  it("never resets with mode off", async () => {
+    const { clock, say } = await world(berlin(6, 21), { reset: { mode: "off" } });
+    const first = await say(MAIN, "hi");
+    await clock.advance(3 * 24 * 60 * MINUTE);
+    expect((await say(MAIN, "hi again")).sessionId).toBe(first.sessionId);
+  });
+
+  it("answers a retried turn from the old transcript when its first attempt ran before 04:00", async () => {
+    const { calls, clock, resets, say } = await world(berlin(7, 3, 58));
+    const first = await say(MAIN, "What's the weather?", { turnIds: ["job-1"] });
+    await clock.advance(3 * MINUTE);
+    const retry = await say(MAIN, "What's the weather?", { turnIds: ["job-1"] });
+    expect(retry).toMatchObject({ sessionId: first.sessionId, reply: "reply 1", steps: 0 });
+    expect(calls).toHaveLength(1);
+    expect(resets).toEqual([]);
+    // The next new message starts the day.
+    expect((await say(MAIN, "Thanks", { turnIds: ["job-2"] })).sessionId).not.toBe(first.sessionId);
+  });
+
+  it("flushes the old session to memory first, and resets once for two racing messages", async () => {
+    const flushed: SessionMeta[] = [];
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const { ports, clock, resets, say } = await world(berlin(6, 20), {}, async (old) => {
+      flushed.push(old);
+      await gate;
+    });
+    const evening = await say(MAIN, "I like tea.");
+    await clock.advance(berlin(7, 8) - clock.now());
+
+    const a = say(MAIN, "morning one");
+    const b = say(MAIN, "morning two");
+    // The loser of the claim carries on in the conversation as it finds it; the winner waits for its flush.
+    const first = await Promise.race([a, b]);
+    expect(first.sessionId).toBe(evening.sessionId);
+    release();
+    const [ra, rb] = await Promise.all([a, b]);
+
+    expect(resets).toEqual([MAIN]);
+    expect(flushed.map((s) => s.sessionId)).toEqual([evening.sessionId]);
+    const fresh = [ra, rb].find((r) => r.sessionId !== evening.sessionId);
+    expect(fresh?.sessionId).toBe((await ports.sessions.get(MAIN))?.sessionId);
+  });
+});
