@@ -1,0 +1,295 @@
+// The local Memory: an SQLite FTS5 index (BM25) in memory.db over the workspace's Markdown notes and
+// the conversations' turns, with embeddings fused in when a model is configured. Searches keep it
+// current: notes the agent wrote are re-read at once, others by a stat walk (see refreshNotes).
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { chunkNote, chunkSearchText } from "../../core/memory/note-chunks.ts";
+import { queryWords } from "../../core/memory/query-words.ts";
+import { transcriptTurns, turnText } from "../../core/memory/transcript-turns.ts";
+import type { Clock } from "../../ports/clock.ts";
+import type {
+  Memory,
+  MemoryHit,
+  MemoryIndexReport,
+  MemorySearchRequest,
+  MemoryStatus,
+  MemoryTurn,
+} from "../../ports/memory.ts";
+import type { SessionStore } from "../../ports/session-store.ts";
+import { isIndexedNote, type MarkdownFile, statMarkdown, walkMarkdown } from "../fs/markdown-files.ts";
+import { openMemoryDb } from "./memory-db.ts";
+
+export interface SqliteMemoryOptions {
+  /** memory.db (created when missing), or ":memory:". */
+  path: string;
+  /** The workspace folder whose Markdown is indexed. */
+  root: string;
+  clock: Clock;
+  /** Transcripts to read turns from on index(), and to find a recorded turn's entries in. */
+  sessions?: SessionStore;
+  /**
+   * Before each search the folder is walked for changed notes while it holds at most `eagerNotes`
+   * (default 500: ~3 ms); a bigger one at most every `rescanMs` (default 30 s) of Clock time.
+   */
+  eagerNotes?: number;
+  rescanMs?: number;
+}
+
+/** The local Memory, plus what the local engine tells it. */
+export interface SqliteMemory extends Memory {
+  /** Marks a workspace note as written or removed just now: the next search re-reads it. */
+  noteChanged(path: string): void;
+}
+
+const DEFAULT_LIMIT = 8;
+/** Hits are cut to about this many characters around the match. */
+const SNIPPET_TOKENS = 40;
+
+export function createSqliteMemory(options: SqliteMemoryOptions): SqliteMemory {
+  const { root, clock, sessions } = options;
+  const rescanMs = options.rescanMs ?? 30_000;
+  const eagerNotes = options.eagerNotes ?? 500;
+  const db = openMemoryDb(options.path);
+  const dirty = new Set<string>();
+  let lastWalkAt = Number.NEGATIVE_INFINITY;
+  let lastWalkNotes = 0;
+  let closed = false;
+
+  const q = {
+    noteRows: db.prepare("SELECT path, size, mtime_ms FROM notes"),
+    note: db.prepare("SELECT size, mtime_ms FROM notes WHERE path = ?"),
+    putNote: db.prepare(
+      "INSERT INTO notes (path, size, mtime_ms) VALUES (?, ?, ?) ON CONFLICT (path) DO UPDATE SET size = excluded.size, mtime_ms = excluded.mtime_ms",
+    ),
+    dropNote: db.prepare("DELETE FROM notes WHERE path = ?"),
+    dropChunks: db.prepare("DELETE FROM chunks WHERE kind = 'note' AND ref = ?"),
+    addNoteChunk: db.prepare(
+      "INSERT INTO chunks (kind, ref, line_from, line_to, at, text) VALUES ('note', ?, ?, ?, ?, ?)",
+    ),
+    addTurn: db.prepare(
+      `INSERT INTO chunks (kind, ref, actor, session_id, entry_id, turn_key, internal, at, text)
+       VALUES ('turn', ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (turn_key) DO NOTHING`,
+    ),
+    covered: db.prepare("SELECT covered_at FROM transcripts WHERE session_id = ?"),
+    cover: db.prepare(
+      `INSERT INTO transcripts (session_id, session_key, covered_at) VALUES (?, ?, ?)
+       ON CONFLICT (session_id) DO UPDATE SET covered_at = max(covered_at, excluded.covered_at)`,
+    ),
+    search: db.prepare(
+      `SELECT c.id, c.kind, c.ref, c.line_from, c.line_to, c.entry_id, c.at,
+              snippet(chunks_fts, 0, '', '', '…', ${SNIPPET_TOKENS}) AS snip, bm25(chunks_fts) AS rank
+       FROM chunks_fts JOIN chunks c ON c.id = chunks_fts.rowid
+       WHERE chunks_fts MATCH ? AND (c.kind = 'note' OR (c.actor = ? AND c.internal = 0))
+       ORDER BY rank LIMIT ?`,
+    ),
+    counts: db.prepare(
+      `SELECT (SELECT count(*) FROM notes) AS notes,
+              (SELECT count(DISTINCT session_id) FROM chunks WHERE kind = 'turn') AS transcripts`,
+    ),
+    getMeta: db.prepare("SELECT value FROM memory_meta WHERE key = ?"),
+    setMeta: db.prepare(
+      "INSERT INTO memory_meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+    ),
+  };
+
+  const transaction = <T>(fn: () => T): T => {
+    db.exec("BEGIN IMMEDIATE");
+    try {
+      const result = fn();
+      db.exec("COMMIT");
+      return result;
+    } catch (error) {
+      db.exec("ROLLBACK");
+      throw error;
+    }
+  };
+
+  /** Re-reads one note (or drops it when gone); true when its entries changed. */
+  const syncNote = (path: string, seen: MarkdownFile | null): boolean => {
+    const known = q.note.get(path) as { size: number; mtime_ms: number } | undefined;
+    if (!seen) {
+      if (!known) return false;
+      transaction(() => {
+        q.dropChunks.run(path);
+        q.dropNote.run(path);
+      });
+      return true;
+    }
+    if (known && known.size === seen.size && known.mtime_ms === seen.mtimeMs) return false;
+    let text: string;
+    try {
+      text = readFileSync(join(root, ...path.split("/")), "utf8");
+    } catch {
+      return syncNote(path, null); // removed between the stat and the read
+    }
+    if (text.includes("\0")) text = ""; // binary under a .md name: remembered as empty
+    transaction(() => {
+      q.dropChunks.run(path);
+      for (const chunk of chunkNote(text)) {
+        q.addNoteChunk.run(path, chunk.from, chunk.to, seen.mtimeMs, chunkSearchText(chunk));
+      }
+      q.putNote.run(path, seen.size, seen.mtimeMs);
+    });
+    return true;
+  };
+
+  /** Brings every note up to date with the folder; counts what changed. */
+  const walkNotes = (report: MemoryIndexReport) => {
+    const found = walkMarkdown(root);
+    const known = q.noteRows.all() as Array<{ path: string }>;
+    for (const { path } of known) {
+      if (!found.has(path) && syncNote(path, null)) report.removed++;
+    }
+    for (const [path, seen] of found) {
+      if (syncNote(path, seen)) report.indexed++;
+      else report.unchanged++;
+    }
+    dirty.clear();
+    lastWalkNotes = found.size;
+    lastWalkAt = clock.now();
+  };
+
+  /**
+   * Before a search: notes marked dirty are re-read; then a walk when it is cheap (few notes) or
+   * `rescanMs` has passed, so edits made outside the agent's tools are seen too. Counted, not timed,
+   * so that one slow disk moment does not change the pacing.
+   */
+  const refreshNotes = () => {
+    const report = { indexed: 0, removed: 0, unchanged: 0 };
+    for (const path of dirty) syncNote(path, statMarkdown(root, path));
+    dirty.clear();
+    if (lastWalkNotes <= eagerNotes || clock.now() - lastWalkAt >= rescanMs) walkNotes(report);
+  };
+
+  /**
+   * Reads the turns of a transcript written after what was read before. Turns never read get
+   * `actor` when given (a recorded turn) for the last of them and "owner" otherwise: the safe
+   * default, since only the owner's searches see the owner's turns. Returns how many were added.
+   */
+  const readTranscript = async (
+    sessionId: string,
+    sessionKey: string,
+    last?: { actor: string; internal?: boolean },
+  ): Promise<{ added: number; empty: boolean }> => {
+    if (!sessions) return { added: 0, empty: true };
+    const entries = await sessions.load(sessionId);
+    const covered = Number(
+      (q.covered.get(sessionId) as { covered_at?: number } | undefined)?.covered_at ?? -1,
+    );
+    const turns = transcriptTurns(entries).filter((t) => t.at > covered);
+    let added = 0;
+    transaction(() => {
+      turns.forEach((turn, i) => {
+        const mine = last && i === turns.length - 1;
+        const text = turnText(turn.messages);
+        if (!text) return;
+        const result = q.addTurn.run(
+          sessionKey,
+          mine ? last.actor : "owner",
+          sessionId,
+          turn.id,
+          `${sessionId}#${turn.id}`,
+          turn.internal || (mine && last.internal) ? 1 : 0,
+          turn.at,
+          text,
+        );
+        added += Number(result.changes);
+      });
+      const newest = turns.at(-1)?.at;
+      if (newest !== undefined) q.cover.run(sessionId, sessionKey, newest);
+    });
+    return { added, empty: entries.length === 0 };
+  };
+
+  const memory: SqliteMemory = {
+    noteChanged(path) {
+      if (isIndexedNote(path)) dirty.add(path);
+    },
+
+    async search(request: MemorySearchRequest): Promise<MemoryHit[]> {
+      const words = queryWords(request.query);
+      if (words.length === 0) return [];
+      refreshNotes();
+      const limit = request.limit ?? DEFAULT_LIMIT;
+      const actor = request.actor ?? "owner";
+      // Each word quoted: FTS5 reads it as a plain term; OR lets BM25 rank partial matches lower.
+      const match = words.map((w) => `"${w}"`).join(" OR ");
+      const rows = q.search.all(match, actor, limit) as Array<Record<string, unknown>>;
+      return rows.map(toHit);
+    },
+
+    async recordTurn(turn: MemoryTurn) {
+      const { added, empty } = await readTranscript(turn.sessionId, turn.sessionKey, turn);
+      if (added > 0 || !empty) return; // the transcript holds it (now or from an earlier call)
+      // No transcript to read it from (none wired, or kept elsewhere): keep the words as given.
+      const text = turnText(turn.messages);
+      if (!text) return;
+      transaction(() => {
+        q.addTurn.run(
+          turn.sessionKey,
+          turn.actor,
+          turn.sessionId,
+          null,
+          `${turn.sessionId}@${turn.at}`,
+          turn.internal ? 1 : 0,
+          turn.at,
+          text,
+        );
+        q.cover.run(turn.sessionId, turn.sessionKey, turn.at);
+      });
+    },
+
+    async index(options = {}) {
+      const report: MemoryIndexReport = { indexed: 0, removed: 0, unchanged: 0 };
+      if (options.full) {
+        // Notes are read again from scratch. Turns stay: transcripts only grow, and a turn keeps
+        // the person it was recorded for, which its transcript does not say.
+        transaction(() => {
+          db.exec("DELETE FROM chunks WHERE kind = 'note'");
+          db.exec("DELETE FROM notes");
+        });
+      }
+      walkNotes(report);
+      for (const meta of sessions ? await sessions.list() : []) {
+        const { added } = await readTranscript(meta.sessionId, meta.key);
+        if (added > 0) report.indexed++;
+      }
+      q.setMeta.run("indexed_at", String(clock.now()));
+      return report;
+    },
+
+    async status(): Promise<MemoryStatus> {
+      const counts = q.counts.get() as { notes: number; transcripts: number };
+      const at = (q.getMeta.get("indexed_at") as { value?: string } | undefined)?.value;
+      return {
+        backend: "local (SQLite FTS5)",
+        notes: Number(counts.notes),
+        transcripts: Number(counts.transcripts),
+        ...(at !== undefined && { indexedAt: Number(at) }),
+      };
+    },
+
+    async close() {
+      if (closed) return;
+      closed = true;
+      db.close();
+    },
+  };
+
+  return memory;
+}
+
+/** A result row as a hit; BM25 ranks lower-is-better, so the score is its negation. */
+function toHit(row: Record<string, unknown>): MemoryHit {
+  const note = row["kind"] === "note";
+  const entry = row["entry_id"];
+  return {
+    source: note ? "note" : "transcript",
+    ref: String(row["ref"]),
+    ...(note && { lines: { from: Number(row["line_from"]), to: Number(row["line_to"]) } }),
+    ...(!note && typeof entry === "string" && { id: entry }),
+    snippet: String(row["snip"]),
+    score: -Number(row["rank"]),
+    ...(row["at"] !== null && { at: Number(row["at"]) }),
+  };
+}
