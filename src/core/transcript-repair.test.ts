@@ -1,7 +1,7 @@
 import type { ModelMessage } from "ai";
 import { describe, expect, it } from "vitest";
 import type { TranscriptEntry } from "./transcript.ts";
-import { INTERRUPTED_TOOL_RESULT, messagesForModel } from "./transcript-repair.ts";
+import { INTERRUPTED_TOOL_RESULT, messagesForModel, summaryText } from "./transcript-repair.ts";
 
 const e = (message: ModelMessage): TranscriptEntry => ({
   type: "message",
@@ -73,5 +73,84 @@ describe("transcript repair", () => {
       e({ role: "assistant", content: "hello" }),
     ]);
     expect(out.map((m) => m.role)).toEqual(["user", "assistant"]);
+  });
+});
+
+describe("what the model sees after a compaction", () => {
+  const m = (id: string, message: ModelMessage, silent?: true): TranscriptEntry => ({
+    type: "message",
+    id,
+    at: 0,
+    message,
+    ...(silent && { silent }),
+  });
+  const compaction = (firstKeptId: string | null, summary = "They like tea."): TranscriptEntry => ({
+    type: "compaction",
+    id: `c-${firstKeptId}`,
+    at: 0,
+    summary,
+    firstKeptId,
+    tokensBefore: 1000,
+    reason: "threshold",
+  });
+
+  it("starts with the summary, then the kept messages and what followed; older ones are gone", () => {
+    const out = messagesForModel([
+      m("1", { role: "user", content: "old question" }),
+      m("2", { role: "assistant", content: "old answer" }),
+      m("3", { role: "user", content: "kept question" }),
+      m("4", { role: "assistant", content: "kept answer" }),
+      compaction("3"),
+      m("5", { role: "user", content: "new question" }),
+    ]);
+    expect(out).toEqual([
+      {
+        role: "user",
+        content: [
+          { type: "text", text: summaryText("They like tea.") },
+          { type: "text", text: "kept question" },
+        ],
+      },
+      { role: "assistant", content: "kept answer" },
+      { role: "user", content: "new question" },
+    ]);
+  });
+
+  it("uses only the last compaction, and a null firstKeptId keeps nothing before it", () => {
+    const out = messagesForModel([
+      m("1", { role: "user", content: "a" }),
+      compaction("1", "first summary"),
+      m("2", { role: "assistant", content: "b" }),
+      compaction(null, "second summary"),
+      m("3", { role: "assistant", content: "c" }),
+    ]);
+    expect(out).toEqual([
+      { role: "user", content: summaryText("second summary") },
+      { role: "assistant", content: "c" },
+    ]);
+  });
+
+  it("never replays silent (memory flush) entries", () => {
+    const out = messagesForModel([
+      m("1", { role: "user", content: "hi" }),
+      m("2", { role: "user", content: "write your memory" }, true),
+      m("3", call("f1", "write"), true),
+      m("4", result("f1", "write"), true),
+      m("5", { role: "assistant", content: "hello" }),
+    ]);
+    expect(out).toEqual([
+      { role: "user", content: "hi" },
+      { role: "assistant", content: "hello" },
+    ]);
+  });
+
+  it("gives the same messages for a suffix that starts at the first kept entry", () => {
+    const all = [
+      m("1", { role: "user", content: "old" }),
+      m("2", { role: "user", content: "kept" }),
+      compaction("2"),
+      m("3", { role: "assistant", content: "after" }),
+    ];
+    expect(messagesForModel(all.slice(1))).toEqual(messagesForModel(all));
   });
 });

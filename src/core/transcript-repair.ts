@@ -1,16 +1,68 @@
-// Makes a loaded transcript safe to send: every tool call gets a result, so a turn that died
+// Makes a loaded transcript safe to send: it starts from the last compaction (its summary, then the
+// messages it kept), skips silent entries, and gives every tool call a result, so a turn that died
 // between a tool call and its result never poisons the next request.
 import type { ModelMessage, ToolResultPart } from "ai";
-import type { TranscriptEntry } from "./transcript.ts";
+import {
+  type CompactionEntry,
+  isMessageEntry,
+  type MessageEntry,
+  type TranscriptEntry,
+} from "./transcript.ts";
 
 export const INTERRUPTED_TOOL_RESULT =
   "This tool call was interrupted (the assistant stopped before it finished) and has no result. Run it again if it is still needed.";
 
+/** How a compaction's summary reaches the model: a user message ahead of the kept messages. */
+export const SUMMARY_HEADING =
+  "[Earlier in this conversation (older messages were summarised to fit the model's context):]";
+
+/** The summary as the model reads it. */
+export const summaryText = (summary: string) => `${SUMMARY_HEADING}\n${summary}`;
+
 /**
- * The messages of a transcript, repaired: a tool call with no matching result right after its
- * assistant message gets a synthetic error result; results whose call is unknown are dropped.
+ * What the model sees of a transcript: after the last compaction, its summary and the message entries
+ * from its firstKeptId on; silent entries never. A suffix of the transcript that starts at (or before)
+ * the last compaction's first kept entry gives the same result as the whole transcript.
+ */
+export function visibleEntries(entries: TranscriptEntry[]): {
+  compaction: CompactionEntry | undefined;
+  messages: MessageEntry[];
+} {
+  const at = entries.findLastIndex((e) => e.type === "compaction");
+  const compaction = at >= 0 ? (entries[at] as CompactionEntry) : undefined;
+  let from = 0;
+  if (compaction) {
+    const kept =
+      compaction.firstKeptId === null ? -1 : entries.findIndex((e) => e.id === compaction.firstKeptId);
+    from = kept >= 0 && kept < at ? kept : at + 1;
+  }
+  const messages = entries.slice(from).filter((e): e is MessageEntry => isMessageEntry(e) && !e.silent);
+  return { compaction, messages };
+}
+
+/**
+ * The messages of a transcript as the model sees them (visibleEntries), repaired: a tool call with no
+ * matching result right after its assistant message gets a synthetic error result; results whose call
+ * is unknown are dropped.
  */
 export function messagesForModel(entries: TranscriptEntry[]): ModelMessage[] {
+  const { compaction, messages } = visibleEntries(entries);
+  const repaired = repairMessages(messages.map((e) => e.message));
+  return compaction ? withSummary(compaction.summary, repaired) : repaired;
+}
+
+/** The summary first; merged into a first kept user message, so roles still alternate. */
+export function withSummary(summary: string, messages: ModelMessage[]): ModelMessage[] {
+  const first = messages[0];
+  const text = summaryText(summary);
+  if (first?.role !== "user") return [{ role: "user", content: text }, ...messages];
+  const parts =
+    typeof first.content === "string" ? [{ type: "text" as const, text: first.content }] : first.content;
+  return [{ ...first, content: [{ type: "text", text }, ...parts] }, ...messages.slice(1)];
+}
+
+/** Every tool call answered, every result matched to a call. */
+export function repairMessages(messages: ModelMessage[]): ModelMessage[] {
   const out: ModelMessage[] = [];
   let open = new Map<string, string>(); // toolCallId -> toolName, awaiting results
   const closeOpen = () => {
@@ -26,7 +78,7 @@ export function messagesForModel(entries: TranscriptEntry[]): ModelMessage[] {
     else out.push({ role: "tool", content });
     open = new Map();
   };
-  for (const { message } of entries) {
+  for (const message of messages) {
     if (message.role === "tool") {
       const content = message.content.filter(
         (part) => part.type !== "tool-result" || open.delete(part.toolCallId),

@@ -3,7 +3,7 @@
 // both show the user entries of internal turns (heartbeat, reminder, hook, cron) as a small marker.
 import type { ModelMessage } from "ai";
 import { heartbeatPromptEvents } from "./heartbeat/heartbeat-text.ts";
-import type { EntryOrigin, TranscriptEntry } from "./transcript.ts";
+import type { EntryOrigin, MessageEntry } from "./transcript.ts";
 
 type Part = Exclude<ModelMessage["content"], string>[number];
 
@@ -76,7 +76,7 @@ export function messageParts(message: ModelMessage): MessageParts {
  * Who wrote a user entry when no person did: its mark, or, in transcripts written before entries were
  * marked, a heartbeat prompt recognised by its wording. Undefined for the user's own words.
  */
-export function entryOrigin(entry: TranscriptEntry): EntryOrigin | undefined {
+export function entryOrigin(entry: MessageEntry): EntryOrigin | undefined {
   if (entry.message.role !== "user") return undefined;
   if (entry.origin) return entry.origin;
   const events = heartbeatPromptEvents(messageParts(entry.message).text);

@@ -1,7 +1,7 @@
 // The suite every SessionStore adapter must pass.
 import { describe, expect, it } from "vitest";
 import { useHarness } from "./contract-harness.ts";
-import type { TranscriptEntry } from "../core/transcript.ts";
+import type { MessageEntry, TranscriptEntry } from "../core/transcript.ts";
 import type { FakeClock } from "../util/fake-clock.ts";
 import type { SessionStore } from "./session-store.ts";
 
@@ -44,7 +44,10 @@ export function sessionStoreContract(name: string, make: () => Promise<SessionSt
       await store.append(s.sessionId, [entry("2", "assistant", "hello"), entry("3", "user", "ünïcode ✓")]);
       const loaded = await store.load(s.sessionId);
       expect(loaded.map((e) => e.id)).toEqual(["1", "2", "3"]);
-      expect(loaded[2]?.message).toEqual({ role: "user", content: "ünïcode ✓" });
+      expect((loaded[2] as MessageEntry | undefined)?.message).toEqual({
+        role: "user",
+        content: "ünïcode ✓",
+      });
       expect(await store.load("no-such-session")).toEqual([]);
     });
 
@@ -69,7 +72,7 @@ export function sessionStoreContract(name: string, make: () => Promise<SessionSt
       await store.append(s.sessionId, batch);
       const loaded = await store.load(s.sessionId);
       expect(loaded).toHaveLength(201);
-      expect(loaded[0]?.message.content).toBe(long);
+      expect((loaded[0] as MessageEntry | undefined)?.message.content).toBe(long);
       expect(loaded[200]?.id).toBe("b199");
     });
 

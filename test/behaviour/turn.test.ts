@@ -5,6 +5,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { ModelCallError } from "../../src/core/agent/model-call-error.ts";
 import { type ScriptedReply, scriptedModel } from "../../src/core/agent/testing/scripted-model.ts";
 import type { ChannelContext, InboundMessage } from "../../src/core/messages.ts";
+import { isMessageEntry } from "../../src/core/transcript.ts";
 import { INTERRUPTED_TOOL_RESULT } from "../../src/core/transcript-repair.ts";
 import { runTurn, type TurnDeps, type TurnResult } from "../../src/core/turn/run-turn.ts";
 import { ensureWorkspace } from "../../src/core/workspace/ensure-workspace.ts";
@@ -161,7 +162,7 @@ describe.each(engines)("a turn on the $name engine", (engine) => {
       "tool-call read#r1",
       "tool-result read#r1 text: buy milk\nbread",
     ]);
-    const transcript = await ports.sessions.load(result.sessionId);
+    const transcript = (await ports.sessions.load(result.sessionId)).filter(isMessageEntry);
     expect(transcript.map((e) => e.message.role)).toEqual([
       "user",
       "assistant",
@@ -215,7 +216,7 @@ describe.each(engines)("a turn on the $name engine", (engine) => {
     await expect(failed).rejects.toThrow("upstream overloaded");
 
     const session = await ports.sessions.get("agent:main:main");
-    const transcript = await ports.sessions.load(session!.sessionId);
+    const transcript = (await ports.sessions.load(session!.sessionId)).filter(isMessageEntry);
     expect(transcript.map((e) => e.message)).toEqual([{ role: "user", content: "What is the weather?" }]);
     await turn("agent:main:main", "Are you there?");
     expect(conversation(calls[1])).toEqual(["user: What is the weather?", "user: Are you there?"]);
@@ -286,7 +287,7 @@ describe.each(engines)("a turn on the $name engine", (engine) => {
     expect(turns.filter((t) => t.key === bob).flatMap((t) => t.texts)).toEqual(["only"]);
     // The transcripts agree: Ada's messages in order, and exactly the replies of her turns.
     const adaSession = await ports.sessions.get(ada);
-    const adaTranscript = await ports.sessions.load(adaSession!.sessionId);
+    const adaTranscript = (await ports.sessions.load(adaSession!.sessionId)).filter(isMessageEntry);
     expect(
       adaTranscript
         .filter((e) => e.message.role === "user")
@@ -318,7 +319,7 @@ describe.each(engines)("a turn on the $name engine", (engine) => {
       { type: "file", data: { type: "data", data: png }, mediaType: "image/png" },
     ]);
     expect(files(seen.calls[1])).toEqual([]); // later turns only have the text
-    const transcript = await ports.sessions.load(result.sessionId);
+    const transcript = (await ports.sessions.load(result.sessionId)).filter(isMessageEntry);
     expect(transcript[0]?.message).toEqual({ role: "user", content: "What is this?" });
 
     const blind = assistant(ports, [{ text: "I only read text." }], { imageInput: false });
@@ -345,7 +346,7 @@ describe.each(engines)("a turn on the $name engine", (engine) => {
         usage: { inputTokens: 50, outputTokens: 7 },
         steps: 0,
       });
-      const transcript = await ports.sessions.load(first.sessionId);
+      const transcript = (await ports.sessions.load(first.sessionId)).filter(isMessageEntry);
       expect(transcript.filter((e) => e.message.role === "user")).toHaveLength(1);
     });
 

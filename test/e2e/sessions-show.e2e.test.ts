@@ -3,14 +3,14 @@
 // entries carry no mark are recognised by the prompt's wording.
 import { describe, expect, it } from "vitest";
 import { heartbeatPrompt } from "../../src/core/heartbeat/heartbeat-text.ts";
-import type { TranscriptEntry } from "../../src/core/transcript.ts";
+import type { MessageEntry, TranscriptEntry } from "../../src/core/transcript.ts";
 import { openLocalAssistant } from "../../src/engines/local/assistant.ts";
 import { runCli, useCliWorld } from "./run-cli.ts";
 
 const world = useCliWorld();
 
 const at = Date.UTC(2026, 11, 7, 9, 0);
-const user = (id: string, text: string, origin?: TranscriptEntry["origin"]): TranscriptEntry => ({
+const user = (id: string, text: string, origin?: MessageEntry["origin"]): TranscriptEntry => ({
   type: "message",
   id,
   at,

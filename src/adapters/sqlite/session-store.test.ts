@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { DatabaseSync } from "node:sqlite";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { TranscriptEntry } from "../../core/transcript.ts";
+import { isMessageEntry, type TranscriptEntry } from "../../core/transcript.ts";
 import { sessionStoreContract } from "../../ports/session-store.contract.ts";
 import { createFakeClock } from "../../util/fake-clock.ts";
 import { openStateDb } from "./db.ts";
@@ -151,7 +151,7 @@ describe("sqlite session store: transcripts on disk", () => {
     await Promise.all(Array.from({ length: 6 }, (_, i) => store.append(sessionId, [entry(String(i), big)])));
     const loaded = await store.load(sessionId);
     expect(loaded.map((e) => e.id)).toEqual(["0", "1", "2", "3", "4", "5"]);
-    expect(loaded.every((e) => e.message.content === big)).toBe(true);
+    expect(loaded.every((e) => isMessageEntry(e) && e.message.content === big)).toBe(true);
   });
 
   it("reset keeps the old transcript as <id>.jsonl.reset.<time>; forget deletes every file of the key", async () => {

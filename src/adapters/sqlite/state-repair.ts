@@ -168,6 +168,7 @@ function rebuildSessionIndex(fresh: DatabaseSync, sessionsDir: string) {
     let input = 0;
     let output = 0;
     for (const entry of entries) {
+      if (entry.type !== "message") continue;
       for (const id of entry.turn ?? []) key ??= keyOfMessage.get(id)?.["session_key"] as string | undefined;
       if (entry.message?.role === "user") turns++;
       input += entry.usage?.inputTokens ?? 0;

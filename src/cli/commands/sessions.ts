@@ -56,6 +56,17 @@ export function registerSessions(program: Command): void {
               continue;
             }
             const when = new Date(entry.at).toISOString().replace("T", " ").slice(0, 19);
+            if (entry.type === "compaction") {
+              const summary = stripTerminalControls(entry.summary);
+              process.stdout.write(`${dim(`[compaction: ${entry.reason}]`)} ${dim(when)}\n${summary}\n\n`);
+              continue;
+            }
+            if (entry.silent) {
+              process.stdout.write(
+                `${dim(`[flush ${entry.message.role}]`)} ${dim(when)}\n${stripTerminalControls(messageText(entry.message))}\n\n`,
+              );
+              continue;
+            }
             // A heartbeat's or reminder's prompt is not the user's words: a marker with what it relays.
             const origin = entryOrigin(entry);
             if (origin) {

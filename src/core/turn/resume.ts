@@ -2,7 +2,7 @@
 // attempt is answered from the transcript, an unfinished one continues without re-adding the
 // messages it already holds. Messages the earlier attempt never saw (batched in with the retry)
 // are still answered.
-import type { TokenUsage, TranscriptEntry } from "../transcript.ts";
+import { isMessageEntry, type MessageEntry, type TokenUsage, type TranscriptEntry } from "../transcript.ts";
 
 export type PriorAttempt =
   | { kind: "none" }
@@ -14,11 +14,12 @@ export type PriorAttempt =
  * to the next user entry that does not. An unfinished attempt that a later turn already followed is
  * stale (the conversation moved on), so its messages count as not yet answered.
  */
-export function findPriorAttempt(entries: TranscriptEntry[], turnIds: readonly string[]): PriorAttempt {
+export function findPriorAttempt(all: TranscriptEntry[], turnIds: readonly string[]): PriorAttempt {
+  // A silent flush and a compaction happen inside a turn: they neither end nor answer it.
+  const entries = all.filter((e): e is MessageEntry => isMessageEntry(e) && !e.silent);
   const wanted = new Set(turnIds);
-  const ours = (e: TranscriptEntry) =>
-    e.message.role === "user" && (e.turn ?? []).some((id) => wanted.has(id));
-  const foreign = (e: TranscriptEntry) => e.message.role === "user" && !ours(e);
+  const ours = (e: MessageEntry) => e.message.role === "user" && (e.turn ?? []).some((id) => wanted.has(id));
+  const foreign = (e: MessageEntry) => e.message.role === "user" && !ours(e);
   const last = entries.findLastIndex(ours);
   if (last < 0) return { kind: "none" };
   let start = last;

@@ -18,6 +18,7 @@ import {
   startFauxqs,
 } from "../../../test/emulators/fauxqs.ts";
 import { createCronService } from "../../core/cron/cron-service.ts";
+import { isMessageEntry } from "../../core/transcript.ts";
 import { cronJob } from "../../ports/cron-store.contract.ts";
 import type { Ports } from "../../ports/index.ts";
 import { createFakeClock } from "../../util/fake-clock.ts";
@@ -74,9 +75,9 @@ describe("createAwsPorts against the emulators", () => {
       await ports.sessions.append(session.sessionId, [
         { type: "message", id: "1", at: 0, message: { role: "user", content: "hello" } },
       ]);
-      expect((await ports.sessions.load(session.sessionId)).map((e) => e.message)).toEqual([
-        { role: "user", content: "hello" },
-      ]);
+      expect(
+        (await ports.sessions.load(session.sessionId)).filter(isMessageEntry).map((e) => e.message),
+      ).toEqual([{ role: "user", content: "hello" }]);
 
       expect(await ports.claims.claimOnce("telegram:bot:1", 60_000)).toBe(true);
       expect(await ports.claims.claimOnce("telegram:bot:1", 60_000)).toBe(false);
@@ -102,7 +103,9 @@ describe("createAwsPorts against the emulators", () => {
       await ports.sessions.append(session.sessionId, [
         { type: "message", id: "1", at: 0, message: { role: "user", content: huge } },
       ]);
-      expect((await ports.sessions.load(session.sessionId))[0]?.message.content).toBe(huge);
+      expect((await ports.sessions.load(session.sessionId)).filter(isMessageEntry)[0]?.message.content).toBe(
+        huge,
+      );
       const listed = await admin.s3.send(new ListObjectsV2Command({ Bucket: bucket }));
       expect(listed.Contents?.map((o) => o.Key)).toEqual([
         expect.stringMatching(new RegExp(`^agents/main/transcripts/${session.sessionId}/`)),

@@ -2,7 +2,7 @@
 // entries of internal turns marked by origin (shown as a small marker, not as the user's words) and
 // a heartbeat's "all is well" reply marked quiet.
 import { isQuietReply } from "../../core/heartbeat/heartbeat-text.ts";
-import type { EntryOrigin, TranscriptEntry } from "../../core/transcript.ts";
+import { type EntryOrigin, isMessageEntry, type TranscriptEntry } from "../../core/transcript.ts";
 import { entryOrigin, messageParts, originNote } from "../../core/transcript-text.ts";
 
 /** One transcript message as chat.history returns it. */
@@ -20,21 +20,25 @@ export interface HistoryMessage {
 
 export function historyMessages(entries: TranscriptEntry[], ackMaxChars: number): HistoryMessage[] {
   let turnOrigin: EntryOrigin | undefined;
-  return entries.map((entry): HistoryMessage => {
-    const { text, toolCalls, toolResults } = messageParts(entry.message);
-    const origin = entryOrigin(entry);
-    if (entry.message.role === "user") turnOrigin = origin;
-    const heartbeatTurn = turnOrigin === "heartbeat" || turnOrigin === "reminder";
-    return {
-      role: entry.message.role,
-      text: origin ? originNote(origin, text) : text,
-      at: entry.at,
-      ...(toolCalls.length > 0 && { toolCalls }),
-      ...(toolResults.length > 0 && { toolResults }),
-      ...(origin && { origin }),
-      ...(entry.message.role === "assistant" &&
-        heartbeatTurn &&
-        isQuietReply(text, ackMaxChars) && { quiet: true }),
-    };
-  });
+  // A silent flush and a compaction's summary are bookkeeping, not conversation: the chat shows neither.
+  return entries
+    .filter(isMessageEntry)
+    .filter((entry) => !entry.silent)
+    .map((entry): HistoryMessage => {
+      const { text, toolCalls, toolResults } = messageParts(entry.message);
+      const origin = entryOrigin(entry);
+      if (entry.message.role === "user") turnOrigin = origin;
+      const heartbeatTurn = turnOrigin === "heartbeat" || turnOrigin === "reminder";
+      return {
+        role: entry.message.role,
+        text: origin ? originNote(origin, text) : text,
+        at: entry.at,
+        ...(toolCalls.length > 0 && { toolCalls }),
+        ...(toolResults.length > 0 && { toolResults }),
+        ...(origin && { origin }),
+        ...(entry.message.role === "assistant" &&
+          heartbeatTurn &&
+          isQuietReply(text, ackMaxChars) && { quiet: true }),
+      };
+    });
 }
