@@ -7,6 +7,8 @@ export interface WorkspaceEntry {
   /** Bytes, for files; 0 for folders. */
   size: number;
   mtimeMs: number;
+  /** A tag that changes with the content, where the store keeps one (S3's ETag); caches compare it. */
+  etag?: string;
 }
 
 /** Raised for a path that is absolute, climbs out with `..`, or resolves outside through a link. */

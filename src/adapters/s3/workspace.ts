@@ -34,6 +34,7 @@ interface Listed {
   key: string;
   size: number;
   mtimeMs: number;
+  etag?: string;
 }
 
 const byPath = (a: WorkspaceEntry, b: WorkspaceEntry) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
@@ -65,7 +66,12 @@ export function createS3Workspace(options: S3WorkspaceOptions): Workspace {
       );
       for (const o of page.Contents ?? []) {
         if (o.Key === undefined) continue;
-        files.push({ key: o.Key, size: o.Size ?? 0, mtimeMs: o.LastModified?.getTime() ?? 0 });
+        files.push({
+          key: o.Key,
+          size: o.Size ?? 0,
+          mtimeMs: o.LastModified?.getTime() ?? 0,
+          ...(o.ETag && { etag: o.ETag }),
+        });
       }
       for (const p of page.CommonPrefixes ?? []) if (p.Prefix) folders.push(p.Prefix);
       token = page.IsTruncated && max === undefined ? page.NextContinuationToken : undefined;
@@ -124,7 +130,8 @@ export function createS3Workspace(options: S3WorkspaceOptions): Workspace {
         try {
           const head = await client.send(new HeadObjectCommand({ Bucket: bucket, Key: keyOf(normalized) }));
           const mtimeMs = head.LastModified?.getTime() ?? 0;
-          return { path: normalized, kind: "file", size: head.ContentLength ?? 0, mtimeMs };
+          const size = head.ContentLength ?? 0;
+          return { path: normalized, kind: "file", size, mtimeMs, ...(head.ETag && { etag: head.ETag }) };
         } catch (err) {
           if (!isMissing(err)) throw err;
         }
@@ -168,4 +175,4 @@ export function createS3Workspace(options: S3WorkspaceOptions): Workspace {
   };
 }
 
-const sizeTime = (f: Listed) => ({ size: f.size, mtimeMs: f.mtimeMs });
+const sizeTime = (f: Listed) => ({ size: f.size, mtimeMs: f.mtimeMs, ...(f.etag && { etag: f.etag }) });
