@@ -38,8 +38,8 @@ export interface ModelStepOptions {
 const BASE_DELAY_MS = 2_000;
 const MAX_SERVER_DELAY_MS = 60_000;
 
-/** The wait a provider asked for (retry-after-ms, or retry-after in seconds or as a date). */
-function serverDelayMs(error: unknown, now: number): number | undefined {
+/** The wait a provider asked for (retry-after-ms, or retry-after in seconds or as a date); failover reads it too. */
+export function serverDelayMs(error: unknown, now: number): number | undefined {
   const headers = (error as { responseHeaders?: Record<string, string> }).responseHeaders;
   if (!headers) return undefined;
   const ms = Number(headers["retry-after-ms"]);
