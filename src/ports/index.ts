@@ -3,6 +3,7 @@ import type { Alarm } from "./alarm.ts";
 import type { Claims } from "./claims.ts";
 import type { Clock } from "./clock.ts";
 import type { CronStore } from "./cron-store.ts";
+import type { Memory } from "./memory.ts";
 import type { Outbox } from "./outbox.ts";
 import type { Pairings } from "./pairings.ts";
 import type { Queue } from "./queue.ts";
@@ -27,6 +28,8 @@ export interface Ports {
   /** Every model call's tokens and estimated cost (agent-claw usage, daily limits). */
   usage: UsageLedger;
   clock: Clock;
+  /** Search over notes and past conversations; absent where the engine has none wired (no memory tools then). */
+  memory?: Memory;
   /** Contract: releases files, connections and timers; safe to call twice. */
   close(): Promise<void>;
 }

@@ -3,6 +3,8 @@ import { createCronTool } from "./cron.ts";
 import { createEditTool } from "./edit.ts";
 import { createExecTool, type ExecToolOptions } from "./exec.ts";
 import { createListTool } from "./list.ts";
+import { createMemoryGetTool } from "./memory-get.ts";
+import { createMemorySearchTool } from "./memory-search.ts";
 import { createReadTool } from "./read.ts";
 import { createSendFileTool } from "./send-file.ts";
 import type { AgentTool } from "./tool.ts";
@@ -18,11 +20,14 @@ export interface DefaultToolsOptions {
   exec?: ExecToolOptions;
   /** Offer web_fetch with these options (`{}` for the defaults). Absent: no web_fetch tool. */
   webFetch?: WebFetchToolOptions;
+  /** Offer memory_search and memory_get (the engine wires a Memory). */
+  memory?: boolean;
 }
 
 /**
  * read, write, edit, list, send_file and cron always (they only touch the Workspace port and the turn's
- * context, so they work on both engines); exec when `exec` is given; web_fetch when `webFetch` is given.
+ * context, so they work on both engines); exec when `exec` is given; web_fetch when `webFetch` is given;
+ * memory_search and memory_get when `memory` is set.
  */
 export function createDefaultTools(options: DefaultToolsOptions = {}): AgentTool[] {
   const tools: AgentTool[] = [
@@ -35,5 +40,6 @@ export function createDefaultTools(options: DefaultToolsOptions = {}): AgentTool
   ];
   if (options.exec) tools.push(createExecTool(options.exec));
   if (options.webFetch) tools.push(createWebFetchTool(options.webFetch));
+  if (options.memory) tools.push(createMemorySearchTool(), createMemoryGetTool());
   return tools;
 }

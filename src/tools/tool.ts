@@ -2,6 +2,7 @@
 import type { z } from "zod";
 import type { CronScope } from "../core/cron/cron-input.ts";
 import type { CronService } from "../core/cron/cron-service.ts";
+import type { TurnMemory } from "../core/turn/memory-view.ts";
 import type { Clock } from "../ports/clock.ts";
 import type { Workspace } from "../ports/workspace.ts";
 
@@ -29,6 +30,8 @@ export interface ToolContext {
   sendFile?: (file: OutgoingFile) => Promise<void>;
   /** The cron jobs as this turn may see them (its chat's, or all for the owner); absent where none are kept. */
   cron?: { service: CronService; scope: CronScope };
+  /** Memory as this turn may search it (its person's turns; private notes only for the owner); absent where none is wired. */
+  memory?: TurnMemory;
 }
 
 /** A file the agent sends to the person it talks with. */

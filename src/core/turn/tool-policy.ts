@@ -20,10 +20,23 @@ export interface ToolPolicyConfig {
 }
 
 export const TOOL_PROFILES = {
-  /** Talk, look things up, read the shared files: nothing that writes, runs, schedules or sends files. */
-  chat: ["read", "list", "web_fetch"],
+  /**
+   * Talk, look things up, read the shared files: nothing that writes, runs, schedules or sends files.
+   * Memory searches only what the person (or group) said and the notes that are not the owner's.
+   */
+  chat: ["read", "list", "web_fetch", "memory_search", "memory_get"],
   /** Everything but running commands. */
-  standard: ["read", "write", "edit", "list", "send_file", "cron", "web_fetch"],
+  standard: [
+    "read",
+    "write",
+    "edit",
+    "list",
+    "send_file",
+    "cron",
+    "web_fetch",
+    "memory_search",
+    "memory_get",
+  ],
 } as const;
 
 export const DEFAULT_TOOL_POLICY: ToolPolicyConfig = {
