@@ -1,9 +1,12 @@
 // The bot's own commands, answered without the model: /new and /reset start a fresh session,
-// /status says what the assistant runs on, /help and /start list the commands.
+// /status says what the assistant runs on and when the conversation starts fresh, /help and
+// /start list the commands.
 import { describeTrust, type TurnTrust, UNTRUSTED } from "../../core/intake/trust.ts";
 import type { TurnJob } from "../../core/intake/turn-job.ts";
 import type { ChatKind } from "../../core/messages.ts";
+import { nextResetLine } from "../../core/session-reset/next-reset.ts";
 import { policyFor, toolsAllowed } from "../../core/turn/tool-policy.ts";
+import { systemTimeZone } from "../../engines/assistant-settings.ts";
 import type { ChannelDeps } from "../channel-deps.ts";
 
 /** The commands registered with setMyCommands, in menu order. */
@@ -61,10 +64,23 @@ export async function runTelegramCommand(
       const usage = session
         ? `${session.turns} turn${session.turns === 1 ? "" : "s"}, ${session.usage.inputTokens} tokens in, ${session.usage.outputTokens} out`
         : "no turns yet";
+      const config = deps.config();
+      const reset = await nextResetLine(
+        {
+          config: config.session,
+          timeZone: deps.timeZone?.() ?? systemTimeZone(config),
+          values: deps.ports.values,
+          now: deps.ports.clock.now(),
+        },
+        sessionKey,
+        session,
+        here.chatKind,
+      );
       return [
         `Model: ${model}`,
         `Session: ${sessionKey}`,
         `This conversation: ${usage}`,
+        reset,
         ...policyLines(deps, here.trust, here.chatKind),
       ].join("\n");
     }

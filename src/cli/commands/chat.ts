@@ -8,6 +8,7 @@ import { secretsToHide } from "../../config/secrets.ts";
 import { ModelCallError } from "../../core/agent/model-call-error.ts";
 import { createLanes } from "../../core/lanes/lanes.ts";
 import type { InboundMessage } from "../../core/messages.ts";
+import { nextResetLine } from "../../core/session-reset/next-reset.ts";
 import type { TurnResult } from "../../core/turn/run-turn.ts";
 import type { ApprovalRequest } from "../../tools/tool.ts";
 import { type LocalAssistant, openLocalAssistant } from "../../engines/local/assistant.ts";
@@ -46,6 +47,16 @@ async function statusText(assistant: LocalAssistant, sessionKey: string): Promis
     () => "(none configured)",
   );
   const session = await assistant.ports.sessions.get(sessionKey);
+  const reset = await nextResetLine(
+    {
+      config: assistant.config.session,
+      timeZone: assistant.timeZone,
+      values: assistant.ports.values,
+      now: assistant.ports.clock.now(),
+    },
+    sessionKey,
+    session,
+  );
   return [
     `model      ${model}`,
     `session    ${sessionKey}${session ? ` (${session.sessionId})` : " (new)"}`,
@@ -53,6 +64,7 @@ async function statusText(assistant: LocalAssistant, sessionKey: string): Promis
     `tokens     ${session ? `${session.usage.inputTokens} in, ${session.usage.outputTokens} out` : "0"}`,
     `workspace  ${assistant.workspaceDir}`,
     `time zone  ${assistant.timeZone}`,
+    `reset      ${reset.replace(/^Fresh start: /, "")}`,
   ].join("\n");
 }
 

@@ -138,6 +138,8 @@ describe.each(worlds)("Telegram messages on the $name engine", { timeout: 60_000
     expect(await say(chat, "/status")).toBe(200);
     const status = (await waitForReplies(world, chat, 5)).at(-1)!;
     expect(status).toContain("Model: openai-compatible/fake");
+    // The default rule: this conversation starts over at the next 04:00 in the assistant's zone.
+    expect(status).toMatch(/Fresh start: \w{3} \d{1,2} \w{3}, 04:00 \(daily at 04:00, [\w/+-]+\)/);
     await world.quiet();
     expect(world.model.requests).toHaveLength(calls);
   });
