@@ -8,7 +8,9 @@ import type { CronService } from "../core/cron/cron-service.ts";
 import { resetPolicyFor } from "../core/session-reset/reset-policy.ts";
 import { runTurn, type TurnRequest, type TurnResult } from "../core/turn/run-turn.ts";
 import { noModelMessage } from "../models/model-ref.ts";
-import { detectOllama, type ResolvedModel, resolveModel } from "../models/resolve-model.ts";
+import { createMemoryCooldownStore, createValuesCooldownStore } from "../models/failover/cooldown-store.ts";
+import { resolveModelChain } from "../models/failover/model-chain.ts";
+import { detectOllama, type ResolvedModel } from "../models/resolve-model.ts";
 import type { Clock } from "../ports/clock.ts";
 import type { Ports } from "../ports/index.ts";
 import { createDefaultTools } from "../tools/index.ts";
@@ -42,6 +44,8 @@ export interface AssistantOptions<P extends Ports = Ports> {
   secrets?: readonly string[];
   /** Default: ports.clock. */
   clock?: Clock;
+  /** Where model failover says which candidate answered (keys named by position). Contract: must not throw. */
+  log?: (level: "info" | "warn", message: string) => void;
 }
 
 export interface Assistant<P extends Ports = Ports> {
@@ -56,7 +60,7 @@ export interface Assistant<P extends Ports = Ports> {
   reconfigure(config: Config): void;
   /** Resolves the configured model once; throws NoModelError when none is set. */
   model(): Promise<ResolvedModel>;
-  /** Another model by ref (heartbeat.model), resolved once per config. */
+  /** Another model by ref (heartbeat.model), resolved once per config; agent.fallbacks back it up too. */
   modelByRef(ref: string): Promise<ResolvedModel>;
   turn(request: TurnRequest): Promise<TurnResult>;
   /** The cron jobs over the engine's store and alarm. */
@@ -109,6 +113,18 @@ export function createAssistant<P extends Ports>(options: AssistantOptions<P>): 
   let timeZone: string | undefined;
   // Tool results are masked with these before the model, the transcript or a reply sees them.
   const secrets = [...secretValues(env), ...(options.secrets ?? [])];
+  // Which keys and models are cooling down: this process's memory on the daemon, Values on AWS, where
+  // every Lambda and runtime must skip the same rate-limited key.
+  const cooldowns =
+    engine === "local" ? createMemoryCooldownStore(clock) : createValuesCooldownStore(ports.values);
+  const chain = (ref: string, current: Config) =>
+    resolveModelChain(ref, {
+      config: current,
+      env,
+      cooldowns,
+      clock,
+      ...(options.log && { log: options.log }),
+    });
   let resolved: Promise<ResolvedModel> | undefined;
   const model = () => {
     const current = config;
@@ -117,7 +133,7 @@ export function createAssistant<P extends Ports>(options: AssistantOptions<P>): 
         const base = env.OPENAI_COMPATIBLE_BASE_URL || current.providers.openaiCompatible.baseURL;
         throw new NoModelError(noModelMessage(await detectOllama(base)));
       }
-      return resolveModel(current.model, current, env);
+      return chain(current.model, current);
     })();
     // A failed resolution (no model yet) is tried again next time, so a later config fixes it.
     resolved.catch(() => {
@@ -129,7 +145,7 @@ export function createAssistant<P extends Ports>(options: AssistantOptions<P>): 
   const modelByRef = (ref: string) => {
     let found = byRef.get(ref);
     if (!found) {
-      found = Promise.resolve().then(() => resolveModel(ref, config, env));
+      found = Promise.resolve().then(() => chain(ref, config));
       found.catch(() => byRef.delete(ref));
       byRef.set(ref, found);
     }

@@ -42,6 +42,7 @@ export async function openAwsTurn(env: NodeJS.ProcessEnv, sessionId: string): Pr
     env: engine.env,
     engine: "agentcore",
     workspaceDir: folder.workspace,
+    log: engine.log,
   });
   built.assistant = assistant;
   const { channels, redact } = engine;

@@ -64,7 +64,7 @@ export async function openAwsRunner(env: NodeJS.ProcessEnv): Promise<AwsRunner> 
   });
   const { ports, config, channels, environment } = engine;
   // engine.env: the provider keys may come from the deployment's secret (secrets-env.ts).
-  const ready = createAssistant({ ports, config, env: engine.env, engine: "aws" });
+  const ready = createAssistant({ ports, config, env: engine.env, engine: "aws", log: engine.log });
   built.assistant = ready;
   const scheduling = awsScheduling(engine);
 

@@ -34,7 +34,7 @@ export interface LocalAssistantOptions {
   config?: Config;
   /** Read all of state.db at open, so damage is reported at start (see openStateDb). */
   checkState?: boolean;
-  /** Where a damaged transcript line is reported (default: stderr). Contract: must not throw. */
+  /** Where a damaged transcript line and a model failover are reported (default: stderr). Contract: must not throw. */
   warn?: (message: string) => void;
   /** Secrets besides the environment's and config.json's to mask in tool results (the gateway's token). */
   secrets?: readonly string[];
@@ -45,6 +45,7 @@ export async function openLocalAssistant(options: LocalAssistantOptions = {}): P
   const paths = resolvePaths(env);
   const config = options.config ?? (await loadConfig(paths, env));
   const workspaceDir = workspaceDirFor(config, paths);
+  const warn = options.warn ?? ((m: string) => process.stderr.write(`warning: ${m}\n`));
   const ports = createLocalPorts({
     workspaceDir,
     stateDb: paths.stateDb,
@@ -53,8 +54,7 @@ export async function openLocalAssistant(options: LocalAssistantOptions = {}): P
     cronStuckMs: config.cron.stuckMinutes * 60_000,
     clock: options.clock,
     checkState: options.checkState,
-    onDamagedLines: ({ file, lines }) =>
-      (options.warn ?? ((m) => process.stderr.write(`warning: ${m}\n`)))(damagedLinesMessage(file, lines)),
+    onDamagedLines: ({ file, lines }) => warn(damagedLinesMessage(file, lines)),
   });
   const createdFiles = await ensureWorkspace(ports.workspace);
   // The workspace folder and the state paths stay as opened: reconfigure changes model, tools and policies.
@@ -65,6 +65,7 @@ export async function openLocalAssistant(options: LocalAssistantOptions = {}): P
     engine: "local",
     workspaceDir,
     ...(options.secrets && { secrets: options.secrets }),
+    log: (_level, message) => warn(message),
   });
   return Object.assign(assistant, { paths, workspaceDir, createdFiles, close: () => ports.close() });
 }
