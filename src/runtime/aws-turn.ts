@@ -18,7 +18,8 @@ export async function openAwsTurn(env: NodeJS.ProcessEnv, sessionId: string): Pr
   // The channel is built before the assistant whose tools its /status lists.
   const built: { assistant?: Assistant } = {};
   const engine = await openAwsEngine(env, {
-    ports: (options) => ({ ...createAwsPorts(options), workspace }),
+    // The memory's notes are this disk copy too: a note written earlier in the turn is found.
+    ports: (options) => createAwsPorts({ ...options, workspace }),
     tools: () => built.assistant?.tools ?? [],
   });
   const { settings } = engine.environment;

@@ -1,6 +1,7 @@
 // The AWS Memory adapter against the AgentCore Memory stand-in (real SDK client) and an S3 workspace on
 // fauxqs: turns become events and, after extraction, records of their person only; heartbeats are kept
-// out of extraction; notes in S3 are found with their lines, re-read when they change, merged with records.
+// out of extraction; notes in S3 are found with their lines, re-read when they change, merged with records;
+// and the Memory contract suite passes with extraction run in settle().
 import { BedrockAgentCoreClient } from "@aws-sdk/client-bedrock-agentcore";
 import type { S3Client } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -11,6 +12,7 @@ import {
   startAgentCoreMemoryEmulator,
 } from "../../engines/aws/dev/agentcore-memory-emulator.ts";
 import { FAKE_AWS } from "../../engines/aws/dev/emulators.ts";
+import { memoryContract } from "../../ports/memory.contract.ts";
 import type { MemoryTurn } from "../../ports/memory.ts";
 import { createFakeClock } from "../../util/fake-clock.ts";
 import { createS3Workspace } from "../s3/workspace.ts";
@@ -49,6 +51,32 @@ async function open(memoryIdOverride = MEMORY) {
     memory: createAgentCoreMemory({ client, memoryId: memoryIdOverride, workspace, clock }),
   };
 }
+
+// A fresh stand-in and bucket per test; settle() runs the extraction AgentCore would run minutes later.
+memoryContract("agentcore", async () => {
+  const own = await startAgentCoreMemoryEmulator({ memoryId: MEMORY, log: () => {} });
+  const agentcore = new BedrockAgentCoreClient({ ...FAKE_AWS, endpoint: own.endpoint, maxAttempts: 1 });
+  const workspace = createS3Workspace({
+    client: s3,
+    bucket: await freshBucket(s3),
+    prefix: "agents/main/workspace/",
+  });
+  return {
+    memory: createAgentCoreMemory({
+      client: agentcore,
+      memoryId: MEMORY,
+      workspace,
+      clock: createFakeClock(),
+    }),
+    writeNote: (path, text) => workspace.write(path, text),
+    removeNote: (path) => workspace.remove(path),
+    settle: async () => void (await own.extract()),
+    cleanup: async () => {
+      agentcore.destroy();
+      await own.close();
+    },
+  };
+});
 
 let at = Date.UTC(2026, 11, 7, 10, 0, 0);
 const turn = (actor: string, user: string, extra: Partial<MemoryTurn> = {}): MemoryTurn => ({

@@ -173,4 +173,28 @@ describe("awsSettingsFromEnv", () => {
       retryDelayMs: 0,
     });
   });
+
+  it("reads the AgentCore Memory id and its own endpoint (LocalStack's shared one has no AgentCore)", () => {
+    const result = awsSettingsFromEnv({
+      ...COMPLETE,
+      AGENT_CLAW_AWS_ENDPOINT: "http://localhost:4566",
+      AGENT_CLAW_AWS_MEMORY_ID: "agent_claw_memory-AbCdEf1234",
+      AGENT_CLAW_AWS_ENDPOINT_AGENTCORE_MEMORY: "http://127.0.0.1:9100",
+    });
+    expect(result.ok && result.settings).toMatchObject({
+      memoryId: "agent_claw_memory-AbCdEf1234",
+      endpoint: { s3: "http://localhost:4566", memory: "http://127.0.0.1:9100" },
+    });
+    const without = awsSettingsFromEnv({ ...COMPLETE, AGENT_CLAW_AWS_ENDPOINT: "http://localhost:4566" });
+    expect(without.ok && without.settings.memoryId).toBeUndefined();
+    expect(without.ok && without.settings.endpoint?.memory).toBeUndefined();
+    expect(
+      awsSettingsFromEnv({ ...COMPLETE, AGENT_CLAW_AWS_MEMORY_ID: "memory/with/slashes" }),
+    ).toMatchObject({
+      ok: false,
+      problems: [
+        "AGENT_CLAW_AWS_MEMORY_ID is not an AgentCore Memory id (like agent_claw_memory-AbCdEf1234)",
+      ],
+    });
+  });
 });

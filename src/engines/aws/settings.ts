@@ -127,6 +127,14 @@ const envSchema = z.object({
     .optional(),
   // Only its own variable: AGENT_CLAW_AWS_ENDPOINT (LocalStack) has no AgentCore to point at.
   AGENT_CLAW_AWS_ENDPOINT_AGENTCORE: url().optional(),
+  AGENT_CLAW_AWS_MEMORY_ID: setting("a memory id")
+    .regex(
+      /^[a-zA-Z][a-zA-Z0-9_-]{0,99}-[a-zA-Z0-9]{10}$/,
+      "is not an AgentCore Memory id (like agent_claw_memory-AbCdEf1234)",
+    )
+    .optional(),
+  // Its own variable too: the runtimes get the handlers' environment without the runner's AgentCore ones.
+  AGENT_CLAW_AWS_ENDPOINT_AGENTCORE_MEMORY: url().optional(),
 });
 
 /** The environment variables the aws engine reads (only these reach the schema: empty ones count as unset). */
@@ -169,6 +177,7 @@ export function awsSettingsFromEnv(env: Record<string, string | undefined>): Set
     s3: vars.AGENT_CLAW_AWS_ENDPOINT_S3 ?? all,
     sqs: vars.AGENT_CLAW_AWS_ENDPOINT_SQS ?? all,
     scheduler: vars.AGENT_CLAW_AWS_ENDPOINT_SCHEDULER ?? all,
+    memory: vars.AGENT_CLAW_AWS_ENDPOINT_AGENTCORE_MEMORY,
   };
   const given = Object.fromEntries(Object.entries(endpoint).filter(([, value]) => value !== undefined));
   return {
@@ -181,6 +190,7 @@ export function awsSettingsFromEnv(env: Record<string, string | undefined>): Set
       workspacePrefix: "agents/main/workspace/",
       transcriptsPrefix: "agents/main/transcripts/",
       queueUrl: vars.AGENT_CLAW_AWS_QUEUE_URL,
+      ...(vars.AGENT_CLAW_AWS_MEMORY_ID && { memoryId: vars.AGENT_CLAW_AWS_MEMORY_ID }),
       schedule: {
         group: vars.AGENT_CLAW_AWS_SCHEDULE_GROUP,
         targetArn: vars.AGENT_CLAW_AWS_SCHEDULE_TARGET_ARN,

@@ -1,9 +1,11 @@
-// The aws engine's composition root: DynamoDB (state table), S3 (workspace + large transcript entries)
-// and SQS FIFO (intake queue), returning the same Ports as engines/local/wire.ts.
+// The aws engine's composition root: DynamoDB (state table), S3 (workspace + large transcript entries),
+// SQS FIFO (intake queue) and, when configured, AgentCore Memory, returning the same Ports as engines/local/wire.ts.
+import { BedrockAgentCoreClient } from "@aws-sdk/client-bedrock-agentcore";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { S3Client } from "@aws-sdk/client-s3";
 import { SchedulerClient } from "@aws-sdk/client-scheduler";
 import { SQSClient } from "@aws-sdk/client-sqs";
+import { createAgentCoreMemory } from "../../adapters/agentcore/memory.ts";
 import { createDynamoClaims } from "../../adapters/dynamodb/claims.ts";
 import { createDynamoCronStore } from "../../adapters/dynamodb/cron-store.ts";
 import { createDynamoOutbox } from "../../adapters/dynamodb/outbox.ts";
@@ -18,13 +20,14 @@ import { DEFAULT_STUCK_MS } from "../../core/cron/run-state.ts";
 import type { Alarm } from "../../ports/alarm.ts";
 import type { Clock } from "../../ports/clock.ts";
 import type { Ports } from "../../ports/index.ts";
+import type { Workspace } from "../../ports/workspace.ts";
 import { createSystemClock } from "../../util/system-clock.ts";
 
 /** Where the aws engine keeps its state, and how to reach it. */
 export interface AwsEngineOptions {
   region: string;
   /** Endpoint overrides per service, for emulators or LocalStack; S3 then uses path-style URLs. */
-  endpoint?: { dynamodb?: string; s3?: string; sqs?: string; scheduler?: string };
+  endpoint?: { dynamodb?: string; s3?: string; sqs?: string; scheduler?: string; memory?: string };
   /** Static credentials (emulators); absent: the SDK's default chain (Lambda role, profile, env). */
   credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
   /** The DynamoDB state table (adapters/dynamodb/tables.ts). */
@@ -36,6 +39,10 @@ export interface AwsEngineOptions {
   transcriptsPrefix: string;
   /** URL of the SQS FIFO intake queue. */
   queueUrl: string;
+  /** The AgentCore Memory resource turns are recorded in and searched; absent: no memory on this engine. */
+  memoryId?: string;
+  /** The workspace instead of the S3 prefix's (AgentCore Runtime: the session's disk copy of it). */
+  workspace?: Workspace;
   /** Where cron jobs' EventBridge schedules go; without it, adding a cron job fails with a message saying so. */
   schedule?: ScheduleTarget;
   /** A cron run going longer than this is recorded as stuck (default 2 h; the cron service's stuckMs). */
@@ -61,10 +68,20 @@ export function createAwsPorts(options: AwsEngineOptions): Ports {
         stuckMs: options.cronStuckMs ?? DEFAULT_STUCK_MS,
       })
     : UNSCHEDULED;
+  const workspace =
+    options.workspace ??
+    createS3Workspace({ client: s3, bucket: options.bucket, prefix: options.workspacePrefix });
+  const agentcore =
+    options.memoryId === undefined
+      ? undefined
+      : new BedrockAgentCoreClient({ region, credentials, endpoint: endpoint.memory });
   let closed = false;
   return {
     clock,
-    workspace: createS3Workspace({ client: s3, bucket: options.bucket, prefix: options.workspacePrefix }),
+    workspace,
+    ...(agentcore && {
+      memory: createAgentCoreMemory({ client: agentcore, memoryId: options.memoryId!, workspace, clock }),
+    }),
     sessions: createDynamoSessionStore({
       client: dynamodb,
       table: options.table,
@@ -82,7 +99,7 @@ export function createAwsPorts(options: AwsEngineOptions): Ports {
     async close() {
       if (closed) return;
       closed = true;
-      for (const client of [dynamodb, s3, sqs, scheduler]) client?.destroy();
+      for (const client of [dynamodb, s3, sqs, scheduler, agentcore]) client?.destroy();
     },
   };
 }

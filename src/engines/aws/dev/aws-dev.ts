@@ -1,6 +1,7 @@
 // `agent-claw aws dev`: the whole serverless engine on this machine. Emulators with the table, bucket and
 // queues; the bundled handlers (dist/lambda/*.mjs) in Lambda-like environments; an API Gateway front for
-// ingest, the SQS event source for runner, and a local EventBridge Scheduler firing into schedule.
+// ingest, the SQS event source for runner, a local EventBridge Scheduler firing into schedule, and an
+// AgentCore Memory stand-in the turns are recorded in.
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { SchedulerClient } from "@aws-sdk/client-scheduler";
@@ -16,6 +17,7 @@ import { redriveCount, DEFAULT_MAX_ATTEMPTS, awsSettingsFromEnv } from "../setti
 import { WEBHOOK_SECRET_VARIABLE } from "../aws-environment.ts";
 import {
   DEV_ACCOUNT,
+  DEV_MEMORY_ID,
   DEV_RUNTIME_ARN,
   DEV_SCHEDULE_GROUP,
   handlerEnvironment,
@@ -28,6 +30,7 @@ import {
   type AgentCoreEmulatorOptions,
   startAgentCoreEmulator,
 } from "./agentcore-emulator.ts";
+import { type AgentCoreMemoryEmulator, startAgentCoreMemoryEmulator } from "./agentcore-memory-emulator.ts";
 import { startApiGatewayFront } from "./api-gateway-front.ts";
 import {
   dynamoClient,
@@ -69,6 +72,11 @@ export interface AwsDevOptions {
   turns?: "lambda" | "agentcore";
   /** The stand-in's session lifecycle (idle timeout, /ping interval, maximum lifetime). */
   agentcore?: Pick<AgentCoreEmulatorOptions, "idleTimeoutMs" | "pingIntervalMs" | "maxLifetimeMs">;
+  /**
+   * When the AgentCore Memory stand-in turns events into long-term records: "auto" a few seconds after a
+   * turn (default; AgentCore takes minutes), "manual" only on memory.extract() (tests).
+   */
+  memoryExtraction?: "auto" | "manual";
   /** The functions' log lines, prefixed with their name (default: stderr). */
   log?(line: string): void;
   /** Steps while starting, for the CLI's progress line. */
@@ -96,6 +104,8 @@ export interface AwsDev {
   lambdas: { ingest: LambdaHost; runner: LambdaHost; schedule: LambdaHost };
   /** The AgentCore stand-in, when turns run in AgentCore. */
   agentcore?: AgentCoreEmulator;
+  /** The AgentCore Memory stand-in every function and runtime records turns in and searches. */
+  memory: AgentCoreMemoryEmulator;
   close(): Promise<void>;
 }
 
@@ -156,7 +166,16 @@ export async function startAwsDev(options: AwsDevOptions = {}): Promise<AwsDev> 
     });
     closers.push(() => scheduler.stop());
 
+    progress("starting the AgentCore Memory stand-in");
+    const memory = await startAgentCoreMemoryEmulator({
+      memoryId: DEV_MEMORY_ID,
+      ...(options.memoryExtraction !== "manual" && { extractAfterMs: 3_000 }),
+      ...(options.log && { log: (line: string) => options.log!(`[memory] ${line}`) }),
+    });
+    closers.push(() => memory.close());
+
     const envOptions = {
+      memory: { endpoint: memory.endpoint },
       resources,
       endpoints: {
         dynamodb: dynamo.endpoint,
@@ -257,6 +276,7 @@ export async function startAwsDev(options: AwsDevOptions = {}): Promise<AwsDev> 
       fireSchedules: (now) => scheduler.fire(now),
       lambdas,
       ...(agentcore && { agentcore }),
+      memory,
       close,
     };
   } catch (error) {

@@ -12,6 +12,9 @@ export const DEV_SCHEDULE_GROUP = "agent-claw";
 /** The runtime `aws dev --turns agentcore` serves, in the dev account and region. */
 export const DEV_RUNTIME_ARN = `arn:aws:bedrock-agentcore:${FAKE_AWS.region}:${DEV_ACCOUNT}:runtime/agent_claw-dev0000000`;
 
+/** The AgentCore Memory `aws dev` records turns in (its stand-in serves only this id). */
+export const DEV_MEMORY_ID = "agent_claw_memory-dev0000000";
+
 /** dist/lambda of this checkout or install: beside package.json, from src/ (tests) as from dist/ (the CLI). */
 export function lambdaDir(): string {
   return join(packageRoot(), "dist", "lambda");
@@ -27,6 +30,8 @@ export interface HandlerEnvironmentOptions {
   webhookSecret: string;
   /** Turns in AgentCore: the stand-in's address (the runner then invokes DEV_RUNTIME_ARN there). */
   agentcore?: { endpoint: string };
+  /** The AgentCore Memory stand-in's address (turns are recorded in DEV_MEMORY_ID there). */
+  memory?: { endpoint: string };
 }
 
 /**
@@ -58,6 +63,10 @@ export function handlerEnvironment(
     AGENT_CLAW_AWS_ENDPOINT_S3: endpoints.s3,
     AGENT_CLAW_AWS_ENDPOINT_SQS: endpoints.sqs,
     AGENT_CLAW_AWS_ENDPOINT_SCHEDULER: endpoints.scheduler,
+    ...(options.memory && {
+      AGENT_CLAW_AWS_MEMORY_ID: DEV_MEMORY_ID,
+      AGENT_CLAW_AWS_ENDPOINT_AGENTCORE_MEMORY: options.memory.endpoint,
+    }),
     [CONFIG_VARIABLE]: JSON.stringify(options.config),
     [WEBHOOK_SECRET_VARIABLE]: options.webhookSecret,
     ...(options.agentcore && {
