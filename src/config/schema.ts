@@ -3,6 +3,7 @@ import { z } from "zod";
 import { deliveryAddressSchema } from "../core/cron/cron-input.ts";
 import { isTimeZone } from "../core/cron/zoned-time.ts";
 import { sessionResetByTypeSchema, sessionResetSchema } from "./session-reset-schema.ts";
+import { limitsSchema, modelsSchema } from "./usage-schema.ts";
 
 /** "provider/model", e.g. "anthropic/claude-sonnet-4-5", "ollama/llama3.2" or "openai-compatible/qwen3". */
 export const modelRefSchema = z
@@ -380,6 +381,12 @@ export const configSchema = z
       .object({ telegram: telegramSchema.default(telegramSchema.parse({})) })
       .strict()
       .default({ telegram: telegramSchema.parse({}) }),
+    models: modelsSchema
+      .default({ prices: {} })
+      .describe("Model prices for usage estimates (agent-claw usage)."),
+    limits: limitsSchema
+      .default({})
+      .describe("Daily spending limits, checked before every model call; absent: no limit."),
     heartbeat: heartbeatSchema.default(heartbeatSchema.parse({})),
     cron: cronSchema.default(cronSchema.parse({})),
     tools: z

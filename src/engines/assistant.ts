@@ -4,12 +4,14 @@ import { randomUUID } from "node:crypto";
 import { configSecretValues } from "../config/secrets.ts";
 import type { Config } from "../config/schema.ts";
 import { ModelSetupError } from "../core/agent/model-call-error.ts";
+import { turnUsageKind } from "../core/agent/usage-kind.ts";
 import type { CronService } from "../core/cron/cron-service.ts";
 import { resetPolicyFor } from "../core/session-reset/reset-policy.ts";
 import { runTurn, type TurnRequest, type TurnResult } from "../core/turn/run-turn.ts";
 import { noModelMessage } from "../models/model-ref.ts";
 import { createMemoryCooldownStore, createValuesCooldownStore } from "../models/failover/cooldown-store.ts";
 import { resolveModelChain } from "../models/failover/model-chain.ts";
+import { meteredModel } from "../models/metered-model.ts";
 import { detectOllama, type ResolvedModel } from "../models/resolve-model.ts";
 import type { Clock } from "../ports/clock.ts";
 import type { Ports } from "../ports/index.ts";
@@ -174,12 +176,24 @@ export function createAssistant<P extends Ports>(options: AssistantOptions<P>): 
     },
     cron,
     async turn(request) {
+      const chosen = request.options?.model ? await modelByRef(request.options.model) : await model();
+      // Every call of the turn is recorded and checked against the daily limits (see metered-model.ts).
+      const metered = meteredModel(chosen.model, {
+        ledger: ports.usage,
+        clock,
+        ref: chosen.ref,
+        sessionKey: request.sessionKey,
+        kind: turnUsageKind(request.messages),
+        prices: config.models.prices,
+        limits: config.limits,
+        timeZone: assistant.timeZone,
+      });
       return runTurn(
         {
           sessions: ports.sessions,
           workspace: ports.workspace,
           clock,
-          model: request.options?.model ? await modelByRef(request.options.model) : await model(),
+          model: { ref: chosen.ref, model: metered },
           cron: { service: cron, chatJobsDeliverAnywhere: config.cron.chatJobsDeliverAnywhere },
           tools,
           toolPolicy: config.tools.policy,

@@ -43,6 +43,8 @@ export function explainModelError(
   const status = facts.status === undefined ? "" : ` (${facts.status})`;
   const said = stripControlChars(redact(facts.text, secrets)).slice(0, 300);
   switch (classifyModelError(error)) {
+    case "usage_limit":
+      return `${(error as Error).message} See \`agent-claw usage\`; limits.dailyUsd and limits.dailyTokens set the limits.`;
     case "not_configured":
       return `The model "${modelRef}" has no API key: set ${KEY_VARIABLE[provider]} (see \`agent-claw doctor\`).`;
     case "auth":

@@ -2,6 +2,7 @@
 import type { LanguageModelV4 } from "@ai-sdk/provider";
 import type { Config } from "../config/schema.ts";
 import { DEFAULT_OLLAMA_URL, parseModelRef, type ProviderId } from "./model-ref.ts";
+import { bedrockCaches, withPromptCache } from "./prompt-cache.ts";
 import { providerCredentials } from "./provider-credentials.ts";
 import { type ProviderSettings, providerSettings } from "./provider-settings.ts";
 
@@ -71,7 +72,7 @@ async function buildModel(
   switch (provider) {
     case "anthropic": {
       const { createAnthropic } = await import("@ai-sdk/anthropic");
-      return createAnthropic({ apiKey, baseURL }).languageModel(model);
+      return withPromptCache(createAnthropic({ apiKey, baseURL }).languageModel(model), "anthropic");
     }
     case "openai": {
       const { createOpenAI } = await import("@ai-sdk/openai");
@@ -83,9 +84,11 @@ async function buildModel(
         import("@ai-sdk/amazon-bedrock"),
         import("@aws-sdk/credential-providers"),
       ]);
-      return createAmazonBedrock({ region, credentialProvider: fromNodeProviderChain() }).languageModel(
-        model,
-      );
+      const bedrock = createAmazonBedrock({
+        region,
+        credentialProvider: fromNodeProviderChain(),
+      }).languageModel(model);
+      return bedrockCaches(model) ? withPromptCache(bedrock, "bedrock") : bedrock;
     }
     case "openai-compatible":
     case "ollama": {

@@ -203,5 +203,9 @@ function stopReason(reply: ResolvedMessage): string {
 }
 
 function usageBody(usage: FakeUsage) {
-  return { input_tokens: usage.inputTokens, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 };
+  return {
+    input_tokens: usage.inputTokens,
+    cache_creation_input_tokens: usage.cacheWriteTokens ?? 0,
+    cache_read_input_tokens: usage.cacheReadTokens ?? 0,
+  };
 }

@@ -3,8 +3,13 @@
 
 /** Token counts a scripted reply reports; the fakes translate them to each API's usage shape. */
 export interface FakeUsage {
+  /** Input tokens not read from or written to the prompt cache. */
   inputTokens: number;
   outputTokens: number;
+  /** Input tokens read from the prompt cache (Anthropic cache_read_input_tokens, OpenAI cached_tokens). */
+  cacheReadTokens?: number;
+  /** Input tokens written to the prompt cache (Anthropic cache_creation_input_tokens). */
+  cacheWriteTokens?: number;
 }
 
 /** Usage reported when neither the reply nor the server options say otherwise. */

@@ -179,11 +179,13 @@ function finishReason(reply: ResolvedMessage): string {
 }
 
 function usageBody(usage: FakeUsage) {
+  // OpenAI counts cached tokens inside prompt_tokens.
+  const cached = usage.cacheReadTokens ?? 0;
   return {
-    prompt_tokens: usage.inputTokens,
+    prompt_tokens: usage.inputTokens + cached,
     completion_tokens: usage.outputTokens,
-    total_tokens: usage.inputTokens + usage.outputTokens,
-    prompt_tokens_details: { cached_tokens: 0, audio_tokens: 0 },
+    total_tokens: usage.inputTokens + cached + usage.outputTokens,
+    prompt_tokens_details: { cached_tokens: cached, audio_tokens: 0 },
     completion_tokens_details: {
       reasoning_tokens: 0,
       audio_tokens: 0,

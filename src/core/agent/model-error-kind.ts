@@ -2,6 +2,7 @@
 // provider's load, the network, the prompt's size), read off the status and the provider's words.
 // Replies, the CLI's explanations and (later) model failover all decide on this kind.
 import { LoadAPIKeyError } from "@ai-sdk/provider";
+import { isUsageLimitError } from "../usage/usage-limit-error.ts";
 
 export type ModelErrorKind =
   | "auth"
@@ -12,6 +13,8 @@ export type ModelErrorKind =
   | "context_overflow"
   | "bad_request"
   | "not_configured"
+  /** The owner's daily limit (limits.dailyUsd / dailyTokens) is reached; no call was made. */
+  | "usage_limit"
   | "unknown";
 
 /** What a failure says about itself, gathered from the error and its causes. */
@@ -78,6 +81,7 @@ const NETWORK = /fetch failed|timed? ?out|socket hang up|network error/i;
 
 /** The kind of a model call failure; `unknown` when nothing in it says more. */
 export function classifyModelError(error: unknown): ModelErrorKind {
+  if (isUsageLimitError(error)) return "usage_limit";
   const { status, code, text } = modelErrorFacts(error);
   if (LoadAPIKeyError.isInstance(error)) return "not_configured";
   if (CONTEXT.test(text) && (status === undefined || status === 400 || status === 413)) {

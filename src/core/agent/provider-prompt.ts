@@ -1,18 +1,25 @@
 // The transcript's AI SDK messages and our tools in the shape a provider model takes (LanguageModelV4).
 // The agent loop calls providers directly: streamText's per-call prompt validation and stream
 // plumbing cost about 2 ms of CPU per model call, more than the rest of a turn's own work.
+// providerOptions travel with every message and part: they hold what a provider needs back on the
+// next call (Anthropic's reasoning signatures, OpenAI's item ids) and cache markers.
 import type {
   LanguageModelV4FilePart,
   LanguageModelV4FunctionTool,
   LanguageModelV4Message,
   LanguageModelV4Prompt,
   LanguageModelV4TextPart,
+  SharedV4ProviderOptions,
 } from "@ai-sdk/provider";
 import type { FilePart, ImagePart, ModelMessage, TextPart } from "ai";
 import { z } from "zod";
 import type { AgentTool } from "../../tools/tool.ts";
 
 type UserPart = TextPart | ImagePart | FilePart;
+
+/** `{ providerOptions }` when the message or part has some, else nothing (no undefined keys). */
+const options = (from: { providerOptions?: SharedV4ProviderOptions | undefined }) =>
+  from.providerOptions ? { providerOptions: from.providerOptions } : {};
 
 /** Raised for message content the loop cannot hand to a provider; names the part. */
 export class UnsupportedContentError extends Error {
@@ -31,17 +38,18 @@ function fileData(data: unknown): LanguageModelV4FilePart["data"] {
 function userPart(part: UserPart): LanguageModelV4TextPart | LanguageModelV4FilePart {
   switch (part.type) {
     case "text":
-      return { type: "text", text: part.text };
+      return { type: "text", text: part.text, ...options(part) };
     case "image":
       if (!part.mediaType)
         throw new UnsupportedContentError("An image part needs its mediaType (image/png, ...).");
-      return { type: "file", data: fileData(part.image), mediaType: part.mediaType };
+      return { type: "file", data: fileData(part.image), mediaType: part.mediaType, ...options(part) };
     case "file":
       return {
         type: "file",
         data: fileData(part.data),
         mediaType: part.mediaType,
         ...(part.filename && { filename: part.filename }),
+        ...options(part),
       };
   }
 }
@@ -49,7 +57,7 @@ function userPart(part: UserPart): LanguageModelV4TextPart | LanguageModelV4File
 export function providerMessage(message: ModelMessage): LanguageModelV4Message {
   switch (message.role) {
     case "system":
-      return { role: "system", content: message.content };
+      return { role: "system", content: message.content, ...options(message) };
     case "user":
       return {
         role: "user",
@@ -57,22 +65,24 @@ export function providerMessage(message: ModelMessage): LanguageModelV4Message {
           typeof message.content === "string"
             ? [{ type: "text", text: message.content }]
             : message.content.map(userPart),
+        ...options(message),
       };
     case "assistant": {
       if (typeof message.content === "string") {
-        return { role: "assistant", content: [{ type: "text", text: message.content }] };
+        return { role: "assistant", content: [{ type: "text", text: message.content }], ...options(message) };
       }
       const content = message.content.map((part) => {
         switch (part.type) {
           case "text":
           case "reasoning":
-            return { type: part.type, text: part.text };
+            return { type: part.type, text: part.text, ...options(part) };
           case "tool-call":
             return {
               type: "tool-call" as const,
               toolCallId: part.toolCallId,
               toolName: part.toolName,
               input: part.input,
+              ...options(part),
             };
           case "file":
             return userPart(part);
@@ -80,7 +90,7 @@ export function providerMessage(message: ModelMessage): LanguageModelV4Message {
             throw new UnsupportedContentError(`An assistant message holds a "${part.type}" part.`);
         }
       });
-      return { role: "assistant", content };
+      return { role: "assistant", content, ...options(message) };
     }
     case "tool":
       return {
@@ -94,8 +104,10 @@ export function providerMessage(message: ModelMessage): LanguageModelV4Message {
             toolCallId: part.toolCallId,
             toolName: part.toolName,
             output: part.output as never,
+            ...options(part),
           };
         }),
+        ...options(message),
       };
   }
 }

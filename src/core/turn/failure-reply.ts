@@ -2,6 +2,7 @@
 // sentence per kind of failure; the provider's own words (which may echo a key) go to the log only.
 import { ModelCallError, ModelSetupError } from "../agent/model-call-error.ts";
 import { type ModelErrorKind, modelErrorFacts } from "../agent/model-error-kind.ts";
+import { isUsageLimitError } from "../usage/usage-limit-error.ts";
 
 const SORRY = "Sorry, I could not answer this message:";
 
@@ -14,6 +15,7 @@ const MODEL_REPLIES: Record<ModelErrorKind, string> = {
   context_overflow: `${SORRY} this conversation is now too long for the model. Start a new one with /new and ask again.`,
   bad_request: `${SORRY} the model provider rejected the request (the model name or a setting may be wrong). The owner can run \`agent-claw doctor\`.`,
   not_configured: `${SORRY} the assistant's model is not set up yet. The owner can run \`agent-claw doctor\` to see what is missing.`,
+  usage_limit: `${SORRY} the assistant's daily usage limit is reached. It resets at midnight; the owner can see the spending with \`agent-claw usage\`.`,
   unknown: `${SORRY} the model call failed. The owner can find the details in the gateway log.`,
 };
 
@@ -31,6 +33,9 @@ export function failureKind(error: unknown): ModelErrorKind | undefined {
 /** The reply for a turn that failed with `error`: never the error's own text. */
 export function failureReply(error: unknown): string {
   const kind = failureKind(error);
+  // The limit's own words (the limit, what was used, when it resets) hold nothing secret.
+  if (error instanceof ModelCallError && isUsageLimitError(error.cause))
+    return `${SORRY} ${error.cause.message}`;
   return kind ? MODEL_REPLIES[kind] : FAILED_REPLY;
 }
 

@@ -16,6 +16,7 @@ const MODEL_KINDS: Record<ModelErrorKind, true> = {
   context_overflow: true,
   bad_request: true,
   not_configured: true,
+  usage_limit: true,
   unknown: true,
 };
 
