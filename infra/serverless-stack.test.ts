@@ -1,9 +1,11 @@
-// The serverless stack's template has the properties issue 11 §3 asks for: read from the synthesized
+// The serverless stack's template has the properties issue 11 §3 (and issue 12's memory) asks for: read from the synthesized
 // CloudFormation, not from the constructs, so a CDK default that differs from what we meant shows here.
 import { Match, type Template } from "aws-cdk-lib/assertions";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { MEMORY_NAMESPACES } from "../src/adapters/agentcore/memory.ts";
 import { STATE_TABLE } from "../src/adapters/dynamodb/tables.ts";
 import { awsSettingsFromEnv, DEFAULT_MAX_ATTEMPTS, redriveCount } from "../src/engines/aws/settings.ts";
+import { MEMORY_ACTIONS, MEMORY_EVENT_EXPIRY_DAYS } from "./assistant-memory.ts";
 import {
   type Artifacts,
   fakeArtifacts,
@@ -57,6 +59,7 @@ const DEPLOYED: Record<string, string> = {
   AGENT_CLAW_AGENTCORE_RUNTIME_ARN:
     "arn:aws:bedrock-agentcore:eu-west-1:123456789012:runtime/agent_claw_turns-Ab12",
   AGENT_CLAW_RELEASE: "3",
+  AGENT_CLAW_AWS_MEMORY_ID: "agent_claw_memory-AbCdEf1234",
 };
 const deployed = (env: Record<string, unknown>) =>
   Object.fromEntries(
@@ -223,7 +226,10 @@ describe("AgentCore Runtime", () => {
   it("is absent when turns run in the Lambda, and nothing may invoke one", () => {
     lambdaTurns.resourceCountIs("AWS::BedrockAgentCore::Runtime", 0);
     const actions = iamStatements(lambdaTurns).flatMap((s) => s.Action);
-    expect(actions.filter((a) => a.startsWith("bedrock-agentcore:"))).toEqual([]);
+    // Memory's calls are all AgentCore may be asked for.
+    expect(actions.filter((a) => a.startsWith("bedrock-agentcore:") && !MEMORY_ACTIONS.includes(a))).toEqual(
+      [],
+    );
   });
 
   it("is an arm64 image with session storage and the lifecycle the runner's rotation assumes", () => {
@@ -253,6 +259,46 @@ describe("AgentCore Runtime", () => {
     const models = iamStatements(agentcoreTurns).filter((s) => s.Action.includes("bedrock:InvokeModel"));
     expect(models.flatMap((s) => rolesOf(agentcoreTurns, s.where))).not.toContain(runnerRole);
     expect(models).toHaveLength(1);
+  });
+});
+
+describe("AgentCore Memory", () => {
+  it.each(TURNS)(
+    "is one memory with a semantic strategy into the namespaces the adapter searches (turns in %s)",
+    (turns) => {
+      const template = templateFor(turns);
+      template.resourceCountIs("AWS::BedrockAgentCore::Memory", 1);
+      template.hasResourceProperties("AWS::BedrockAgentCore::Memory", {
+        Name: "agent_claw_memory",
+        EventExpiryDuration: MEMORY_EVENT_EXPIRY_DAYS,
+        MemoryStrategies: [{ SemanticMemoryStrategy: { Name: "facts", Namespaces: MEMORY_NAMESPACES } }],
+      });
+      expect(template.toJSON()["Outputs"]).toHaveProperty("MemoryId");
+    },
+  );
+
+  it.each([
+    ["lambda", "RunnerServiceRole"],
+    ["agentcore", "TurnsRuntimeExecutionRole"],
+  ] as const)("is used only by whoever runs turns (%s: %s), and only this memory", (turns, runsTurns) => {
+    const template = templateFor(turns);
+    const [memoryId] = resourceNamed(template, "AWS::BedrockAgentCore::Memory", "Memory");
+    const [role] = resourceNamed(template, "AWS::IAM::Role", runsTurns);
+    const using = iamStatements(template).filter((s) => s.Action.some((a) => MEMORY_ACTIONS.includes(a)));
+    expect(using).toHaveLength(1);
+    expect(rolesOf(template, using[0]!.where)).toEqual([role]);
+    expect(using[0]!.Action).toEqual(MEMORY_ACTIONS);
+    expect(using[0]!.Resource).toEqual([{ "Fn::GetAtt": [memoryId, "MemoryArn"] }]);
+    // The memory id goes where turns run, and nowhere else.
+    const withId = [
+      ...["Ingest", "Runner", "Schedule"].filter(
+        (name) => "AGENT_CLAW_AWS_MEMORY_ID" in envOf(template, name),
+      ),
+      ...Object.values(template.findResources("AWS::BedrockAgentCore::Runtime"))
+        .filter((r) => "AGENT_CLAW_AWS_MEMORY_ID" in (r["Properties"].EnvironmentVariables as object))
+        .map(() => "Runtime"),
+    ];
+    expect(withId).toEqual([turns === "lambda" ? "Runner" : "Runtime"]);
   });
 });
 

@@ -1,6 +1,7 @@
 // The serverless stack: Telegram posts to an HTTP API whose ingest Lambda queues the update on SQS FIFO; the
 // runner Lambda takes it (and runs the turn, or streams it from AgentCore Runtime); EventBridge Scheduler fires
-// the schedule Lambda for the heartbeat and cron jobs. State lives in one DynamoDB table and one S3 bucket.
+// the schedule Lambda for the heartbeat and cron jobs. State lives in one DynamoDB table and one S3 bucket;
+// what a person said is recorded in AgentCore Memory by whoever runs the turn.
 //
 //   Telegram ─▶ HTTP API ─▶ ingest ─▶ SQS FIFO ─▶ runner ─(agentcore)─▶ AgentCore Runtime
 //                                       │ └─ after redriveCount receives ─▶ FIFO dead-letter queue
@@ -21,6 +22,7 @@ import type { Construct } from "constructs";
 import { STATE_TABLE } from "../src/adapters/dynamodb/tables.ts";
 import { DEFAULT_MAX_ATTEMPTS, redriveCount } from "../src/engines/aws/settings.ts";
 import { Alarms } from "./alarms.ts";
+import { AssistantMemory } from "./assistant-memory.ts";
 import type { DeployOptions } from "./options.ts";
 import { output } from "./outputs.ts";
 import { TurnsRuntime } from "./turns-runtime.ts";
@@ -206,6 +208,9 @@ export class ServerlessStack extends Stack {
       integration: new HttpLambdaIntegration("Ingest", ingest.f),
     });
 
+    // Turns are recorded in it and searched by whoever runs them: the runner, or the runtime.
+    const memory = new AssistantMemory(this, "Memory", { name: options.name });
+
     let turns: TurnsRuntime | undefined;
     if (agentcore) {
       turns = new TurnsRuntime(this, "Turns", {
@@ -216,9 +221,11 @@ export class ServerlessStack extends Stack {
           AWS_REGION: this.region,
           AGENT_CLAW_AWS_SCHEDULE_TARGET_ARN: scheduleArn,
           AGENT_CLAW_AWS_SCHEDULE_ROLE_ARN: schedulerRole.roleArn,
+          AGENT_CLAW_AWS_MEMORY_ID: memory.memoryId,
         },
       });
       const role = turns.runtime.role;
+      memory.grantUse(role);
       table.grantReadWriteData(role);
       bucket.grantReadWrite(role);
       queue.grantSendMessages(role);
@@ -240,6 +247,8 @@ export class ServerlessStack extends Stack {
       runner.f.addEnvironment("AGENT_CLAW_RELEASE", turns.runtime.agentRuntimeVersion ?? "dev");
     } else {
       runner.f.addEnvironment("AGENT_CLAW_TURNS", "lambda");
+      runner.f.addEnvironment("AGENT_CLAW_AWS_MEMORY_ID", memory.memoryId);
+      memory.grantUse(runner.f);
       this.grantModels(runner.f);
     }
 
@@ -278,6 +287,7 @@ export class ServerlessStack extends Stack {
     output(this, "IngestLogGroup", ingest.logGroup.logGroupName, "The ingest function's logs");
     output(this, "RunnerLogGroup", runner.logGroup.logGroupName, "The runner function's logs");
     output(this, "ScheduleLogGroup", schedule.logGroup.logGroupName, "The schedule function's logs");
+    output(this, "MemoryId", memory.memoryId, "The AgentCore Memory turns are recorded in");
     if (turns) {
       output(this, "RuntimeArn", turns.runtime.agentRuntimeArn, "The AgentCore Runtime running turns");
       output(this, "RuntimeLogGroup", turns.logGroupName, "The AgentCore Runtime's logs");
