@@ -9,6 +9,7 @@ import { benchScheduler } from "./scheduler.ts";
 import { benchTelegram } from "./telegram.ts";
 import { benchRuntimeFirstPing } from "./runtime-first-ping.ts";
 import { report } from "./stats.ts";
+import { benchSoak, soakLines } from "./soak.ts";
 import { benchSynth, synthLines } from "./synth.ts";
 import { benchTranscriptLoad } from "./transcript-load.ts";
 import { benchTurnOverhead } from "./turn-overhead.ts";
@@ -89,3 +90,7 @@ for (const [start, summary] of Object.entries(await benchRuntimeFirstPing())) {
 // deploy aws: the CloudFormation templates, offline, from the built CLI.
 line("");
 for (const text of synthLines(await benchSynth())) line(text);
+
+// A long-lived daemon stays small: gateway RSS during and after a 3-minute soak over 200 growing sessions.
+line("");
+for (const text of soakLines(await benchSoak())) line(text);
