@@ -61,11 +61,14 @@ export async function checkModel(
   config: Config,
   env: NodeJS.ProcessEnv,
   timeoutMs = 3000,
+  /** Checks this key instead of the provider's first (failover's further keys). */
+  apiKey?: string,
 ): Promise<CheckResult> {
   const { provider } = parseModelRef(ref);
   let settings: ReturnType<typeof providerSettings>;
   try {
     settings = providerSettings(provider, config, env);
+    if (apiKey !== undefined) settings = { ...settings, apiKey };
   } catch (error) {
     if (!(error instanceof ModelSetupError)) throw error;
     return { ok: false, detail: error.problem, fix: error.fix || undefined };

@@ -11,6 +11,7 @@ import { BOOTSTRAP_FILES } from "../../core/prompt/bootstrap-files.ts";
 import { readDeployRecord } from "../../deploy/aws/deploy-record.ts";
 import { type LocalAssistant, openLocalAssistant } from "../../engines/local/assistant.ts";
 import { checkModel } from "../../models/check-model.ts";
+import { checkChain } from "../../models/failover/check-chain.ts";
 import { noModelMessage } from "../../models/model-ref.ts";
 import { detectOllama } from "../../models/resolve-model.ts";
 import { stripTerminalControls } from "../../util/control-chars.ts";
@@ -118,6 +119,13 @@ async function runChecks(env: NodeJS.ProcessEnv, repair: boolean): Promise<Check
       detail: `${config.model}: ${result.detail}`,
       fix: result.fix,
     });
+    // The further keys and agent.fallbacks, when there are any: a dead spare is found before it is needed.
+    const chain = await checkChain(config.model, config, env);
+    if (chain) {
+      // A refused spare is a warning (the model still answers); a fallback that cannot be built stops every turn.
+      const status = chain.ok ? "ok" : chain.blocking ? "fail" : "warn";
+      checks.push({ name: "failover", status, detail: chain.detail, fix: chain.fix });
+    }
   }
 
   // A channel only when it is configured: most installs talk through a few of them, or none.
