@@ -15,6 +15,7 @@ import { registerOnboard } from "./commands/onboard.ts";
 import { registerPairing } from "./commands/pairing.ts";
 import { registerRuntime } from "./commands/runtime.ts";
 import { registerSessions } from "./commands/sessions.ts";
+import { registerUsage } from "./commands/usage.ts";
 
 // The AI SDK prints provider warnings on the console; in a terminal chat they are noise.
 (globalThis as { AI_SDK_LOG_WARNINGS?: boolean }).AI_SDK_LOG_WARNINGS = false;
@@ -35,6 +36,7 @@ registerAgent(program);
 registerOnboard(program);
 registerConfig(program);
 registerSessions(program);
+registerUsage(program);
 registerPairing(program);
 registerCron(program);
 registerDoctor(program);

@@ -41,6 +41,10 @@ export interface SessionStore {
   append(sessionId: string, entries: TranscriptEntry[], options?: { sync?: boolean }): Promise<void>;
   /** Contract: every entry appended to the transcript so far is durable once resolved. */
   sync(sessionId: string): Promise<void>;
-  /** Contract: every complete entry in order; a torn last line is dropped, never thrown; [] for unknown ids. */
-  load(sessionId: string): Promise<TranscriptEntry[]>;
+  /**
+   * Contract: every complete entry in order; a torn last line is dropped, never thrown; [] for unknown ids.
+   * With `sinceCompaction` (what a turn needs), the adapter may leave out entries before the last
+   * compaction's first kept entry: the result is a suffix of the whole whose visibleEntries() are the same.
+   */
+  load(sessionId: string, options?: { sinceCompaction?: boolean }): Promise<TranscriptEntry[]>;
 }

@@ -1,6 +1,7 @@
 // Sessions for the local engine: the index in state.db, transcripts as append-only JSONL files
-// `<dir>/<sessionId>.jsonl`, fsynced per append and read tolerant of a torn last line; recently
-// used transcripts stay parsed in memory while their file keeps the size they match.
+// `<dir>/<sessionId>.jsonl`, fsynced per append and read tolerant of a torn last line; a turn reads
+// only the end it needs (from the last compaction on), and recently used transcripts stay parsed in
+// memory, within a budget, while their file keeps the size they match.
 import { randomUUID } from "node:crypto";
 import { readFileSync, statSync } from "node:fs";
 import { readdir, rename, rm } from "node:fs/promises";
@@ -15,6 +16,7 @@ import { inTransaction, withRelaxedSync } from "./db.ts";
 import { groupCommit } from "./group-commit.ts";
 import { createTranscriptCache } from "./transcript-cache.ts";
 import { parseTranscriptLines } from "./transcript-lines.ts";
+import { readTranscriptTail, type TranscriptTail } from "./transcript-tail.ts";
 
 export interface SqliteSessionStoreOptions {
   /** A database opened by openStateDb. */
@@ -29,6 +31,8 @@ export interface SqliteSessionStoreOptions {
    * and the 1-based numbers of the lines. Contract: must not throw.
    */
   onCorruptLines?: (info: { sessionId: string; file: string; lines: number[] }) => void;
+  /** The parsed-transcript cache's budget in estimated bytes of memory; default DEFAULT_CACHE_BYTES. */
+  cacheBytes?: number;
 }
 
 // Session ids name files: no separators, no leading dot, nothing that could climb out of dir.
@@ -48,6 +52,20 @@ function toMeta(row: Record<string, unknown> | undefined): SessionMeta | null {
   };
 }
 
+/** The whole file as a tail that starts at 0. */
+function wholeFile(file: string): TranscriptTail {
+  const bytes = readFileSync(file);
+  return { text: bytes.toString("utf8"), start: 0, size: bytes.length };
+}
+
+/** How many lines the file holds before byte `offset`. */
+function linesBefore(file: string, offset: number): number {
+  const head = readFileSync(file).subarray(0, offset);
+  let lines = 0;
+  for (let at = head.indexOf(0x0a); at >= 0; at = head.indexOf(0x0a, at + 1)) lines++;
+  return lines;
+}
+
 /** Filesystem-safe form of a Clock time for reset file names: 2026-11-22T09-00-00.000Z. */
 const stamp = (ms: number) => new Date(ms).toISOString().replaceAll(":", "-");
 
@@ -59,7 +77,7 @@ const stamp = (ms: number) => new Date(ms).toISOString().replaceAll(":", "-");
 export function createSqliteSessionStore(options: SqliteSessionStoreOptions): SessionStore {
   const { db, dir, clock, newId = randomUUID, onCorruptLines } = options;
   ensurePrivateDir(dir);
-  const cache = createTranscriptCache();
+  const cache = createTranscriptCache(options.cacheBytes);
   const durably = groupCommit(db);
   /** The file's size now; -1 when it does not exist. */
   const sizeOf = (file: string) => statSync(file, { throwIfNoEntry: false })?.size ?? -1;
@@ -180,22 +198,27 @@ export function createSqliteSessionStore(options: SqliteSessionStoreOptions): Se
       if (SAFE_ID.test(sessionId)) await append.sync(fileOf(sessionId));
     },
 
-    async load(sessionId) {
+    async load(sessionId, loadOptions) {
       if (!SAFE_ID.test(sessionId)) return [];
       const file = fileOf(sessionId);
-      const hit = cache.get(sessionId, sizeOf(file));
+      const recent = loadOptions?.sinceCompaction === true;
+      const hit = cache.get(sessionId, sizeOf(file), { whole: !recent });
       if (hit) return hit;
-      let bytes: Buffer;
+      let read: TranscriptTail;
       try {
-        // One synchronous read: cheaper than the thread pool's round trips, even for 10,000 entries.
-        bytes = readFileSync(file);
+        // Synchronous reads: cheaper than the thread pool's round trips, even for 10,000 entries.
+        read = recent ? readTranscriptTail(file) : wholeFile(file);
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code === "ENOENT") return [];
         throw error;
       }
-      const { entries, damaged } = parseTranscriptLines(bytes.toString("utf8"));
-      if (damaged.length > 0) onCorruptLines?.({ sessionId, file, lines: damaged });
-      cache.set(sessionId, entries, bytes.length);
+      const { entries, damaged } = parseTranscriptLines(read.text);
+      if (damaged.length > 0) {
+        // Line numbers count from the top of the file, also when only its end was read (rare: damage).
+        const before = read.start > 0 ? linesBefore(file, read.start) : 0;
+        onCorruptLines?.({ sessionId, file, lines: damaged.map((n) => n + before) });
+      }
+      cache.set(sessionId, entries, read.size, read.start === 0);
       return entries.slice();
     },
   };

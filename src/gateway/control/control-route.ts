@@ -19,6 +19,7 @@ import { pairingMethods } from "./pairing-methods.ts";
 import { sessionsMethods } from "./sessions-methods.ts";
 import { setupMethods } from "./setup-methods.ts";
 import { statusMethods } from "./status-methods.ts";
+import { usageMethods } from "./usage-methods.ts";
 
 export interface ControlRouteOptions {
   /** Time a client has to send `connect` (default 30 s). */
@@ -53,6 +54,7 @@ export function createControlRoute(options: ControlRouteOptions = {}): RouteModu
       ...configMethods,
       ...setupMethods,
       ...logsMethods,
+      ...usageMethods,
       ...channelsMethods(options.channels ?? builtInChannels),
     };
     let nextId = 0;

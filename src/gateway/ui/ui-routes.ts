@@ -35,6 +35,8 @@ export const UI_FILES = [
   "settings-form.js",
   "setup-card.js",
   "logs-view.js",
+  "usage-view.js",
+  "usage-chart.js",
 ] as const;
 
 export const CONTENT_SECURITY_POLICY =

@@ -9,10 +9,11 @@ import { byId, h } from "./dom.js";
 import { createLogsView } from "./logs-view.js";
 import { createSessionsView } from "./sessions-view.js";
 import { createSetupCard } from "./setup-card.js";
+import { createUsageView } from "./usage-view.js";
 
 const TOKEN_KEY = "agent-claw.token";
 const SESSION_KEY = "agent-claw.session";
-const VIEWS = ["chat", "sessions", "channels", "cron", "config", "logs"];
+const VIEWS = ["chat", "sessions", "usage", "channels", "cron", "config", "logs"];
 const CLIENT = { name: "web", version: "0.1.0" };
 
 const storage = {
@@ -92,6 +93,7 @@ const setupCard = createSetupCard(app);
 const views = {
   chat: createChatView(app),
   sessions: createSessionsView(app),
+  usage: createUsageView(app),
   channels: createChannelsView(app),
   cron: createCronView(app),
   config: createConfigView(app),
