@@ -47,7 +47,7 @@ const CLAIM_TTL_MS = 10 * 60_000;
 
 /** When the session was started and a person last wrote in it (heartbeats also touch updatedAt). */
 export async function sessionActivity(
-  lifecycle: Pick<SessionLifecycle, "values">,
+  lifecycle: { values: Pick<Values, "get"> },
   session: SessionMeta,
 ): Promise<SessionActivity> {
   const mark = await lifecycle.values.get<ActivityMark>(activityKey(session.key));
