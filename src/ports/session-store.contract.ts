@@ -90,6 +90,25 @@ export function sessionStoreContract(name: string, make: () => Promise<SessionSt
       expect(await store.recordTurn("unknown", { inputTokens: 1, outputTokens: 1 })).toBeNull();
     });
 
+    it("keeps the transcripts resets leave behind, listed oldest first and still readable", async () => {
+      const { store, clock } = await open();
+      const first = await store.open("k");
+      expect(await store.history("k")).toEqual([]);
+      await store.append(first.sessionId, [entry("1", "user", "yesterday")]);
+      await clock.advance(1_000);
+      const second = await store.reset("k");
+      await store.append(second!.sessionId, [entry("2", "user", "today")]);
+      await clock.advance(1_000);
+      await store.reset("k");
+      expect(await store.history("k")).toEqual([
+        { sessionId: first.sessionId, endedAt: clock.now() - 1_000 },
+        { sessionId: second!.sessionId, endedAt: clock.now() },
+      ]);
+      expect((await store.load(first.sessionId)).map((e) => e.id)).toEqual(["1"]);
+      expect((await store.load(second!.sessionId)).map((e) => e.id)).toEqual(["2"]);
+      expect(await store.history("never-seen")).toEqual([]);
+    });
+
     it("reset starts a fresh transcript; forget removes the session", async () => {
       const { store } = await open();
       const s = await store.open("k");
@@ -101,6 +120,7 @@ export function sessionStoreContract(name: string, make: () => Promise<SessionSt
       expect(await store.load(fresh!.sessionId)).toEqual([]);
       expect((await store.open("k")).sessionId).toBe(fresh?.sessionId);
       expect(await store.reset("k", { forget: true })).toBeNull();
+      expect(await store.history("k")).toEqual([]);
       expect(await store.get("k")).toBeNull();
       expect(await store.reset("never-seen")).toBeNull();
     });

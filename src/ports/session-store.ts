@@ -15,6 +15,12 @@ export interface SessionMeta {
   usage: TokenUsage;
 }
 
+/** A transcript a reset retired: no longer the session's, kept for people and memory. */
+export interface ArchivedTranscript {
+  sessionId: string;
+  endedAt?: number;
+}
+
 /**
  * Session index and transcripts. Implemented in adapters/sqlite (SQLite index + JSONL files) and
  * adapters/dynamodb.
@@ -33,6 +39,11 @@ export interface SessionStore {
    * its counters; with `forget`, removes the key and its transcripts instead.
    */
   reset(key: string, options?: { forget?: boolean }): Promise<SessionMeta | null>;
+  /**
+   * Contract: the transcripts resets left behind for key (daily, idle, /new), oldest first, each still
+   * readable with load; endedAt is when its reset happened, where the adapter knows it; [] when none.
+   */
+  history(key: string): Promise<ArchivedTranscript[]>;
   /**
    * Contract: durable once resolved; entries are appended in order; a crash mid-append loses at most
    * that call. With `sync: false` the entries are written (load sees them, they survive the process)

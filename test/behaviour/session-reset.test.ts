@@ -122,6 +122,16 @@ describe.each(engines)("session resets on the $name engine", (engine) => {
     expect(await texts(ports, morning.sessionId)).toEqual(["Good morning!", "reply 3"]);
     const meta = await ports.sessions.get(MAIN);
     expect(meta).toMatchObject({ sessionId: morning.sessionId, turns: 1, createdAt: clock.now() });
+    // Yesterday's conversation is kept whole, listed among the session's earlier transcripts.
+    expect(await ports.sessions.history(MAIN)).toEqual([
+      { sessionId: evening.sessionId, endedAt: clock.now() },
+    ]);
+    expect(await texts(ports, evening.sessionId)).toEqual([
+      "My name is Ada.",
+      "reply 1",
+      "Still up.",
+      "reply 2",
+    ]);
   });
 
   it("resets after idleMinutes without a person's message; heartbeats neither reset nor keep it alive", async () => {

@@ -185,7 +185,8 @@ export function createDynamoSessionStore(options: DynamoSessionStoreOptions): Se
           UpdateExpression:
             "SET sessionId = :fresh, turns = :zero, inputTokens = :zero, outputTokens = :zero, " +
             "createdAt = :now, updatedAt = :now, " +
-            "previous = list_append(if_not_exists(previous, :none), :old)",
+            "previous = list_append(if_not_exists(previous, :none), :old), " +
+            "previousAt = list_append(if_not_exists(previousAt, :none), :oldAt)",
           ConditionExpression: "sessionId = :current",
           ExpressionAttributeValues: {
             ...current,
@@ -194,10 +195,24 @@ export function createDynamoSessionStore(options: DynamoSessionStoreOptions): Se
             ":now": num(clock.now()),
             ":none": { L: [] },
             ":old": { L: [current[":current"]] },
+            ":oldAt": { L: [num(clock.now())] },
           },
         });
         if (fresh) return fresh;
       }
+    },
+
+    async history(key) {
+      const item = await getItem(key);
+      if (!item) return [];
+      const ids = transcriptIds(item).slice(1);
+      // previousAt came later than previous: an older item's first resets have no time.
+      const times = (item["previousAt"]?.L ?? []).map((v) => Number(v.N));
+      const offset = ids.length - times.length;
+      return ids.map((sessionId, i) => ({
+        sessionId,
+        ...(i >= offset && { endedAt: times[i - offset]! }),
+      }));
     },
 
     // DynamoDB acknowledges a write once it is durable: every append is synced, and sync has nothing to do.

@@ -154,7 +154,7 @@ describe("sqlite session store: transcripts on disk", () => {
     expect(loaded.every((e) => isMessageEntry(e) && e.message.content === big)).toBe(true);
   });
 
-  it("reset keeps the old transcript as <id>.jsonl.reset.<time>; forget deletes every file of the key", async () => {
+  it("reset keeps the old transcript as <id>.jsonl.reset.<time>, still loadable; forget deletes every file of the key", async () => {
     let n = 0;
     const store = createSqliteSessionStore({ db, dir: sessions, clock, newId: () => `s${++n}` });
     const first = await store.open("k");
@@ -168,9 +168,11 @@ describe("sqlite session store: transcripts on disk", () => {
       "s2.jsonl",
       "s3.jsonl",
     ]);
-    expect(await store.load("s1")).toEqual([]);
+    // Still readable by its id (sessions history, memory), from the renamed file.
+    expect((await store.load("s1")).map((e) => e.id)).toEqual(["old"]);
     await store.reset("k", { forget: true });
     expect(await readdir(sessions)).toEqual(["s2.jsonl"]);
+    expect(await store.load("s1")).toEqual([]);
     expect((await store.list()).map((s) => s.key)).toEqual(["other"]);
   });
 

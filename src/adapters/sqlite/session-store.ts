@@ -7,7 +7,7 @@ import { readFileSync, statSync } from "node:fs";
 import { readdir, rename, rm } from "node:fs/promises";
 import { join } from "node:path";
 import type { DatabaseSync } from "node:sqlite";
-import type { TokenUsage } from "../../core/transcript.ts";
+import type { TokenUsage, TranscriptEntry } from "../../core/transcript.ts";
 import type { Clock } from "../../ports/clock.ts";
 import type { SessionMeta, SessionStore } from "../../ports/session-store.ts";
 import { createLineAppender } from "../../util/line-appender.ts";
@@ -97,6 +97,10 @@ export function createSqliteSessionStore(options: SqliteSessionStoreOptions): Se
   );
   const archive = db.prepare("INSERT INTO session_archive (session_id, key, archived_at) VALUES (?, ?, ?)");
   const archived = db.prepare("SELECT session_id FROM session_archive WHERE key = ?");
+  const archivedAt = db.prepare("SELECT archived_at FROM session_archive WHERE session_id = ?");
+  const historyOf = db.prepare(
+    "SELECT session_id, archived_at FROM session_archive WHERE key = ? ORDER BY archived_at, session_id",
+  );
   const dropArchive = db.prepare("DELETE FROM session_archive WHERE key = ?");
   const drop = db.prepare("DELETE FROM sessions WHERE key = ?");
 
@@ -107,6 +111,24 @@ export function createSqliteSessionStore(options: SqliteSessionStoreOptions): Se
     return id;
   };
   const append = createLineAppender();
+
+  /**
+   * A transcript a reset retired, read from its renamed file (or its plain name, when the process died
+   * between the commit and the rename); [] when the id is not archived. Rare reads: never cached.
+   */
+  function loadArchived(sessionId: string): TranscriptEntry[] {
+    const row = archivedAt.get(sessionId);
+    if (!row) return [];
+    const renamed = `${fileOf(sessionId)}.reset.${stamp(Number(row["archived_at"]))}`;
+    for (const file of [renamed, fileOf(sessionId)]) {
+      try {
+        return parseTranscriptLines(readFileSync(file, "utf8")).entries;
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+      }
+    }
+    return [];
+  }
 
   async function deleteTranscripts(sessionIds: string[]): Promise<void> {
     const names = await readdir(dir).catch(() => [] as string[]);
@@ -178,6 +200,13 @@ export function createSqliteSessionStore(options: SqliteSessionStoreOptions): Se
       return swapped.fresh;
     },
 
+    async history(key) {
+      return historyOf.all(key).map((row) => ({
+        sessionId: String(row["session_id"]),
+        endedAt: Number(row["archived_at"]),
+      }));
+    },
+
     async append(sessionId, entries, appendOptions) {
       if (!SAFE_ID.test(sessionId))
         throw new Error(`session-store: invalid session id ${JSON.stringify(sessionId)}`);
@@ -209,7 +238,7 @@ export function createSqliteSessionStore(options: SqliteSessionStoreOptions): Se
         // Synchronous reads: cheaper than the thread pool's round trips, even for 10,000 entries.
         read = recent ? readTranscriptTail(file) : wholeFile(file);
       } catch (error) {
-        if ((error as NodeJS.ErrnoException).code === "ENOENT") return [];
+        if ((error as NodeJS.ErrnoException).code === "ENOENT") return loadArchived(sessionId);
         throw error;
       }
       const { entries, damaged } = parseTranscriptLines(read.text);

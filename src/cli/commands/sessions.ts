@@ -1,4 +1,4 @@
-// `agent-claw sessions list|show|reset`: what the assistant remembers, per conversation.
+// `agent-claw sessions list|show|history|reset`: what the assistant remembers, per conversation.
 import type { Command } from "commander";
 import { normalizeSessionKey } from "../../core/session-key.ts";
 import { entryOrigin, messageParts, messageText, originNote } from "../../core/transcript-text.ts";
@@ -41,14 +41,24 @@ export function registerSessions(program: Command): void {
     .argument("<key>", 'session key, e.g. "main" or "agent:main:main"')
     .option("-n, --last <count>", "only the last N messages", (v) => Number.parseInt(v, 10))
     .option("--json", "print the transcript entries as JSON lines")
+    .option("--transcript <id>", "an earlier transcript of the session (see `sessions history`)")
     .action(
-      action(async (key: string, options: { last?: number; json?: boolean }) => {
+      action(async (key: string, options: { last?: number; json?: boolean; transcript?: string }) => {
         const assistant = await openLocalAssistant();
         try {
           const fullKey = normalizeSessionKey(key);
           const session = await assistant.ports.sessions.get(fullKey);
           if (!session) throw new UsageError(`No session "${fullKey}". See \`agent-claw sessions list\`.`);
-          let entries = await assistant.ports.sessions.load(session.sessionId);
+          const transcript = options.transcript ?? session.sessionId;
+          if (transcript !== session.sessionId) {
+            const earlier = await assistant.ports.sessions.history(fullKey);
+            if (!earlier.some((t) => t.sessionId === transcript)) {
+              throw new UsageError(
+                `${fullKey} has no transcript "${transcript}". See \`agent-claw sessions history ${key}\`.`,
+              );
+            }
+          }
+          let entries = await assistant.ports.sessions.load(transcript);
           if (options.last && options.last > 0) entries = entries.slice(-options.last);
           for (const entry of entries) {
             if (options.json) {
@@ -78,6 +88,41 @@ export function registerSessions(program: Command): void {
             process.stdout.write(
               // Messages come from other people (a Telegram group): no escape sequence reaches the terminal.
               `${bold(entry.message.role)} ${dim(when)}\n${stripTerminalControls(messageText(entry.message))}\n\n`,
+            );
+          }
+        } finally {
+          await assistant.close();
+        }
+      }),
+    );
+
+  sessions
+    .command("history")
+    .description("List the transcripts a session's resets (daily, idle, /new) kept, oldest first")
+    .argument("<key>", 'session key, e.g. "main"')
+    .option("--json", "print JSON")
+    .action(
+      action(async (key: string, options: { json?: boolean }) => {
+        const assistant = await openLocalAssistant();
+        try {
+          const fullKey = normalizeSessionKey(key);
+          const session = await assistant.ports.sessions.get(fullKey);
+          if (!session) throw new UsageError(`No session "${fullKey}". See \`agent-claw sessions list\`.`);
+          const earlier = await assistant.ports.sessions.history(fullKey);
+          if (options.json) {
+            const current = { sessionId: session.sessionId, startedAt: session.createdAt, current: true };
+            return void process.stdout.write(`${JSON.stringify([...earlier, current], null, 2)}\n`);
+          }
+          const now = assistant.ports.clock.now();
+          for (const t of earlier) {
+            const messages = (await assistant.ports.sessions.load(t.sessionId)).length;
+            const ended = t.endedAt === undefined ? "" : `  ended ${ago(t.endedAt, now)}`;
+            process.stdout.write(`${t.sessionId}  ${String(messages).padStart(5)} entries${ended}\n`);
+          }
+          process.stdout.write(`${session.sessionId}  current, since ${ago(session.createdAt, now)}\n`);
+          if (earlier.length > 0) {
+            process.stdout.write(
+              dim(`Read one with \`agent-claw sessions show ${key} --transcript <id>\`.\n`),
             );
           }
         } finally {

@@ -38,6 +38,7 @@ const NO_SESSIONS: SessionStore = {
   list: elsewhere("read sessions", "runner"),
   recordTurn: elsewhere("write sessions", "runner"),
   reset: elsewhere("write sessions", "runner"),
+  history: elsewhere("read sessions", "runner"),
   append: elsewhere("write transcripts", "runner"),
   sync: elsewhere("write transcripts", "runner"),
   load: elsewhere("read transcripts", "runner"),
