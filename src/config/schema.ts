@@ -2,6 +2,7 @@
 import { z } from "zod";
 import { deliveryAddressSchema } from "../core/cron/cron-input.ts";
 import { isTimeZone } from "../core/cron/zoned-time.ts";
+import { compactionSchema, contextWindowSchema } from "./compaction-schema.ts";
 import { sessionResetByTypeSchema, sessionResetSchema } from "./session-reset-schema.ts";
 import { limitsSchema, modelsSchema } from "./usage-schema.ts";
 
@@ -348,9 +349,18 @@ export const configSchema = z
           .describe(
             "Show the model the images people send (auto: for anthropic, openai and bedrock models; not for openai-compatible and ollama ones, which are often text-only).",
           ),
+        contextWindow: contextWindowSchema,
+        compaction: compactionSchema
+          .default(compactionSchema.parse({}))
+          .describe("Long conversations: when to summarise older messages, and what to keep."),
       })
       .strict()
-      .default({ maxSteps: 25, bootstrapMaxChars: 20_000, imageInput: "auto" }),
+      .default({
+        maxSteps: 25,
+        bootstrapMaxChars: 20_000,
+        imageInput: "auto",
+        compaction: compactionSchema.parse({}),
+      }),
     session: z
       .object({
         dmScope: z

@@ -203,6 +203,10 @@ export function createAssistant<P extends Ports>(options: AssistantOptions<P>): 
             timeZone: assistant.timeZone,
             imageInput: takesImages(config),
             ...(limits && { engineLimits: limits }),
+            compaction: {
+              ...config.agent.compaction,
+              ...(config.agent.contextWindow && { contextWindow: config.agent.contextWindow }),
+            },
           },
           newId: randomUUID,
           redact: (text) => redact(text, [...secrets, ...configSecretValues(config)]),

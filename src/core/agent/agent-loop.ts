@@ -1,6 +1,6 @@
 // The agent loop: call the model, run the tools it asks for, repeat until it answers or the step
 // budget is spent. Each step's messages are handed to onMessages (persisted) before the next starts.
-import type { LanguageModelV4, LanguageModelV4Prompt } from "@ai-sdk/provider";
+import type { LanguageModelV4, LanguageModelV4Prompt, SharedV4ProviderOptions } from "@ai-sdk/provider";
 import type { AssistantModelMessage, ModelMessage, ToolResultPart } from "ai";
 import type { AgentTool, ToolContext } from "../../tools/tool.ts";
 import type { TokenUsage } from "../transcript.ts";
@@ -25,6 +25,8 @@ export interface AgentLoopOptions {
   onEvent?: AgentEventListener;
   /** Applied to every tool result before the model, the events or the transcript see it (secret masking). */
   filterToolOutput?: (text: string) => string;
+  /** Passed with every model call (a silent turn labels its usage: usageKindOption). */
+  providerOptions?: SharedV4ProviderOptions;
   /** Contract: resolves once the messages are durable; a rejection ends the loop with that error. */
   onMessages: (messages: ModelMessage[], usage: TokenUsage | undefined) => Promise<void>;
 }
@@ -61,7 +63,12 @@ export async function runAgentLoop(options: AgentLoopOptions): Promise<AgentLoop
       answer = await runModelStep({
         model: options.model,
         // A copy of the list (not of its messages): the call keeps what it was sent.
-        call: { prompt: [...prompt], tools, abortSignal: signal },
+        call: {
+          prompt: [...prompt],
+          tools,
+          abortSignal: signal,
+          ...(options.providerOptions && { providerOptions: options.providerOptions }),
+        },
         clock: options.toolContext.clock,
         onText: (text) => emit({ type: "text_delta", text }),
         onToolCall: (call) => emit({ type: "tool_call", ...call }),

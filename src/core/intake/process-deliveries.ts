@@ -12,7 +12,7 @@ import type { IntakeGate } from "./intake-gate.ts";
 import { OWNER_TRUST } from "./trust.ts";
 import type { AfterTurnAttempt } from "./after-turn.ts";
 import { finish, giveUp, record, store, type Work } from "./settle-outcome.ts";
-import { asTurnJob, type TurnJob } from "./turn-job.ts";
+import { asTurnJob, COMPACT_COMMAND, type TurnJob } from "./turn-job.ts";
 
 export { DELIVERY_RETRY_DELAYS_MS } from "./settle-outcome.ts";
 
@@ -132,7 +132,9 @@ async function runPart(
   let results: Array<{ reply: string; usage: OutboxRecord["usage"] }>;
   try {
     const command = jobs[0]!.command;
-    if (command !== undefined) {
+    // /compact needs the model and the session's prompt: it runs as a turn that compacts.
+    const compact = command === COMPACT_COMMAND;
+    if (command !== undefined && !compact) {
       results = [{ reply: await deps.runCommand(jobs[0]!), usage: { inputTokens: 0, outputTokens: 0 } }];
     } else {
       await deps.intake?.quiet();
@@ -143,7 +145,9 @@ async function runPart(
         turnIds: jobs.map((j) => j.id),
         trust: jobs.map((j) => j.trust ?? OWNER_TRUST),
         ...(jobs[0]!.origin && { origin: jobs[0]!.origin }),
-        ...(jobs[0]!.options && { options: jobs[0]!.options }),
+        ...((jobs[0]!.options || compact) && {
+          options: { ...jobs[0]!.options, ...(compact && { compact }) },
+        }),
         signal: controller.signal,
         onEvent: (event) => deps.onEvent?.(jobs, event),
       });

@@ -18,15 +18,23 @@ export interface TurnJob {
   options?: TurnOptions;
   /** Who wrote the message (absent: the owner; see readTrust for jobs queued before it was kept). */
   trust?: TurnTrust;
-  /** A bot command answered without the model ("new", "reset", "status", "help", "start"), run in session order. */
+  /**
+   * A bot command answered without the model ("new", "reset", "status", "help", "start"), run in session
+   * order; "compact" runs as a turn with options.compact (it needs the model).
+   */
   command?: string;
   /** Work that follows the turn, stored with the job and run by whichever process stores its outcome. */
   after?: AfterTurn[];
 }
 
+/** The bot command that compacts the session (runs as a turn: it needs the model). */
+export const COMPACT_COMMAND = "compact";
+
 export interface TurnOptions {
   model?: string;
   light?: boolean;
+  /** Compact the session now (/compact) instead of answering: the message is not added. */
+  compact?: boolean;
 }
 
 /**

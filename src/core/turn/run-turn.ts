@@ -5,8 +5,18 @@ import type { Clock } from "../../ports/clock.ts";
 import type { SessionStore } from "../../ports/session-store.ts";
 import type { Workspace } from "../../ports/workspace.ts";
 import type { AgentTool, ApprovalRequest, ToolContext } from "../../tools/tool.ts";
-import { runAgentLoop, type StopReason } from "../agent/agent-loop.ts";
+import type { StopReason } from "../agent/agent-loop.ts";
 import type { AgentEventListener } from "../agent/events.ts";
+import {
+  type CompactionContext,
+  compactSession,
+  mergeSilentUsage,
+  type SilentUsage,
+  sessionTokens,
+} from "../context/compact-session.ts";
+import { type CompactionSettings, contextLimits } from "../context/compaction-settings.ts";
+import { runGuardedLoop } from "../context/overflow-recovery.ts";
+import { capToolResult } from "../context/tool-result-cap.ts";
 import type { CronService } from "../cron/cron-service.ts";
 import { allOwner, leastTrust, OWNER_TRUST, type TurnTrust } from "../intake/trust.ts";
 import type { TurnOptions } from "../intake/turn-job.ts";
@@ -14,8 +24,9 @@ import type { ChannelContext, DeliveryAddress, InboundMessage } from "../message
 import { loadBootstrapFiles } from "../prompt/bootstrap-files.ts";
 import { buildSystemPrompt } from "../prompt/system-prompt.ts";
 import { renewStaleSession, type SessionLifecycle } from "../session-reset/renew-session.ts";
-import type { TokenUsage, TranscriptEntry } from "../transcript.ts";
+import type { MessageEntry, TokenUsage, TranscriptEntry } from "../transcript.ts";
 import { messagesForModel } from "../transcript-repair.ts";
+import { compactOnRequest } from "./compact-on-request.ts";
 import { isPrivatePath, withoutPrivateFiles } from "./private-files.ts";
 import { findPriorAttempt, type PriorAttempt } from "./resume.ts";
 import { DEFAULT_TOOL_POLICY, type ToolPolicyConfig, toolsAllowed } from "./tool-policy.ts";
@@ -35,6 +46,8 @@ export interface TurnDeps {
     imageInput?: boolean;
     /** What this engine cannot do, told to the model (the aws engine has no shell). */
     engineLimits?: string;
+    /** The context guard (config agent.contextWindow, agent.compaction); absent: the defaults. */
+    compaction?: CompactionSettings;
   };
   newId: () => string;
   /** Masks secrets in tool results before they reach the model and the transcript. */
@@ -82,6 +95,8 @@ export interface TurnResult {
   usage: TokenUsage;
   steps: number;
   stopReason: StopReason;
+  /** What this turn's silent calls cost (memory flush, compaction summaries); not part of `usage`. */
+  silentUsage?: SilentUsage;
 }
 
 export const EMPTY_REPLY = "(The model returned an empty reply.)";
@@ -97,9 +112,11 @@ export async function runTurn(deps: TurnDeps, request: TurnRequest): Promise<Tur
   if (ids && ids.length !== request.messages.length) {
     throw new Error(`runTurn: ${ids.length} turn ids for ${request.messages.length} messages`);
   }
-  const prior = ids ? findPriorAttempt(entries, ids) : NO_PRIOR;
+  // A /compact asks for no answer: its message is not part of the conversation.
+  const compacting = request.options?.compact === true;
+  const prior = ids && !compacting ? findPriorAttempt(entries, ids) : NO_PRIOR;
   const isNew = (i: number) => prior.kind === "none" || !prior.covered.has(ids![i]!);
-  const fresh = request.messages.filter((_, i) => isNew(i));
+  const fresh = compacting ? [] : request.messages.filter((_, i) => isNew(i));
   const earlier = prior.kind === "finished" ? prior : undefined;
   if (earlier && fresh.length === 0) {
     return {
@@ -111,7 +128,7 @@ export async function runTurn(deps: TurnDeps, request: TurnRequest): Promise<Tur
       stopReason: "done",
     };
   }
-  const entry = (message: ModelMessage, usage?: TokenUsage, turn?: string[]): TranscriptEntry => ({
+  const entry = (message: ModelMessage, usage?: TokenUsage, turn?: string[]): MessageEntry => ({
     type: "message",
     id: deps.newId(),
     at: clock.now(),
@@ -134,31 +151,24 @@ export async function runTurn(deps: TurnDeps, request: TurnRequest): Promise<Tur
   );
   const origin = fresh.every((m) => m.internal === fresh[0]?.internal) ? fresh[0]?.internal : undefined;
   const user: ModelMessage[] = fresh.length ? [{ role: "user", content: text }] : [];
+  const userEntry: MessageEntry | undefined = user.length
+    ? {
+        ...entry(
+          user[0]!,
+          undefined,
+          ids?.filter((_, i) => isNew(i)),
+        ),
+        // Marked only when no person's words are in it, so readers may show it as a marker.
+        ...(origin && { origin }),
+      }
+    : undefined;
   const [files] = await Promise.all([
     loadBootstrapFiles(deps.workspace, {
       maxChars: deps.settings.bootstrapMaxChars,
       includePrivate: ownerView,
       ...(request.options?.light && { only: LIGHT_BOOTSTRAP }),
     }),
-    user.length
-      ? sessions.append(
-          session.sessionId,
-          [
-            {
-              ...entry(
-                user[0]!,
-                undefined,
-                ids?.filter((_, i) => isNew(i)),
-              ),
-              // Marked only when no person's words are in it, so readers may show it as a marker.
-              ...(origin && { origin }),
-            },
-          ],
-          {
-            sync: false,
-          },
-        )
-      : Promise.resolve(),
+    userEntry ? sessions.append(session.sessionId, [userEntry], { sync: false }) : Promise.resolve(),
   ]);
   // Images go to the model with this turn only; the transcript keeps the text, which names their paths.
   const images = deps.settings.imageInput ? await turnImages(deps, fresh) : [];
@@ -179,54 +189,88 @@ export async function runTurn(deps: TurnDeps, request: TurnRequest): Promise<Tur
   });
 
   const signal = request.signal ?? new AbortController().signal;
-  const result = await runAgentLoop({
-    model: deps.model.model,
-    system,
-    messages: [...messagesForModel(entries), ...userForModel],
-    tools,
-    maxSteps: deps.settings.maxSteps,
+  const limits = contextLimits(deps.model.ref, deps.settings.compaction);
+  // Secrets are masked first, then the result is cut to its share of the window.
+  const filterToolOutput = (output: string) =>
+    capToolResult(deps.redact ? deps.redact(output) : output, limits.toolResultMaxChars);
+  const toolContext: ToolContext = {
+    workspace: ownerView
+      ? deps.workspace
+      : withoutPrivateFiles(deps.workspace, attachedPaths(request.messages)),
+    clock,
     signal,
-    onEvent: request.onEvent,
-    filterToolOutput: deps.redact,
-    toolContext: {
-      workspace: ownerView
-        ? deps.workspace
-        : withoutPrivateFiles(deps.workspace, attachedPaths(request.messages)),
-      clock,
+    ...(request.sendFile && { sendFile: request.sendFile }),
+    ...(deps.cron && {
+      cron: {
+        service: deps.cron.service,
+        scope: request.origin
+          ? {
+              kind: "chat",
+              origin: request.origin,
+              deliverAnywhere: deps.cron.chatJobsDeliverAnywhere,
+              madeBy: leastTrust(trusts),
+            }
+          : { kind: "owner" },
+      },
+    }),
+    approve: async (approval) => {
+      if (!request.approve) return false;
+      try {
+        return await request.approve(approval);
+      } catch {
+        return false;
+      }
+    },
+  };
+  const guard: CompactionContext = {
+    sessions,
+    sessionId: session.sessionId,
+    model: deps.model.model,
+    limits,
+    system,
+    tools,
+    toolContext,
+    timeZone: deps.settings.timeZone,
+    maxSteps: deps.settings.maxSteps,
+    newId: deps.newId,
+    filterToolOutput,
+  };
+  if (compacting) return compactOnRequest(guard, entries, request.sessionKey);
+  // Near the window: the older messages become a summary (after a memory flush) before the call.
+  let history: TranscriptEntry[] = entries;
+  let silentUsage: SilentUsage | undefined;
+  if (sessionTokens(guard, entries, userForModel) > limits.compactAt) {
+    const outcome = await compactSession(guard, entries, "threshold", {
+      keepTokens: limits.keepTokens,
+      ...(userEntry && { nextEntryId: userEntry.id }),
+    });
+    if (outcome.entry) history = [...entries, outcome.entry];
+    silentUsage = outcome.usage;
+  }
+  const result = await runGuardedLoop(
+    guard,
+    {
+      model: deps.model.model,
+      system,
+      messages: [...messagesForModel(history), ...userForModel],
+      tools,
+      maxSteps: deps.settings.maxSteps,
       signal,
-      ...(request.sendFile && { sendFile: request.sendFile }),
-      ...(deps.cron && {
-        cron: {
-          service: deps.cron.service,
-          scope: request.origin
-            ? {
-                kind: "chat",
-                origin: request.origin,
-                deliverAnywhere: deps.cron.chatJobsDeliverAnywhere,
-                madeBy: leastTrust(trusts),
-              }
-            : { kind: "owner" },
-        },
-      }),
-      approve: async (approval) => {
-        if (!request.approve) return false;
-        try {
-          return await request.approve(approval);
-        } catch {
-          return false;
-        }
+      onEvent: request.onEvent,
+      filterToolOutput,
+      toolContext,
+      onMessages: async (messages, usage) => {
+        if (messages.length === 0) return;
+        // Usage belongs to the assistant message of the step that cost it.
+        await sessions.append(
+          session.sessionId,
+          messages.map((m) => entry(m, m.role === "assistant" ? usage : undefined)),
+          { sync: false },
+        );
       },
     },
-    onMessages: async (messages, usage) => {
-      if (messages.length === 0) return;
-      // Usage belongs to the assistant message of the step that cost it.
-      await sessions.append(
-        session.sessionId,
-        messages.map((m) => entry(m, m.role === "assistant" ? usage : undefined)),
-        { sync: false },
-      );
-    },
-  });
+    () => sessions.load(session.sessionId),
+  );
   await sessions.sync(session.sessionId);
   await sessions.recordTurn(request.sessionKey, result.usage);
   let reply = result.text.trim() ? result.text : result.stopReason === "max_steps" ? "" : EMPTY_REPLY;
@@ -243,6 +287,9 @@ export async function runTurn(deps: TurnDeps, request: TurnRequest): Promise<Tur
     usage: earlier ? addUsage(earlier.usage, result.usage) : result.usage,
     steps: result.steps,
     stopReason: result.stopReason,
+    ...(silentUsage || result.recoveries > 0
+      ? { silentUsage: mergeSilentUsage(silentUsage, result.silentUsage) }
+      : {}),
   };
 }
 
