@@ -16,6 +16,7 @@ describe("agent-claw chat", () => {
     expect(result.stdout).toMatch(/model\s+openai-compatible\/fake-llama/);
     expect(result.stdout).toMatch(/session\s+agent:main:main/);
     expect(result.stdout).toMatch(/turns\s+1/);
+    expect(result.stdout).toMatch(/reset\s+\w{3} \d{1,2} \w{3}, 04:00 \(daily at 04:00, /);
     expect(result.stdout).toContain("New session started");
     expect(result.stdout).toContain("Fresh start.\n");
     // After /new the model no longer sees the first exchange.
@@ -46,6 +47,16 @@ describe("agent-claw sessions", () => {
     const reset = await runCli(["sessions", "reset", "main"], world.env);
     expect(reset.stdout).toMatch(/Reset agent:main:main: new transcript/);
     expect((await runCli(["sessions", "show", "main"], world.env)).stdout).toBe("");
+    // The reset kept the old transcript: listed by history, readable by its id.
+    const history = await runCli(["sessions", "history", "main"], world.env);
+    expect(history.stdout).toMatch(
+      new RegExp(`^${json[0].sessionId}\\s+2 entries\\s+ended \\d+s ago\n\\S+\\s+current`),
+    );
+    const old = await runCli(["sessions", "show", "main", "--transcript", json[0].sessionId], world.env);
+    expect(old.stdout).toMatch(/user .*\nping\n\nassistant .*\nPong\./);
+    const unknown = await runCli(["sessions", "show", "main", "--transcript", "nope"], world.env);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain('agent:main:main has no transcript "nope"');
     const missing = await runCli(["sessions", "show", "nope"], world.env);
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain('No session "agent:main:nope"');
