@@ -107,7 +107,8 @@ export async function runTurn(deps: TurnDeps, request: TurnRequest): Promise<Tur
     await renewStaleSession(deps.lifecycle, deps, { ...request, chatKind: request.channel.chatKind });
   }
   const session = await sessions.open(request.sessionKey);
-  const entries = await sessions.load(session.sessionId);
+  // From the last compaction on: what the model sees, never the whole history.
+  const entries = await sessions.load(session.sessionId, { sinceCompaction: true });
   const ids = request.turnIds;
   if (ids && ids.length !== request.messages.length) {
     throw new Error(`runTurn: ${ids.length} turn ids for ${request.messages.length} messages`);
@@ -269,7 +270,7 @@ export async function runTurn(deps: TurnDeps, request: TurnRequest): Promise<Tur
         );
       },
     },
-    () => sessions.load(session.sessionId),
+    () => sessions.load(session.sessionId, { sinceCompaction: true }),
   );
   await sessions.sync(session.sessionId);
   await sessions.recordTurn(request.sessionKey, result.usage);
