@@ -8,6 +8,8 @@ export interface Paths {
   /** Written beside the config so editors can validate it. */
   schemaFile: string;
   stateDb: string;
+  /** The memory index: rebuildable from the workspace and the transcripts, so kept apart from state.db. */
+  memoryDb: string;
   sessionsDir: string;
   logsDir: string;
   defaultWorkspace: string;
@@ -22,6 +24,7 @@ export function resolvePaths(env: NodeJS.ProcessEnv = process.env): Paths {
     configFile: join(home, "config.json"),
     schemaFile: join(home, "config.schema.json"),
     stateDb: join(home, "state.db"),
+    memoryDb: join(home, "memory.db"),
     sessionsDir: join(home, "sessions"),
     logsDir: join(home, "logs"),
     defaultWorkspace: join(home, "workspace"),

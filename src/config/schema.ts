@@ -2,6 +2,7 @@
 import { z } from "zod";
 import { deliveryAddressSchema } from "../core/cron/cron-input.ts";
 import { isTimeZone } from "../core/cron/zoned-time.ts";
+import { memorySchema } from "./memory-schema.ts";
 import { compactionSchema, contextWindowSchema } from "./compaction-schema.ts";
 import { sessionResetByTypeSchema, sessionResetSchema } from "./session-reset-schema.ts";
 import { limitsSchema, modelsSchema } from "./usage-schema.ts";
@@ -79,7 +80,9 @@ const toolPolicySchema = z
       .describe("Tools for approved senders (not the owner) in direct chats. standard: all but exec."),
     group: toolSetSchema
       .default("chat")
-      .describe("Tools in group chats, for everyone (the owner too). chat: read, list, web_fetch."),
+      .describe(
+        "Tools in group chats, for everyone (the owner too). chat: read, list, web_fetch, memory_search, memory_get.",
+      ),
     stranger: toolSetSchema
       .default("chat")
       .describe('Tools for senders nobody approved, in direct chats (dmPolicy "open").'),
@@ -397,6 +400,7 @@ export const configSchema = z
     limits: limitsSchema
       .default({})
       .describe("Daily spending limits, checked before every model call; absent: no limit."),
+    memory: memorySchema.default(memorySchema.parse({})),
     heartbeat: heartbeatSchema.default(heartbeatSchema.parse({})),
     cron: cronSchema.default(cronSchema.parse({})),
     tools: z

@@ -7,6 +7,7 @@ import { ModelSetupError } from "../core/agent/model-call-error.ts";
 import { turnUsageKind } from "../core/agent/usage-kind.ts";
 import type { CronService } from "../core/cron/cron-service.ts";
 import { resetPolicyFor } from "../core/session-reset/reset-policy.ts";
+import { rememberTurn } from "../core/turn/remember-turn.ts";
 import { runTurn, type TurnRequest, type TurnResult } from "../core/turn/run-turn.ts";
 import { noModelMessage } from "../models/model-ref.ts";
 import { createMemoryCooldownStore, createValuesCooldownStore } from "../models/failover/cooldown-store.ts";
@@ -88,7 +89,12 @@ export function engineLimits(engine: EngineName): string | undefined {
   return undefined;
 }
 
-function toolsFor(config: Config, engine: EngineName, workspaceDir: string | undefined): AgentTool[] {
+function toolsFor(
+  config: Config,
+  engine: EngineName,
+  workspaceDir: string | undefined,
+  memory: boolean,
+): AgentTool[] {
   // exec needs a real folder and a machine to run on: the local engine and AgentCore have both, a Lambda neither.
   const exec = engine !== "aws" && workspaceDir !== undefined && config.tools.exec.enabled;
   return createDefaultTools({
@@ -103,6 +109,7 @@ function toolsFor(config: Config, engine: EngineName, workspaceDir: string | und
     webFetch: config.tools.webFetch.enabled
       ? { maxChars: config.tools.webFetch.maxChars, timeoutMs: config.tools.webFetch.timeoutSeconds * 1000 }
       : undefined,
+    memory,
   });
 }
 
@@ -110,7 +117,7 @@ export function createAssistant<P extends Ports>(options: AssistantOptions<P>): 
   const { ports, env, engine, workspaceDir } = options;
   const clock = options.clock ?? ports.clock;
   let config = options.config;
-  let tools = toolsFor(config, engine, workspaceDir);
+  let tools = toolsFor(config, engine, workspaceDir, ports.memory !== undefined);
   // Worked out on first use: asking Intl loads ICU's time zone data (8 MB), which an idle process never needs.
   let timeZone: string | undefined;
   // Tool results are masked with these before the model, the transcript or a reply sees them.
@@ -168,7 +175,7 @@ export function createAssistant<P extends Ports>(options: AssistantOptions<P>): 
     modelByRef,
     reconfigure(next) {
       config = next;
-      tools = toolsFor(next, engine, workspaceDir);
+      tools = toolsFor(next, engine, workspaceDir, ports.memory !== undefined);
       timeZone = undefined;
       resolved = undefined;
       byRef = new Map();
@@ -188,11 +195,12 @@ export function createAssistant<P extends Ports>(options: AssistantOptions<P>): 
         limits: config.limits,
         timeZone: assistant.timeZone,
       });
-      return runTurn(
+      const result = await runTurn(
         {
           sessions: ports.sessions,
           workspace: ports.workspace,
           clock,
+          ...(ports.memory && { memory: ports.memory }),
           model: { ref: chosen.ref, model: metered },
           cron: { service: cron, chatJobsDeliverAnywhere: config.cron.chatJobsDeliverAnywhere },
           tools,
@@ -219,6 +227,16 @@ export function createAssistant<P extends Ports>(options: AssistantOptions<P>): 
         },
         request,
       );
+      // Awaited (a Lambda is frozen after its answer), but a memory failure never costs the reply.
+      if (ports.memory) {
+        await rememberTurn(ports.memory, request, result, clock.now()).catch((error: unknown) =>
+          options.log?.(
+            "warn",
+            `memory: the turn was not recorded (${error instanceof Error ? error.message : String(error)})`,
+          ),
+        );
+      }
+      return result;
     },
   };
   return assistant;

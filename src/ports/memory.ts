@@ -85,8 +85,14 @@ export interface Memory {
   search(request: MemorySearchRequest): Promise<MemoryHit[]>;
   /** Contract: durable once resolved; a turn recorded twice (same sessionId and at) is kept once. */
   recordTurn(turn: MemoryTurn): Promise<void>;
-  /** Brings the index up to date with the workspace and the transcripts; `full` rebuilds it. */
-  index(options?: { full?: boolean }): Promise<MemoryIndexReport>;
+  /**
+   * Brings the index up to date with the workspace and the transcripts; `full` rebuilds it.
+   * `onProgress` hears how many notes and transcripts of how many have been looked at (now and then).
+   */
+  index(options?: {
+    full?: boolean;
+    onProgress?: (done: number, total: number) => void;
+  }): Promise<MemoryIndexReport>;
   status(): Promise<MemoryStatus>;
   /** Contract: releases files and connections; safe to call twice. */
   close(): Promise<void>;

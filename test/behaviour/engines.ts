@@ -49,6 +49,7 @@ const local: EngineHarness = {
       workspaceDir: join(dir, "workspace"),
       stateDb: join(dir, "state.db"),
       sessionsDir: join(dir, "sessions"),
+      memoryDb: join(dir, "memory.db"),
       clock,
     });
     return {

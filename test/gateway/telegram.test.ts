@@ -452,7 +452,13 @@ describe("who the assistant trusts on Telegram", () => {
     );
     await world.telegram.waitFor("sendMessage");
 
-    expect(world.model.requests[0]!.toolNames).toEqual(["read", "list", "web_fetch"]);
+    expect(world.model.requests[0]!.toolNames).toEqual([
+      "read",
+      "list",
+      "web_fetch",
+      "memory_search",
+      "memory_get",
+    ]);
     expect(world.model.requests[1]!.messages.at(-1)!.toolResults[0]!.output).toMatch(/no tool named "write"/);
     expect(await readFile(soul, "utf8")).toBe(before);
     expect(messagesTo(GROUP)).toEqual(["I can't change that."]);
@@ -497,7 +503,7 @@ describe("who the assistant trusts on Telegram", () => {
     const [group] = await world.telegram.waitFor("sendMessage");
     expect(String(group?.params["text"])).toContain("You: someone the owner has not approved");
     expect(String(group?.params["text"])).toContain(
-      "Tools here: read, list, web_fetch (policy tools.policy.group)",
+      "Tools here: read, list, web_fetch, memory_search, memory_get (policy tools.policy.group)",
     );
     expect(String(group?.params["text"])).toContain(
       "Private files (MEMORY.md, USER.md, memory/): kept out of this chat",
@@ -508,7 +514,7 @@ describe("who the assistant trusts on Telegram", () => {
     const own = texts(sentMessages()).at(-1)!;
     expect(own).toContain("You: the owner");
     expect(own).toMatch(
-      /Tools here: read, write, edit, list, send_file, cron, exec, web_fetch \(the owner's direct chat/,
+      /Tools here: read, write, edit, list, send_file, cron, exec, web_fetch, memory_search, memory_get \(the owner's direct chat/,
     );
     expect(world.model.requests).toHaveLength(0);
   });
@@ -518,7 +524,7 @@ describe("who the assistant trusts on Telegram", () => {
     world.telegram.pushUpdate(world.telegram.message({ text: "/status" }));
     const [status] = await world.telegram.waitFor("sendMessage");
     expect(String(status?.params["text"])).toContain(
-      `Tools here: read, list, web_fetch (policy tools.policy.senders["telegram:${ADA}"])`,
+      `Tools here: read, list, web_fetch, memory_search, memory_get (policy tools.policy.senders["telegram:${ADA}"])`,
     );
   });
 

@@ -18,6 +18,9 @@ import type {
 import type { SessionStore } from "../../ports/session-store.ts";
 import { isIndexedNote, type MarkdownFile, statMarkdown, walkMarkdown } from "../fs/markdown-files.ts";
 import { openMemoryDb } from "./memory-db.ts";
+import { createMemoryVectors, type MemoryEmbedder } from "./memory-vectors.ts";
+
+export type { MemoryEmbedder } from "./memory-vectors.ts";
 
 export interface SqliteMemoryOptions {
   /** memory.db (created when missing), or ":memory:". */
@@ -27,6 +30,10 @@ export interface SqliteMemoryOptions {
   clock: Clock;
   /** Transcripts to read turns from on index(), and to find a recorded turn's entries in. */
   sessions?: SessionStore;
+  /** Embeds pieces and queries for hybrid ranking; absent: BM25 alone. */
+  embedder?: MemoryEmbedder;
+  /** Told when a search fell back to BM25 because embedding failed. Contract: must not throw. */
+  warn?: (message: string) => void;
   /**
    * Before each search the folder is walked for changed notes while it holds at most `eagerNotes`
    * (default 500: ~3 ms); a bigger one at most every `rescanMs` (default 30 s) of Clock time.
@@ -42,14 +49,17 @@ export interface SqliteMemory extends Memory {
 }
 
 const DEFAULT_LIMIT = 8;
+/** index() reports progress after this many notes or transcripts. */
+const PROGRESS_EVERY = 200;
 /** Hits are cut to about this many characters around the match. */
 const SNIPPET_TOKENS = 40;
 
 export function createSqliteMemory(options: SqliteMemoryOptions): SqliteMemory {
-  const { root, clock, sessions } = options;
+  const { root, clock, sessions, embedder } = options;
   const rescanMs = options.rescanMs ?? 30_000;
   const eagerNotes = options.eagerNotes ?? 500;
   const db = openMemoryDb(options.path);
+  const vectors = embedder ? createMemoryVectors(db, embedder) : undefined;
   const dirty = new Set<string>();
   let lastWalkAt = Number.NEGATIVE_INFINITY;
   let lastWalkNotes = 0;
@@ -85,6 +95,10 @@ export function createSqliteMemory(options: SqliteMemoryOptions): SqliteMemory {
     counts: db.prepare(
       `SELECT (SELECT count(*) FROM notes) AS notes,
               (SELECT count(DISTINCT session_id) FROM chunks WHERE kind = 'turn') AS transcripts`,
+    ),
+    byId: db.prepare(
+      `SELECT id, kind, ref, line_from, line_to, entry_id, at, substr(text, 1, 300) AS snip, 0 AS rank
+       FROM chunks WHERE id = ?`,
     ),
     getMeta: db.prepare("SELECT value FROM memory_meta WHERE key = ?"),
     setMeta: db.prepare(
@@ -134,15 +148,21 @@ export function createSqliteMemory(options: SqliteMemoryOptions): SqliteMemory {
   };
 
   /** Brings every note up to date with the folder; counts what changed. */
-  const walkNotes = (report: MemoryIndexReport) => {
+  const walkNotes = (
+    report: MemoryIndexReport,
+    progress?: (done: number, total: number) => void,
+    extra = 0,
+  ) => {
     const found = walkMarkdown(root);
     const known = q.noteRows.all() as Array<{ path: string }>;
     for (const { path } of known) {
       if (!found.has(path) && syncNote(path, null)) report.removed++;
     }
+    let done = 0;
     for (const [path, seen] of found) {
       if (syncNote(path, seen)) report.indexed++;
       else report.unchanged++;
+      if (++done % PROGRESS_EVERY === 0) progress?.(done, found.size + extra);
     }
     dirty.clear();
     lastWalkNotes = found.size;
@@ -214,8 +234,20 @@ export function createSqliteMemory(options: SqliteMemoryOptions): SqliteMemory {
       const actor = request.actor ?? "owner";
       // Each word quoted: FTS5 reads it as a plain term; OR lets BM25 rank partial matches lower.
       const match = words.map((w) => `"${w}"`).join(" OR ");
-      const rows = q.search.all(match, actor, limit) as Array<Record<string, unknown>>;
-      return rows.map(toHit);
+      const pool = vectors ? Math.max(limit * 4, 40) : limit;
+      const rows = q.search.all(match, actor, pool) as Array<Record<string, unknown>>;
+      if (!vectors) return rows.map(toHit);
+      const keyword = new Map(rows.map((row) => [Number(row["id"]), toHit(row)]));
+      let fused: Array<{ id: number; score: number }>;
+      try {
+        await vectors.embedMissing();
+        fused = await vectors.fuse(request.query, [...keyword.keys()], actor, limit);
+      } catch (error) {
+        const reason = error instanceof Error ? error.message : String(error);
+        options.warn?.(`memory search used keywords only: embedding failed (${reason})`);
+        return rows.slice(0, limit).map(toHit);
+      }
+      return fused.map(({ id, score }) => ({ ...(keyword.get(id) ?? toHit(q.byId.get(id)!)), score }));
     },
 
     async recordTurn(turn: MemoryTurn) {
@@ -248,12 +280,20 @@ export function createSqliteMemory(options: SqliteMemoryOptions): SqliteMemory {
           db.exec("DELETE FROM chunks WHERE kind = 'note'");
           db.exec("DELETE FROM notes");
         });
+        vectors?.reset();
       }
-      walkNotes(report);
-      for (const meta of sessions ? await sessions.list() : []) {
+      const transcripts = sessions ? await sessions.list() : [];
+      const progress = options.onProgress;
+      walkNotes(report, progress, transcripts.length);
+      const notes = lastWalkNotes;
+      for (const [i, meta] of transcripts.entries()) {
         const { added } = await readTranscript(meta.sessionId, meta.key);
         if (added > 0) report.indexed++;
+        else report.unchanged++;
+        if ((i + 1) % PROGRESS_EVERY === 0) progress?.(notes + i + 1, notes + transcripts.length);
       }
+      progress?.(notes + transcripts.length, notes + transcripts.length);
+      await vectors?.embedMissing();
       q.setMeta.run("indexed_at", String(clock.now()));
       return report;
     },
@@ -265,6 +305,7 @@ export function createSqliteMemory(options: SqliteMemoryOptions): SqliteMemory {
         backend: "local (SQLite FTS5)",
         notes: Number(counts.notes),
         transcripts: Number(counts.transcripts),
+        ...(embedder && { embeddings: embedder.model }),
         ...(at !== undefined && { indexedAt: Number(at) }),
       };
     },

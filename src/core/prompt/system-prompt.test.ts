@@ -102,6 +102,17 @@ describe("system prompt", () => {
     expect(local).not.toContain(limits);
   });
 
+  it("tells the model to search its memory only where memory_search is offered", () => {
+    const withMemory = buildSystemPrompt({
+      ...base,
+      files: [],
+      tools: [...base.tools, { name: "memory_search", description: "Search your memory." }],
+    });
+    expect(withMemory).toContain("call memory_search: it searches these notes and past conversations");
+    expect(withMemory).toContain("MEMORY.md (lasting facts) or memory/YYYY-MM-DD.md (daily notes)");
+    expect(buildSystemPrompt({ ...base, files: [] })).not.toContain("call memory_search");
+  });
+
   it("falls back to UTC for an unknown time zone", () => {
     expect(formatLocalTime(Date.UTC(2026, 0, 1, 12, 0), "Mars/Olympus")).toMatch(
       /^Thursday, 1 January 2026, 12:00 \(UTC, GMT(\+0)?\)$/,

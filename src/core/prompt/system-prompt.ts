@@ -72,6 +72,11 @@ export function buildSystemPrompt(input: SystemPromptInput): string {
       "## Workspace",
       `Your workspace is ${input.workspaceLocation}. File tools take paths relative to it.`,
       "Write things worth remembering to MEMORY.md (lasting facts) or memory/YYYY-MM-DD.md (daily notes): you remember nothing between sessions except what is in these files.",
+      ...(input.tools.some((t) => t.name === "memory_search")
+        ? [
+            "Before answering about earlier conversations, people, preferences, plans or decisions, call memory_search: it searches these notes and past conversations; memory_get reads the lines a hit points at.",
+          ]
+        : []),
     ].join("\n"),
   );
   sections.push(`## Current date and time\n${formatLocalTime(input.now, input.timeZone)}`);

@@ -2,7 +2,8 @@
 import type { LanguageModelV4 } from "@ai-sdk/provider";
 import type { ImagePart, ModelMessage } from "ai";
 import type { Clock } from "../../ports/clock.ts";
-import type { SessionStore } from "../../ports/session-store.ts";
+import type { Memory } from "../../ports/memory.ts";
+import type { SessionMeta, SessionStore } from "../../ports/session-store.ts";
 import type { Workspace } from "../../ports/workspace.ts";
 import type { AgentTool, ApprovalRequest, ToolContext } from "../../tools/tool.ts";
 import type { StopReason } from "../agent/agent-loop.ts";
@@ -26,7 +27,9 @@ import { buildSystemPrompt } from "../prompt/system-prompt.ts";
 import { renewStaleSession, type SessionLifecycle } from "../session-reset/renew-session.ts";
 import type { MessageEntry, TokenUsage, TranscriptEntry } from "../transcript.ts";
 import { messagesForModel } from "../transcript-repair.ts";
+import { memoryActor, memoryView } from "./memory-view.ts";
 import { compactOnRequest } from "./compact-on-request.ts";
+import { flushSessionMemory } from "./flush-session.ts";
 import { isPrivatePath, withoutPrivateFiles } from "./private-files.ts";
 import { findPriorAttempt, type PriorAttempt } from "./resume.ts";
 import { DEFAULT_TOOL_POLICY, type ToolPolicyConfig, toolsAllowed } from "./tool-policy.ts";
@@ -56,6 +59,8 @@ export interface TurnDeps {
   cron?: { service: CronService; chatJobsDeliverAnywhere: boolean };
   /** Which tools people other than the owner get (config tools.policy); absent: the defaults. */
   toolPolicy?: ToolPolicyConfig;
+  /** Memory for memory_search, scoped per turn (see memory-view.ts); absent: the tool says it is not set up. */
+  memory?: Memory;
   /** Daily and idle resets (config session.reset); absent: a session lasts until /new. */
   lifecycle?: SessionLifecycle;
 }
@@ -103,9 +108,7 @@ export const EMPTY_REPLY = "(The model returned an empty reply.)";
 
 export async function runTurn(deps: TurnDeps, request: TurnRequest): Promise<TurnResult> {
   const { sessions, clock } = deps;
-  if (deps.lifecycle) {
-    await renewStaleSession(deps.lifecycle, deps, { ...request, chatKind: request.channel.chatKind });
-  }
+  if (deps.lifecycle) await renewBeforeTurn(deps, deps.lifecycle, request);
   const session = await sessions.open(request.sessionKey);
   // From the last compaction on: what the model sees, never the whole history.
   const entries = await sessions.load(session.sessionId, { sinceCompaction: true });
@@ -201,6 +204,12 @@ export async function runTurn(deps: TurnDeps, request: TurnRequest): Promise<Tur
     clock,
     signal,
     ...(request.sendFile && { sendFile: request.sendFile }),
+    ...(deps.memory && {
+      memory: memoryView(deps.memory, {
+        actor: memoryActor(request.messages, trusts, request.channel.chatKind),
+        ownerView,
+      }),
+    }),
     ...(deps.cron && {
       cron: {
         service: deps.cron.service,
@@ -292,6 +301,21 @@ export async function runTurn(deps: TurnDeps, request: TurnRequest): Promise<Tur
       ? { silentUsage: mergeSilentUsage(silentUsage, result.silentUsage) }
       : {}),
   };
+}
+
+/** A stale session starts over before the turn, its lasting facts flushed to memory first (silently). */
+function renewBeforeTurn(deps: TurnDeps, lifecycle: SessionLifecycle, request: TurnRequest) {
+  const flush = async (old: SessionMeta) => {
+    await flushSessionMemory(deps, old, {
+      ...(request.signal && { signal: request.signal }),
+      onError: (error) =>
+        lifecycle.log?.(
+          "warn",
+          `memory flush before resetting ${old.key} failed: ${(error as Error).message}`,
+        ),
+    });
+  };
+  return renewStaleSession({ flush, ...lifecycle }, deps, { ...request, chatKind: request.channel.chatKind });
 }
 
 const NO_PRIOR: PriorAttempt = { kind: "none" };

@@ -6,6 +6,7 @@ import { loadConfig } from "../../config/load.ts";
 import { expandHome, type Paths, resolvePaths } from "../../config/paths.ts";
 import type { Config } from "../../config/schema.ts";
 import { ensureWorkspace } from "../../core/workspace/ensure-workspace.ts";
+import { createEmbedder } from "../../models/embedding-model.ts";
 import type { Clock } from "../../ports/clock.ts";
 import { type Assistant, createAssistant } from "../assistant.ts";
 import { createLocalPorts, type LocalPorts } from "./wire.ts";
@@ -55,6 +56,12 @@ export async function openLocalAssistant(options: LocalAssistantOptions = {}): P
     clock: options.clock,
     checkState: options.checkState,
     onDamagedLines: ({ file, lines }) => warn(damagedLinesMessage(file, lines)),
+    ...(config.memory.enabled && { memoryDb: paths.memoryDb }),
+    ...(config.memory.enabled &&
+      config.memory.embeddings.model && {
+        memoryEmbedder: createEmbedder(config.memory.embeddings.model, config, env),
+        memoryWarn: warn,
+      }),
   });
   const createdFiles = await ensureWorkspace(ports.workspace);
   // The workspace folder and the state paths stay as opened: reconfigure changes model, tools and policies.

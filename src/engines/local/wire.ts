@@ -1,6 +1,7 @@
 // The local engine's composition root: a workspace folder, one SQLite state.db and JSONL transcripts.
 import { createFsWorkspace } from "../../adapters/fs/workspace.ts";
 import { createSqliteClaims } from "../../adapters/sqlite/claims.ts";
+import { createSqliteMemory, type MemoryEmbedder } from "../../adapters/sqlite/memory-index.ts";
 import { openStateDb } from "../../adapters/sqlite/db.ts";
 import { createSqliteOutbox } from "../../adapters/sqlite/outbox.ts";
 import { createSqlitePairings } from "../../adapters/sqlite/pairings.ts";
@@ -15,6 +16,8 @@ import {
 } from "../../adapters/sqlite/session-store.ts";
 import type { Clock } from "../../ports/clock.ts";
 import type { Ports } from "../../ports/index.ts";
+import type { Workspace } from "../../ports/workspace.ts";
+import { normalizeWorkspacePath } from "../../core/workspace-path.ts";
 import { createSystemClock } from "../../util/system-clock.ts";
 import { DEFAULT_STUCK_MS } from "../../core/cron/run-state.ts";
 
@@ -31,6 +34,12 @@ export interface LocalEngineOptions {
   checkState?: boolean;
   /** Told about damaged lines in a transcript (not a torn last line, which is normal after a kill). */
   onDamagedLines?: SqliteSessionStoreOptions["onCorruptLines"];
+  /** The memory index (memory.db); absent: no memory, and no memory tools. */
+  memoryDb?: string;
+  /** Embeds notes and queries for hybrid search (config memory.embeddings); absent: BM25 alone. */
+  memoryEmbedder?: MemoryEmbedder;
+  /** Told when a memory search fell back to keywords. Contract: must not throw. */
+  memoryWarn?: (message: string) => void;
 }
 
 /** The local ports, plus restart recovery that only the single owner of state.db may use. */
@@ -49,15 +58,30 @@ export function createLocalPorts(options: LocalEngineOptions): LocalPorts {
     clock,
     ...(options.cronSignal && { changeSignal: options.cronSignal }),
   });
+  const sessions = createSqliteSessionStore({
+    db,
+    dir: options.sessionsDir,
+    clock,
+    ...(options.onDamagedLines && { onCorruptLines: options.onDamagedLines }),
+  });
+  const files = createFsWorkspace({ root: options.workspaceDir });
+  const memory =
+    options.memoryDb === undefined
+      ? undefined
+      : createSqliteMemory({
+          path: options.memoryDb,
+          root: options.workspaceDir,
+          clock,
+          sessions,
+          ...(options.memoryEmbedder && { embedder: options.memoryEmbedder }),
+          ...(options.memoryWarn && { warn: options.memoryWarn }),
+        });
   return {
     clock,
-    workspace: createFsWorkspace({ root: options.workspaceDir }),
-    sessions: createSqliteSessionStore({
-      db,
-      dir: options.sessionsDir,
-      clock,
-      ...(options.onDamagedLines && { onCorruptLines: options.onDamagedLines }),
-    }),
+    // The agent's own writes reach the memory index at once; other edits are found by its stat walk.
+    workspace: memory ? tellingWrites(files, (path) => memory.noteChanged(path)) : files,
+    sessions,
+    ...(memory && { memory }),
     claims: createSqliteClaims({ db, clock }),
     queue,
     releaseInFlight: () => queue.releaseInFlight(),
@@ -75,7 +99,33 @@ export function createLocalPorts(options: LocalEngineOptions): LocalPorts {
     async close() {
       if (closed) return;
       closed = true;
+      await memory?.close();
       db.close();
+    },
+  };
+}
+
+/** The workspace, telling `changed` the path of every file written or removed through it. */
+function tellingWrites(workspace: Workspace, changed: (path: string) => void): Workspace {
+  const tell = (path: string) => {
+    try {
+      changed(normalizeWorkspacePath(path));
+    } catch {
+      // A path the workspace refused anyway.
+    }
+  };
+  return {
+    location: workspace.location,
+    read: (path) => workspace.read(path),
+    stat: (path) => workspace.stat(path),
+    list: (dir, options) => workspace.list(dir, options),
+    async write(path, data) {
+      await workspace.write(path, data);
+      tell(path);
+    },
+    async remove(path) {
+      await workspace.remove(path);
+      tell(path);
     },
   };
 }
