@@ -37,6 +37,8 @@ export interface NoteSearch {
 
 /** A chunk is a heading's section or a paragraph, cut again past this many lines. */
 const MAX_CHUNK_LINES = 12;
+/** Notes read from the workspace at once. */
+const READ_BATCH = 32;
 /** What the model sees of a chunk. */
 const SNIPPET_CHARS = 360;
 /** Folders whose Markdown is not memory: skills are instructions, and hidden folders are tools' state. */
@@ -98,10 +100,10 @@ export function createNoteSearch(workspace: Workspace): NoteSearch {
         known.etag !== entry.etag
       );
     });
-    // A few reads at a time: S3 answers each in tens of milliseconds.
-    for (let i = 0; i < changed.length; i += 8) {
+    // Reads in parallel batches: S3 answers each GET in tens of milliseconds, and a cold start reads them all.
+    for (let i = 0; i < changed.length; i += READ_BATCH) {
       await Promise.all(
-        changed.slice(i, i + 8).map(async (entry) => {
+        changed.slice(i, i + READ_BATCH).map(async (entry) => {
           const bytes = await workspace.read(entry.path);
           if (bytes === null) {
             cache.delete(entry.path);
