@@ -86,6 +86,7 @@ export function registerAws(program: Command): void {
             `  table ${dev.resources.table}, bucket ${dev.resources.bucket}`,
             `  queue ${dev.resources.queueUrl}`,
             `  dead letters ${dev.resources.deadLetterQueueUrl}`,
+            `  memory ${dev.memory.memoryId} (AgentCore Memory stand-in ${dev.memory.endpoint}; facts extracted 3 s after a turn)`,
             "Ctrl-C to stop.",
             "",
           ].join("\n"),
