@@ -1,12 +1,13 @@
 // The agent loop: call the model, run the tools it asks for, repeat until it answers or the step
 // budget is spent. Each step's messages are handed to onMessages (persisted) before the next starts.
 import type { LanguageModelV4, LanguageModelV4Prompt, SharedV4ProviderOptions } from "@ai-sdk/provider";
-import type { AssistantModelMessage, ModelMessage, ToolResultPart } from "ai";
+import type { ModelMessage, ToolResultPart } from "ai";
 import type { AgentTool, ToolContext } from "../../tools/tool.ts";
 import type { TokenUsage } from "../transcript.ts";
+import { assistantMessage } from "./assistant-message.ts";
 import type { AgentEventListener } from "./events.ts";
 import { ModelCallError } from "./model-call-error.ts";
-import { type ModelToolCall, runModelStep } from "./model-step.ts";
+import { runModelStep } from "./model-step.ts";
 import { providerMessage, providerTools, toProviderPrompt } from "./provider-prompt.ts";
 import { runToolCall } from "./tool-runner.ts";
 
@@ -89,7 +90,7 @@ export async function runAgentLoop(options: AgentLoopOptions): Promise<AgentLoop
       usage.outputTokens += stepUsage.outputTokens;
     }
     if (stepText.trim()) texts.push(stepText);
-    const assistant = assistantMessage(stepText, calls);
+    const assistant = assistantMessage(stepText, calls, answer.reasoning);
     // The assistant's message is durable before any tool runs: a crash inside a tool leaves a
     // dangling call, which transcript repair answers on the next load.
     if (assistant) {
@@ -126,21 +127,4 @@ export async function runAgentLoop(options: AgentLoopOptions): Promise<AgentLoop
     if (signal.aborted) return { text: texts.join("\n\n"), usage, steps: step, stopReason: "aborted" };
   }
   return { text: texts.join("\n\n"), usage, steps: options.maxSteps, stopReason: "max_steps" };
-}
-
-/** The assistant's message for one step: its text, then its tool calls; null when it said nothing. */
-function assistantMessage(text: string, calls: ModelToolCall[]): AssistantModelMessage | null {
-  if (calls.length === 0) return text ? { role: "assistant", content: text } : null;
-  return {
-    role: "assistant",
-    content: [
-      ...(text ? [{ type: "text" as const, text }] : []),
-      ...calls.map((call) => ({
-        type: "tool-call" as const,
-        toolCallId: call.id,
-        toolName: call.name,
-        input: call.input,
-      })),
-    ],
-  };
 }

@@ -73,6 +73,7 @@ describe("one model step on a provider", () => {
         { id: "c1", name: "list", input: { path: "notes" } },
         { id: "c2", name: "list", input: "{broken" },
       ],
+      reasoning: [],
       usage: { inputTokens: 12, outputTokens: 3 },
       finishReason: "tool-calls",
     });

@@ -4,6 +4,7 @@ import type {
   LanguageModelV4,
   LanguageModelV4CallOptions,
   LanguageModelV4StreamPart,
+  SharedV4ProviderMetadata,
 } from "@ai-sdk/provider";
 import type { Clock } from "../../ports/clock.ts";
 import type { TokenUsage } from "../transcript.ts";
@@ -12,11 +13,24 @@ export interface ModelToolCall {
   id: string;
   name: string;
   input: unknown;
+  /** What the provider needs back with this call next time (Gemini's thought signature...). */
+  providerMetadata?: SharedV4ProviderMetadata;
+}
+
+/**
+ * One block of the model's reasoning. Its metadata holds what the provider checks when the block is
+ * sent back (Anthropic's signature, its redacted thinking): kept so the next call may return it.
+ */
+export interface ModelReasoning {
+  text: string;
+  providerMetadata?: SharedV4ProviderMetadata;
 }
 
 export interface ModelStepResult {
   text: string;
   calls: ModelToolCall[];
+  /** The reasoning blocks, in the order they started. */
+  reasoning: ModelReasoning[];
   /** Undefined when the provider reported none (a stream cut short). */
   usage: TokenUsage | undefined;
   finishReason: string;
@@ -82,7 +96,25 @@ export async function runModelStep(options: ModelStepOptions): Promise<ModelStep
     }
   }
 
-  const result: ModelStepResult = { text: "", calls: [], usage: undefined, finishReason: "unknown" };
+  const result: ModelStepResult = {
+    text: "",
+    calls: [],
+    reasoning: [],
+    usage: undefined,
+    finishReason: "unknown",
+  };
+  const reasoningById = new Map<string, ModelReasoning>();
+  /** A reasoning block's text and metadata, gathered from its start, deltas and end (signatures come last). */
+  const reason = (id: string, delta: string, metadata: SharedV4ProviderMetadata | undefined) => {
+    let block = reasoningById.get(id);
+    if (!block) {
+      block = { text: "" };
+      reasoningById.set(id, block);
+      result.reasoning.push(block);
+    }
+    block.text += delta;
+    if (metadata) block.providerMetadata = mergeMetadata(block.providerMetadata, metadata);
+  };
   const reader = stream.getReader();
   try {
     for (;;) {
@@ -95,8 +127,20 @@ export async function runModelStep(options: ModelStepOptions): Promise<ModelStep
             options.onText(part.delta);
           }
           break;
+        case "reasoning-start":
+        case "reasoning-end":
+          reason(part.id, "", part.providerMetadata);
+          break;
+        case "reasoning-delta":
+          reason(part.id, part.delta, part.providerMetadata);
+          break;
         case "tool-call": {
-          const call = { id: part.toolCallId, name: part.toolName, input: parseInput(part.input) };
+          const call: ModelToolCall = {
+            id: part.toolCallId,
+            name: part.toolName,
+            input: parseInput(part.input),
+            ...(part.providerMetadata && { providerMetadata: part.providerMetadata }),
+          };
           result.calls.push(call);
           options.onToolCall(call);
           break;
@@ -119,4 +163,15 @@ export async function runModelStep(options: ModelStepOptions): Promise<ModelStep
     reader.releaseLock();
   }
   return result;
+}
+
+/** Metadata of one block from several parts: later parts add keys (a signature) to a provider's entry. */
+function mergeMetadata(
+  into: SharedV4ProviderMetadata | undefined,
+  from: SharedV4ProviderMetadata,
+): SharedV4ProviderMetadata {
+  const merged: SharedV4ProviderMetadata = { ...into };
+  for (const [provider, values] of Object.entries(from))
+    merged[provider] = { ...merged[provider], ...values };
+  return merged;
 }
