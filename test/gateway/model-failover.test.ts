@@ -98,5 +98,8 @@ describe("model failover in the gateway", () => {
     );
     expect(logged).not.toContain(K1);
     expect(logged).not.toContain(K2);
+    expect(await ask("/status", 3)).toContain(
+      "Model: anthropic/claude-haiku-4-5, then openai-compatible/fake",
+    );
   });
 });

@@ -60,7 +60,10 @@ export async function runTelegramCommand(
     }
     case "status": {
       const session = await sessions.get(sessionKey);
-      const model = deps.config().model ?? "none set (agent-claw config set model provider/model)";
+      const { model: ref, agent } = deps.config();
+      // The fallbacks failover moves on to (README, Failover); keys are not shown, not even their count.
+      const fallbacks = agent.fallbacks?.length ? `, then ${agent.fallbacks.join(", ")}` : "";
+      const model = ref ? `${ref}${fallbacks}` : "none set (agent-claw config set model provider/model)";
       const usage = session
         ? `${session.turns} turn${session.turns === 1 ? "" : "s"}, ${session.usage.inputTokens} tokens in, ${session.usage.outputTokens} out`
         : "no turns yet";
