@@ -33,8 +33,9 @@ export function createEmbedder(ref: string, config: Config, env: NodeJS.ProcessE
       loaded ??= embeddingModel(provider, model, settings);
       loaded.catch(() => (loaded = undefined));
       const { embedMany } = await import("ai");
-      // Retries are the caller's: a search falls back to keywords at once rather than wait.
-      const { embeddings } = await embedMany({ model: await loaded, values: texts, maxRetries: 1 });
+      // No retries with backoff: a search falls back to keywords at once rather than wait seconds, and
+      // `memory index` says what failed (the next search or index run embeds what is still missing).
+      const { embeddings } = await embedMany({ model: await loaded, values: texts, maxRetries: 0 });
       return embeddings.map((vector) => Float32Array.from(vector));
     },
   };
