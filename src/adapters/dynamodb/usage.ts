@@ -19,6 +19,8 @@ export interface DynamoUsageOptions {
 
 const DAY_MS = 86_400_000;
 const utcDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+/** Orders one process's records within a millisecond (a turn's calls under a fake clock) as written. */
+let written = 0;
 
 export function createDynamoUsage({ client, table }: DynamoUsageOptions): UsageLedger {
   const list = async (from: number, to: number): Promise<UsageRecord[]> => {
@@ -47,7 +49,7 @@ export function createDynamoUsage({ client, table }: DynamoUsageOptions): UsageL
     async record(r) {
       const item: Item = {
         pk: s(KEYS.usagePk(utcDay(r.at))),
-        sk: s(KEYS.usageSk(r.at, randomUUID())),
+        sk: s(KEYS.usageSk(r.at, `${String(++written).padStart(12, "0")}-${randomUUID()}`)),
         at: n(r.at),
         sessionKey: s(r.sessionKey),
         model: s(r.model),
