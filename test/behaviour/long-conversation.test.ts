@@ -7,7 +7,13 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { SUMMARY_INSTRUCTIONS } from "../../src/core/context/summarise.ts";
 import type { ChannelContext, InboundMessage } from "../../src/core/messages.ts";
 import { type CompactionEntry, isMessageEntry, type TranscriptEntry } from "../../src/core/transcript.ts";
-import { SUMMARY_HEADING } from "../../src/core/transcript-repair.ts";
+import {
+  INTERRUPTED_TOOL_RESULT,
+  SUMMARY_HEADING,
+  visibleEntries,
+} from "../../src/core/transcript-repair.ts";
+import { NOTHING_TO_COMPACT } from "../../src/core/turn/compact-on-request.ts";
+import { flushSessionMemory } from "../../src/core/turn/flush-session.ts";
 import { runTurn, type TurnDeps } from "../../src/core/turn/run-turn.ts";
 import type { Ports } from "../../src/ports/index.ts";
 import { createDefaultTools } from "../../src/tools/index.ts";
@@ -147,38 +153,45 @@ describe.each(engines)("a long conversation on the $name engine", (engine) => {
       const bytes = await ports.workspace.read(DAY_NOTE);
       return bytes ? new TextDecoder().decode(bytes) : null;
     };
-    return { ports, model, fake: fake, turn, transcript, note };
+    return { ports, deps, model, fake: fake, turn, transcript, note };
   }
+
+  // The DynamoDB store is held to the same entries by the overflow and flush tests; the rest would
+  // only repeat them, at ten times the time.
+  const localOnly = it.skipIf(engine.name === "aws");
 
   const compactions = (entries: TranscriptEntry[]) =>
     entries.filter((e): e is CompactionEntry => e.type === "compaction");
 
-  it("keeps a fact stated early through compaction: in the summary and in today's memory note", async () => {
-    const w = await world(8_000, 6_000);
-    const results = [await w.turn(FACT)];
-    for (let i = 1; i <= 14; i++) results.push(await w.turn(filler(i)));
-    const last = await w.turn("What is my favourite colour?");
+  localOnly(
+    "keeps a fact stated early through compaction: in the summary and in today's memory note",
+    async () => {
+      const w = await world(8_000, 6_000);
+      const results = [await w.turn(FACT)];
+      for (let i = 1; i <= 14; i++) results.push(await w.turn(filler(i)));
+      const last = await w.turn("What is my favourite colour?");
 
-    expect(last.reply).toMatch(/^Noted/);
-    const entries = await w.transcript();
-    const made = compactions(entries);
-    expect(made.length).toBeGreaterThan(0);
-    expect(made.every((c) => c.reason === "threshold")).toBe(true);
-    expect(made.at(-1)!.summary).toContain("favourite colour is teal");
-    expect(await w.note()).toContain("favourite colour is teal");
-    expect(w.model.log.overflows).toBe(0);
-    // The last request carries the summary, not the first message itself.
-    const request = w.fake.requests.at(-1)!;
-    expect(request.messages[0]!.text).toContain(SUMMARY_HEADING);
-    expect(request.messages.some((m) => m.text === FACT)).toBe(false);
-    // The flush is in the transcript for the record, marked silent, and never reached a reply.
-    const flushes = entries.filter((e) => isMessageEntry(e) && e.silent);
-    expect(flushes.length).toBeGreaterThan(0);
-    // The turns that compacted report what the flush and the summary cost, apart from their own usage.
-    const silent = results.flatMap((r) => (r.silentUsage ? [r.silentUsage] : []));
-    expect(silent).toHaveLength(made.length);
-    expect(silent.every((s) => s.flush!.inputTokens > 0 && s.compaction!.inputTokens > 0)).toBe(true);
-  });
+      expect(last.reply).toMatch(/^Noted/);
+      const entries = await w.transcript();
+      const made = compactions(entries);
+      expect(made.length).toBeGreaterThan(0);
+      expect(made.every((c) => c.reason === "threshold")).toBe(true);
+      expect(made.at(-1)!.summary).toContain("favourite colour is teal");
+      expect(await w.note()).toContain("favourite colour is teal");
+      expect(w.model.log.overflows).toBe(0);
+      // The last request carries the summary, not the first message itself.
+      const request = w.fake.requests.at(-1)!;
+      expect(request.messages[0]!.text).toContain(SUMMARY_HEADING);
+      expect(request.messages.some((m) => m.text === FACT)).toBe(false);
+      // The flush is in the transcript for the record, marked silent, and never reached a reply.
+      const flushes = entries.filter((e) => isMessageEntry(e) && e.silent);
+      expect(flushes.length).toBeGreaterThan(0);
+      // The turns that compacted report what the flush and the summary cost, apart from their own usage.
+      const silent = results.flatMap((r) => (r.silentUsage ? [r.silentUsage] : []));
+      expect(silent).toHaveLength(made.length);
+      expect(silent.every((s) => s.flush!.inputTokens > 0 && s.compaction!.inputTokens > 0)).toBe(true);
+    },
+  );
 
   it("answers after one compaction when the provider says the prompt is too long", async () => {
     // The configured window is twice what the model takes: only the provider's error can tell.
@@ -198,5 +211,85 @@ describe.each(engines)("a long conversation on the $name engine", (engine) => {
     const next = await w.turn("And now?");
     expect(next.reply).toMatch(/^Noted/);
     expect(await w.note()).toContain("favourite colour is teal");
+  });
+
+  localOnly("never splits a tool call from its result when it compacts", async () => {
+    const w = await world(8_000, 6_000);
+    for (let i = 1; i <= 16; i++) {
+      await w.turn(i % 2 ? "Please list your files." : filler(i));
+    }
+    const entries = await w.transcript();
+    expect(compactions(entries).length).toBeGreaterThan(0);
+    // What the model sees now: every tool result has its call before it, every call its result.
+    const { messages } = visibleEntries(entries);
+    const calls = new Set<string>();
+    const results = new Set<string>();
+    for (const { message } of messages) {
+      if (message.role === "assistant" && Array.isArray(message.content)) {
+        for (const part of message.content) if (part.type === "tool-call") calls.add(part.toolCallId);
+      }
+      if (message.role === "tool") {
+        for (const part of message.content) {
+          expect(calls.has(part.toolCallId)).toBe(true);
+          results.add(part.toolCallId);
+        }
+      }
+    }
+    expect([...calls].every((id) => results.has(id))).toBe(true);
+    const first = messages[0]!;
+    expect(first.message.role).not.toBe("tool");
+    // No request ever needed a stand-in result for a call whose result was cut away.
+    for (const request of w.fake.requests) {
+      for (const m of request.messages)
+        expect(m.toolResults.some((r) => r.output === INTERRUPTED_TOOL_RESULT)).toBe(false);
+    }
+  });
+
+  localOnly(
+    "/compact compacts on demand, after the flush, and the next turn starts from the summary",
+    async () => {
+      const w = await world(50_000, 50_000);
+      expect((await w.turn("/compact", { compact: true })).reply).toBe(NOTHING_TO_COMPACT);
+      await w.turn(FACT);
+      for (let i = 1; i <= 3; i++) await w.turn(`Short message ${i}.`);
+      const result = await w.turn("/compact", { compact: true });
+
+      expect(result.reply).toMatch(/^Compacted this conversation/);
+      expect(result.reply).toContain(`Saved to memory first: ${DAY_NOTE}`);
+      const entries = await w.transcript();
+      const [made] = compactions(entries);
+      expect(made?.reason).toBe("command");
+      expect(made?.summary).toContain("favourite colour is teal");
+      // The command's own text is not part of the conversation.
+      expect(entries.some((e) => isMessageEntry(e) && e.message.content === "/compact")).toBe(false);
+      await w.turn("Hello again.");
+      expect(w.fake.requests.at(-1)!.messages[0]!.text).toContain(SUMMARY_HEADING);
+    },
+  );
+
+  it("flushes the old conversation's facts to memory before a reset, silently", async () => {
+    const w = await world(50_000, 50_000);
+    await w.turn(FACT);
+    const old = (await w.ports.sessions.get("agent:main:main"))!;
+    const before = w.fake.requests.length;
+
+    const usage = await flushSessionMemory(w.deps, old);
+
+    expect(usage.inputTokens).toBeGreaterThan(0);
+    expect(await w.note()).toContain("favourite colour is teal");
+    expect(w.fake.requests.length).toBe(before + 2);
+    const entries = await w.transcript();
+    const flush = entries.filter((e) => isMessageEntry(e) && e.silent);
+    expect(flush.map((e) => isMessageEntry(e) && e.message.role)).toEqual([
+      "user",
+      "assistant",
+      "tool",
+      "assistant",
+    ]);
+    // A session where nothing was said costs no call.
+    await w.ports.sessions.reset("agent:main:main");
+    const fresh = (await w.ports.sessions.get("agent:main:main"))!;
+    expect(await flushSessionMemory(w.deps, fresh)).toEqual({ inputTokens: 0, outputTokens: 0 });
+    expect(w.fake.requests.length).toBe(before + 2);
   });
 });

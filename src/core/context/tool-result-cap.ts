@@ -13,7 +13,8 @@ export function cutNote(totalChars: number, keptChars: number): string {
  */
 export function capToolResult(text: string, maxChars: number): string {
   if (text.length <= maxChars) return text;
-  const note = cutNote(text.length, 0);
+  // The note's longest form (kept is at most maxChars), so the numbers never push it past the room.
+  const note = cutNote(text.length, maxChars);
   const room = Math.max(0, maxChars - note.length - 2);
   const head = Math.floor(room * 0.75);
   const tail = room - head;
