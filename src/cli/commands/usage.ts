@@ -58,7 +58,7 @@ export function usageTable(
   const line = (key: string, t: UsageTotals) =>
     `${key.padEnd(keyWidth)}  ${num(t.calls).padStart(6)}  ${num(t.inputTokens).padStart(11)}  ${num(t.cacheReadTokens).padStart(11)}  ${num(t.outputTokens).padStart(9)}  ${cost(t).padStart(9)}`;
   const out = [
-    bold(`${label.padEnd(keyWidth)}   calls        input  cache read     output       cost`),
+    bold(`${label.padEnd(keyWidth)}   calls        input   cache read     output       cost`),
     ...rows.map((r) => line(stripTerminalControls(r.key), r.totals)),
     dim("-".repeat(keyWidth + 56)),
     line("total", report.total),
