@@ -16,8 +16,10 @@ import { createNoteSearch } from "./note-search.ts";
 import { words } from "./words.ts";
 
 /**
- * Where the deployment's semantic strategy writes (infra/serverless-stack.ts uses the same list). The
+ * Where the deployment's semantic strategy writes (infra/assistant-memory.ts uses the same list). The
  * trailing "/" makes a person's prefix end at their id: "/facts/telegram:1/" never matches "telegram:12".
+ * A search names the resolved namespace whole, so it holds whether the service takes `namespace` as a
+ * prefix (the API reference) or as an exact match (AWS's namespace design post).
  */
 export const MEMORY_NAMESPACES = ["/facts/{actorId}/"];
 
@@ -92,8 +94,9 @@ export function createAgentCoreMemory(options: AgentCoreMemoryOptions): Memory {
             new RetrieveMemoryRecordsCommand({
               memoryId: id,
               namespace,
-              searchCriteria: { searchQuery: query, topK: limit },
-              maxResults: limit,
+              // AgentCore's limits: a query of up to 10,000 characters, topK and a page of up to 100.
+              searchCriteria: { searchQuery: query.slice(0, 10_000), topK: Math.min(limit, 100) },
+              maxResults: Math.min(limit, 100),
             }),
           )
           .catch((error: unknown) => {
