@@ -47,7 +47,10 @@ export interface AssistantOptions<P extends Ports = Ports> {
   secrets?: readonly string[];
   /** Default: ports.clock. */
   clock?: Clock;
-  /** Where model failover says which candidate answered (keys named by position). Contract: must not throw. */
+  /**
+   * Where model failover says which candidate answered (keys named by position), and session resets
+   * and failed memory flushes are told. Contract: must not throw.
+   */
   log?: (level: "info" | "warn", message: string) => void;
 }
 
@@ -223,6 +226,7 @@ export function createAssistant<P extends Ports>(options: AssistantOptions<P>): 
             timeZone: () => assistant.timeZone,
             claims: ports.claims,
             values: ports.values,
+            ...(options.log && { log: options.log }),
           },
         },
         request,

@@ -3,7 +3,7 @@
 import type { LanguageModelV4CallOptions } from "@ai-sdk/provider";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { configSchema } from "../../src/config/schema.ts";
-import { scriptedModel } from "../../src/core/agent/testing/scripted-model.ts";
+import { type ScriptedReply, scriptedModel } from "../../src/core/agent/testing/scripted-model.ts";
 import type { ChannelContext, InboundMessage } from "../../src/core/messages.ts";
 import type { SessionLifecycle } from "../../src/core/session-reset/renew-session.ts";
 import { resetPolicyFor } from "../../src/core/session-reset/reset-policy.ts";
@@ -11,12 +11,15 @@ import { isMessageEntry } from "../../src/core/transcript.ts";
 import { runTurn, type TurnDeps } from "../../src/core/turn/run-turn.ts";
 import type { Ports } from "../../src/ports/index.ts";
 import type { SessionMeta } from "../../src/ports/session-store.ts";
+import { createDefaultTools } from "../../src/tools/index.ts";
 import { type EngineInstance, engines } from "./engines.ts";
 
 const TZ = "Europe/Berlin";
 /** A Berlin wall-clock time in December 2026 (UTC+1). */
 const berlin = (day: number, hour: number, minute = 0) => Date.UTC(2026, 11, day, hour - 1, minute);
 const MINUTE = 60_000;
+// One list for the whole file: the agent loop caches the tools' JSON Schemas per list.
+const TOOLS = createDefaultTools({});
 const MAIN = "agent:main:main";
 const GROUP = "agent:main:telegram:group:-100";
 const DM: ChannelContext = {
@@ -54,12 +57,23 @@ describe.each(engines)("session resets on the $name engine", (engine) => {
     instance = undefined;
   });
 
-  /** Ports at `start`, a scripted model answering "reply N", and resets by `session` config. */
-  async function world(start: number, session: unknown = {}, flush?: SessionLifecycle["flush"]) {
+  /**
+   * Ports at `start`, a scripted model (default: "reply N"), resets by `session` config. The flush
+   * before a reset is `flush` when given, the real memory flush with "memory", else skipped.
+   */
+  async function world(
+    start: number,
+    options: {
+      session?: unknown;
+      flush?: SessionLifecycle["flush"] | "memory";
+      script?: ScriptedReply[];
+    } = {},
+  ) {
+    const { session = {}, flush = async () => {} } = options;
     instance = await engine.open(start);
     const { ports, clock } = instance;
     const { model, calls } = scriptedModel(
-      Array.from({ length: 20 }, (_, i) => ({ text: `reply ${i + 1}` })),
+      options.script ?? Array.from({ length: 20 }, (_, i) => ({ text: `reply ${i + 1}` })),
     );
     const config = configSchema.parse({ session }).session;
     const resets: string[] = [];
@@ -77,7 +91,7 @@ describe.each(engines)("session resets on the $name engine", (engine) => {
       workspace: ports.workspace,
       clock,
       model: { ref: "test/scripted", model },
-      tools: [],
+      tools: TOOLS,
       settings: { maxSteps: 4, bootstrapMaxChars: 20_000, timeZone: TZ },
       newId: () => `e${++ids}`,
       lifecycle: {
@@ -85,7 +99,7 @@ describe.each(engines)("session resets on the $name engine", (engine) => {
         timeZone: () => TZ,
         claims: ports.claims,
         values: ports.values,
-        ...(flush && { flush }),
+        ...(flush !== "memory" && { flush }),
       },
     };
     const say = (key: string, text: string, over: { channel?: ChannelContext; turnIds?: string[] } = {}) =>
@@ -136,7 +150,7 @@ describe.each(engines)("session resets on the $name engine", (engine) => {
 
   it("resets after idleMinutes without a person's message; heartbeats neither reset nor keep it alive", async () => {
     const { clock, calls, say, beat } = await world(berlin(7, 9), {
-      reset: { mode: "idle", idleMinutes: 60 },
+      session: { reset: { mode: "idle", idleMinutes: 60 } },
     });
     const first = await say(MAIN, "Remind me later.");
     await clock.advance(45 * MINUTE);
@@ -157,8 +171,10 @@ describe.each(engines)("session resets on the $name engine", (engine) => {
 
   it("applies a per-kind override: a group idles out while the direct chat keeps its day", async () => {
     const { clock, say } = await world(berlin(7, 10), {
-      reset: { mode: "daily", atHour: 4 },
-      resetByType: { group: { mode: "idle", idleMinutes: 30 } },
+      session: {
+        reset: { mode: "daily", atHour: 4 },
+        resetByType: { group: { mode: "idle", idleMinutes: 30 } },
+      },
     });
     const dm = await say(MAIN, "hello");
     const group = await say(GROUP, "hello all", { channel: GROUP_CHAT });
@@ -168,7 +184,7 @@ describe.each(engines)("session resets on the $name engine", (engine) => {
   });
 
   it("never resets with mode off", async () => {
-    const { clock, say } = await world(berlin(6, 21), { reset: { mode: "off" } });
+    const { clock, say } = await world(berlin(6, 21), { session: { reset: { mode: "off" } } });
     const first = await say(MAIN, "hi");
     await clock.advance(3 * 24 * 60 * MINUTE);
     expect((await say(MAIN, "hi again")).sessionId).toBe(first.sessionId);
@@ -186,13 +202,48 @@ describe.each(engines)("session resets on the $name engine", (engine) => {
     expect((await say(MAIN, "Thanks", { turnIds: ["job-2"] })).sessionId).not.toBe(first.sessionId);
   });
 
+  it("has the model write the old conversation's lasting facts to memory, silently, before the fresh start", async () => {
+    const { ports, clock, calls, say } = await world(berlin(6, 21), {
+      flush: "memory",
+      script: [
+        { text: "Noted, Ada." },
+        // The flush: a silent turn on yesterday's conversation.
+        {
+          toolCalls: [
+            { name: "write", id: "w1", input: { path: "MEMORY.md", content: "- Ada likes tea\n" } },
+          ],
+        },
+        { text: "NO_REPLY" },
+        { text: "Good morning, Ada!" },
+      ],
+    });
+    const evening = await say(MAIN, "I'm Ada and I like tea.");
+    await clock.advance(berlin(7, 8) - clock.now());
+
+    const morning = await say(MAIN, "Good morning!");
+
+    expect(morning.reply).toBe("Good morning, Ada!");
+    expect(new TextDecoder().decode((await ports.workspace.read("MEMORY.md"))!)).toBe("- Ada likes tea\n");
+    // The flush saw yesterday; the new conversation sees only today, and MEMORY.md in its prompt.
+    expect(shown(calls[1])).toContain("user: I'm Ada and I like tea.");
+    expect(shown(calls[3])).toEqual(["user: Good morning!"]);
+    const system = calls[3]?.prompt[0];
+    expect(system?.role === "system" ? system.content : "").toContain("Ada likes tea");
+    // The flush's messages stay in the old transcript, marked silent; the new one holds only today.
+    const old = (await ports.sessions.load(evening.sessionId)).filter(isMessageEntry);
+    expect(old.filter((e) => e.silent).length).toBeGreaterThan(0);
+    expect(await texts(ports, morning.sessionId)).toEqual(["Good morning!", "Good morning, Ada!"]);
+  });
+
   it("flushes the old session to memory first, and resets once for two racing messages", async () => {
     const flushed: SessionMeta[] = [];
     let release!: () => void;
     const gate = new Promise<void>((resolve) => (release = resolve));
-    const { ports, clock, resets, say } = await world(berlin(6, 20), {}, async (old) => {
-      flushed.push(old);
-      await gate;
+    const { ports, clock, resets, say } = await world(berlin(6, 20), {
+      flush: async (old) => {
+        flushed.push(old);
+        await gate;
+      },
     });
     const evening = await say(MAIN, "I like tea.");
     await clock.advance(berlin(7, 8) - clock.now());

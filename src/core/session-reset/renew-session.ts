@@ -19,8 +19,9 @@ export interface SessionLifecycle {
   claims: Pick<Claims, "claimOnce">;
   values: Pick<Values, "get" | "put">;
   /**
-   * Writes the old session's durable facts to memory (a silent turn) before it is reset.
-   * Contract: may throw; the reset then still happens (a session is never stuck on a failed flush).
+   * Writes the old session's durable facts to memory (a silent turn) before it is reset; runTurn
+   * supplies flushSessionMemory when this is absent. Contract: may throw; the reset then still
+   * happens (a session is never stuck on a failed flush).
    */
   flush?(old: SessionMeta): Promise<void>;
   /** Contract: must not throw. */

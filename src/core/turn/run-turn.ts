@@ -61,7 +61,7 @@ export interface TurnDeps {
   toolPolicy?: ToolPolicyConfig;
   /** Memory for memory_search, scoped per turn (see memory-view.ts); absent: the tool says it is not set up. */
   memory?: Memory;
-  /** Daily and idle resets (config session.reset); absent: a session lasts until /new. */
+  /** Daily and idle resets (config session.reset), memory flushed first; absent: a session lasts until /new. */
   lifecycle?: SessionLifecycle;
 }
 
