@@ -52,7 +52,9 @@ describe("several keys per provider", () => {
     const anthropic = await resolveModelCandidates("anthropic/claude-x", config, env);
     expect(anthropic.map((c) => c.credential)).toEqual(["anthropic key #1", "anthropic key #2"]);
     const bedrock = await resolveModelCandidates("bedrock/amazon.nova-pro-v1:0", config, env);
-    expect(bedrock.map((c) => [c.credential, c.credentialId])).toEqual([["bedrock", "bedrock"]]);
+    expect(bedrock.map((c) => [c.credential, c.credentialId])).toEqual([
+      ["bedrock", "bedrock/amazon.nova-pro-v1:0"],
+    ]);
   });
 
   it("validates apiKeys and agent.fallbacks with messages that never echo a key", () => {

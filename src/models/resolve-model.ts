@@ -16,7 +16,7 @@ export interface ResolvedModel {
 export interface ModelCandidate extends ResolvedModel {
   /** "anthropic key #2"; for providers without keys (Bedrock, Ollama): the provider's name. */
   credential: string;
-  /** Names the key in cooldown records without revealing it ("anthropic:3f9a…", or the provider). */
+  /** Names the key in cooldown records without revealing it ("anthropic:3f9a…"; the ref for keyless providers). */
   credentialId: string;
 }
 
@@ -45,13 +45,10 @@ export async function resolveModelCandidates(
   const { provider, model } = parseModelRef(ref);
   const settings = providerSettings(provider, config, env);
   if (provider !== "anthropic" && provider !== "openai") {
+    // One ambient credential (AWS's chain, a local server): a refusal is about this model (Bedrock's
+    // 403 for a model not enabled), so it cools only this model down.
     return [
-      {
-        ref,
-        model: await buildModel(provider, model, settings),
-        credential: provider,
-        credentialId: provider,
-      },
+      { ref, model: await buildModel(provider, model, settings), credential: provider, credentialId: ref },
     ];
   }
   return Promise.all(
