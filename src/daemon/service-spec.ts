@@ -46,11 +46,16 @@ export const CARRIED_ENV: readonly string[] = [
 
 /** Every AGENT_CLAW_* variable is carried too, except the home folder, which the spec sets itself. */
 const CARRIED_PREFIX = "AGENT_CLAW_";
+/** Failover's spare keys (ANTHROPIC_API_KEY_2, OPENAI_API_KEY_3...), however many there are. */
+const SPARE_KEY = /^(ANTHROPIC|OPENAI)_API_KEY_\d+$/;
 
 /** The carried variables that are set (non-empty) in `env`, sorted by name. */
 export function carriedEnv(env: NodeJS.ProcessEnv): Record<string, string> {
   const names = Object.keys(env).filter(
-    (name) => CARRIED_ENV.includes(name) || (name.startsWith(CARRIED_PREFIX) && name !== "AGENT_CLAW_HOME"),
+    (name) =>
+      CARRIED_ENV.includes(name) ||
+      SPARE_KEY.test(name) ||
+      (name.startsWith(CARRIED_PREFIX) && name !== "AGENT_CLAW_HOME"),
   );
   const out: Record<string, string> = {};
   for (const name of names.sort()) {
