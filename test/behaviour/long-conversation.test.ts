@@ -230,6 +230,7 @@ describe.each(engines)("a long conversation on the $name engine", (engine) => {
       }
       if (message.role === "tool") {
         for (const part of message.content) {
+          if (part.type !== "tool-result") continue;
           expect(calls.has(part.toolCallId)).toBe(true);
           results.add(part.toolCallId);
         }
