@@ -56,9 +56,9 @@ async function startHome(name: string, config: Record<string, unknown>): Promise
   return startGateway({ env, port: 0, write: () => {} });
 }
 
-async function openPage(gateway: RunningGateway, colorScheme: "light" | "dark" = "light") {
+async function openPage(gateway: RunningGateway, colorScheme: "light" | "dark" = "light", width = 1180) {
   const context = await browser.newContext({
-    viewport: { width: 1180, height: 1000 },
+    viewport: { width, height: 1000 },
     colorScheme,
     reducedMotion: "reduce",
   });
@@ -159,6 +159,18 @@ describe("Usage page", () => {
       await dark.page.screenshot({ path: "/tmp/h5-usage-dark.png", fullPage: true });
       await dark.close();
       expect(dark.problems).toEqual([]);
+
+      // On a phone the charts shrink with the page and nothing scrolls sideways.
+      const narrow = await openPage(gateway, "light", 390);
+      await narrow.page.goto(`${gateway.url}/#usage`);
+      await narrow.page.locator("#usage-days-chart rect.chart-bar").first().waitFor({ state: "attached" });
+      const overflow = await narrow.page
+        .locator("#view-usage .view-body")
+        .evaluate((body) => body.scrollWidth - body.clientWidth);
+      expect(overflow).toBe(0);
+      await narrow.page.screenshot({ path: "/tmp/h5-usage-narrow.png", fullPage: true });
+      await narrow.close();
+      expect(narrow.problems).toEqual([]);
     } finally {
       await gateway.close();
     }

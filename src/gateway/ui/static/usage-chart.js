@@ -1,5 +1,6 @@
 // Plain SVG charts for the Usage view: columns per day and bars per model. No library: a few
 // rectangles, gridlines and labels, coloured by CSS classes (the CSP allows no inline styles).
+// Drawn at the width they are shown at (in CSS pixels), so labels keep their size on a phone.
 
 const SVG = "http://www.w3.org/2000/svg";
 
@@ -23,8 +24,7 @@ function niceCeiling(max) {
  * Columns, one per item ({ label, short, value }), with three gridlines and every few labels under
  * them so they never overlap. Each column has a <title> (its tooltip and accessible name).
  */
-export function columnChart(items, { format, label }) {
-  const width = 720;
+export function columnChart(items, { format, label, width = 720 }) {
   const height = 220;
   const left = 64;
   const bottom = 26;
@@ -46,7 +46,8 @@ export function columnChart(items, { format, label }) {
       svg("text", { x: left - 8, y: y(value) + 4, class: "chart-axis", "text-anchor": "end" }, format(value)),
     );
   }
-  const every = Math.ceil(items.length / 10);
+  // A date label needs about 56 px; the newest day always gets one.
+  const every = Math.ceil(items.length / Math.max(1, Math.floor((width - left) / 56)));
   items.forEach((item, i) => {
     const x = left + i * slot;
     const barHeight = Math.max(item.value > 0 ? 2 : 0, top + plotHeight - y(item.value));
@@ -79,11 +80,12 @@ export function columnChart(items, { format, label }) {
 }
 
 /** Horizontal bars, one per item ({ label, value, text? }), in the order given, the value (or text) at the end. */
-export function barChart(items, { format, label }) {
-  const width = 720;
+export function barChart(items, { format, label, width = 720 }) {
   const row = 30;
-  const labelWidth = 250;
-  const valueWidth = 90;
+  const labelWidth = Math.min(250, Math.round(width * 0.42));
+  const valueWidth = 74;
+  // About 7 px per character of a 12 px label.
+  const maxChars = Math.floor((labelWidth - 10) / 7);
   const height = Math.max(1, items.length) * row + 4;
   const max = Math.max(0, ...items.map((item) => item.value)) || 1;
   const plot = width - labelWidth - valueWidth;
@@ -95,7 +97,7 @@ export function barChart(items, { format, label }) {
   });
   items.forEach((item, i) => {
     const y = i * row + 4;
-    const name = item.label.length > 34 ? `${item.label.slice(0, 33)}…` : item.label;
+    const name = item.label.length > maxChars ? `${item.label.slice(0, maxChars - 1)}…` : item.label;
     chart.append(
       svg(
         "text",

@@ -87,6 +87,8 @@ export function createUsageView(app) {
       status.textContent = total.calls === 0 ? "No model calls in this range yet." : "";
     }
     const todayKey = days.at(-1)?.key;
+    // The panels' inner width (padding excluded); 720 while the view is hidden.
+    const width = Math.round(daysChart.clientWidth) || 720;
     daysChart.replaceChildren(
       columnChart(
         days.map((d) => ({
@@ -95,7 +97,11 @@ export function createUsageView(app) {
           value: value(d.totals),
           highlight: d.key === todayKey,
         })),
-        { format, label: `${metric === "cost" ? "Cost" : "Tokens"} per day, last ${days.length} days` },
+        {
+          format,
+          width,
+          label: `${metric === "cost" ? "Cost" : "Tokens"} per day, last ${days.length} days`,
+        },
       ),
     );
     modelsChart.replaceChildren(
@@ -111,7 +117,7 @@ export function createUsageView(app) {
                 // A model without a known price has no cost to show, not a cost of zero.
                 ...(metric === "cost" && m.totals.unpriced === m.totals.calls && { text: "no price" }),
               })),
-            { format, label: `${metric === "cost" ? "Cost" : "Tokens"} per model` },
+            { format, width, label: `${metric === "cost" ? "Cost" : "Tokens"} per model` },
           ),
     );
     sessionRows.replaceChildren(
@@ -151,6 +157,13 @@ export function createUsageView(app) {
   daysSelect.addEventListener("change", () => load());
   metricSelect.addEventListener("change", () => report && render());
   byId("usage-refresh").addEventListener("click", () => load());
+  // Redrawn at the new width when the window changes size (once per frame at most).
+  let redraw = 0;
+  addEventListener("resize", () => {
+    if (!report || byId("view-usage").hidden) return;
+    cancelAnimationFrame(redraw);
+    redraw = requestAnimationFrame(render);
+  });
 
   return { show: load };
 }
