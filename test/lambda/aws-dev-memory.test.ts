@@ -1,7 +1,7 @@
 // Memory in `aws dev`: the runner records each Telegram turn in the AgentCore Memory stand-in through the
 // real SDK, and after extraction (run on demand here; AgentCore takes minutes) a later turn's
-// memory_search call finds the fact told earlier, next to a note from the S3 workspace; with turns in the
-// runner Lambda and in AgentCore Runtime sessions (whose memory reads the session's copy of the notes).
+// memory_search call finds the fact told earlier, next to a note from the S3 workspace. (The behaviour
+// suite, test/behaviour/serverless/memory.test.ts, runs the same on the daemon and with turns in AgentCore.)
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -15,7 +15,7 @@ import { freePort } from "../free-port.ts";
 
 const ADA = 1001;
 
-describe.each(["lambda", "agentcore"] as const)("memory in agent-claw aws dev --turns %s", (turns) => {
+describe("memory in agent-claw aws dev", () => {
   let home: string;
   let model: FakeModelServer;
   let telegram: TelegramFake;
@@ -37,7 +37,6 @@ describe.each(["lambda", "agentcore"] as const)("memory in agent-claw aws dev --
       retrySeconds: 0,
       autoSchedule: false,
       memoryExtraction: "manual",
-      turns,
       log: () => {},
     });
   }, 60_000);

@@ -58,6 +58,8 @@ export async function startAwsWorld(options: AwsWorldOptions = {}): Promise<AwsW
     // A failed turn is tried again at once.
     retrySeconds: 0,
     autoSchedule: false,
+    // Extraction runs when a test says so (settleMemory), not 3 s after a turn.
+    memoryExtraction: "manual",
     ...(options.turns && { turns: options.turns }),
     log: (line) => {
       logs.push(line);
@@ -160,6 +162,7 @@ export async function startAwsWorld(options: AwsWorldOptions = {}): Promise<AwsW
       await cron.remove(jobId, OWNER_SCOPE);
     },
     writeWorkspace: (path, text) => dev.ports.workspace.write(path, text),
+    settleMemory: async () => void (await dev.memory.extract()),
     async fire(at, options = {}) {
       // The handlers run on real time and take a firing at most FIRE_EARLY_MS before its slot (the
       // schedules tests stay within a minute of now): a slot further ahead waits for the clock.

@@ -43,6 +43,11 @@ export interface ScheduleWorld extends ChatWorld {
   /** Writes a file of the assistant's workspace (HEARTBEAT.md, ...). */
   writeWorkspace(path: string, text: string): Promise<void>;
   /**
+   * Lets memory finish what it does on its own time: on AWS, AgentCore's extraction of recorded turns
+   * into records (minutes after a turn there; now, in the stand-in). The daemon's index is current already.
+   */
+  settleMemory(): Promise<void>;
+  /**
    * Moves time to `at` and fires every schedule due by then; resolves once the firings are handled
    * (their turns may still run: wait with quiet()). `twice`: each firing is delivered a second time.
    */

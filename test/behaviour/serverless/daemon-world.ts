@@ -102,6 +102,7 @@ export async function startDaemonWorld(options: DaemonWorldOptions = {}): Promis
       await cron().remove(jobId, OWNER_SCOPE);
     },
     writeWorkspace: (path, text) => gateway.ctx.assistant.ports.workspace.write(path, text),
+    settleMemory: async () => {},
     async fire(at, fireOptions = {}) {
       const clock = options.clock;
       if (!clock) throw new Error("daemon world: fire() needs the world started with a fake clock");
