@@ -8,6 +8,7 @@ import { failureReply } from "../../src/core/turn/failure-reply.ts";
 import { createAssistant } from "../../src/engines/assistant.ts";
 import { configFromEnv } from "../../src/engines/aws/config-from-env.ts";
 import type { FakeModelServer } from "../fakes/fake-model-server.ts";
+import { startAnthropicFake } from "../fakes/anthropic-messages-server.ts";
 import { startOpenAIChatFake } from "../fakes/openai-chat-server.ts";
 import { type EngineInstance, engines } from "./engines.ts";
 
@@ -34,12 +35,13 @@ const inbound = (text: string, internal?: InboundMessage["internal"]): InboundMe
 describe.each(engines)("usage on the $name engine", (engine) => {
   let instance: EngineInstance | undefined;
   let fake: FakeModelServer;
+  let claude: FakeModelServer;
   beforeAll(async () => {
-    fake = await startOpenAIChatFake();
+    [fake, claude] = await Promise.all([startOpenAIChatFake(), startAnthropicFake()]);
     await engine.setup();
   });
   afterAll(async () => {
-    await fake?.close();
+    await Promise.all([fake?.close(), claude?.close()]);
     await engine.teardown();
   });
   afterEach(async () => {
@@ -47,11 +49,13 @@ describe.each(engines)("usage on the $name engine", (engine) => {
     instance = undefined;
   });
 
-  async function open(settings: Record<string, unknown>) {
+  async function open(settings: Record<string, unknown>, model = "openai-compatible/fake") {
     instance = await engine.open(START);
     const env = {
-      AGENT_CLAW_MODEL: "openai-compatible/fake",
+      AGENT_CLAW_MODEL: model,
       OPENAI_COMPATIBLE_BASE_URL: fake.url,
+      ANTHROPIC_API_KEY: "sk-ant-usage-test",
+      ANTHROPIC_BASE_URL: claude.url,
       AGENT_CLAW_CONFIG: JSON.stringify({
         agent: { timezone: "Europe/Berlin" },
         // $1 per million input and $2 per million output tokens: 1,000 in and 500 out cost $0.002.
@@ -119,5 +123,24 @@ describe.each(engines)("usage on the $name engine", (engine) => {
       channel: DM,
     });
     expect(next.reply).toBe("Good morning.");
+  });
+
+  it("records a call that failed over under the fallback that answered (the refused attempt cost nothing)", async () => {
+    const assistant = await open(
+      { agent: { timezone: "Europe/Berlin", fallbacks: ["openai-compatible/fake"] } },
+      "anthropic/claude-sonnet-4-5",
+    );
+    claude.script([{ error: { status: 429, message: "Number of requests has exceeded your rate limit" } }]);
+    fake.script([{ text: "From the fallback.", usage: { inputTokens: 400, outputTokens: 20 } }]);
+    const result = await assistant.turn({
+      sessionKey: "agent:main:main",
+      messages: [inbound("hi")],
+      channel: DM,
+    });
+    expect(result.reply).toBe("From the fallback.");
+    const records = await instance!.ports.usage.list(START - 1, START + 1);
+    expect(records.map((r) => [r.model, r.inputTokens, r.outputTokens])).toEqual([
+      ["openai-compatible/fake", 400, 20],
+    ]);
   });
 });
