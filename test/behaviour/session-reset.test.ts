@@ -161,10 +161,15 @@ describe.each(engines)("session resets on the $name engine", (engine) => {
     expect(later.sessionId).not.toBe(first.sessionId);
     expect(shown(calls[2])).toEqual(["user: Back again."]);
 
+    // Each message of the person opens the window again.
+    await clock.advance(30 * MINUTE);
+    expect((await say(MAIN, "Still here.")).sessionId).toBe(later.sessionId);
+    await clock.advance(59 * MINUTE);
+    expect((await say(MAIN, "And here.")).sessionId).toBe(later.sessionId);
     await clock.advance(61 * MINUTE);
     expect((await beat(MAIN)).sessionId).toBe(later.sessionId);
-    await clock.advance(59 * MINUTE);
-    // Within the window of a message that came right before.
+    await clock.advance(30 * MINUTE);
+    // 91 minutes after the person's last message, 30 after the heartbeat.
     const again = await say(MAIN, "One more.");
     expect(again.sessionId).not.toBe(later.sessionId);
   });

@@ -24,10 +24,18 @@ function atHourOn(ms: number, days: number, hour: number, tz: string): number {
   );
 }
 
+/** The day the last lookup fell in, per zone and hour: asking Intl costs ~100 µs, and every turn asks. */
+const lastDays = new Map<string, { from: number; until: number }>();
+
 /** The latest daily reset at or before `now`: today's atHour:00, or yesterday's before it. */
 export function lastDailyReset(now: number, atHour: number, tz: string): number {
+  const key = `${tz} ${atHour}`;
+  const known = lastDays.get(key);
+  if (known && known.from <= now && now < known.until) return known.from;
   const today = atHourOn(now, 0, atHour, tz);
-  return today <= now ? today : atHourOn(now, -1, atHour, tz);
+  const from = today <= now ? today : atHourOn(now, -1, atHour, tz);
+  lastDays.set(key, { from, until: atHourOn(from, 1, atHour, tz) });
+  return from;
 }
 
 /** The first daily reset after `now`. */

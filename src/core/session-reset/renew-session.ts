@@ -43,6 +43,9 @@ interface ActivityMark {
 
 export const activityKey = (sessionKey: string) => `session-activity:${sessionKey}`;
 
+/** How stale a person's last-message mark may get before it is written again. */
+const MARK_EVERY_MS = 60_000;
+
 /** Long enough for a flush turn; a process that died meanwhile lets the next message try again after it. */
 const CLAIM_TTL_MS = 10 * 60_000;
 
@@ -51,7 +54,10 @@ export async function sessionActivity(
   lifecycle: { values: Pick<Values, "get"> },
   session: SessionMeta,
 ): Promise<SessionActivity> {
-  const mark = await lifecycle.values.get<ActivityMark>(activityKey(session.key));
+  return activityOf(session, await lifecycle.values.get<ActivityMark>(activityKey(session.key)));
+}
+
+function activityOf(session: SessionMeta, mark: ActivityMark | undefined): SessionActivity {
   const lastActiveAt = mark?.sessionId === session.sessionId ? mark.at : session.updatedAt;
   return { startedAt: session.createdAt, lastActiveAt };
 }
@@ -74,13 +80,18 @@ export async function renewStaleSession(
   const session = await deps.sessions.open(request.sessionKey);
   const now = deps.clock.now();
   const tracksIdle = policy.idleMinutes !== undefined;
-  const markActive = (sessionId: string) =>
-    tracksIdle
-      ? lifecycle.values.put(activityKey(request.sessionKey), { sessionId, at: now } satisfies ActivityMark)
-      : Promise.resolve();
-  const activity = tracksIdle
-    ? await sessionActivity(lifecycle, session)
-    : { startedAt: session.createdAt, lastActiveAt: session.updatedAt };
+  const mark = tracksIdle
+    ? await lifecycle.values.get<ActivityMark>(activityKey(request.sessionKey))
+    : undefined;
+  const activity = activityOf(session, mark);
+  const markActive = async (sessionId: string) => {
+    // A minute is precision enough for an idle window, and spares a busy chat a durable write per message.
+    if (!tracksIdle || (mark?.sessionId === sessionId && now - mark.at < MARK_EVERY_MS)) return;
+    await lifecycle.values.put(activityKey(request.sessionKey), {
+      sessionId,
+      at: now,
+    } satisfies ActivityMark);
+  };
   const reason = staleReason(activity, policy, now, lifecycle.timeZone());
   if (!reason || (await belongsToOld(deps.sessions, session, request.turnIds))) {
     await markActive(session.sessionId);
