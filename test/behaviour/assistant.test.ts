@@ -130,4 +130,35 @@ describe.each(engines)("the assistant on the $name engine", (engine) => {
     expect(await assistant.cron.remove("tea1", OWNER)).toBe(true);
     expect(await assistant.ports.cron.get("tea1")).toBeNull();
   });
+
+  it("starts the first message after session.reset's hour in a fresh conversation, after a memory flush", async () => {
+    // 10:00 in Berlin; the config moves the daily reset to 06:00.
+    const assistant = await open({ session: { reset: { atHour: 6 } } });
+    const clock = instance!.clock;
+    const before = fake.requests.length;
+    fake.script([
+      { text: "Hello Ada." },
+      { text: "Still early." },
+      { text: "NO_REPLY" },
+      { text: "Morning!" },
+    ]);
+    const say = (text: string) =>
+      assistant.turn({ sessionKey: "agent:main:main", messages: [inbound(text)], channel: DM });
+    const first = await say("I am Ada.");
+    // 05:30 in Berlin the next day: before the reset hour, the same conversation.
+    await clock.advance(Date.UTC(2026, 10, 23, 4, 30) - clock.now());
+    expect((await say("Up early.")).sessionId).toBe(first.sessionId);
+    await clock.advance(31 * 60_000);
+
+    const morning = await say("Good morning!");
+
+    expect(morning.sessionId).not.toBe(first.sessionId);
+    const [flush, fresh] = fake.requests.slice(before + 2);
+    expect(flush?.lastUserText).toContain("[Memory flush");
+    expect(flush?.messages.map((m) => m.text)).toContain("I am Ada.");
+    expect(fresh?.messages.map((m) => `${m.role}: ${m.text}`)).toEqual(["user: Good morning!"]);
+    expect(await assistant.ports.sessions.history("agent:main:main")).toEqual([
+      { sessionId: first.sessionId, endedAt: clock.now() },
+    ]);
+  });
 });
