@@ -6,6 +6,7 @@ import { createFsWorkspace } from "../adapters/fs/workspace.ts";
 import type { TurnRequest } from "../core/turn/run-turn.ts";
 import { type Assistant, createAssistant } from "../engines/assistant.ts";
 import { openAwsEngine } from "../engines/aws/aws-engine.ts";
+import { withAwsMemory } from "../engines/aws/memory-ports.ts";
 import { createAwsPorts } from "../engines/aws/wire.ts";
 import type { RuntimeTurn } from "./invocation.ts";
 import { runtimeRoot, sessionFolder } from "./runtime-dir.ts";
@@ -19,7 +20,7 @@ export async function openAwsTurn(env: NodeJS.ProcessEnv, sessionId: string): Pr
   const built: { assistant?: Assistant } = {};
   const engine = await openAwsEngine(env, {
     // The memory's notes are this disk copy too: a note written earlier in the turn is found.
-    ports: (options) => createAwsPorts({ ...options, workspace }),
+    ports: (options) => withAwsMemory(createAwsPorts({ ...options, workspace }), options),
     tools: () => built.assistant?.tools ?? [],
   });
   const { settings } = engine.environment;

@@ -18,6 +18,7 @@ import { type Assistant, createAssistant } from "../assistant.ts";
 import { type AwsEngine, openAwsEngine } from "./aws-engine.ts";
 import { createAgentCoreTurns } from "./agentcore/agentcore-turns.ts";
 import { awsScheduling, awsTimeZone } from "./aws-scheduling.ts";
+import { withAwsMemory } from "./memory-ports.ts";
 import { createAwsPorts } from "./wire.ts";
 
 export interface AwsRunner {
@@ -59,7 +60,7 @@ export async function openAwsRunner(env: NodeJS.ProcessEnv): Promise<AwsRunner> 
   // The channel is built before the assistant whose tools its /status lists.
   const built: { assistant?: Assistant } = {};
   const engine = await openAwsEngine(env, {
-    ports: createAwsPorts,
+    ports: (options) => withAwsMemory(createAwsPorts(options), options),
     tools: () => built.assistant?.tools ?? [],
   });
   const { ports, config, channels, environment } = engine;

@@ -1,11 +1,10 @@
-// The aws engine's composition root: DynamoDB (state table), S3 (workspace + large transcript entries),
-// SQS FIFO (intake queue) and, when configured, AgentCore Memory, returning the same Ports as engines/local/wire.ts.
-import { BedrockAgentCoreClient } from "@aws-sdk/client-bedrock-agentcore";
+// The aws engine's composition root: DynamoDB (state table), S3 (workspace + large transcript entries)
+// and SQS FIFO (intake queue), returning the same Ports as engines/local/wire.ts (memory-ports.ts adds
+// AgentCore Memory where turns run).
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { S3Client } from "@aws-sdk/client-s3";
 import { SchedulerClient } from "@aws-sdk/client-scheduler";
 import { SQSClient } from "@aws-sdk/client-sqs";
-import { createAgentCoreMemory } from "../../adapters/agentcore/memory.ts";
 import { createDynamoClaims } from "../../adapters/dynamodb/claims.ts";
 import { createDynamoCronStore } from "../../adapters/dynamodb/cron-store.ts";
 import { createDynamoOutbox } from "../../adapters/dynamodb/outbox.ts";
@@ -39,7 +38,7 @@ export interface AwsEngineOptions {
   transcriptsPrefix: string;
   /** URL of the SQS FIFO intake queue. */
   queueUrl: string;
-  /** The AgentCore Memory resource turns are recorded in and searched; absent: no memory on this engine. */
+  /** The AgentCore Memory resource turns are recorded in and searched (memory-ports.ts); absent: no memory. */
   memoryId?: string;
   /** The workspace instead of the S3 prefix's (AgentCore Runtime: the session's disk copy of it). */
   workspace?: Workspace;
@@ -71,17 +70,10 @@ export function createAwsPorts(options: AwsEngineOptions): Ports {
   const workspace =
     options.workspace ??
     createS3Workspace({ client: s3, bucket: options.bucket, prefix: options.workspacePrefix });
-  const agentcore =
-    options.memoryId === undefined
-      ? undefined
-      : new BedrockAgentCoreClient({ region, credentials, endpoint: endpoint.memory });
   let closed = false;
   return {
     clock,
     workspace,
-    ...(agentcore && {
-      memory: createAgentCoreMemory({ client: agentcore, memoryId: options.memoryId!, workspace, clock }),
-    }),
     sessions: createDynamoSessionStore({
       client: dynamodb,
       table: options.table,
@@ -99,7 +91,7 @@ export function createAwsPorts(options: AwsEngineOptions): Ports {
     async close() {
       if (closed) return;
       closed = true;
-      for (const client of [dynamodb, s3, sqs, scheduler, agentcore]) client?.destroy();
+      for (const client of [dynamodb, s3, sqs, scheduler]) client?.destroy();
     },
   };
 }
