@@ -64,7 +64,7 @@ describe.each(engines)("processDeliveries on the $name engine", (engine) => {
       giveUp: "ack",
       async runTurn(request: TurnRequest) {
         const texts = request.messages.map((m) => m.text).join(" + ");
-        calls.push(`turn ${texts}`);
+        calls.push(request.options?.compact ? `compacting turn ${texts}` : `turn ${texts}`);
         return {
           reply: `re: ${texts}`,
           sessionKey: request.sessionKey,
@@ -204,6 +204,14 @@ describe.each(engines)("processDeliveries on the $name engine", (engine) => {
     expect(w.calls).toEqual(["turn one + two", "command /new", "turn three"]);
     expect(w.sent.at(-2)?.reply).toBe("done: /new");
     expect(w.sent.at(-1)?.reply).toBe("re: three");
+  });
+
+  it("runs /compact as a turn of its own that compacts (it needs the model), in session order", async () => {
+    const w = await world();
+    await w.submit(job("one"), job("/compact", { command: "compact" }), job("two"));
+    await w.drain();
+    expect(w.calls).toEqual(["turn one", "compacting turn /compact", "turn two"]);
+    expect(w.sent.map((s) => s.reply)).toEqual(["re: one", "re: /compact", "re: two"]);
   });
 
   it("gives each heartbeat waiting in a batch a turn of its own, so each relays only its own alert", async () => {

@@ -1,6 +1,7 @@
 // The bot's own commands, answered without the model: /new and /reset start a fresh session,
 // /status says what the assistant runs on and when the conversation starts fresh, /help and
-// /start list the commands.
+// /start list the commands. /compact is in the menu too but runs as a turn, since it needs the
+// model (COMPACT_COMMAND in core/intake/turn-job.ts).
 import { describeTrust, type TurnTrust, UNTRUSTED } from "../../core/intake/trust.ts";
 import type { TurnJob } from "../../core/intake/turn-job.ts";
 import type { ChatKind } from "../../core/messages.ts";
@@ -13,6 +14,7 @@ import type { ChannelDeps } from "../channel-deps.ts";
 export const TELEGRAM_COMMANDS = [
   { command: "new", description: "Start a new conversation" },
   { command: "reset", description: "Forget this conversation and start over" },
+  { command: "compact", description: "Summarise this conversation so far (facts saved to memory first)" },
   { command: "status", description: "Model, session, usage and the tools you get" },
   { command: "help", description: "What I can do" },
 ] as const;

@@ -1,5 +1,5 @@
 // `agent-claw chat`: the terminal chat. Replies stream as they come; messages typed while a turn
-// runs are collected into the next turn; /new, /status, /help, /exit. Beside a running gateway, the
+// runs are collected into the next turn; /new, /compact, /status, /help, /exit. Beside a running gateway, the
 // heartbeats and reminders of its session are printed as they happen.
 import { randomUUID } from "node:crypto";
 import { createInterface } from "node:readline";
@@ -27,6 +27,7 @@ import { createTurnPrinter } from "../turn-printer.ts";
 
 const HELP = `Commands:
   /new     start a new session (the old transcript is kept on disk)
+  /compact summarise the conversation so far (facts saved to memory first)
   /status  model, session, usage and workspace
   /help    this list
   /exit    leave (Ctrl-D works too; Ctrl-C stops a running reply)`;
@@ -152,6 +153,25 @@ export async function runChat(assistant: LocalAssistant, explicitSession?: strin
       case "/status":
         process.stdout.write(`${await statusText(assistant, sessionKey)}\n`);
         break;
+      case "/compact": {
+        process.stdout.write(dim("Compacting…\n"));
+        try {
+          const result = await assistant.turn({
+            sessionKey,
+            messages: [],
+            channel: cliChannel(interactive),
+            options: { compact: true },
+          });
+          process.stdout.write(`${result.reply}\n`);
+        } catch (error) {
+          if (error instanceof ModelCallError)
+            process.stderr.write(
+              `${red("error:")} ${explainModelError(error.cause, model.ref, secretsToHide(assistant.config))}\n`,
+            );
+          else reportError(error);
+        }
+        break;
+      }
       case "/new":
       case "/reset": {
         const fresh = await assistant.ports.sessions.reset(sessionKey);

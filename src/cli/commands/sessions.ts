@@ -1,10 +1,11 @@
-// `agent-claw sessions list|show|history|reset`: what the assistant remembers, per conversation.
+// `agent-claw sessions list|show|history|compact|reset`: what the assistant remembers, per conversation.
 import type { Command } from "commander";
 import { normalizeSessionKey } from "../../core/session-key.ts";
 import { entryOrigin, messageParts, messageText, originNote } from "../../core/transcript-text.ts";
 import { openLocalAssistant } from "../../engines/local/assistant.ts";
 import { stripTerminalControls } from "../../util/control-chars.ts";
 import { action, ago, bold, dim, UsageError } from "../io.ts";
+import { registerSessionsCompact } from "./sessions-compact.ts";
 
 export function registerSessions(program: Command): void {
   const sessions = program.command("sessions").description("List, show and reset conversations");
@@ -130,6 +131,8 @@ export function registerSessions(program: Command): void {
         }
       }),
     );
+
+  registerSessionsCompact(sessions);
 
   sessions
     .command("reset")
