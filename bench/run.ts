@@ -8,6 +8,7 @@ import { benchGateway } from "./gateway.ts";
 import { benchScheduler } from "./scheduler.ts";
 import { benchTelegram } from "./telegram.ts";
 import { benchRuntimeFirstPing } from "./runtime-first-ping.ts";
+import { benchMemory, memoryLines } from "./memory.ts";
 import { report } from "./stats.ts";
 import { benchSoak, soakLines } from "./soak.ts";
 import { benchSynth, synthLines } from "./synth.ts";
@@ -94,3 +95,7 @@ for (const text of synthLines(await benchSynth())) line(text);
 // A long-lived daemon stays small: gateway RSS during and after a 3-minute soak over 200 growing sessions.
 line("");
 for (const text of soakLines(await benchSoak())) line(text);
+
+// Memory: memory_search over 10,000 notes (SQLite FTS5, BM25) and keeping the index current.
+line("");
+for (const text of memoryLines(await benchMemory())) line(text);

@@ -221,6 +221,17 @@ describe("sqlite memory index", () => {
     });
   });
 
+  it("ranks by the rare words of a query, and still answers a query of only common ones", async () => {
+    const memory = make();
+    for (let i = 0; i < 120; i++)
+      await put(root, `memory/day-${i}.md`, `# Day ${i}\nThe team meeting ran long.\n`);
+    await put(root, "notes/zoo.md", "At the meeting we planned the okapi enclosure.\n");
+    const hits = await memory.search({ query: "the meeting about the okapi" });
+    expect(hits.map((h) => h.ref)).toEqual(["notes/zoo.md"]); // "the" and "meeting" are in every note
+    expect(await memory.search({ query: "the meeting" })).toHaveLength(8);
+    expect(await memory.search({ query: "meeting zeppelin" })).toHaveLength(8); // an unknown word is no filter
+  });
+
   it("keeps its index in memory.db across a restart", async () => {
     await put(root, "notes/x.md", "the okapi is a forest giraffe\n");
     const first = make();
