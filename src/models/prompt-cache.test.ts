@@ -70,7 +70,8 @@ describe("prompt caching on Anthropic", () => {
     const controller = new AbortController();
     const result = await runAgentLoop({
       model: meteredModel(model, { ledger, clock, ref, sessionKey: "s", kind: "turn", timeZone: "UTC" }),
-      system: "You are a helpful assistant.",
+      system:
+        "You are a helpful assistant.\n\n## Runtime\nsession=s\n\n## Current date and time\nMonday, 7 Dec 2026, 09:00",
       messages: ANSWERED,
       tools: [clockTool, echoTool],
       maxSteps: 3,
@@ -88,8 +89,15 @@ describe("prompt caching on Anthropic", () => {
 
     const ephemeral = { type: "ephemeral" };
     for (const { body } of fake.requests) {
-      const system = body["system"] as Array<Record<string, unknown>>;
-      expect(system.at(-1)!["cache_control"]).toEqual(ephemeral);
+      // The current time, which changes every minute, follows the cached part unmarked.
+      expect(body["system"]).toEqual([
+        {
+          type: "text",
+          text: "You are a helpful assistant.\n\n## Runtime\nsession=s",
+          cache_control: ephemeral,
+        },
+        { type: "text", text: "## Current date and time\nMonday, 7 Dec 2026, 09:00" },
+      ]);
       const tools = body["tools"] as Array<Record<string, unknown>>;
       expect(tools.map((t) => [t["name"], t["cache_control"]])).toEqual([
         ["clock", undefined],
@@ -130,7 +138,7 @@ describe("prompt caching on Anthropic", () => {
     const call = markCacheable(
       {
         prompt: [
-          { role: "system", content: "sys" },
+          { role: "system", content: "sys\n\n## Current date and time\nnow" },
           { role: "user", content: [{ type: "text", text: "hi" }] },
         ],
         tools: [{ type: "function", name: "clock", inputSchema: { type: "object" } }],
@@ -138,7 +146,11 @@ describe("prompt caching on Anthropic", () => {
       "bedrock",
     );
     const cachePoint = { bedrock: { cachePoint: { type: "default" } } };
-    expect(call.prompt.map((m) => m.providerOptions)).toEqual([cachePoint, cachePoint]);
+    expect(call.prompt.map((m) => [m.content, m.providerOptions])).toEqual([
+      ["sys", cachePoint],
+      ["## Current date and time\nnow", undefined],
+      [[{ type: "text", text: "hi" }], cachePoint],
+    ]);
     expect(call.tools![0]).not.toHaveProperty("providerOptions");
     expect(bedrockCaches("us.anthropic.claude-sonnet-4-5-20250929-v1:0")).toBe(true);
     expect(bedrockCaches("amazon.nova-pro-v1:0")).toBe(true);

@@ -34,7 +34,10 @@ describe("system prompt", () => {
     );
     expect(prompt).toContain("- read: Reads a file.");
     expect(prompt).not.toContain("More detail.");
-    expect(prompt).toContain("Sunday, 22 November 2026, 10:30 (Europe/Berlin, GMT+1)");
+    // Last, so that all before it stays the same from turn to turn for the providers' prompt caches.
+    expect(
+      prompt.endsWith("\n\n## Current date and time\nSunday, 22 November 2026, 10:30 (Europe/Berlin, GMT+1)"),
+    ).toBe(true);
     expect(prompt).toContain("You are talking through the terminal (a direct chat)");
     expect(prompt).toContain("session=agent:main:main channel=cli model=anthropic/claude-x");
   });

@@ -53,6 +53,13 @@ export function formatLocalTime(now: number, timeZone: string): string {
   return `${get("weekday")}, ${get("day")} ${get("month")} ${get("year")}, ${get("hour")}:${get("minute")} (${zone}, ${get("timeZoneName")})`;
 }
 
+/**
+ * Heads the prompt's last section, the only one that changes from one minute to the next: everything
+ * before it stays the same from turn to turn, so a provider's prompt cache can keep it (see
+ * models/prompt-cache.ts, which splits the prompt here).
+ */
+export const CURRENT_TIME_HEADING = "## Current date and time";
+
 export function buildSystemPrompt(input: SystemPromptInput): string {
   const sections: string[] = [];
   sections.push(
@@ -79,7 +86,6 @@ export function buildSystemPrompt(input: SystemPromptInput): string {
         : []),
     ].join("\n"),
   );
-  sections.push(`## Current date and time\n${formatLocalTime(input.now, input.timeZone)}`);
   if (input.files.length > 0) {
     const lines = [
       "## Workspace files",
@@ -112,5 +118,6 @@ export function buildSystemPrompt(input: SystemPromptInput): string {
   );
   const runtime = `session=${input.sessionKey} channel=${input.channel.channel} model=${input.modelRef}`;
   sections.push(["## Runtime", runtime, ...(input.engineLimits ? [input.engineLimits] : [])].join("\n"));
+  sections.push(`${CURRENT_TIME_HEADING}\n${formatLocalTime(input.now, input.timeZone)}`);
   return sections.join("\n\n");
 }
