@@ -83,6 +83,13 @@ describe("agent-claw usage", () => {
     expect(report.limits).toEqual({ dailyUsd: 2 });
   });
 
+  it("says so when there were no model calls", async () => {
+    const empty = { HOME: root, AGENT_CLAW_HOME: join(root, "empty-home"), NO_COLOR: "1" };
+    await runUsage({ days: "2", by: "model" }, { env: empty, clock, out });
+    expect(output).toContain("(no model calls in this range)\n");
+    expect(output).toContain("No daily limit set (limits.dailyUsd, limits.dailyTokens).");
+  });
+
   it("refuses bad flags with the reason, and --help lists them", async () => {
     await expect(runUsage({ days: "0" }, { env, clock, out })).rejects.toThrow(
       "--days must be a whole number from 1 to 366",

@@ -63,7 +63,7 @@ export function usageTable(
     dim("-".repeat(keyWidth + 56)),
     line("total", report.total),
   ];
-  if (rows.length === 0) out.splice(1, 0, dim("(no model calls in this range)"));
+  if (report.total.calls === 0) out.splice(1 + rows.length, 0, dim("(no model calls in this range)"));
   if (report.total.unpriced > 0) {
     out.push(
       dim(
