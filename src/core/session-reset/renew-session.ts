@@ -28,11 +28,10 @@ export interface SessionLifecycle {
   log?(level: "info" | "warn", message: string): void;
 }
 
-/** A reset that happened: the old session (its transcript kept) and the fresh one. */
-export interface Renewal {
-  reason: StaleReason;
-  old: SessionMeta;
-  fresh: SessionMeta;
+/** The session a turn goes on in: the one found, or the fresh one a reset (`renewed`) made. */
+export interface SessionForTurn {
+  session: SessionMeta;
+  renewed?: StaleReason;
 }
 
 /** The last person's message per session, kept where idle resets apply. */
@@ -63,16 +62,18 @@ function activityOf(session: SessionMeta, mark: ActivityMark | undefined): Sessi
 }
 
 /**
- * Resets the session for this turn's messages when its rule says so; null when it stays. Only people's
- * messages renew a session (a heartbeat at 04:30 lands in the old one), and a retried turn whose earlier
- * attempt is in the old transcript stays there. Of two racing callers one resets (a claim on the old
- * transcript's id), the other carries on.
+ * Resets the session for this turn's messages when its rule says so, and answers the session the
+ * turn goes on in (so runTurn need not open it again); null when it did not look (no person wrote,
+ * mode off) or the key was forgotten meanwhile. Only people's messages renew a session (a heartbeat
+ * at 04:30 lands in the old one), and a retried turn whose earlier attempt is in the old transcript
+ * stays there. Of two racing callers one resets (a claim on the old transcript's id), the other
+ * carries on in the session it found.
  */
 export async function renewStaleSession(
   lifecycle: SessionLifecycle,
   deps: { sessions: SessionStore; clock: Clock },
   request: { sessionKey: string; chatKind: ChatKind; messages: InboundMessage[]; turnIds?: string[] },
-): Promise<Renewal | null> {
+): Promise<SessionForTurn | null> {
   if (request.messages.every((m) => m.internal !== undefined)) return null;
   const policy = lifecycle.policy(sessionKind(request.sessionKey, request.chatKind));
   if (policy.mode === "off") return null;
@@ -95,12 +96,12 @@ export async function renewStaleSession(
   const reason = staleReason(activity, policy, now, lifecycle.timeZone());
   if (!reason || (await belongsToOld(deps.sessions, session, request.turnIds))) {
     await markActive(session.sessionId);
-    return null;
+    return { session };
   }
   if (
     !(await lifecycle.claims.claimOnce(`session-reset:${session.key}:${session.sessionId}`, CLAIM_TTL_MS))
   ) {
-    return null;
+    return { session };
   }
   if (lifecycle.flush && session.turns > 0) {
     try {
@@ -119,7 +120,7 @@ export async function renewStaleSession(
     "info",
     `${session.key} starts a fresh conversation (${reason} reset); transcript ${session.sessionId} is kept`,
   );
-  return { reason, old: session, fresh };
+  return { session: fresh, renewed: reason };
 }
 
 /** A retry of a turn an earlier attempt began in this transcript finishes there, answered once. */

@@ -108,8 +108,8 @@ export const EMPTY_REPLY = "(The model returned an empty reply.)";
 
 export async function runTurn(deps: TurnDeps, request: TurnRequest): Promise<TurnResult> {
   const { sessions, clock } = deps;
-  if (deps.lifecycle) await renewBeforeTurn(deps, deps.lifecycle, request);
-  const session = await sessions.open(request.sessionKey);
+  const renewed = deps.lifecycle ? await renewBeforeTurn(deps, deps.lifecycle, request) : null;
+  const session = renewed?.session ?? (await sessions.open(request.sessionKey));
   // From the last compaction on: what the model sees, never the whole history.
   const entries = await sessions.load(session.sessionId, { sinceCompaction: true });
   const ids = request.turnIds;
