@@ -97,7 +97,6 @@ async function writeWorkspace(root: string, count: number) {
 
 export interface MemoryFigures {
   notes: number;
-  chunks: number;
   indexSeconds: number;
   dbMb: number;
   /** memory_search as the tool runs it (the index kept current by the paced walk and the agent's writes). */
@@ -157,7 +156,6 @@ export async function benchMemory(count = 10_000, queries = 300): Promise<Memory
     t = performance.now();
     await memory.index();
     const indexAfterChangeMs = performance.now() - t;
-    const chunks = (await memory.status()).notes;
     await memory.close();
 
     const walking = createSqliteMemory({ path, root, clock, eagerNotes: Number.POSITIVE_INFINITY });
@@ -174,7 +172,6 @@ export async function benchMemory(count = 10_000, queries = 300): Promise<Memory
       ["", "-wal"].reduce((n, x) => n + (statSync(path + x, { throwIfNoEntry: false })?.size ?? 0), 0) / 1e6;
     return {
       notes: count,
-      chunks,
       indexSeconds,
       dbMb,
       search: { n: times.length, p50: percentile(times, 50), p95: percentile(times, 95), max: times.at(-1)! },
