@@ -27,7 +27,13 @@ export interface FailoverOptions {
   /** In order of preference: the model with each of its keys, then each fallback with each of its keys. */
   candidates: readonly ModelCandidate[];
   cooldowns: CooldownStore;
-  clock: Pick<Clock, "now">;
+  /** Times cooldowns, and the wait for a candidate's first content part. */
+  clock: Pick<Clock, "now" | "sleep">;
+  /**
+   * How long a candidate may take to start its answer before the next one is asked (default 90 s). The
+   * last candidate of the chain is never cut short: nothing comes after it.
+   */
+  firstContentTimeoutMs?: number;
   /** Contract: must not throw. Gets lines naming candidates by ref and key position, never a key. */
   log?: (level: "info" | "warn", message: string) => void;
 }
@@ -64,6 +70,14 @@ const candidateSubject = (c: ModelCandidate) => `model:${c.ref}@${c.credentialId
 /** The answering candidate's ref on a finish part, for usage records (merged with the provider's metadata). */
 function tagged(metadata: SharedV4ProviderMetadata | undefined, ref: string): SharedV4ProviderMetadata {
   return { ...metadata, failover: { ...metadata?.["failover"], ref } };
+}
+
+/** A candidate that had not started its answer in time; classifies as a timeout. */
+class FirstContentTimeout extends Error {
+  override readonly name = "TimeoutError";
+  constructor(ms: number) {
+    super(`the model had not started its answer after ${Math.round(ms / 1000)} s`);
+  }
 }
 
 /** Signals a stream error that arrived before any content, so it is handled like a refused call. */
@@ -187,41 +201,85 @@ export function createFailoverModel(options: FailoverOptions): LanguageModelV4 {
         return { ...result, providerMetadata: tagged(result.providerMetadata, candidate.ref) };
       }),
 
-    doStream: (call) => failover(call, (candidate) => openStream(candidate, call)),
+    doStream: (call) =>
+      failover(call, (candidate) =>
+        openStream(
+          candidate,
+          call,
+          candidate === candidates.at(-1)
+            ? undefined
+            : { clock, ms: options.firstContentTimeoutMs ?? 90_000 },
+        ),
+      ),
   };
 }
 
 /**
  * Starts the candidate's stream and reads it up to its first content part. An error part before that
- * throws (EarlyStreamError), so failover can move on; after it, the stream is handed on unchanged but
- * for the finish part's failover tag.
+ * throws (EarlyStreamError), so failover can move on; so does no content within `deadline.ms` (the
+ * request is aborted). After it, the stream is handed on unchanged but for the finish part's tag.
  */
 async function openStream(
   candidate: ModelCandidate,
   call: LanguageModelV4CallOptions,
+  deadline: { clock: Pick<Clock, "sleep">; ms: number } | undefined,
 ): Promise<LanguageModelV4StreamResult> {
-  const result = await candidate.model.doStream(call);
-  const reader = result.stream.getReader();
-  const head: LanguageModelV4StreamPart[] = [];
+  const giveUp = new AbortController();
+  const stopTimer = new AbortController();
+  // Rejects once the deadline passes; every wait below races it, so a provider that ignores the abort
+  // signal cannot hold the call either.
+  const late = new Promise<never>((_, reject) => {
+    giveUp.signal.addEventListener("abort", () => reject(giveUp.signal.reason), { once: true });
+  });
+  late.catch(() => {});
+  if (deadline) {
+    deadline.clock.sleep(deadline.ms, stopTimer.signal).then(
+      () => giveUp.abort(new FirstContentTimeout(deadline.ms)),
+      () => {},
+    );
+  }
+  const signal = deadline
+    ? call.abortSignal
+      ? AbortSignal.any([call.abortSignal, giveUp.signal])
+      : giveUp.signal
+    : call.abortSignal;
+  // The caller's abort wins over the deadline: it is rethrown as it came, and cools nothing.
+  const asTimeout = (error: unknown) =>
+    giveUp.signal.aborted && !call.abortSignal?.aborted ? giveUp.signal.reason : error;
   const tag = (part: LanguageModelV4StreamPart): LanguageModelV4StreamPart =>
     part.type === "finish"
       ? { ...part, providerMetadata: tagged(part.providerMetadata, candidate.ref) }
       : part;
-  for (;;) {
-    let next: ReadableStreamReadResult<LanguageModelV4StreamPart>;
-    try {
-      next = await reader.read();
-    } catch (error) {
-      throw new EarlyStreamError(error);
+  let result: LanguageModelV4StreamResult;
+  const head: LanguageModelV4StreamPart[] = [];
+  let reader: ReadableStreamDefaultReader<LanguageModelV4StreamPart>;
+  try {
+    result = await Promise.race([
+      candidate.model.doStream(signal === undefined ? call : { ...call, abortSignal: signal }),
+      late,
+    ]);
+    reader = result.stream.getReader();
+    for (;;) {
+      let next: ReadableStreamReadResult<LanguageModelV4StreamPart>;
+      try {
+        next = await Promise.race([reader.read(), late]);
+      } catch (error) {
+        // Frees the connection of a stream nobody will read further.
+        reader.cancel().catch(() => {});
+        throw new EarlyStreamError(asTimeout(error));
+      }
+      if (next.done) break;
+      if (next.value.type === "error") {
+        reader.cancel().catch(() => {});
+        throw new EarlyStreamError(next.value.error);
+      }
+      head.push(tag(next.value));
+      if (!PREAMBLE.has(next.value.type)) break;
     }
-    if (next.done) break;
-    if (next.value.type === "error") {
-      // Frees the connection of a stream nobody will read further.
-      reader.cancel().catch(() => {});
-      throw new EarlyStreamError(next.value.error);
-    }
-    head.push(tag(next.value));
-    if (!PREAMBLE.has(next.value.type)) break;
+  } catch (error) {
+    throw error instanceof EarlyStreamError ? error : asTimeout(error);
+  } finally {
+    stopTimer.abort();
   }
   const stream = new ReadableStream<LanguageModelV4StreamPart>({
     start(controller) {

@@ -139,4 +139,76 @@ describe("failover within a stream", () => {
     expect((await run(model)).map((p) => p.type)).toEqual(["text-delta", "finish"]);
     expect(logs[0]).toContain("could not record the cooldown of anthropic/a (anthropic key #1)");
   });
+
+  it("gives up on a candidate that has not started its answer after the deadline, and asks the next", async () => {
+    const clock = createFakeClock();
+    const seen: AbortSignal[] = [];
+    // A provider that accepted the request and then says nothing, ignoring the abort as well.
+    const silent = new MockLanguageModelV4({
+      doStream: async (options) => {
+        if (options.abortSignal) seen.push(options.abortSignal);
+        return { stream: new ReadableStream<LanguageModelV4StreamPart>({ start() {} }) };
+      },
+    });
+    const fine = streaming([{ type: "text-delta", id: "0", delta: "hello" }, finish]);
+    const logs: string[] = [];
+    const model = createFailoverModel({
+      candidates: [candidate("anthropic/a", silent), candidate("openai/b", fine)],
+      cooldowns: createMemoryCooldownStore(clock),
+      clock,
+      log: (_level, message) => logs.push(message),
+    });
+    const answer = run(model);
+    await parked(clock);
+    await clock.advance(89_999);
+    expect(fine.doStreamCalls).toHaveLength(0);
+    await clock.advance(1);
+    expect((await answer).map((p) => p.type)).toEqual(["text-delta", "finish"]);
+    expect(seen[0]?.aborted).toBe(true);
+    expect(logs[0]).toContain("anthropic/a (anthropic key #1): timeout, cooling 1 min");
+  });
+
+  it("never cuts the last candidate short: nothing comes after it", async () => {
+    const clock = createFakeClock();
+    let speak: (() => void) | undefined;
+    const slow = new MockLanguageModelV4({
+      doStream: async () => ({
+        stream: new ReadableStream<LanguageModelV4StreamPart>({
+          start(controller) {
+            speak = () => {
+              controller.enqueue({ type: "text-delta", id: "0", delta: "at last" });
+              controller.enqueue(finish);
+              controller.close();
+            };
+          },
+        }),
+      }),
+    });
+    const limited = new MockLanguageModelV4({
+      doStream: async () => {
+        throw Object.assign(new Error("rate limited"), { statusCode: 429 });
+      },
+    });
+    const model = createFailoverModel({
+      candidates: [candidate("anthropic/a", limited), candidate("openai/b", slow)],
+      cooldowns: createMemoryCooldownStore(clock),
+      clock,
+    });
+    const answer = run(model);
+    await settled(() => speak !== undefined);
+    await clock.advance(10 * 60_000);
+    expect(clock.pending).toBe(0);
+    speak!();
+    expect((await answer).map((p) => p.type)).toEqual(["text-delta", "finish"]);
+  });
 });
+
+/** Lets the call under test run until it waits on the clock. */
+async function parked(clock: { pending: number }): Promise<void> {
+  await settled(() => clock.pending > 0);
+}
+
+async function settled(ready: () => boolean): Promise<void> {
+  for (let i = 0; i < 1000 && !ready(); i++) await Promise.resolve();
+  if (!ready()) throw new Error("the call under test never got there");
+}

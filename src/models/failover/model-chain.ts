@@ -11,7 +11,7 @@ export interface ModelChainOptions {
   config: Config;
   env: NodeJS.ProcessEnv;
   cooldowns: CooldownStore;
-  clock: Pick<Clock, "now">;
+  clock: Pick<Clock, "now" | "sleep">;
   log?: FailoverOptions["log"];
 }
 
