@@ -5,8 +5,11 @@
 import type { TranscriptEntry } from "../../core/transcript.ts";
 import { estimateParsedBytes } from "./parsed-size.ts";
 
-/** The default budget: enough for a few dozen long conversations on a small machine. */
-export const DEFAULT_CACHE_BYTES = 16 * 1024 * 1024;
+/**
+ * The default budget: about 16,000 entries of a few sentences, a handful of long conversations. A
+ * transcript that misses costs a turn one read and parse of its end (about 0.3 ms per 100 KB).
+ */
+export const DEFAULT_CACHE_BYTES = 8 * 1024 * 1024;
 
 interface Cached {
   entries: TranscriptEntry[];
