@@ -4,6 +4,7 @@
 import { readdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { beforeEach, describe, expect, it } from "vitest";
+import { OVERFLOW_REPLY } from "../../src/core/context/overflow-recovery.ts";
 import { type RunningGateway, startGateway } from "../../src/gateway/server.ts";
 import { useTelegramWorld } from "./telegram-world.ts";
 
@@ -83,7 +84,8 @@ describe("a model provider's error", () => {
     expect(logged).not.toContain(MODEL_KEY);
   });
 
-  it("tells a conversation too long for the model to start a new one", async () => {
+  it("tells a conversation too long for the model to start a new one, once compacting could not help", async () => {
+    // The turn, then the summary of its one message: both too long; nothing older to drop.
     world.model.script([
       { error: { status: 400, message: "This model's maximum context length is 8192 tokens." } },
       { error: { status: 400, message: "This model's maximum context length is 8192 tokens." } },
@@ -91,7 +93,8 @@ describe("a model provider's error", () => {
     await start();
     world.telegram.pushUpdate(world.telegram.message({ text: "a very long story" }));
     const [reply] = await world.telegram.waitFor("sendMessage");
-    expect(String(reply?.params["text"])).toContain("too long for the model. Start a new one with /new");
+    expect(String(reply?.params["text"])).toBe(OVERFLOW_REPLY);
+    expect(world.model.requests).toHaveLength(2);
   });
 });
 

@@ -7,7 +7,7 @@ import type { SessionStore } from "../../ports/session-store.ts";
 import type { AgentTool, ToolContext } from "../../tools/tool.ts";
 import { providerTools } from "../agent/provider-prompt.ts";
 import type { CompactionEntry, CompactionReason, TokenUsage, TranscriptEntry } from "../transcript.ts";
-import { messagesForModel, repairMessages, withSummary } from "../transcript-repair.ts";
+import { messagesForModel, repairMessages, visibleEntries, withSummary } from "../transcript-repair.ts";
 import type { ContextLimits } from "./compaction-settings.ts";
 import { planCompaction } from "./compaction-plan.ts";
 import { runMemoryFlush } from "./memory-flush.ts";
@@ -175,18 +175,21 @@ export const DROPPED_NOTE =
   "(Some older messages were dropped without being summarised because the conversation no longer fit the model's context.)";
 
 /**
- * Drops the oldest messages without a model call: a compaction entry that keeps the last summary and
- * only the recent messages that fit in keepTokens (at least the latest step), or none with `all`.
+ * Drops the oldest messages without a model call: a compaction entry that keeps the last summary
+ * (with a note that something is missing) and only this turn, from its person's message on; with
+ * `all`, nothing. Null when there is nothing older than this turn to drop.
  */
 export async function dropOldest(
   context: Pick<CompactionContext, "sessions" | "sessionId" | "newId" | "limits" | "system" | "tools"> & {
     now: () => number;
   },
   entries: TranscriptEntry[],
-  options: { keepTokens: number; all?: boolean },
-): Promise<CompactionEntry> {
-  const plan = planCompaction(entries, options.all ? 0 : options.keepTokens, context.limits.charsPerToken);
-  const previous = plan?.previousSummary ?? entries.findLast((e) => e.type === "compaction")?.summary;
+  options: { all?: boolean } = {},
+): Promise<CompactionEntry | null> {
+  const { compaction, messages } = visibleEntries(entries);
+  const turnStart = messages.findLastIndex((e) => e.message.role === "user");
+  if (!options.all && turnStart <= 0) return null;
+  const previous = compaction?.summary;
   const summary = previous?.includes(DROPPED_NOTE)
     ? previous
     : [previous, DROPPED_NOTE].filter(Boolean).join("\n\n");
@@ -195,7 +198,7 @@ export async function dropOldest(
     id: context.newId(),
     at: context.now(),
     summary,
-    firstKeptId: options.all ? null : (plan?.keep[0]?.id ?? null),
+    firstKeptId: options.all ? null : messages[turnStart]!.id,
     tokensBefore: promptTokens(context, messagesForModel(entries)),
     reason: "overflow",
   };

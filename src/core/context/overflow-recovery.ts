@@ -98,15 +98,16 @@ export async function runGuardedLoop(
       const now = () => context.toolContext.clock.now();
       const current = await reload();
       if (attempt <= 1) {
-        const entry = await dropOldest({ ...context, now }, current, {
-          keepTokens: Math.floor(limits.keepTokens / 4),
-        });
-        messages = messagesForModel([...current, entry]);
+        // Only this turn and the summary: older turns go.
+        const entry = await dropOldest({ ...context, now }, current);
         attempt = Math.max(attempt, 1);
-        continue;
+        if (entry) {
+          messages = messagesForModel([...current, entry]);
+          continue;
+        }
       }
       // Nothing fits: the next message starts from the summary alone.
-      await dropOldest({ ...context, now }, current, { keepTokens: 0, all: true });
+      await dropOldest({ ...context, now }, current, { all: true });
       return {
         text: [...texts, OVERFLOW_REPLY].join("\n\n"),
         usage,
