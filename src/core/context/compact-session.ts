@@ -83,6 +83,20 @@ export function sessionTokens(
   return Math.max(estimate, measured);
 }
 
+/**
+ * Whether a turn should compact before its call: the prompt would pass compactAt, and the
+ * conversation holds more than a compaction keeps (else compacting frees nothing, and a prompt that
+ * is big by itself would compact on every turn).
+ */
+export function needsCompaction(
+  context: Pick<CompactionContext, "system" | "tools" | "limits">,
+  entries: TranscriptEntry[],
+  extra: ModelMessage[],
+): boolean {
+  if (sessionTokens(context, entries, extra) <= context.limits.compactAt) return false;
+  return messagesTokens(messagesForModel(entries), context.limits.charsPerToken) > context.limits.keepTokens;
+}
+
 /** The sum of two silent usages (either may be absent). */
 export function mergeSilentUsage(a: SilentUsage | undefined, b: SilentUsage | undefined): SilentUsage {
   const out: SilentUsage = { ...a };

@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { configSchema } from "../../config/schema.ts";
 import type { TranscriptEntry } from "../transcript.ts";
 import { cutPoints, planCompaction } from "./compaction-plan.ts";
+import { needsCompaction } from "./compact-session.ts";
 import { contextLimits } from "./compaction-settings.ts";
 import { chunkBlocks } from "./summarise.ts";
 import { contextWindowOf, messageTokens, UNKNOWN_MODEL_WINDOW } from "./tokens.ts";
@@ -107,5 +108,30 @@ describe("where a compaction cuts", () => {
   it("summarises in chunks no larger than asked, a block never split", () => {
     const chunks = chunkBlocks(["a".repeat(600), "b".repeat(600), "c".repeat(600)], 1_300);
     expect(chunks.map((c) => c.length)).toEqual([1_202, 600]);
+  });
+});
+
+describe("when a turn compacts", () => {
+  const limits = contextLimits("ollama/x", {
+    contextWindow: 10_000,
+    atPercent: 80,
+    keepRecentPercent: 25,
+    toolResultMaxPercent: 30,
+    memoryFlush: true,
+  });
+
+  it("not when the prompt is big by itself: compacting a short conversation would free nothing, every turn", () => {
+    const context = { system: "s".repeat(40_000), tools: [], limits };
+    const entries = [m({ role: "user", content: "hi" }), m({ role: "assistant", content: "hello" })];
+    expect(needsCompaction(context, entries, [{ role: "user", content: "and now?" }])).toBe(false);
+  });
+
+  it("when the conversation fills the window past atPercent", () => {
+    const context = { system: "short", tools: [], limits };
+    const entries = Array.from({ length: 20 }, (_, i) =>
+      m({ role: i % 2 ? "assistant" : "user", content: "w".repeat(1_600) }),
+    );
+    expect(needsCompaction(context, entries.slice(0, 4), [])).toBe(false);
+    expect(needsCompaction(context, entries, [])).toBe(true);
   });
 });

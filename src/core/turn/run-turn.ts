@@ -12,8 +12,8 @@ import {
   type CompactionContext,
   compactSession,
   mergeSilentUsage,
+  needsCompaction,
   type SilentUsage,
-  sessionTokens,
 } from "../context/compact-session.ts";
 import { type CompactionSettings, contextLimits } from "../context/compaction-settings.ts";
 import { runGuardedLoop } from "../context/overflow-recovery.ts";
@@ -249,7 +249,7 @@ export async function runTurn(deps: TurnDeps, request: TurnRequest): Promise<Tur
   // Near the window: the older messages become a summary (after a memory flush) before the call.
   let history: TranscriptEntry[] = entries;
   let silentUsage: SilentUsage | undefined;
-  if (sessionTokens(guard, entries, userForModel) > limits.compactAt) {
+  if (needsCompaction(guard, entries, userForModel)) {
     const outcome = await compactSession(guard, entries, "threshold", {
       keepTokens: limits.keepTokens,
       ...(userEntry && { nextEntryId: userEntry.id }),
