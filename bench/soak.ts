@@ -30,6 +30,8 @@ export interface SoakFigures {
   requests: number;
   errors: number;
   perSecond: number;
+  /** The gateway's CPU time (user + system) per request during the load: its cost whatever the machine's load. */
+  cpuPerRequestMs: number;
   /** RSS once ready, before any request. */
   startRssMb: number;
   during: { p50: number; max: number; samples: number };
@@ -39,6 +41,13 @@ export interface SoakFigures {
   /** Transcript bytes on disk at the end, over all sessions. */
   transcriptMb: number;
 }
+
+/** CPU time the process has used so far (user + system), ms. */
+const cpuMs = (pid: number) => {
+  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+  // utime and stime are fields 14 and 15 of stat, in clock ticks (100 per second on Linux).
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+};
 
 const rssMb = (pid: number) =>
   Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? 0) / 1024;
@@ -64,6 +73,7 @@ export async function benchSoak(options: SoakOptions = {}): Promise<SoakFigures>
     const pid = gateway.child.pid!;
     try {
       const startRssMb = rssMb(pid);
+      const cpuBefore = cpuMs(pid);
       const samples: number[] = [];
       const sampler = setInterval(() => samples.push(rssMb(pid)), 1000);
       const auth = { authorization: `Bearer ${BENCH_TOKEN}` };
@@ -100,6 +110,7 @@ export async function benchSoak(options: SoakOptions = {}): Promise<SoakFigures>
         }),
       );
       const elapsed = (performance.now() - t0) / 1000;
+      const cpuPerRequestMs = (cpuMs(pid) - cpuBefore) / Math.max(1, requests);
       clearInterval(sampler);
       await new Promise((r) => setTimeout(r, idleMs));
       const afterIdleRssMb = rssMb(pid);
@@ -111,6 +122,7 @@ export async function benchSoak(options: SoakOptions = {}): Promise<SoakFigures>
         requests,
         errors,
         perSecond: requests / elapsed,
+        cpuPerRequestMs,
         startRssMb,
         during: { p50: percentile(sorted, 50), max: sorted.at(-1) ?? startRssMb, samples: samples.length },
         afterIdleRssMb,
@@ -141,7 +153,7 @@ export function soakLines(f: SoakFigures): string[] {
   const check = (v: number) => (v < SOAK_RSS_TARGET_MB ? " ✓" : ` ✗ (target < ${SOAK_RSS_TARGET_MB} MB)`);
   const label = `gateway soak, ${f.clients} clients over ${f.sessions} sessions`.padEnd(47);
   return [
-    `${label}${f.requests} requests in ${f.seconds.toFixed(0)} s (${f.perSecond.toFixed(0)} req/s, ${f.errors} errors), transcripts ${mb(f.transcriptMb)}`,
+    `${label}${f.requests} requests in ${f.seconds.toFixed(0)} s (${f.perSecond.toFixed(0)} req/s, ${f.errors} errors), gateway CPU ${f.cpuPerRequestMs.toFixed(2)} ms/request, transcripts ${mb(f.transcriptMb)}`,
     `${"gateway RSS during the soak".padEnd(47)}start ${mb(f.startRssMb)}   p50 ${mb(f.during.p50)}${check(f.during.p50)}   max ${mb(f.during.max)}${check(f.during.max)}`,
     `${`gateway RSS after ${(f.idleMs / 1000).toFixed(0)} s idle`.padEnd(47)}${mb(f.afterIdleRssMb)}${check(f.afterIdleRssMb)}`,
   ];
