@@ -16,13 +16,15 @@ export interface TranscriptTurn {
 
 /**
  * The turns among `entries`, in order. A turn starts at a user entry; assistant text up to the next
- * user entry is its answer. Entries before the first user entry (a compaction summary) are skipped.
+ * user entry is its answer. Entries before the first user entry, compaction summaries and silent
+ * entries (the memory flush) are skipped.
  */
 export function transcriptTurns(entries: readonly TranscriptEntry[]): TranscriptTurn[] {
   const turns: TranscriptTurn[] = [];
   let current: TranscriptTurn | undefined;
   for (const entry of entries) {
-    if (entry.type !== "message") continue;
+    // Compaction summaries, and a silent memory flush's exchange (which may sit inside a person's turn).
+    if (entry.type !== "message" || entry.silent) continue;
     const role = entry.message.role;
     if (role === "user") {
       current = {
