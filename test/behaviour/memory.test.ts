@@ -1,6 +1,6 @@
 // Memory through the one assistant factory, with the fake OpenAI-compatible model: what the owner said
 // in an earlier conversation is found by memory_search in a later one, a note the agent writes is
-// found in the same turn, and someone else's search finds neither the owner's words nor private notes.
+// found in the same turn, someone else's search finds neither the owner's words nor private notes, and a group finds its own talk, never a member's private words.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { TurnTrust } from "../../src/core/intake/trust.ts";
 import type { ChannelContext, InboundMessage } from "../../src/core/messages.ts";
@@ -20,11 +20,11 @@ const DM: ChannelContext = {
 };
 
 let count = 0;
-const inbound = (text: string, sender = "42"): InboundMessage => ({
+const inbound = (text: string, sender = "42", group?: string): InboundMessage => ({
   id: `m${++count}`,
   channel: "telegram",
   account: "default",
-  chat: { id: sender, kind: "dm" },
+  chat: group ? { id: group, kind: "group" } : { id: sender, kind: "dm" },
   sender: { id: sender },
   text,
   at: START,
@@ -117,6 +117,30 @@ describe.each(engines.filter((e) => e.name === "local"))("memory on the $name en
       "Note that the dentist moved to Friday 10:00, then check it.",
     );
     expect(note.reply).toMatch(/^1\. memory\/2026-12-07\.md:1-2\n {3}.*Dentist moved to Friday/);
+  });
+
+  it("in a group finds what was said in that group, never what a member told the assistant privately", async () => {
+    const assistant = await open();
+    const bea: TurnTrust = { level: "approved", sender: "telegram:77" };
+    const GROUP: ChannelContext = { ...DM, chatKind: "group" };
+    const inGroup = (text: string) =>
+      assistant.turn({
+        sessionKey: "agent:main:telegram:group:-100",
+        messages: [inbound(text, "77", "-100")],
+        channel: GROUP,
+        trust: [bea],
+      });
+    fake.script([{ text: "ok" }]);
+    await say(assistant, "agent:main:telegram:dm:77", "Privately: my surgery is on the 12th.", bea, "77");
+    fake.script([{ text: "ok" }]);
+    await inGroup("The picnic moves to the 12th.");
+    fake.script([
+      { toolCalls: [{ name: "memory_search", input: { query: "what is on the 12th surgery picnic" } }] },
+      (request) => ({ text: lastToolResult(request) }),
+    ]);
+    const found = await inGroup("What happens on the 12th?");
+    expect(found.reply).toContain("The picnic moves to the 12th.");
+    expect(found.reply).not.toContain("surgery is on");
   });
 
   it("gives someone else neither the owner's conversations nor private notes, but their own words", async () => {
