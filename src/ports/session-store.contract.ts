@@ -2,6 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { useHarness } from "./contract-harness.ts";
 import type { MessageEntry, TranscriptEntry } from "../core/transcript.ts";
+import { visibleEntries } from "../core/transcript-repair.ts";
 import type { FakeClock } from "../util/fake-clock.ts";
 import type { SessionStore } from "./session-store.ts";
 
@@ -74,6 +75,29 @@ export function sessionStoreContract(name: string, make: () => Promise<SessionSt
       expect(loaded).toHaveLength(201);
       expect((loaded[0] as MessageEntry | undefined)?.message.content).toBe(long);
       expect(loaded[200]?.id).toBe("b199");
+    });
+
+    it("loads for a turn at least what the model sees after the last compaction", async () => {
+      const { store } = await open();
+      const s = await store.open("compacted");
+      const compaction: TranscriptEntry = {
+        type: "compaction",
+        id: "c",
+        at: 0,
+        summary: "earlier",
+        firstKeptId: "3",
+        tokensBefore: 100,
+        reason: "threshold",
+      };
+      const before = ["1", "2", "3", "4"].map((id) => entry(id, "user", `m${id}`));
+      await store.append(s.sessionId, [...before, compaction, entry("5", "assistant", "after")]);
+      const all = await store.load(s.sessionId);
+      const recent = await store.load(s.sessionId, { sinceCompaction: true });
+      // A suffix of the whole (an adapter may return all of it) that starts at or before the kept entry.
+      expect(all.slice(all.length - recent.length)).toEqual(recent);
+      expect(recent.map((e) => e.id)).toEqual(expect.arrayContaining(["3", "4", "c", "5"]));
+      expect(visibleEntries(recent)).toEqual(visibleEntries(all));
+      expect(await store.load("no-such-session", { sinceCompaction: true })).toEqual([]);
     });
 
     it("records turns and usage, and lists most recent first", async () => {
