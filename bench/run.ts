@@ -7,6 +7,7 @@ import { benchCliProcess } from "./cli-process.ts";
 import { benchGateway } from "./gateway.ts";
 import { benchScheduler } from "./scheduler.ts";
 import { benchTelegram } from "./telegram.ts";
+import { benchPromptTokens, promptTokensLines } from "./prompt-tokens.ts";
 import { benchRuntimeFirstPing } from "./runtime-first-ping.ts";
 import { benchMemory, memoryLines } from "./memory.ts";
 import { report } from "./stats.ts";
@@ -99,3 +100,7 @@ for (const text of soakLines(await benchSoak())) line(text);
 // Memory: memory_search over 10,000 notes (SQLite FTS5, BM25) and keeping the index current.
 line("");
 for (const text of memoryLines(await benchMemory())) line(text);
+
+// Prompt size per turn for the default workspace (system prompt, tools, the conversation), as sent on the wire.
+line("");
+for (const text of promptTokensLines(await benchPromptTokens())) line(text);
