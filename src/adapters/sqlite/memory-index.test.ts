@@ -232,6 +232,15 @@ describe("sqlite memory index", () => {
     expect(await memory.search({ query: "meeting zeppelin" })).toHaveLength(8); // an unknown word is no filter
   });
 
+  it("gives each hit its own snippet", async () => {
+    const memory = make();
+    for (const name of ["ant", "bee", "cat", "dog", "eel"])
+      await put(root, `notes/${name}.md`, `bank note of the ${name}\n`);
+    const hits = await memory.search({ query: "bank" });
+    expect(hits).toHaveLength(5);
+    for (const hit of hits) expect(hit.snippet).toContain(hit.ref.slice(6, 9));
+  });
+
   it("keeps its index in memory.db across a restart", async () => {
     await put(root, "notes/x.md", "the okapi is a forest giraffe\n");
     const first = make();

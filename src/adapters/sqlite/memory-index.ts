@@ -88,12 +88,27 @@ export function createSqliteMemory(options: SqliteMemoryOptions): SqliteMemory {
       `INSERT INTO transcripts (session_id, session_key, covered_at) VALUES (?, ?, ?)
        ON CONFLICT (session_id) DO UPDATE SET covered_at = max(covered_at, excluded.covered_at)`,
     ),
+    // The best `?` matches by BM25 first, then only those joined and filtered: ranking in FTS5 alone
+    // costs a third of ranking the join (4 ms instead of 12 ms for 4,500 matches).
+    ranked: db.prepare(
+      `SELECT c.id, c.kind, c.ref, c.line_from, c.line_to, c.entry_id, c.at, f.rank
+       FROM (SELECT rowid, bm25(chunks_fts) AS rank FROM chunks_fts WHERE chunks_fts MATCH ?
+             ORDER BY rank LIMIT ?) f
+       JOIN chunks c ON c.id = f.rowid
+       WHERE c.kind = 'note' OR (c.actor = ? AND c.internal = 0)
+       ORDER BY f.rank LIMIT ?`,
+    ),
+    // Every match ranked: when the person's own few hits are not among the best of everyone's.
     search: db.prepare(
-      `SELECT c.id, c.kind, c.ref, c.line_from, c.line_to, c.entry_id, c.at,
-              snippet(chunks_fts, 0, '', '', '…', ${SNIPPET_TOKENS}) AS snip, bm25(chunks_fts) AS rank
+      `SELECT c.id, c.kind, c.ref, c.line_from, c.line_to, c.entry_id, c.at, bm25(chunks_fts) AS rank
        FROM chunks_fts JOIN chunks c ON c.id = chunks_fts.rowid
        WHERE chunks_fts MATCH ? AND (c.kind = 'note' OR (c.actor = ? AND c.internal = 0))
        ORDER BY rank LIMIT ?`,
+    ),
+    // CAST: node:sqlite binds a JS number as REAL, and FTS5 then ignores the rowid and gives another row's.
+    snippet: db.prepare(
+      `SELECT snippet(chunks_fts, 0, '', '', '…', ${SNIPPET_TOKENS}) AS snip FROM chunks_fts
+       WHERE chunks_fts MATCH ? AND rowid = CAST(? AS INTEGER)`,
     ),
     counts: db.prepare(
       `SELECT (SELECT count(*) FROM notes) AS notes,
@@ -103,7 +118,10 @@ export function createSqliteMemory(options: SqliteMemoryOptions): SqliteMemory {
       `SELECT id, kind, ref, line_from, line_to, entry_id, at, substr(text, 1, 300) AS snip, 0 AS rank
        FROM chunks WHERE id = ?`,
     ),
-    frequency: db.prepare("SELECT count(*) AS n FROM chunks_fts WHERE chunks_fts MATCH ?"),
+    // Counting stops past `?` (the common-word cap): a word in most pieces costs no more than that.
+    frequency: db.prepare(
+      "SELECT count(*) AS n FROM (SELECT rowid FROM chunks_fts WHERE chunks_fts MATCH ? LIMIT ?)",
+    ),
     total: db.prepare("SELECT count(*) AS n FROM chunks"),
     getMeta: db.prepare("SELECT value FROM memory_meta WHERE key = ?"),
     setMeta: db.prepare(
@@ -243,6 +261,14 @@ export function createSqliteMemory(options: SqliteMemoryOptions): SqliteMemory {
     return { added, empty: entries.length === 0 };
   };
 
+  /** The best `pool` rows `actor` may see; every match is ranked only when others' hits crowd theirs out. */
+  const keywordRows = (match: string, actor: string, pool: number) => {
+    const inner = Math.max(200, pool * 10);
+    const best = q.ranked.all(match, inner, actor, pool) as Array<Record<string, unknown>>;
+    if (best.length >= pool) return best;
+    return q.search.all(match, actor, pool) as Array<Record<string, unknown>>;
+  };
+
   const frequencies = new Map<string, number>();
   let counted = { generation: -1, total: 0 };
   /**
@@ -258,18 +284,18 @@ export function createSqliteMemory(options: SqliteMemoryOptions): SqliteMemory {
       counted = { generation, total: Number((q.total.get() as { n: number }).n) };
     }
     const quoted = (w: string) => `"${w}"`;
+    const cap = Math.max(COMMON_MIN, counted.total * COMMON_SHARE);
     const found = words
       .map((word) => {
         let n = frequencies.get(word);
         if (n === undefined) {
-          n = Number((q.frequency.get(quoted(word)) as { n: number }).n);
+          n = Number((q.frequency.get(quoted(word), Math.floor(cap) + 1) as { n: number }).n);
           frequencies.set(word, n);
         }
         return { word, n };
       })
       .filter((w) => w.n > 0);
     if (found.length === 0) return undefined;
-    const cap = Math.max(COMMON_MIN, counted.total * COMMON_SHARE);
     const rare = found.filter((w) => w.n <= cap);
     if (rare.length > 0) return rare.map((w) => quoted(w.word)).join(" OR ");
     return found.map((w) => quoted(w.word)).join(" AND ");
@@ -290,10 +316,15 @@ export function createSqliteMemory(options: SqliteMemoryOptions): SqliteMemory {
       // No word occurs anywhere: nothing for BM25, though embeddings may still find something close.
       if (match === undefined && !vectors) return [];
       const pool = vectors ? Math.max(limit * 4, 40) : limit;
-      const rows =
-        match === undefined ? [] : (q.search.all(match, actor, pool) as Array<Record<string, unknown>>);
-      if (!vectors) return rows.map(toHit);
-      const keyword = new Map(rows.map((row) => [Number(row["id"]), toHit(row)]));
+      const rows = match === undefined ? [] : keywordRows(match, actor, pool);
+      // Snippets for the hits shown only: snippet() over every match would cost more than the ranking.
+      const hit = (row: Record<string, unknown>) =>
+        toHit({
+          ...row,
+          snip: (q.snippet.get(match!, Number(row["id"])) as { snip?: string } | undefined)?.snip ?? "",
+        });
+      if (!vectors) return rows.map(hit);
+      const keyword = new Map(rows.map((row) => [Number(row["id"]), row]));
       let fused: Array<{ id: number; score: number }>;
       try {
         await vectors.embedMissing();
@@ -301,9 +332,12 @@ export function createSqliteMemory(options: SqliteMemoryOptions): SqliteMemory {
       } catch (error) {
         const reason = error instanceof Error ? error.message : String(error);
         options.warn?.(`memory search used keywords only: embedding failed (${reason})`);
-        return rows.slice(0, limit).map(toHit);
+        return rows.slice(0, limit).map(hit);
       }
-      return fused.map(({ id, score }) => ({ ...(keyword.get(id) ?? toHit(q.byId.get(id)!)), score }));
+      return fused.map(({ id, score }) => {
+        const row = keyword.get(id);
+        return { ...(row ? hit(row) : toHit(q.byId.get(id)!)), score };
+      });
     },
 
     async recordTurn(turn: MemoryTurn) {
