@@ -2,7 +2,7 @@
 // the real @aws-sdk/client-cloudformation talks to it through `endpoint`. DescribeStacks only, over stacks the
 // test sets, with CloudFormation's own ValidationError for a stack that does not exist.
 import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
+import { listenOnLoopback } from "../../src/util/listen-loopback.ts";
 
 export interface FakeStack {
   name: string;
@@ -74,10 +74,9 @@ export async function startCloudFormationFake(): Promise<CloudFormationFake> {
       );
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
+  const origin = await listenOnLoopback(server);
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: origin,
     calls,
     setStack: (stack) => stacks.set(stack.name, stack),
     removeStack: (name) => stacks.delete(name),

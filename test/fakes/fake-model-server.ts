@@ -2,7 +2,6 @@
 // the stream sink that applies holds, the onChunk hook and optional latency. Each provider
 // supplies a ModelDialect that speaks its wire format.
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
 import {
   type ChunkKind,
@@ -13,6 +12,7 @@ import {
   type ScriptedError,
   type ScriptStep,
 } from "./model-script.ts";
+import { listenOnLoopback } from "../../src/util/listen-loopback.ts";
 
 /** A running fake model server. */
 export interface FakeModelServer {
@@ -138,11 +138,10 @@ export async function startFakeModelServer(
       else sendError(res, dialect, { status: 500, message: `fake model crashed: ${String(error)}` });
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
+  const origin = await listenOnLoopback(server);
 
   return {
-    url: `http://127.0.0.1:${port}/v1`,
+    url: `${origin}/v1`,
     requests,
     get pending() {
       return script.pending;

@@ -2,7 +2,7 @@
 // provider talks to it. Its vectors understand a few synonyms (car ~ automobile ~ vehicle, ...), so a
 // test can show a note found by meaning that shares no word with the query; other words hash apart.
 import { createServer, type IncomingMessage } from "node:http";
-import type { AddressInfo } from "node:net";
+import { listenOnLoopback } from "../../src/util/listen-loopback.ts";
 
 /** Words that mean the same thing share a dimension: what a real embedding model learns. */
 const CONCEPTS: readonly (readonly string[])[] = [
@@ -92,10 +92,9 @@ export async function startOpenAIEmbeddingsFake(
       usage: { prompt_tokens: texts.join(" ").length, total_tokens: texts.join(" ").length },
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
+  const origin = await listenOnLoopback(server);
   return {
-    url: `http://127.0.0.1:${port}/v1`,
+    url: `${origin}/v1`,
     requests,
     fail(status, count = 1) {
       failures = { status, left: count };

@@ -2,7 +2,7 @@
 // secretsmanager.<Operation>): the real @aws-sdk/client-secrets-manager talks to it through `endpoint`.
 // Secrets by ARN or name; Get/PutSecretValue, DescribeSecret, DeleteSecret; access can be denied per secret.
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import { listenOnLoopback } from "../../src/util/listen-loopback.ts";
 
 export interface SecretsManagerFake {
   /** The endpoint for the SDK client (`endpoint`). */
@@ -99,11 +99,10 @@ export async function startSecretsManagerFake(): Promise<SecretsManagerFake> {
   const server = createServer((req, res) => {
     handle(req, res).catch((failure: unknown) => error(res, 500, "InternalServiceError", String(failure)));
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
+  const origin = await listenOnLoopback(server);
 
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: origin,
     calls,
     put(name, value) {
       const arn = `arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:${name}-AbCdEf`;

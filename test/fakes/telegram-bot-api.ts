@@ -2,7 +2,6 @@
 // long polling, webhooks, messages with Telegram's own error bodies, scripted failures and stalls.
 // Point grammY at it with `new Bot(fake.token, { client: { apiRoot: fake.url } })`.
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
 import type { BotCommand, Message, ResponseParameters, Update, User, UserFromGetMe } from "grammy/types";
 import { createFileStore, type FileOptions } from "./telegram-files.ts";
 import { createMessageMethods } from "./telegram-messages.ts";
@@ -20,6 +19,7 @@ import {
   type UploadedFile,
   writeReply,
 } from "./telegram-wire.ts";
+import { listenOnLoopback } from "../../src/util/listen-loopback.ts";
 
 export type { FileOptions } from "./telegram-files.ts";
 export type { MessageOptions } from "./telegram-updates.ts";
@@ -336,11 +336,10 @@ export async function startTelegramFake(options: TelegramFakeOptions = {}): Prom
       writeReply(res, fail(500, `Internal Server Error: ${String(error)}`)),
     );
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
+  const origin = await listenOnLoopback(server);
 
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: origin,
     token,
     botInfo,
     sent,

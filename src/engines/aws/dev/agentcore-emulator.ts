@@ -4,7 +4,6 @@
 // ends one. Errors come back as AgentCore sends them: status, `x-amzn-errortype` and `{"message"}`.
 import { mkdtemp, rm } from "node:fs/promises";
 import { createServer, type IncomingMessage, request as httpRequest, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { defaultRuntimeCommand, type RuntimeCommand } from "./agentcore-emulator-process.ts";
@@ -15,6 +14,7 @@ import {
   sessionDirName,
   type SessionStats,
 } from "./agentcore-emulator-sessions.ts";
+import { listenOnLoopback } from "../../../util/listen-loopback.ts";
 
 export const SESSION_HEADER = "x-amzn-bedrock-agentcore-runtime-session-id";
 
@@ -229,14 +229,10 @@ export async function startAgentCoreEmulator(options: AgentCoreEmulatorOptions):
   // Streams of long turns stay open; AgentCore allows 60 min.
   server.requestTimeout = 0;
   server.keepAliveTimeout = 60_000;
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
+  const origin = await listenOnLoopback(server);
 
   return {
-    endpoint: `http://127.0.0.1:${port}`,
+    endpoint: origin,
     runtimeArn: options.runtimeArn,
     failNextColdStarts: (count) => pool.failNextColdStarts(count),
     stats: () => pool.stats(),

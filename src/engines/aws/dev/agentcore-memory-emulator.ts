@@ -3,7 +3,6 @@
 // RetrieveMemoryRecords, ListMemoryRecords and DeleteMemoryRecord; long-term extraction runs when
 // extract() is called. Errors come back as AgentCore sends them: status, `x-amzn-errortype`, `{"message"}`.
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
 import { z } from "zod";
 import { MEMORY_NAMESPACES } from "../../../adapters/agentcore/memory.ts";
 import {
@@ -13,6 +12,7 @@ import {
   type StoredEvent,
   type StoredRecord,
 } from "./agentcore-memory-store.ts";
+import { listenOnLoopback } from "../../../util/listen-loopback.ts";
 
 export { type MemoryStrategy, resolveTemplate } from "./agentcore-memory-store.ts";
 
@@ -297,14 +297,10 @@ export async function startAgentCoreMemoryEmulator(
   };
 
   const server = createServer((req, res) => void serve(req, res));
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
+  const origin = await listenOnLoopback(server);
 
   return {
-    endpoint: `http://127.0.0.1:${port}`,
+    endpoint: origin,
     memoryId,
     extract: async () => extract(),
     events: () => [...state.events],

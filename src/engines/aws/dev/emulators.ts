@@ -1,12 +1,12 @@
 // DynamoDB (dynalite), SQS and S3 (fauxqs) in memory on loopback, for `aws dev` and the tests. Both are
 // devDependencies, loaded only when asked for, so an install without them says what to run instead of crashing.
 import type { Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { S3Client } from "@aws-sdk/client-s3";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import type { buildApp } from "fauxqs";
 import { applyFauxqsFifo, loadFauxqsQueueClass } from "./fauxqs-fifo.ts";
+import { listenOnLoopback } from "../../../util/listen-loopback.ts";
 
 /** A running emulator. */
 export interface Emulator {
@@ -46,13 +46,9 @@ type DynaliteFactory = (options: { createTableMs: number; deleteTableMs: number 
 export async function startDynalite(): Promise<Emulator> {
   const dynalite = (await load<{ default: DynaliteFactory }>("dynalite")).default;
   const server = dynalite({ createTableMs: 0, deleteTableMs: 0 });
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
+  const origin = await listenOnLoopback(server);
   return {
-    endpoint: `http://127.0.0.1:${port}`,
+    endpoint: origin,
     stop: () =>
       new Promise<void>((resolve, reject) => {
         server.close((err) => (err ? reject(err) : resolve()));

@@ -4,11 +4,11 @@
 // the injected clock: tests call fire(now); aws dev lets it fire on its own (`auto`).
 import { randomUUID } from "node:crypto";
 import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
 import type { Clock } from "../../../ports/clock.ts";
 import { route, ServiceError } from "./scheduler-emulator-api.ts";
 import { createScheduleBook, type Schedule } from "./scheduler-emulator-book.ts";
 import { slotAfter, substitute } from "./scheduler-emulator-timing.ts";
+import { listenOnLoopback } from "../../../util/listen-loopback.ts";
 
 /** One attempt at delivering a firing to a schedule's target. */
 export interface Firing {
@@ -174,14 +174,10 @@ export async function startSchedulerEmulator(options: SchedulerEmulatorOptions):
       response.writeHead(status, headers).end(JSON.stringify(payload));
     });
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
+  const origin = await listenOnLoopback(server);
 
   return {
-    endpoint: `http://127.0.0.1:${port}`,
+    endpoint: origin,
     fire,
     deadLetters,
     schedules: () =>
