@@ -3,32 +3,20 @@
 // tools it can honour (no exec on aws, and the model is told so).
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { type CronScope, jobFromInput } from "../../src/core/cron/cron-input.ts";
-import type { ChannelContext, InboundMessage } from "../../src/core/messages.ts";
+import type { InboundMessage } from "../../src/core/messages.ts";
 import { createAssistant } from "../../src/engines/assistant.ts";
 import { configFromEnv } from "../../src/engines/aws/config-from-env.ts";
 import type { Ports } from "../../src/ports/index.ts";
 import type { FakeModelServer } from "../fakes/fake-model-server.ts";
 import { startOpenAIChatFake } from "../fakes/openai-chat-server.ts";
 import { type EngineInstance, engines } from "./engines.ts";
+import { ADA_DM, fromAda } from "./ada.ts";
 
 const START = Date.UTC(2026, 10, 22, 9, 0, 0);
 const OWNER: CronScope = { kind: "owner" };
-const DM: ChannelContext = {
-  channel: "telegram",
-  chatKind: "dm",
-  description: "Telegram",
-  interactive: false,
-};
+const DM = ADA_DM;
 
-const inbound = (text: string): InboundMessage => ({
-  id: "m1",
-  channel: "telegram",
-  account: "default",
-  chat: { id: "42", kind: "dm" },
-  sender: { id: "42", name: "Ada" },
-  text,
-  at: START,
-});
+const inbound = (text: string): InboundMessage => fromAda(text, START, { id: "m1" });
 
 describe.each(engines)("the assistant on the $name engine", (engine) => {
   let instance: EngineInstance | undefined;

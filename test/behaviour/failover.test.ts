@@ -3,32 +3,20 @@
 // usage is recorded under the model that answered. On aws the cooldown is a DynamoDB item, so another
 // Lambda over the same table skips the key too.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import type { ChannelContext, InboundMessage } from "../../src/core/messages.ts";
+import type { InboundMessage } from "../../src/core/messages.ts";
 import { createAssistant } from "../../src/engines/assistant.ts";
 import { configFromEnv } from "../../src/engines/aws/config-from-env.ts";
 import { startAnthropicFake } from "../fakes/anthropic-messages-server.ts";
 import type { FakeModelServer } from "../fakes/fake-model-server.ts";
 import type { RecordedRequest } from "../fakes/model-script.ts";
 import { type EngineInstance, engines } from "./engines.ts";
+import { ADA_DM, fromAda } from "./ada.ts";
 
 const START = Date.UTC(2026, 10, 22, 9, 0, 0);
 const K1 = "sk-ant-behaviour-key-one-01";
 const K2 = "sk-ant-behaviour-key-two-02";
-const DM: ChannelContext = {
-  channel: "telegram",
-  chatKind: "dm",
-  description: "Telegram",
-  interactive: false,
-};
-const inbound = (text: string): InboundMessage => ({
-  id: `m-${text}`,
-  channel: "telegram",
-  account: "default",
-  chat: { id: "42", kind: "dm" },
-  sender: { id: "42", name: "Ada" },
-  text,
-  at: START,
-});
+const DM = ADA_DM;
+const inbound = (text: string): InboundMessage => fromAda(text, START, { id: `m-${text}` });
 
 describe.each(engines)("model failover on the $name engine", (engine) => {
   let instance: EngineInstance | undefined;

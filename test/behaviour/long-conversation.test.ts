@@ -6,7 +6,7 @@ import { createOpenAI } from "@ai-sdk/openai";
 import { afterAll, afterEach, beforeAll, describe, expect, it, onTestFinished } from "vitest";
 import { createSqliteMemory } from "../../src/adapters/sqlite/memory-index.ts";
 import { SUMMARY_INSTRUCTIONS } from "../../src/core/context/summarise.ts";
-import type { ChannelContext, InboundMessage } from "../../src/core/messages.ts";
+import type { InboundMessage } from "../../src/core/messages.ts";
 import { type CompactionEntry, isMessageEntry, type TranscriptEntry } from "../../src/core/transcript.ts";
 import {
   INTERRUPTED_TOOL_RESULT,
@@ -21,28 +21,15 @@ import { createDefaultTools } from "../../src/tools/index.ts";
 import type { FakeMessage, RecordedRequest, ScriptedReply } from "../fakes/model-script.ts";
 import { type FakeModelServer, startOpenAIChatFake } from "../fakes/openai-chat-server.ts";
 import { type EngineInstance, engines } from "./engines.ts";
+import { ADA_DM, fromAda } from "./ada.ts";
 
 const START = Date.UTC(2026, 11, 7, 9, 0, 0);
 const TOOLS = createDefaultTools({ memory: true });
-const DM: ChannelContext = {
-  channel: "telegram",
-  chatKind: "dm",
-  description: "Telegram DM",
-  interactive: false,
-};
+const DM = ADA_DM;
 const FACT = "My favourite colour is teal and my sister Inga was born on 3 March.";
 const DAY_NOTE = "memory/2026-12-07.md";
 
-let messageCount = 0;
-const inbound = (text: string): InboundMessage => ({
-  id: `m${++messageCount}`,
-  channel: "telegram",
-  account: "default",
-  chat: { id: "42", kind: "dm" },
-  sender: { id: "42", name: "Ada" },
-  text,
-  at: START,
-});
+const inbound = (text: string): InboundMessage => fromAda(text, START);
 
 /** Filler that makes a conversation long without saying anything worth remembering. */
 const filler = (i: number) => `Message ${i}: ${"the weather report again, nothing new to note; ".repeat(24)}`;

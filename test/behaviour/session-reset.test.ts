@@ -13,6 +13,7 @@ import type { Ports } from "../../src/ports/index.ts";
 import type { SessionMeta } from "../../src/ports/session-store.ts";
 import { createDefaultTools } from "../../src/tools/index.ts";
 import { type EngineInstance, engines } from "./engines.ts";
+import { ADA_DM, fromAda } from "./ada.ts";
 
 const TZ = "Europe/Berlin";
 /** A Berlin wall-clock time in December 2026 (UTC+1). */
@@ -22,25 +23,10 @@ const MINUTE = 60_000;
 const TOOLS = createDefaultTools({});
 const MAIN = "agent:main:main";
 const GROUP = "agent:main:telegram:group:-100";
-const DM: ChannelContext = {
-  channel: "telegram",
-  chatKind: "dm",
-  description: "Telegram",
-  interactive: true,
-};
+const DM: ChannelContext = { ...ADA_DM, interactive: true };
 const GROUP_CHAT: ChannelContext = { ...DM, chatKind: "group" };
 
-let count = 0;
-const inbound = (text: string, over: Partial<InboundMessage> = {}): InboundMessage => ({
-  id: `m${++count}`,
-  channel: "telegram",
-  account: "default",
-  chat: { id: "42", kind: "dm" },
-  sender: { id: "42", name: "Ada" },
-  text,
-  at: 0,
-  ...over,
-});
+const inbound = (text: string, over: Partial<InboundMessage> = {}): InboundMessage => fromAda(text, 0, over);
 
 /** What the model was shown of the conversation, as "role: text" lines. */
 const shown = (call: LanguageModelV4CallOptions | undefined) =>

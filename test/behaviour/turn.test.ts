@@ -13,6 +13,7 @@ import type { Ports } from "../../src/ports/index.ts";
 import type { QueueDelivery } from "../../src/ports/queue.ts";
 import { createDefaultTools } from "../../src/tools/index.ts";
 import { type EngineInstance, engines } from "./engines.ts";
+import { fromAda } from "./ada.ts";
 
 /** Sunday 22 November 2026, 20:00 UTC: already Monday morning in Tokyo. */
 const START = Date.UTC(2026, 10, 22, 20, 0, 0);
@@ -24,18 +25,8 @@ const DM: ChannelContext = { channel: "cli", chatKind: "dm", description: "termi
 const decode = (bytes: Uint8Array | null) => (bytes === null ? null : new TextDecoder().decode(bytes));
 
 /** A direct message from the same person; ids default to a counter so dedupe ids stay unique. */
-let messageCount = 0;
 function inbound(text: string, over: Partial<InboundMessage> = {}): InboundMessage {
-  return {
-    id: `m${++messageCount}`,
-    channel: "telegram",
-    account: "default",
-    chat: { id: "42", kind: "dm" },
-    sender: { id: "42", name: "Ada" },
-    text,
-    at: START,
-    ...over,
-  };
+  return fromAda(text, START, over);
 }
 
 /** The conversation part of a model request, one readable line per part. */

@@ -3,7 +3,7 @@
 // too, and a reached daily limit stops the next call before it is made, with a message saying why.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { ModelCallError } from "../../src/core/agent/model-call-error.ts";
-import type { ChannelContext, InboundMessage } from "../../src/core/messages.ts";
+import type { InboundMessage } from "../../src/core/messages.ts";
 import { failureReply } from "../../src/core/turn/failure-reply.ts";
 import { createAssistant } from "../../src/engines/assistant.ts";
 import { configFromEnv } from "../../src/engines/aws/config-from-env.ts";
@@ -11,26 +11,14 @@ import type { FakeModelServer } from "../fakes/fake-model-server.ts";
 import { startAnthropicFake } from "../fakes/anthropic-messages-server.ts";
 import { startOpenAIChatFake } from "../fakes/openai-chat-server.ts";
 import { type EngineInstance, engines } from "./engines.ts";
+import { ADA_DM, fromAda } from "./ada.ts";
 
 // 09:00 UTC, 10:00 in Berlin: the day there ends in 14 hours.
 const START = Date.UTC(2026, 10, 22, 9, 0, 0);
-const DM: ChannelContext = {
-  channel: "telegram",
-  chatKind: "dm",
-  description: "Telegram",
-  interactive: false,
-};
+const DM = ADA_DM;
 
-const inbound = (text: string, internal?: InboundMessage["internal"]): InboundMessage => ({
-  id: `m-${text}`,
-  channel: "telegram",
-  account: "default",
-  chat: { id: "42", kind: "dm" },
-  sender: { id: "42", name: "Ada" },
-  text,
-  at: START,
-  ...(internal && { internal }),
-});
+const inbound = (text: string, internal?: InboundMessage["internal"]): InboundMessage =>
+  fromAda(text, START, { id: `m-${text}`, ...(internal && { internal }) });
 
 describe.each(engines)("usage on the $name engine", (engine) => {
   let instance: EngineInstance | undefined;
