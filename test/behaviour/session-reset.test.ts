@@ -88,12 +88,17 @@ describe.each(engines)("session resets on the $name engine", (engine) => {
         ...(flush !== "memory" && { flush }),
       },
     };
-    const say = (key: string, text: string, over: { channel?: ChannelContext; turnIds?: string[] } = {}) =>
+    const say = (
+      key: string,
+      text: string,
+      over: { channel?: ChannelContext; turnIds?: string[]; compact?: true } = {},
+    ) =>
       runTurn(deps, {
         sessionKey: key,
         messages: [inbound(text)],
         channel: over.channel ?? DM,
         ...(over.turnIds && { turnIds: over.turnIds }),
+        ...(over.compact && { options: { compact: true } }),
       });
     const beat = (key: string) =>
       runTurn(deps, {
@@ -224,6 +229,31 @@ describe.each(engines)("session resets on the $name engine", (engine) => {
     const old = (await ports.sessions.load(evening.sessionId)).filter(isMessageEntry);
     expect(old.filter((e) => e.silent).length).toBeGreaterThan(0);
     expect(await texts(ports, morning.sessionId)).toEqual(["Good morning!", "Good morning, Ada!"]);
+  });
+
+  it("makes no memory flush when a group's conversation resets: only the owner's direct chat writes memory", async () => {
+    const { calls, clock, resets, say } = await world(berlin(6, 21), { flush: "memory" });
+    const evening = await say(GROUP, "Our plan: the offsite is in Lisbon.", { channel: GROUP_CHAT });
+    await clock.advance(berlin(7, 8) - clock.now());
+
+    const morning = await say(GROUP, "Good morning all", { channel: GROUP_CHAT });
+
+    expect(resets).toEqual([GROUP]);
+    expect(morning.sessionId).not.toBe(evening.sessionId);
+    // Two calls, the two answers: no silent flush turn ran in between.
+    expect(calls).toHaveLength(2);
+    expect(shown(calls[1])).toEqual(["user: Good morning all"]);
+  });
+
+  it("compacts on /compact after the reset hour instead of starting the conversation over", async () => {
+    const { clock, resets, say } = await world(berlin(6, 21));
+    const evening = await say(MAIN, "I'm Ada.");
+    await clock.advance(berlin(7, 8) - clock.now());
+
+    const compacted = await say(MAIN, "/compact", { compact: true });
+
+    expect(resets).toEqual([]);
+    expect(compacted.sessionId).toBe(evening.sessionId);
   });
 
   it("flushes the old session to memory first, and resets once for two racing messages", async () => {

@@ -51,6 +51,9 @@ export async function flushSessionMemory(
     const visible = messagesForModel(entries);
     if (!visible.some((m) => m.role === "user")) return NONE;
     const ownerView = options.ownerView ?? old.key === mainSessionKey();
+    // The flush exists to write MEMORY.md and the day's note, the owner's private files; elsewhere it
+    // could only write notes every person's search finds.
+    if (!ownerView) return NONE;
     const files = await loadBootstrapFiles(deps.workspace, {
       maxChars: deps.settings.bootstrapMaxChars,
       includePrivate: ownerView,

@@ -108,7 +108,9 @@ export const EMPTY_REPLY = "(The model returned an empty reply.)";
 
 export async function runTurn(deps: TurnDeps, request: TurnRequest): Promise<TurnResult> {
   const { sessions, clock } = deps;
-  const renewed = deps.lifecycle ? await renewBeforeTurn(deps, deps.lifecycle, request) : null;
+  // A /compact is not a person's message: it must not reset a stale conversation instead of compacting it.
+  const renewed =
+    deps.lifecycle && !request.options?.compact ? await renewBeforeTurn(deps, deps.lifecycle, request) : null;
   const session = renewed?.session ?? (await sessions.open(request.sessionKey));
   // From the last compaction on: what the model sees, never the whole history.
   const entries = await sessions.load(session.sessionId, { sinceCompaction: true });
@@ -236,7 +238,10 @@ export async function runTurn(deps: TurnDeps, request: TurnRequest): Promise<Tur
     sessions,
     sessionId: session.sessionId,
     model: deps.model.model,
-    limits,
+    // The flush writes MEMORY.md and the day's note, the owner's private files: only the owner's own
+    // direct chat may. Elsewhere the summary alone keeps the facts, and the person's words stay in the
+    // memory index under their own name (a flush there could only write notes everyone's search finds).
+    limits: ownerView ? limits : { ...limits, memoryFlush: false },
     system,
     tools,
     toolContext,
@@ -305,8 +310,14 @@ export async function runTurn(deps: TurnDeps, request: TurnRequest): Promise<Tur
 
 /** A stale session starts over before the turn, its lasting facts flushed to memory first (silently). */
 function renewBeforeTurn(deps: TurnDeps, lifecycle: SessionLifecycle, request: TurnRequest) {
+  // As for the turn itself: only the owner's own direct chat sees (and may write) the private notes.
+  const trusts = request.trust ?? request.messages.map(() => OWNER_TRUST);
+  const ownerView = allOwner(trusts) && request.channel.chatKind === "dm";
   const flush = async (old: SessionMeta) => {
+    // Elsewhere the flush could only write notes every search finds; the words are in the memory index already.
+    if (!ownerView) return;
     await flushSessionMemory(deps, old, {
+      ownerView,
       ...(request.signal && { signal: request.signal }),
       onError: (error) =>
         lifecycle.log?.(
