@@ -55,7 +55,8 @@ interface Harness {
   clock: FakeClock;
   cooldowns: CooldownStore;
   logs: string[];
-  ask(): Promise<string>;
+  /** One model step; `maxRetries` is the step's own retry of a retryable failure (default none). */
+  ask(maxRetries?: number): Promise<string>;
 }
 
 async function harness(
@@ -81,14 +82,14 @@ async function harness(
     clock,
     log: (level, message) => logs.push(`${level}: ${message}`),
   });
-  const ask = async () => {
+  const ask = async (maxRetries = 0) => {
     const step = await runModelStep({
       model,
       call: { prompt: [{ role: "user", content: [{ type: "text", text: "hello" }] }] },
       onText: () => {},
       onToolCall: () => {},
       clock,
-      maxRetries: 0,
+      maxRetries,
     });
     if (step.error) throw step.error;
     return step.text;
@@ -229,6 +230,15 @@ describe("model failover over several keys and models", () => {
     expect(h.logs).toContain(
       `info: model failover: every candidate is cooling down; trying ${MODEL} (anthropic key #1) anyway`,
     );
+  });
+
+  it("does not run the whole chain again when every candidate failed: one round, no stacked cooldowns", async () => {
+    const { server, keys } = await anthropicByKey({ [K1]: rateLimited(), [K2]: rateLimited() });
+    const h = await harness(server.url);
+    const error = await h.ask(2).catch((e: unknown) => e);
+    expect(classifyModelError(error)).toBe("rate_limit");
+    expect((error as { isRetryable?: boolean }).isRetryable).toBe(false);
+    expect(keys).toEqual(["K1", "K2"]);
   });
 
   it("shares cooldowns through the Values port, as two Lambdas would", async () => {

@@ -80,6 +80,21 @@ class FirstContentTimeout extends Error {
   }
 }
 
+/**
+ * The chain's last error, marked so the step's own retry (model-step.ts) does not run the whole chain again:
+ * every candidate was tried, and a second round would only stack cooldown strikes on keys that are waiting.
+ */
+function notRetryable(error: unknown): unknown {
+  if (
+    error !== null &&
+    typeof error === "object" &&
+    (error as { isRetryable?: unknown }).isRetryable === true
+  ) {
+    Object.defineProperty(error, "isRetryable", { value: false, configurable: true });
+  }
+  return error;
+}
+
 /** Signals a stream error that arrived before any content, so it is handled like a refused call. */
 class EarlyStreamError extends Error {
   readonly error: unknown;
@@ -149,7 +164,10 @@ export function createFailoverModel(options: FailoverOptions): LanguageModelV4 {
           await Promise.all(at.records.map((r) => cooldowns.clear(r.subject).catch(() => {})));
         }
         if (failed.length > 0) {
-          const before = failed.map((f) => `${name(f.candidate)}: ${f.kind}, cooling ${seconds(f.coolMs)}`);
+          const before = failed.map(
+            (f) =>
+              `${name(f.candidate)}: ${f.kind}${f.coolMs > 0 ? `, cooling ${seconds(f.coolMs)}` : " (this call only)"}`,
+          );
           log("warn", `model failover: ${name(candidate)} answered after ${before.join("; ")}`);
         }
         return { answer };
@@ -158,7 +176,10 @@ export function createFailoverModel(options: FailoverOptions): LanguageModelV4 {
         const kind = classifyModelError(error);
         if (call.abortSignal?.aborted || !isRotatingKind(kind)) throw error;
         lastError = error;
-        failed.push({ candidate, kind, coolMs: await coolDown(at, kind, error) });
+        // A slow first answer is this call's problem (a long prompt, a busy local model), not the model's:
+        // it moves this call on and cools nothing, or one session would send everyone to the fallback.
+        const coolMs = error instanceof FirstContentTimeout ? 0 : await coolDown(at, kind, error);
+        failed.push({ candidate, kind, coolMs });
         if (cooldownScope(kind) === "credential") refusedKeys.add(candidate.credentialId);
         if (!triesOtherKeys(kind)) downModels.add(candidate.ref);
         return undefined;
@@ -186,7 +207,7 @@ export function createFailoverModel(options: FailoverOptions): LanguageModelV4 {
     }
     const tried = failed.map((f) => `${name(f.candidate)}: ${f.kind}`).join("; ");
     log("warn", `model failover: no candidate answered (${tried})`);
-    throw lastError;
+    throw notRetryable(lastError);
   }
 
   return {

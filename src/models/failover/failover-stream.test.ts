@@ -165,7 +165,13 @@ describe("failover within a stream", () => {
     await clock.advance(1);
     expect((await answer).map((p) => p.type)).toEqual(["text-delta", "finish"]);
     expect(seen[0]?.aborted).toBe(true);
-    expect(logs[0]).toContain("anthropic/a (anthropic key #1): timeout, cooling 1 min");
+    // A slow start is this call's: nothing cools down, so the next call asks the first candidate again.
+    expect(logs[0]).toContain("anthropic/a (anthropic key #1): timeout (this call only)");
+    const next = run(model);
+    await parked(clock);
+    expect(seen).toHaveLength(2);
+    await clock.advance(90_000);
+    await next;
   });
 
   it("never cuts the last candidate short: nothing comes after it", async () => {
