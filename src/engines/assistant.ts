@@ -21,6 +21,7 @@ import type { AgentTool } from "../tools/tool.ts";
 import { redact, secretValues } from "../util/redact.ts";
 import { systemTimeZone, takesImages } from "./assistant-settings.ts";
 import { createEngineCron } from "./engine-cron.ts";
+import { chainContextWindow } from "../core/context/tokens.ts";
 
 export { systemTimeZone, takesImages } from "./assistant-settings.ts";
 
@@ -216,7 +217,10 @@ export function createAssistant<P extends Ports>(options: AssistantOptions<P>): 
             ...(limits && { engineLimits: limits }),
             compaction: {
               ...config.agent.compaction,
-              ...(config.agent.contextWindow && { contextWindow: config.agent.contextWindow }),
+              // The config's window, else the smallest in the chain: any fallback may answer this turn.
+              contextWindow:
+                config.agent.contextWindow ??
+                chainContextWindow([chosen.ref, ...(config.agent.fallbacks ?? [])]),
             },
           },
           newId: randomUUID,

@@ -6,7 +6,7 @@ import { cutPoints, planCompaction } from "./compaction-plan.ts";
 import { needsCompaction } from "./compact-session.ts";
 import { contextLimits } from "./compaction-settings.ts";
 import { chunkBlocks } from "./summarise.ts";
-import { contextWindowOf, messageTokens, UNKNOWN_MODEL_WINDOW } from "./tokens.ts";
+import { chainContextWindow, contextWindowOf, messageTokens, UNKNOWN_MODEL_WINDOW } from "./tokens.ts";
 import { capToolResult } from "./tool-result-cap.ts";
 
 let n = 0;
@@ -26,6 +26,12 @@ const result = (id: string, text = "ok"): ModelMessage => ({
 });
 
 describe("context windows and token estimates", () => {
+  it("plans a turn for the smallest window among the models that may answer it (failover's chain)", () => {
+    expect(chainContextWindow(["anthropic/claude-sonnet-4-5"])).toBe(200_000);
+    expect(chainContextWindow(["anthropic/claude-sonnet-4-5", "openai/gpt-4o-mini"])).toBe(128_000);
+    expect(chainContextWindow(["openai/gpt-5-mini", "ollama/some-local-model"])).toBe(UNKNOWN_MODEL_WINDOW);
+  });
+
   it("knows the common models' windows, and the config wins", () => {
     expect(contextWindowOf("anthropic/claude-sonnet-4-5")).toBe(200_000);
     expect(contextWindowOf("bedrock/us.anthropic.claude-sonnet-4-5-20250929-v1:0")).toBe(200_000);

@@ -34,6 +34,14 @@ export function contextWindowOf(modelRef: string, override?: number): number {
 }
 
 /**
+ * The window a turn can count on when any of these models may answer it (failover's chain): the smallest,
+ * or a fallback with a smaller window would overflow on every turn the primary's window allowed.
+ */
+export function chainContextWindow(modelRefs: readonly string[]): number {
+  return Math.min(...modelRefs.map((ref) => contextWindowOf(ref)));
+}
+
+/**
  * Characters per token: English prose runs about 4 for OpenAI's tokenizers, Anthropic's count about
  * 12 % more tokens for the same text, and local models' tokenizers vary: they get the cautious 3.5.
  */
