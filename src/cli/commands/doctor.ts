@@ -17,6 +17,7 @@ import { detectOllama } from "../../models/resolve-model.ts";
 import { stripTerminalControls } from "../../util/control-chars.ts";
 import { action, green, red, yellow } from "../io.ts";
 import { filesCheck } from "./doctor-files.ts";
+import { limitsCheck } from "./doctor-limits.ts";
 import { stateDbCheck, transcriptsCheck } from "./doctor-state.ts";
 import { hasActionableContent, readHeartbeatChecklist } from "../../core/heartbeat/heartbeat-text.ts";
 
@@ -127,6 +128,8 @@ async function runChecks(env: NodeJS.ProcessEnv, repair: boolean): Promise<Check
       checks.push({ name: "failover", status, detail: chain.detail, fix: chain.fix });
     }
   }
+  const limits = limitsCheck(config);
+  if (limits) checks.push(limits);
 
   // A channel only when it is configured: most installs talk through a few of them, or none.
   for (const channel of CHANNEL_MODULES) {
