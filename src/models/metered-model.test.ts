@@ -81,6 +81,55 @@ describe("meteredModel", () => {
     expect(record!.costUsd).toBeCloseTo((3_000 + 2_400 + 3_750 + 7_500) / 1e6, 10);
   });
 
+  it("records a call that stops in the middle of its answer, estimated from the prompt and the text streamed", async () => {
+    const { ledger, meter, clock } = setup();
+    const model = new MockLanguageModelV4({
+      doStream: async () => ({
+        // The parts first, then the failure (an error in start() would discard the queued parts).
+        stream: (() => {
+          let pulls = 0;
+          return new ReadableStream<LanguageModelV4StreamPart>({
+            pull(controller) {
+              if (++pulls === 1) {
+                controller.enqueue({ type: "text-start", id: "t" });
+                controller.enqueue({ type: "text-delta", id: "t", delta: "x".repeat(400) });
+              } else controller.error(new Error("connection reset"));
+            },
+          });
+        })(),
+      }),
+    });
+    const prompt: LanguageModelV4CallOptions["prompt"] = [
+      { role: "user", content: [{ type: "text", text: "y".repeat(4_000) }] },
+    ];
+    const { stream } = await meter(model).doStream({ prompt });
+    const reader = stream.getReader();
+    await expect(
+      (async () => {
+        for (;;) if ((await reader.read()).done) return;
+      })(),
+    ).rejects.toThrow("connection reset");
+    const [record] = await ledger.list(0, clock.now() + 1);
+    expect(record).toMatchObject({ model: "anthropic/claude-sonnet-4-5", outputTokens: 100 });
+    expect(record!.inputTokens).toBeGreaterThanOrEqual(1_000);
+    expect(record!.costUsd).toBeGreaterThan(0);
+  });
+
+  it("records nothing for a call refused before its answer began", async () => {
+    const { ledger, meter, clock } = setup();
+    const model = new MockLanguageModelV4({
+      doStream: async () => ({
+        stream: convertArrayToReadableStream<LanguageModelV4StreamPart>([
+          { type: "error", error: new Error("overloaded") },
+        ]),
+      }),
+    });
+    const { stream } = await meter(model).doStream({ prompt: [] });
+    const reader = stream.getReader();
+    while (!(await reader.read()).done);
+    expect(await ledger.list(0, clock.now() + 1)).toEqual([]);
+  });
+
   it("labels the assistant's own calls and strips the label before the provider sees the call", async () => {
     const { ledger, meter, step, clock } = setup();
     const { model, calls } = streamingModel();

@@ -39,6 +39,19 @@ export function usageTokens(usage: LanguageModelV4Usage) {
   return { inputTokens, outputTokens: usage.outputTokens.total ?? 0, cacheReadTokens, cacheWriteTokens };
 }
 
+/** Characters per token for an estimate where the provider reported nothing (src/core/context/tokens.ts's OpenAI figure). */
+const CHARS_PER_TOKEN = 4;
+
+/** A usage estimate for a call that ended without its report: the prompt as sent, and the text streamed. */
+function estimatedUsage(call: LanguageModelV4CallOptions, streamedChars: number): LanguageModelV4Usage {
+  const input = Math.ceil(JSON.stringify(call.prompt).length / CHARS_PER_TOKEN);
+  const output = Math.ceil(streamedChars / CHARS_PER_TOKEN);
+  return {
+    inputTokens: { total: input, noCache: input, cacheRead: undefined, cacheWrite: undefined },
+    outputTokens: { total: output, text: output, reasoning: undefined },
+  };
+}
+
 /** The ref a failover model says answered (providerMetadata.failover.ref), if any. */
 function answeredBy(metadata: SharedV4ProviderMetadata | undefined): string | undefined {
   const ref = metadata?.["failover"]?.["ref"];
@@ -107,17 +120,52 @@ export function meteredModel(model: LanguageModelV4, options: MeterOptions): Lan
       const { kind, call } = takeKind(callOptions, options.kind);
       await checkLimits();
       const result = await model.doStream(call);
+      const source = result.stream.getReader();
+      let finished = false;
+      let streamedChars = 0;
+      // Whether the provider began its answer: a call refused before that (an error part first) cost nothing.
+      let started = false;
+      // A call that ends without a finish part (a stream error, a stop) was still billed by the provider for
+      // what it read and wrote: it is recorded as estimated from the prompt's and the streamed text's size.
+      const recordUnfinished = async () => {
+        if (finished || !started) return;
+        finished = true;
+        // A failed record must not replace the call's own error (or a stop) with the ledger's.
+        await record(estimatedUsage(call, streamedChars), kind, options.ref).catch(() => {});
+      };
       // The finish part is held until its usage is durable: nothing is left running after the turn.
-      const stream = result.stream.pipeThrough(
-        new TransformStream<LanguageModelV4StreamPart, LanguageModelV4StreamPart>({
-          async transform(part, controller) {
-            if (part.type === "finish") {
-              await record(part.usage, kind, answeredBy(part.providerMetadata) ?? options.ref);
-            }
-            controller.enqueue(part);
-          },
-        }),
-      );
+      const stream = new ReadableStream<LanguageModelV4StreamPart>({
+        async pull(controller) {
+          let next: ReadableStreamReadResult<LanguageModelV4StreamPart>;
+          try {
+            next = await source.read();
+          } catch (error) {
+            await recordUnfinished();
+            controller.error(error);
+            return;
+          }
+          if (next.done) {
+            await recordUnfinished();
+            controller.close();
+            return;
+          }
+          const part = next.value;
+          if (part.type !== "stream-start" && part.type !== "response-metadata" && part.type !== "error") {
+            started = true;
+          }
+          if (part.type === "text-delta" || part.type === "reasoning-delta")
+            streamedChars += part.delta.length;
+          if (part.type === "finish") {
+            finished = true;
+            await record(part.usage, kind, answeredBy(part.providerMetadata) ?? options.ref);
+          }
+          controller.enqueue(part);
+        },
+        async cancel(reason) {
+          await recordUnfinished();
+          await source.cancel(reason);
+        },
+      });
       return { ...result, stream };
     },
   };
