@@ -194,6 +194,19 @@ describe("sqlite memory index", () => {
       expect(await memory.status()).toMatchObject({ transcripts: 1, indexedAt: clock.now() });
     });
 
+    it("index() files a person's or a group's turns it never saw recorded under them, never under the owner", async () => {
+      const memory = make({ sessions });
+      const dm = await sessions.open("agent:main:telegram:dm:1001");
+      await sessions.append(dm.sessionId, turnEntries(1, "My locker code is 4417.", "Noted."));
+      const group = await sessions.open("agent:main:telegram:group:-100123");
+      await sessions.append(group.sessionId, turnEntries(2, "The offsite moves to Porto.", "Noted."));
+      await memory.index();
+      expect(await memory.search({ query: "locker code" })).toEqual([]);
+      expect(await memory.search({ query: "offsite Porto" })).toEqual([]);
+      expect(await refs(memory, "locker code", "telegram:1001")).toEqual([dm.key]);
+      expect(await refs(memory, "offsite Porto", "telegram:group:-100123")).toEqual([group.key]);
+    });
+
     it("recordTurn reads the finished turn from its transcript, for its person, once", async () => {
       const memory = make({ sessions });
       const dm = await sessions.open("agent:main:telegram:dm:1001");

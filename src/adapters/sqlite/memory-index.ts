@@ -19,6 +19,7 @@ import type { SessionStore } from "../../ports/session-store.ts";
 import { isIndexedNote, type MarkdownFile, statMarkdown, walkMarkdown } from "../fs/markdown-files.ts";
 import { openMemoryDb } from "./memory-db.ts";
 import { createMemoryVectors, type MemoryEmbedder } from "./memory-vectors.ts";
+import { actorOfSessionKey } from "../../core/memory/session-actor.ts";
 
 export type { MemoryEmbedder } from "./memory-vectors.ts";
 
@@ -222,8 +223,8 @@ export function createSqliteMemory(options: SqliteMemoryOptions): SqliteMemory {
 
   /**
    * Reads the turns of a transcript written after what was read before. Turns never read get
-   * `actor` when given (a recorded turn) for the last of them and "owner" otherwise: the safe
-   * default, since only the owner's searches see the owner's turns. Returns how many were added.
+   * `actor` when given (a recorded turn) for the last of them, else the actor their session key names
+   * (core/memory/session-actor.ts: never the owner for a group's or a person's). Returns how many were added.
    */
   const readTranscript = async (
     sessionId: string,
@@ -245,7 +246,8 @@ export function createSqliteMemory(options: SqliteMemoryOptions): SqliteMemory {
         if (!text) return;
         const result = q.addTurn.run(
           sessionKey,
-          mine ? last.actor : "owner",
+          // A turn not recorded here (a rebuild, a lost row) is filed by its key, never as the owner's by default.
+          mine ? last.actor : actorOfSessionKey(sessionKey),
           sessionId,
           turn.id,
           `${sessionId}#${turn.id}`,
