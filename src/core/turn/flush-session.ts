@@ -13,7 +13,6 @@ import { buildSystemPrompt } from "../prompt/system-prompt.ts";
 import { mainSessionKey } from "../session-key.ts";
 import type { TokenUsage } from "../transcript.ts";
 import { messagesForModel, repairMessages, withSummary } from "../transcript-repair.ts";
-import { isPrivatePath, withoutPrivateFiles } from "./private-files.ts";
 import type { TurnDeps } from "./run-turn.ts";
 
 /** Where the flush "happens", as the system prompt tells the model. */
@@ -56,11 +55,11 @@ export async function flushSessionMemory(
     if (!ownerView) return NONE;
     const files = await loadBootstrapFiles(deps.workspace, {
       maxChars: deps.settings.bootstrapMaxChars,
-      includePrivate: ownerView,
+      includePrivate: true,
     });
     const tools = deps.tools.filter((tool) => FLUSH_TOOLS.has(tool.name));
     const system = buildSystemPrompt({
-      files: ownerView ? files : files.filter((f) => !isPrivatePath(f.name)),
+      files,
       tools,
       now: deps.clock.now(),
       timeZone: deps.settings.timeZone,
@@ -87,7 +86,7 @@ export async function flushSessionMemory(
       messages,
       tools,
       toolContext: {
-        workspace: ownerView ? deps.workspace : withoutPrivateFiles(deps.workspace, []),
+        workspace: deps.workspace,
         clock: deps.clock,
         signal,
         approve: async () => false,
