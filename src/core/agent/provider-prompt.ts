@@ -119,20 +119,38 @@ export function toProviderPrompt(system: string, messages: ModelMessage[]): Lang
 
 // Arguments are validated by runToolCall against the zod schema, so the model's mistakes come back
 // to it as readable errors; the provider only gets the JSON Schema. Converting the schemas costs
-// more than the rest of a turn's CPU work, so it is done once per tool list.
+// more than the rest of a turn's CPU work, so each tool is converted once: a turn's list is a new
+// array (filtered by the chat's tool policy), but its tools are the same objects every turn.
+const converted = new WeakMap<AgentTool, { tool: LanguageModelV4FunctionTool; chars: number }>();
 const toolLists = new WeakMap<AgentTool[], LanguageModelV4FunctionTool[]>();
 
-/** Contract: the same array for the same tool list (cached by identity). */
-export function providerTools(tools: AgentTool[]): LanguageModelV4FunctionTool[] {
-  let list = toolLists.get(tools);
-  if (!list) {
-    list = tools.map((tool) => ({
+function convert(tool: AgentTool): { tool: LanguageModelV4FunctionTool; chars: number } {
+  let done = converted.get(tool);
+  if (!done) {
+    const schema: LanguageModelV4FunctionTool = {
       type: "function",
       name: tool.name,
       description: tool.description,
       inputSchema: z.toJSONSchema(tool.input, { io: "input" }) as LanguageModelV4FunctionTool["inputSchema"],
-    }));
+    };
+    done = { tool: schema, chars: JSON.stringify(schema).length };
+    converted.set(tool, done);
+  }
+  return done;
+}
+
+/** Contract: the same array for the same tool list (cached by identity), the same object per tool. */
+export function providerTools(tools: AgentTool[]): LanguageModelV4FunctionTool[] {
+  let list = toolLists.get(tools);
+  if (!list) {
+    list = tools.map((tool) => convert(tool).tool);
     toolLists.set(tools, list);
   }
   return list;
+}
+
+/** Characters of the tools' JSON Schemas as sent to the provider (for token estimates). */
+export function providerToolsChars(tools: AgentTool[]): number {
+  // As JSON.stringify of the list: the brackets and the commas between the tools.
+  return tools.length ? tools.reduce((sum, tool) => sum + convert(tool).chars, 1 + tools.length) : 0;
 }

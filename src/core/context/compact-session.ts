@@ -5,7 +5,7 @@ import type { LanguageModelV4 } from "@ai-sdk/provider";
 import type { ModelMessage } from "ai";
 import type { SessionStore } from "../../ports/session-store.ts";
 import type { AgentTool, ToolContext } from "../../tools/tool.ts";
-import { providerTools } from "../agent/provider-prompt.ts";
+import { providerToolsChars } from "../agent/provider-prompt.ts";
 import type { CompactionEntry, CompactionReason, TokenUsage, TranscriptEntry } from "../transcript.ts";
 import { messagesForModel, repairMessages, visibleEntries, withSummary } from "../transcript-repair.ts";
 import type { ContextLimits } from "./compaction-settings.ts";
@@ -51,7 +51,7 @@ export function promptTokens(
   messages: ModelMessage[],
 ): number {
   const { charsPerToken } = context.limits;
-  const toolChars = context.tools.length ? JSON.stringify(providerTools(context.tools)).length : 0;
+  const toolChars = providerToolsChars(context.tools);
   return (
     textTokens(context.system.length + toolChars, charsPerToken) + messagesTokens(messages, charsPerToken)
   );
