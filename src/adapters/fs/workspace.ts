@@ -34,7 +34,8 @@ export function createFsWorkspace({ root }: FsWorkspaceOptions): Workspace {
   function realLocation(abs: string, hops = 0): string {
     if (hops > MAX_LINK_HOPS) throw new WorkspacePathError(`Too many symbolic links at ${abs}.`);
     try {
-      return realpathSync(abs);
+      // The native call is one realpath(3); Node's own walks the path with an lstat per component.
+      return realpathSync.native(abs);
     } catch (error) {
       if (code(error) === "ELOOP") throw new WorkspacePathError(`Symbolic link loop at ${abs}.`);
       // ENOTDIR: a file sits where a folder would be; the operation itself will report "missing".
