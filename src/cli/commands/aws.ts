@@ -1,6 +1,7 @@
 // `agent-claw aws dev`: the serverless engine on this machine (emulators, the bundled Lambda handlers,
 // an API Gateway front, the SQS event source, a local Scheduler), to try it before deploying.
 import type { Command } from "commander";
+import { resolvePaths } from "../../config/paths.ts";
 import { action, bold, dim, green, UsageError } from "../io.ts";
 
 interface DevFlags {
@@ -68,6 +69,15 @@ export function registerAws(program: Command): void {
           log: flags.quiet ? () => {} : (line) => process.stderr.write(`${dim(line)}\n`),
         });
         const seconds = ((Date.now() - started) / 1000).toFixed(1);
+        // Where `usage --aws-dev` finds the ledger, for as long as this process runs.
+        const { home } = resolvePaths();
+        const { removeDevRecord, writeDevRecord } = await import("../../engines/aws/dev/dev-record.ts");
+        await writeDevRecord(home, {
+          pid: process.pid,
+          dynamodbEndpoint: dev.env["AGENT_CLAW_AWS_ENDPOINT_DYNAMODB"]!,
+          table: dev.resources.table,
+          startedAt: new Date(started).toISOString(),
+        });
         process.stdout.write(
           [
             `${green("aws dev is running")} (started in ${seconds} s)`,
@@ -87,6 +97,7 @@ export function registerAws(program: Command): void {
             `  queue ${dev.resources.queueUrl}`,
             `  dead letters ${dev.resources.deadLetterQueueUrl}`,
             `  memory ${dev.memory.memoryId} (AgentCore Memory stand-in ${dev.memory.endpoint}; facts extracted 3 s after a turn)`,
+            "  usage: agent-claw usage --aws-dev",
             "Ctrl-C to stop.",
             "",
           ].join("\n"),
@@ -96,7 +107,10 @@ export function registerAws(program: Command): void {
             process.off("SIGTERM", stop);
             process.off("SIGINT", stop);
             process.stderr.write(dim("stopping…\n"));
-            void dev.close().then(resolve);
+            void removeDevRecord(home, process.pid)
+              .catch(() => {})
+              .then(() => dev.close())
+              .then(resolve);
           };
           process.on("SIGTERM", stop);
           process.on("SIGINT", stop);

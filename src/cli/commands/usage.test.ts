@@ -106,5 +106,7 @@ describe("agent-claw usage", () => {
     expect(help).toContain("--days <n>");
     expect(help).toContain("--by <grouping>");
     expect(help).toContain("--json");
+    expect(help).toContain("--aws");
+    expect(help).toContain("--aws-dev");
   });
 });

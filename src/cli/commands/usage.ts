@@ -1,5 +1,6 @@
-// `agent-claw usage [--days N] [--by day|session|model] [--json]`: what the model calls of the last
-// days cost, from the usage ledger in state.db, with today's standing against the daily limits.
+// `agent-claw usage [--days N] [--by day|session|model] [--json] [--aws | --aws-dev]`: what the model calls of
+// the last days cost, from the usage ledger in state.db (or the deployed one's, or a running aws dev's), with
+// today's standing against the daily limits.
 import type { Command } from "commander";
 import { z } from "zod";
 import { dayWindow } from "../../core/usage/day-window.ts";
@@ -11,11 +12,12 @@ import {
   usageReport,
 } from "../../core/usage/usage-report.ts";
 import type { LimitsConfig } from "../../config/usage-schema.ts";
-import { openLocalAssistant } from "../../engines/local/assistant.ts";
 import type { Clock } from "../../ports/clock.ts";
 import type { UsageTotals } from "../../ports/usage.ts";
 import { stripTerminalControls } from "../../util/control-chars.ts";
 import { action, bold, dim, UsageError } from "../io.ts";
+import type { AwsUsageDeps } from "./usage-aws.ts";
+import { type LimitsOrigin, openLocalUsage, type UsageSource } from "./usage-source.ts";
 
 const DAYS_MESSAGE = "--days must be a whole number from 1 to 366";
 
@@ -29,8 +31,11 @@ const usageFlags = z
       .default(7),
     by: z.enum(["day", "session", "model"], { error: "--by must be day, session or model" }).default("day"),
     json: z.boolean().default(false),
+    aws: z.boolean().default(false),
+    awsDev: z.boolean().default(false),
   })
-  .strict();
+  .strict()
+  .refine((flags) => !(flags.aws && flags.awsDev), { error: "--aws and --aws-dev: give one of them" });
 
 export type UsageFlags = z.output<typeof usageFlags>;
 
@@ -51,6 +56,7 @@ export function usageTable(
   by: UsageGrouping,
   limits: LimitsConfig,
   today: UsageTotals,
+  origin?: LimitsOrigin,
 ): string {
   const rows = by === "day" ? report.days : by === "session" ? report.sessions : report.models;
   const label = { day: "day", session: "session", model: "model" }[by];
@@ -76,43 +82,52 @@ export function usageTable(
     standing.push(`${formatUsd(today.costUsd)} of ${formatUsd(limits.dailyUsd)}`);
   if (limits.dailyTokens !== undefined)
     standing.push(`${num(tokens(today))} of ${num(limits.dailyTokens)} tokens`);
+  if (origin?.note) out.push(dim(origin.note));
+  const of = origin ? ` of ${origin.name}` : "";
+  const within = origin ? ` in ${origin.name}` : "";
   out.push(
     standing.length > 0
-      ? `Today: ${standing.join(", ")} (daily limits; days in ${report.timeZone}).`
-      : dim(`No daily limit set (limits.dailyUsd, limits.dailyTokens). Days in ${report.timeZone}.`),
+      ? `Today: ${standing.join(", ")} (daily limits${of}; days in ${report.timeZone}).`
+      : dim(`No daily limit set (limits.dailyUsd, limits.dailyTokens)${within}. Days in ${report.timeZone}.`),
   );
   return `${out.join("\n")}\n`;
 }
 
 /** What the command runs against: the owner's home by default; a test's temp home and fake clock. */
-export interface UsageCommandDeps {
+export interface UsageCommandDeps extends AwsUsageDeps {
   env?: NodeJS.ProcessEnv;
   clock?: Clock;
   out?: (text: string) => void;
+}
+
+async function openSource(flags: UsageFlags, deps: UsageCommandDeps): Promise<UsageSource> {
+  const env = deps.env ?? process.env;
+  const clock = deps.clock;
+  const now = clock ? () => clock.now() : Date.now;
+  // Loaded on demand: the plain command never loads the AWS SDK.
+  if (flags.aws) return (await import("./usage-aws.ts")).openAwsUsage(env, now, deps);
+  if (flags.awsDev) return (await import("./usage-aws-dev.ts")).openAwsDevUsage(env, now);
+  return openLocalUsage(deps.env, deps.clock);
 }
 
 /** Runs `agent-claw usage` with commander's raw flags. */
 export async function runUsage(raw: unknown, deps: UsageCommandDeps = {}): Promise<void> {
   const flags = parseUsageFlags(raw);
   const out = deps.out ?? ((text: string) => void process.stdout.write(text));
-  const assistant = await openLocalAssistant({
-    ...(deps.env && { env: deps.env }),
-    ...(deps.clock && { clock: deps.clock }),
-  });
+  const source = await openSource(flags, deps);
   try {
-    const now = assistant.ports.clock.now();
-    const { timeZone } = assistant;
+    const now = source.now();
+    const { timeZone, limits, ledger } = source;
     const range = reportRange(flags.days, now, timeZone);
-    const report = usageReport(await assistant.ports.usage.list(range.from, range.to), range, timeZone);
-    const today = await assistant.ports.usage.total(dayWindow(now, timeZone).start, now + 1);
-    const limits = assistant.config.limits;
+    const report = usageReport(await ledger.list(range.from, range.to), range, timeZone);
+    const today = await ledger.total(dayWindow(now, timeZone).start, now + 1);
     out(
       flags.json
-        ? `${JSON.stringify({ ...report, today, limits }, null, 2)}\n`
-        : usageTable(report, flags.by, limits, today),
+        ? `${JSON.stringify({ ...report, today, limits, ...source.json }, null, 2)}\n`
+        : `${source.heading ? `${dim(source.heading)}\n` : ""}${usageTable(report, flags.by, limits, today, source.limitsOrigin)}`,
     );
   } finally {
-    await assistant.close();
+    await source.close();
   }
 }
 
@@ -123,5 +138,14 @@ export function registerUsage(program: Command, deps: UsageCommandDeps = {}): vo
     .option("--days <n>", "the last N days, today included (default 7)")
     .option("--by <grouping>", "day, session or model (default day)")
     .option("--json", "print the report as JSON")
-    .action(action((raw: { days?: string; by?: string; json?: boolean }) => runUsage(raw, deps)));
+    .option(
+      "--aws",
+      "the deployment `deploy aws` recorded here: its DynamoDB ledger (AWS credentials of its account) and its limits",
+    )
+    .option("--aws-dev", "the `aws dev` running from this home: its emulated ledger, while it runs")
+    .action(
+      action((raw: { days?: string; by?: string; json?: boolean; aws?: boolean; awsDev?: boolean }) =>
+        runUsage(raw, deps),
+      ),
+    );
 }
