@@ -24,7 +24,9 @@ const code = (error: unknown) => (error as NodeJS.ErrnoException).code;
  */
 export function createFsWorkspace({ root }: FsWorkspaceOptions): Workspace {
   ensurePrivateDir(root);
-  const realRoot = realpathSync(root);
+  // Native like every path checked against it: on a case-insensitive disk (macOS) the JS realpath keeps
+  // the case the user typed and the native one the case on disk, and mixing them would refuse every path.
+  const realRoot = realpathSync.native(root);
   const inside = (real: string) =>
     real === realRoot || real.startsWith(realRoot.endsWith(sep) ? realRoot : realRoot + sep);
 
