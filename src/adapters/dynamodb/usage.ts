@@ -18,6 +18,7 @@ export interface DynamoUsageOptions {
 }
 
 const DAY_MS = 86_400_000;
+const DAYS_AT_ONCE = 16;
 const utcDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 /** Orders one process's records within a millisecond (a turn's calls under a fake clock) as written. */
 let written = 0;
@@ -29,20 +30,23 @@ export function createDynamoUsage({ client, table }: DynamoUsageOptions): UsageL
     for (let day = Math.floor(from / DAY_MS); day <= Math.floor((to - 1) / DAY_MS); day++) {
       days.push(utcDay(day * DAY_MS));
     }
-    // "~" sorts after the id part, so the last millisecond's records are inside the range.
-    const pages = await Promise.all(
-      days.map((day) =>
-        queryAll(client, {
-          TableName: table,
-          KeyConditionExpression: "pk = :pk AND sk BETWEEN :lo AND :hi",
-          ExpressionAttributeValues: {
-            ":pk": s(KEYS.usagePk(day)),
-            ":lo": s(KEYS.usageSk(from, "")),
-            ":hi": s(KEYS.usageSk(to - 1, "~")),
-          },
-        }),
-      ),
-    );
+    const query = (day: string) =>
+      queryAll(client, {
+        TableName: table,
+        KeyConditionExpression: "pk = :pk AND sk BETWEEN :lo AND :hi",
+        ExpressionAttributeValues: {
+          ":pk": s(KEYS.usagePk(day)),
+          // "~" sorts after the id part, so the last millisecond's records are inside the range.
+          ":lo": s(KEYS.usageSk(from, "")),
+          ":hi": s(KEYS.usageSk(to - 1, "~")),
+        },
+      });
+    // A year's report is 366 queries: a few at a time, below the SDK's 50 sockets (past them it queues
+    // requests and warns on stderr).
+    const pages: Item[][] = [];
+    for (let i = 0; i < days.length; i += DAYS_AT_ONCE) {
+      pages.push(...(await Promise.all(days.slice(i, i + DAYS_AT_ONCE).map(query))));
+    }
     return pages.flat().map(fromItem);
   };
   return {
