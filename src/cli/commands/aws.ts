@@ -2,7 +2,9 @@
 // an API Gateway front, the SQS event source, a local Scheduler), to try it before deploying.
 import type { Command } from "commander";
 import { resolvePaths } from "../../config/paths.ts";
-import { action, bold, dim, green, UsageError } from "../io.ts";
+import { systemTimeZone } from "../../engines/assistant-settings.ts";
+import { action, bold, dim, green, UsageError, yellow } from "../io.ts";
+import { untilStopSignal } from "../stop-signals.ts";
 
 interface DevFlags {
   port: string;
@@ -71,13 +73,23 @@ export function registerAws(program: Command): void {
         const seconds = ((Date.now() - started) / 1000).toFixed(1);
         // Where `usage --aws-dev` finds the ledger, for as long as this process runs.
         const { home } = resolvePaths();
-        const { removeDevRecord, writeDevRecord } = await import("../../engines/aws/dev/dev-record.ts");
-        await writeDevRecord(home, {
-          pid: process.pid,
-          dynamodbEndpoint: dev.env["AGENT_CLAW_AWS_ENDPOINT_DYNAMODB"]!,
-          table: dev.resources.table,
-          startedAt: new Date(started).toISOString(),
-        });
+        const { processStart, removeDevRecord, writeDevRecordIfPossible } =
+          await import("../../engines/aws/dev/dev-record.ts");
+        const start = processStart(process.pid);
+        await writeDevRecordIfPossible(
+          home,
+          {
+            pid: process.pid,
+            ...(start !== undefined && { processStart: start }),
+            dynamodbEndpoint: dev.env["AGENT_CLAW_AWS_ENDPOINT_DYNAMODB"]!,
+            table: dev.resources.table,
+            startedAt: new Date(started).toISOString(),
+            // What the handlers judge the ledger by, even if config.json is edited while aws dev runs.
+            limits: dev.config.limits,
+            timeZone: systemTimeZone(dev.config),
+          },
+          (message) => process.stderr.write(yellow(`warning: ${message}\n`)),
+        );
         process.stdout.write(
           [
             `${green("aws dev is running")} (started in ${seconds} s)`,
@@ -102,19 +114,11 @@ export function registerAws(program: Command): void {
             "",
           ].join("\n"),
         );
-        await new Promise<void>((resolve) => {
-          const stop = () => {
-            process.off("SIGTERM", stop);
-            process.off("SIGINT", stop);
-            process.stderr.write(dim("stopping…\n"));
-            void removeDevRecord(home, process.pid)
-              .catch(() => {})
-              .then(() => dev.close())
-              .then(resolve);
-          };
-          process.on("SIGTERM", stop);
-          process.on("SIGINT", stop);
-        });
+        const signal = await untilStopSignal();
+        // After SIGHUP the terminal is gone: writing to it could fail before the record is removed.
+        if (signal !== "SIGHUP") process.stderr.write(dim("stopping…\n"));
+        await removeDevRecord(home, process.pid).catch(() => {});
+        await dev.close();
       }),
     );
 }

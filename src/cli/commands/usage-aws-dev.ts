@@ -1,10 +1,11 @@
 // `agent-claw usage --aws-dev`: the ledger of the `aws dev` running from this home, read from its in-memory
-// DynamoDB emulator (found through <home>/aws-dev.json). aws dev's handlers run with this machine's
-// config.json and time zone, so those are its limits and its days. Its ledger ends when aws dev stops.
+// DynamoDB emulator (found through <home>/aws-dev.json), judged by the limits and time zone aws dev started
+// with (saved in that record; config.json for a record from before they were). Its ledger ends when aws dev
+// stops.
 import { loadConfig } from "../../config/load.ts";
 import { resolvePaths } from "../../config/paths.ts";
 import { createDynamoUsage } from "../../adapters/dynamodb/usage.ts";
-import { devRecordLive, readDevRecord } from "../../engines/aws/dev/dev-record.ts";
+import { type DevRecord, devRecordLive, readDevRecord } from "../../engines/aws/dev/dev-record.ts";
 import { dynamoClient } from "../../engines/aws/dev/emulators.ts";
 import { systemTimeZone } from "../../engines/assistant-settings.ts";
 import type { UsageLedger } from "../../ports/usage.ts";
@@ -12,22 +13,46 @@ import { UsageError } from "../io.ts";
 import type { UsageSource } from "./usage-source.ts";
 
 const START = "start it with agent-claw aws dev (its ledger lives only while it runs), or drop --aws-dev";
+/** How long to wait for the emulator: it is on loopback, so a longer wait means it is not what answers. */
+const ANSWER_TIMEOUT_MS = 3_000;
+
+const gone = (record: DevRecord) =>
+  new UsageError(
+    `aws dev (pid ${record.pid}) is no longer running, and its ledger ended with it (the emulators keep ` +
+      `everything in memory): ${START}.`,
+  );
+
+/** The limits and time zone aws dev judges its ledger by: saved when it started, else config.json's now. */
+async function judgedBy(
+  record: DevRecord,
+  env: NodeJS.ProcessEnv,
+): Promise<Pick<UsageSource, "limits" | "timeZone" | "limitsOrigin">> {
+  if (record.timeZone !== undefined) {
+    return {
+      limits: record.limits ?? {},
+      timeZone: record.timeZone,
+      limitsOrigin: { name: "the config aws dev started with" },
+    };
+  }
+  const config = await loadConfig(resolvePaths(env), env);
+  return {
+    limits: config.limits,
+    timeZone: systemTimeZone(config),
+    limitsOrigin: { name: "config.json, which aws dev runs with" },
+  };
+}
 
 export async function openAwsDevUsage(env: NodeJS.ProcessEnv, now: () => number): Promise<UsageSource> {
-  const paths = resolvePaths(env);
-  const record = await readDevRecord(paths.home);
+  const record = await readDevRecord(resolvePaths(env).home);
   if (!record) throw new UsageError(`aws dev is not running from this home: ${START}.`);
-  if (!devRecordLive(record)) {
-    throw new UsageError(
-      `aws dev (pid ${record.pid}) is no longer running, and its ledger ended with it (the emulators keep ` +
-        `everything in memory): ${START}.`,
-    );
-  }
-  const config = await loadConfig(paths, env);
-  const client = dynamoClient(record.dynamodbEndpoint);
+  if (!devRecordLive(record)) throw gone(record);
+  const judged = await judgedBy(record, env);
+  const client = dynamoClient(record.dynamodbEndpoint, { timeoutMs: ANSWER_TIMEOUT_MS });
   const dynamo = createDynamoUsage({ client, table: record.table });
   const explain = (error: unknown): never => {
-    const { name, message } = error as Error;
+    const { name, message, code } = error as NodeJS.ErrnoException;
+    // Nothing listens on its port: the process with its pid is some other one (or it is shutting down).
+    if (code === "ECONNREFUSED") throw gone(record);
     throw new UsageError(
       `aws dev (pid ${record.pid}) did not answer at ${record.dynamodbEndpoint} (${name}: ${message}): ${START}.`,
     );
@@ -39,10 +64,8 @@ export async function openAwsDevUsage(env: NodeJS.ProcessEnv, now: () => number)
   return {
     ledger,
     now,
-    timeZone: systemTimeZone(config),
-    limits: config.limits,
+    ...judged,
     heading: `aws dev (pid ${record.pid}, started ${record.startedAt}; table ${record.table}).`,
-    limitsOrigin: { name: "config.json, which aws dev runs with" },
     json: { awsDev: { pid: record.pid, table: record.table, startedAt: record.startedAt } },
     close: async () => client.destroy(),
   };

@@ -143,13 +143,57 @@ describe("agent-claw usage --aws", () => {
     expect(output).not.toContain("AAsecret");
   });
 
-  it("falls back to this machine's limits, saying so, when the deployment's secret cannot be read", async () => {
-    secrets.deny(record.outputs["SecretArn"]!);
+  it("falls back to this machine's limits and UTC days, naming the permission, when the secret is denied", async () => {
+    const arn = record.outputs["SecretArn"]!;
+    secrets.deny(arn);
     await usage({});
-    expect(output).toContain("The deployment's own limits could not be read (AccessDeniedException:");
     expect(output).toContain(
-      "Today: $0.30 of $2.00 (daily limits of this machine's config.json; days in Europe/Berlin).",
+      `The deployment's own config could not be read (reading the secret was denied: these credentials need ` +
+        `secretsmanager:GetSecretValue on ${arn}): days are shown in UTC and the limits are this machine's.`,
     );
+    // This machine's Europe/Berlin says nothing of the deployment's days: without its config, UTC's.
+    expect(output).toContain(
+      "Today: $0.30 of $2.00 (daily limits of this machine's config.json; days in UTC).",
+    );
+  });
+
+  it("says on one line, as a cold start would, why a secret the deployment could not use is unreadable", async () => {
+    const note = () => output.split("\n").find((line) => line.startsWith("The deployment's own config"));
+    // AGENT_CLAW_CONFIG saved as an object, not as the JSON text of one.
+    const arn = secrets.put(
+      "agent-claw/object-config",
+      JSON.stringify({
+        AGENT_CLAW_CONFIG: { limits: { dailyUsd: 5 } },
+        TELEGRAM_BOT_TOKEN: "123456789:AAsecretTokenThatMustNotLeak_0123456789",
+      }),
+    );
+    await writeDeployRecord(home, { ...record, outputs: { ...record.outputs, SecretArn: arn } });
+    await usage({});
+    expect(note()).toBe(
+      `The deployment's own config could not be read (The secret ${arn} is not a JSON object of strings ` +
+        `(the value of AGENT_CLAW_CONFIG is not a string). Put a JSON object of environment variables in it ` +
+        `(agent-claw deploy aws does), e.g. {"TELEGRAM_BOT_TOKEN": "..."}.): days are shown in UTC and the ` +
+        "limits are this machine's.",
+    );
+    expect(output).toContain("(daily limits of this machine's config.json; days in UTC).");
+
+    // A config with several problems: the ConfigError's lines become one.
+    output = "";
+    secrets.put(
+      "agent-claw/object-config",
+      JSON.stringify({
+        AGENT_CLAW_CONFIG: JSON.stringify({ limits: { dailyUsd: -1 }, agent: { timezone: 7 } }),
+        TELEGRAM_BOT_TOKEN: "123456789:AAsecretTokenThatMustNotLeak_0123456789",
+      }),
+    );
+    await usage({});
+    expect(note()).toBe(
+      "The deployment's own config could not be read (AGENT_CLAW_CONFIG is not valid: agent.timezone: expected " +
+        "string, received number (found 7); limits.dailyUsd: Too small: expected number to be >0 (found -1)): " +
+        "days are shown in UTC and the limits are this machine's.",
+    );
+    expect(output).toContain("days in UTC).");
+    expect(output).not.toContain("AAsecret");
   });
 
   it("says to deploy, or to drop --aws, when nothing was deployed from this home", async () => {
@@ -184,7 +228,7 @@ describe("agent-claw usage --aws", () => {
     );
   });
 
-  it("asks for a new deploy when the record names no table, and sends a Fargate gateway to its Usage page", async () => {
+  it("asks for a new deploy when the record names no table, and says where a Fargate gateway's usage is", async () => {
     await writeDeployRecord(home, { ...record, outputs: { SecretArn: record.outputs["SecretArn"]! } });
     await expect(usage({})).rejects.toThrow(
       "names no table for agent-claw-serverless (an older deploy wrote it): run agent-claw deploy aws again",
@@ -195,5 +239,15 @@ describe("agent-claw usage --aws", () => {
       outputs: { LoadBalancerUrl: "https://claw.example.com" },
     });
     await expect(usage({})).rejects.toThrow("open the web UI's Usage page there (https://claw.example.com)");
+    // Without a load balancer it only polls Telegram: there is no web UI to send anyone to.
+    await writeDeployRecord(home, { ...record, stack: "fargate", outputs: {} });
+    const error = await usage({}).catch((thrown: Error) => thrown);
+    expect(error).toBeInstanceOf(Error);
+    expect((error as Error).message).toBe(
+      "agent-claw-serverless runs the gateway on Fargate, whose usage ledger is in state.db on its own file " +
+        "system, and it serves no web UI (it only polls Telegram): run agent-claw usage in its container " +
+        "(aws ecs execute-command), or read the model calls in its CloudWatch logs, or drop --aws to see this " +
+        "machine's own usage.",
+    );
   });
 });

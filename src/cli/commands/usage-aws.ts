@@ -33,9 +33,14 @@ async function deployment(home: string): Promise<DeployRecord> {
     throw new UsageError("Nothing deployed from this home: run agent-claw deploy aws, or drop --aws.");
   }
   if (record.stack === "fargate") {
+    const webUi = record.outputs["LoadBalancerUrl"];
+    const ledger = `${record.stackName} runs the gateway on Fargate, whose usage ledger is in state.db on its own file system`;
+    // Without a load balancer the task only polls Telegram: it serves no web UI anyone could open.
     throw new UsageError(
-      `${record.stackName} runs the gateway on Fargate, whose usage ledger is in state.db on its own file system: ` +
-        `open the web UI's Usage page there${record.outputs["LoadBalancerUrl"] ? ` (${record.outputs["LoadBalancerUrl"]})` : ""}, ${DROP_AWS}.`,
+      webUi
+        ? `${ledger}: open the web UI's Usage page there (${webUi}), ${DROP_AWS}.`
+        : `${ledger}, and it serves no web UI (it only polls Telegram): run agent-claw usage in its container ` +
+            `(aws ecs execute-command), or read the model calls in its CloudWatch logs, ${DROP_AWS}.`,
     );
   }
   return record;
@@ -58,7 +63,10 @@ function explain(record: DeployRecord, table: string) {
   };
 }
 
-/** The limits' config: the deployment's own, else this machine's config.json with the reason why. */
+/**
+ * The limits' config: the deployment's own, else this machine's config.json with the reason why. Only its
+ * limits stand in: this machine's agent.timezone says nothing of the deployment's days (see timeZone).
+ */
 async function limitsConfig(
   record: DeployRecord,
   identity: AwsIdentity,
@@ -109,8 +117,9 @@ export async function openAwsUsage(
   return {
     ledger,
     now,
-    // A Lambda and an AgentCore microVM run in UTC: without agent.timezone, the deployment's days are UTC's.
-    timeZone: limits.config.agent.timezone ?? "UTC",
+    // A Lambda and an AgentCore microVM run in UTC: without agent.timezone, the deployment's days are UTC's;
+    // when its config cannot be read, UTC is what it uses unless told otherwise, so the days are UTC's too.
+    timeZone: (limits.from === "deployment" && limits.config.agent.timezone) || "UTC",
     limits: limits.config.limits,
     heading: `Deployment ${record.stackName} in ${record.account}/${record.region} (table ${table}).`,
     limitsOrigin:
@@ -118,7 +127,9 @@ export async function openAwsUsage(
         ? { name: "the deployment's config" }
         : {
             name: "this machine's config.json",
-            note: `The deployment's own limits could not be read (${limits.problem}): showing this machine's.`,
+            note:
+              `The deployment's own config could not be read (${limits.problem}): days are shown in UTC and ` +
+              "the limits are this machine's.",
           },
     json: {
       deployment: where,

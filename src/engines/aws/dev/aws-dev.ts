@@ -9,6 +9,7 @@ import { createSchedulerAlarm } from "../../../adapters/eventbridge/scheduler-al
 import { telegramWebhookSecret } from "../../../channels/telegram/webhook-secret.ts";
 import { loadConfig, readRawConfig } from "../../../config/load.ts";
 import { resolvePaths } from "../../../config/paths.ts";
+import type { Config } from "../../../config/schema.ts";
 import { ensureWorkspace } from "../../../core/workspace/ensure-workspace.ts";
 import type { Clock } from "../../../ports/clock.ts";
 import type { Ports } from "../../../ports/index.ts";
@@ -94,6 +95,8 @@ export interface AwsDev {
   telegram: boolean;
   /** The exact environment the handlers get (settings, config, endpoints, fake credentials). */
   env: Record<string, string>;
+  /** The effective config the handlers started with (config.json and the environment's overrides). */
+  config: Config;
   resources: DevResources;
   /** Ports over the same emulators, as a handler builds them: for tests and set-up. */
   ports: Ports;
@@ -269,6 +272,7 @@ export async function startAwsDev(options: AwsDevOptions = {}): Promise<AwsDev> 
       webhookSecret,
       telegram: Boolean(token && config.channels.telegram.enabled),
       env: handlerEnv,
+      config,
       resources,
       ports,
       sqs,

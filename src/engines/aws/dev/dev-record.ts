@@ -1,19 +1,31 @@
 // Where a running `aws dev` keeps its state, in <AGENT_CLAW_HOME>/aws-dev.json while it runs: its DynamoDB
-// emulator's address and table, so `agent-claw usage --aws-dev` can read the ledger its handlers record in.
-// The emulators live in memory, so the file is only true while that process lives; it is removed on exit.
+// emulator's address and table, and the limits and time zone its handlers started with, so `agent-claw
+// usage --aws-dev` can read the ledger its handlers record in and judge it as they do. The emulators live
+// in memory, so the file is only true while that process lives; it is removed when aws dev is stopped.
+import { readFileSync } from "node:fs";
 import { readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { z } from "zod";
+import { limitsSchema } from "../../../config/usage-schema.ts";
 import { writeFileAtomic } from "../../../util/atomic-write.ts";
 
 export const devRecordSchema = z.object({
   /** The aws dev process: the record is stale once it is gone (killed without removing it). */
   pid: z.number().int().positive(),
+  /**
+   * When that process started, as the kernel counts it (Linux: /proc/<pid>/stat's starttime), so a pid
+   * reused after a reboot is not taken for it. Absent where there is no /proc (macOS): the pid alone.
+   */
+  processStart: z.string().optional(),
   /** The DynamoDB emulator, http://127.0.0.1:<port>. */
   dynamodbEndpoint: z.url(),
   table: z.string().min(1),
   /** When it started (ISO 8601). */
   startedAt: z.string(),
+  /** The daily limits its handlers run with (config.json when it started); absent in older records. */
+  limits: limitsSchema.optional(),
+  /** The time zone its days are counted in (agent.timezone, else this machine's); absent in older records. */
+  timeZone: z.string().optional(),
 });
 
 export type DevRecord = z.infer<typeof devRecordSchema>;
@@ -41,19 +53,60 @@ export async function writeDevRecord(home: string, record: DevRecord): Promise<v
   await writeFileAtomic(devRecordFile(home), `${JSON.stringify(record, null, 2)}\n`, { mode: 0o600 });
 }
 
+/**
+ * Writes the record if it can. The record only lets `usage --aws-dev` find this aws dev, so a home that
+ * cannot take it (read-only, full disk) must not stop aws dev: `warn` gets the reason and false is returned.
+ */
+export async function writeDevRecordIfPossible(
+  home: string,
+  record: DevRecord,
+  warn: (message: string) => void,
+): Promise<boolean> {
+  try {
+    await writeDevRecord(home, record);
+    return true;
+  } catch (error) {
+    warn(
+      `could not write ${devRecordFile(home)} (${(error as Error).message}): ` +
+        "agent-claw usage --aws-dev will not find this aws dev",
+    );
+    return false;
+  }
+}
+
 /** Removes the record if it is still `pid`'s (a second aws dev may have written its own since). */
 export async function removeDevRecord(home: string, pid: number): Promise<void> {
   const current = await readDevRecord(home);
   if (current?.pid === pid) await rm(devRecordFile(home), { force: true });
 }
 
-/** Whether the process that wrote the record still runs. */
+/**
+ * When `pid` started, in clock ticks since boot (field 22 of /proc/<pid>/stat), or undefined without /proc
+ * or without that process. Read synchronously: one small file, read once per command.
+ */
+export function processStart(pid: number): string | undefined {
+  let stat: string;
+  try {
+    stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  } catch {
+    return undefined;
+  }
+  // Field 2 (the command name, in parentheses) may hold spaces and parentheses: count from the last ")".
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  // fields[0] is field 3 (state), so field 22 is fields[19].
+  const start = fields[19];
+  return start && /^\d+$/.test(start) ? start : undefined;
+}
+
+/** Whether the process that wrote the record still runs (the same process, not a later one with its pid). */
 export function devRecordLive(record: DevRecord): boolean {
   try {
     process.kill(record.pid, 0);
-    return true;
   } catch (error) {
     // EPERM: a process of another user holds that pid now; treat as alive, the read will tell.
     return (error as NodeJS.ErrnoException).code === "EPERM";
   }
+  if (record.processStart === undefined) return true;
+  const start = processStart(record.pid);
+  return start === undefined || start === record.processStart;
 }

@@ -71,9 +71,26 @@ export async function startFauxqs(): Promise<Emulator> {
   return { endpoint: address, stop: () => app.close() };
 }
 
-/** A DynamoDB client for the emulator, with fake credentials and no retries hiding failures. */
-export function dynamoClient(endpoint: string): DynamoDBClient {
-  return new DynamoDBClient({ ...FAKE_AWS, endpoint, maxAttempts: 1 });
+/**
+ * A DynamoDB client for the emulator, with fake credentials and no retries hiding failures. `timeoutMs`
+ * bounds connecting and each wait for an answer: for a reader of an emulator that may be gone, whose port
+ * something else (that never answers) may hold now.
+ */
+export function dynamoClient(endpoint: string, options: { timeoutMs?: number } = {}): DynamoDBClient {
+  const { timeoutMs } = options;
+  return new DynamoDBClient({
+    ...FAKE_AWS,
+    endpoint,
+    maxAttempts: 1,
+    ...(timeoutMs !== undefined && {
+      // Without throwOnRequestTimeout the handler only logs a warning when requestTimeout passes, and waits on.
+      requestHandler: {
+        connectionTimeout: timeoutMs,
+        requestTimeout: timeoutMs,
+        throwOnRequestTimeout: true,
+      },
+    }),
+  });
 }
 
 /** An S3 client for the emulator: path-style, because bucket subdomains of 127.0.0.1 do not resolve. */
