@@ -45,7 +45,7 @@ async function judgedBy(
 export async function openAwsDevUsage(env: NodeJS.ProcessEnv, now: () => number): Promise<UsageSource> {
   const record = await readDevRecord(resolvePaths(env).home);
   if (!record) throw new UsageError(`aws dev is not running from this home: ${START}.`);
-  if (!devRecordLive(record)) throw gone(record);
+  if (!(await devRecordLive(record))) throw gone(record);
   const judged = await judgedBy(record, env);
   const client = dynamoClient(record.dynamodbEndpoint, { timeoutMs: ANSWER_TIMEOUT_MS });
   const dynamo = createDynamoUsage({ client, table: record.table });
@@ -57,9 +57,8 @@ export async function openAwsDevUsage(env: NodeJS.ProcessEnv, now: () => number)
       `aws dev (pid ${record.pid}) did not answer at ${record.dynamodbEndpoint} (${name}: ${message}): ${START}.`,
     );
   };
-  const ledger: Pick<UsageLedger, "list" | "total"> = {
+  const ledger: Pick<UsageLedger, "list"> = {
     list: (from, to) => dynamo.list(from, to).catch(explain),
-    total: (from, to) => dynamo.total(from, to).catch(explain),
   };
   return {
     ledger,

@@ -109,9 +109,8 @@ export async function openAwsUsage(
   const limits = await limitsConfig(record, identity, env);
   const client = new DynamoDBClient(clientOptions(identity, env, "dynamodb"));
   const dynamo = createDynamoUsage({ client, table });
-  const ledger: Pick<UsageLedger, "list" | "total"> = {
+  const ledger: Pick<UsageLedger, "list"> = {
     list: (from, to) => dynamo.list(from, to).catch(explain(record, table)),
-    total: (from, to) => dynamo.total(from, to).catch(explain(record, table)),
   };
   const where = { stackName: record.stackName, account: record.account, region: record.region, table };
   return {

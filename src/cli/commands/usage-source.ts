@@ -15,7 +15,7 @@ export interface LimitsOrigin {
 }
 
 export interface UsageSource {
-  ledger: Pick<UsageLedger, "list" | "total">;
+  ledger: Pick<UsageLedger, "list">;
   now(): number;
   /** The zone the assistant's days (and daily limits) run in. */
   timeZone: string;

@@ -3,13 +3,11 @@
 // today's standing against the daily limits.
 import type { Command } from "commander";
 import { z } from "zod";
-import { dayWindow } from "../../core/usage/day-window.ts";
 import {
   formatUsd,
-  reportRange,
+  readUsageSummary,
   type UsageGrouping,
   type UsageReport,
-  usageReport,
 } from "../../core/usage/usage-report.ts";
 import type { LimitsConfig } from "../../config/usage-schema.ts";
 import type { Clock } from "../../ports/clock.ts";
@@ -118,13 +116,11 @@ export async function runUsage(raw: unknown, deps: UsageCommandDeps = {}): Promi
   try {
     const now = source.now();
     const { timeZone, limits, ledger } = source;
-    const range = reportRange(flags.days, now, timeZone);
-    const report = usageReport(await ledger.list(range.from, range.to), range, timeZone);
-    const today = await ledger.total(dayWindow(now, timeZone).start, now + 1);
+    const report = await readUsageSummary(ledger, flags.days, now, timeZone);
     out(
       flags.json
-        ? `${JSON.stringify({ ...report, today, limits, ...source.json }, null, 2)}\n`
-        : `${source.heading ? `${dim(source.heading)}\n` : ""}${usageTable(report, flags.by, limits, today, source.limitsOrigin)}`,
+        ? `${JSON.stringify({ ...report, limits, ...source.json }, null, 2)}\n`
+        : `${source.heading ? `${dim(source.heading)}\n` : ""}${usageTable(report, flags.by, limits, report.today, source.limitsOrigin)}`,
     );
   } finally {
     await source.close();

@@ -1,6 +1,12 @@
 // Adds usage records up for people: per local day (every day of the range, empty ones too, so a
-// chart has no gaps), per session and per model, plus the total. Pure: the CLI and the gateway share it.
-import { addUsage, EMPTY_TOTALS, type UsageRecord, type UsageTotals } from "../../ports/usage.ts";
+// chart has no gaps), per session and per model, plus the total. The CLI and the gateway share it.
+import {
+  addUsage,
+  EMPTY_TOTALS,
+  type UsageLedger,
+  type UsageRecord,
+  type UsageTotals,
+} from "../../ports/usage.ts";
 import { dayWindow, localDate } from "./day-window.ts";
 
 export type UsageGrouping = "day" | "session" | "model";
@@ -71,6 +77,23 @@ export function usageReport(
     sessions: byCost(group(records, (r) => r.sessionKey)),
     models: byCost(group(records, (r) => r.model)),
   };
+}
+
+export interface UsageSummary extends UsageReport {
+  /** Today so far: the report's last day, since its range ends now. */
+  today: UsageTotals;
+}
+
+/** The last `days` local days, today included, read from the ledger once. */
+export async function readUsageSummary(
+  ledger: Pick<UsageLedger, "list">,
+  days: number,
+  now: number,
+  timeZone: string,
+): Promise<UsageSummary> {
+  const range = reportRange(days, now, timeZone);
+  const report = usageReport(await ledger.list(range.from, range.to), range, timeZone);
+  return { ...report, today: report.days.at(-1)?.totals ?? EMPTY_TOTALS };
 }
 
 /** "$0.0123", "$4.56": cents for sums, more digits for the small amounts one turn costs. */

@@ -1,8 +1,7 @@
 // usage.summary: the model calls of the last days added up by day, session and model, with today's
 // standing against the daily limits, for the web UI's Usage view (the same report as `agent-claw usage`).
 import { z } from "zod";
-import { dayWindow } from "../../core/usage/day-window.ts";
-import { reportRange, usageReport } from "../../core/usage/usage-report.ts";
+import { readUsageSummary } from "../../core/usage/usage-report.ts";
 import { type MethodTable, method } from "./methods.ts";
 
 const summaryParams = z
@@ -19,10 +18,7 @@ const summaryParams = z
 export const usageMethods: MethodTable = {
   "usage.summary": method(summaryParams, async ({ days }, { gateway }) => {
     const { ports, timeZone, config } = gateway.assistant;
-    const now = ports.clock.now();
-    const range = reportRange(days, now, timeZone);
-    const report = usageReport(await ports.usage.list(range.from, range.to), range, timeZone);
-    const today = await ports.usage.total(dayWindow(now, timeZone).start, now + 1);
-    return { ...report, today, limits: config.limits };
+    const summary = await readUsageSummary(ports.usage, days, ports.clock.now(), timeZone);
+    return { ...summary, limits: config.limits };
   }),
 };
