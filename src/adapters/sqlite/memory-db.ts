@@ -2,6 +2,7 @@
 // rebuilt from the workspace and the transcripts, so it is written without fsync and may be deleted.
 import { DatabaseSync } from "node:sqlite";
 import { createPrivateFile, makePrivate } from "../../util/private-files.ts";
+import { inTransaction } from "./db.ts";
 
 /** Bump when the schema changes: an index of an older version is dropped and rebuilt, never migrated. */
 export const MEMORY_SCHEMA_VERSION = 1;
@@ -69,18 +70,13 @@ export function openMemoryDb(path: string): DatabaseSync {
     db.exec("PRAGMA synchronous = OFF");
     const version = Number(db.prepare("PRAGMA user_version").get()?.["user_version"] ?? 0);
     if (version !== MEMORY_SCHEMA_VERSION) {
-      db.exec("BEGIN IMMEDIATE");
-      try {
+      inTransaction(db, () => {
         for (const table of ["chunks_fts", "chunks", "notes", "transcripts", "memory_meta"]) {
           db.exec(`DROP TABLE IF EXISTS ${table}`);
         }
         db.exec(SCHEMA);
         db.exec(`PRAGMA user_version = ${MEMORY_SCHEMA_VERSION}`);
-        db.exec("COMMIT");
-      } catch (error) {
-        db.exec("ROLLBACK");
-        throw error;
-      }
+      });
     }
     return db;
   } catch (error) {

@@ -17,6 +17,7 @@ import type {
 } from "../../ports/memory.ts";
 import type { SessionStore } from "../../ports/session-store.ts";
 import { isIndexedNote, type MarkdownFile, statMarkdown, walkMarkdown } from "../fs/markdown-files.ts";
+import { inTransaction } from "./db.ts";
 import { openMemoryDb } from "./memory-db.ts";
 import { createMemoryVectors, type MemoryEmbedder } from "./memory-vectors.ts";
 import { actorOfSessionKey } from "../../core/memory/session-actor.ts";
@@ -134,15 +135,7 @@ export function createSqliteMemory(options: SqliteMemoryOptions): SqliteMemory {
   let generation = 0;
   const transaction = <T>(fn: () => T): T => {
     generation++;
-    db.exec("BEGIN IMMEDIATE");
-    try {
-      const result = fn();
-      db.exec("COMMIT");
-      return result;
-    } catch (error) {
-      db.exec("ROLLBACK");
-      throw error;
-    }
+    return inTransaction(db, fn);
   };
 
   /** Re-reads one note (or drops it when gone); true when its entries changed. */

@@ -2,6 +2,7 @@
 // in memory.db, and the hybrid ranking: BM25's order and cosine similarity's order fused by
 // reciprocal rank (each list gives 1/(60 + rank)), so neither score scale has to be calibrated.
 import type { DatabaseSync } from "node:sqlite";
+import { inTransaction } from "./db.ts";
 
 /** Turns texts into vectors (the AI SDK's embedMany over the configured embedding model). */
 export interface MemoryEmbedder {
@@ -78,15 +79,8 @@ export function createMemoryVectors(db: DatabaseSync, embedder: MemoryEmbedder):
         if (vectors.length !== rows.length) {
           throw new Error(`the embedding model gave ${vectors.length} vectors for ${rows.length} texts`);
         }
-        db.exec("BEGIN IMMEDIATE");
-        try {
-          // `text = ?`: a piece changed while its vector was being made keeps none, and is embedded next time.
-          rows.forEach((row, i) => store.run(toBlob(vectors[i]!), row.id, row.text));
-          db.exec("COMMIT");
-        } catch (error) {
-          db.exec("ROLLBACK");
-          throw error;
-        }
+        // `text = ?`: a piece changed while its vector was being made keeps none, and is embedded next time.
+        inTransaction(db, () => rows.forEach((row, i) => store.run(toBlob(vectors[i]!), row.id, row.text)));
         done += rows.length;
         if (rows.length < BATCH) return done;
       }
