@@ -6,6 +6,7 @@ import { link, mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { ConfigError } from "../config/errors.ts";
 import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from "../util/private-files.ts";
+import { processLive, processStartTime } from "../util/process-identity.ts";
 
 export const pidLockFile = (home: string) => join(home, "gateway.pid");
 
@@ -26,23 +27,6 @@ interface Holder {
 /** How often a start retries after it removed a stale lock and another start took the file first. */
 const ATTEMPTS = 5;
 
-/** When process `pid` started (Linux: field 22 of /proc/PID/stat), or "" when that cannot be read. */
-async function startTimeOf(pid: number): Promise<string> {
-  const stat = await readFile(`/proc/${pid}/stat`, "utf8").catch(() => "");
-  // Field 2, the command name, may hold spaces and parentheses: count fields after its ")".
-  return stat.slice(stat.lastIndexOf(")") + 2).split(" ")[19] ?? "";
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: alive, but another user's.
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
-
 /** The lock in the file; undefined when there is none or it is not one this version writes. */
 async function readHolder(file: string): Promise<Holder | undefined> {
   const text = await readFile(file, "utf8").catch(() => undefined);
@@ -56,10 +40,9 @@ async function readHolder(file: string): Promise<Holder | undefined> {
 
 /** Whether the process that wrote the lock still runs: same pid and, where known, same start time. */
 async function live(holder: Holder): Promise<boolean> {
-  if (holder.pid === 0 || !alive(holder.pid)) return false;
-  if (holder.start === "") return true; // no /proc when it was written: the pid is all there is
-  const now = await startTimeOf(holder.pid);
-  return now === "" || now === holder.start;
+  if (holder.pid === 0) return false;
+  // "": no /proc when it was written, so the pid is all there is.
+  return processLive(holder.pid, holder.start === "" ? undefined : holder.start);
 }
 
 const refusal = (pid: number) =>
@@ -114,7 +97,7 @@ export async function takePidLock(home: string): Promise<PidLock> {
   await mkdir(home, { recursive: true, mode: PRIVATE_DIR_MODE });
   const file = pidLockFile(home);
   const nonce = randomBytes(8).toString("hex");
-  const text = `${process.pid}\n${await startTimeOf(process.pid)}\n${nonce}\n`;
+  const text = `${process.pid}\n${(await processStartTime(process.pid)) ?? ""}\n${nonce}\n`;
   const temp = tempName(home);
   await writeFile(temp, text, { flag: "wx", mode: PRIVATE_FILE_MODE });
   try {

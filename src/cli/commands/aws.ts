@@ -5,6 +5,7 @@ import { resolvePaths } from "../../config/paths.ts";
 import { systemTimeZone } from "../../engines/assistant-settings.ts";
 import { action, bold, dim, green, UsageError, yellow } from "../io.ts";
 import { untilStopSignal } from "../stop-signals.ts";
+import { processStartTime } from "../../util/process-identity.ts";
 
 interface DevFlags {
   port: string;
@@ -73,9 +74,9 @@ export function registerAws(program: Command): void {
         const seconds = ((Date.now() - started) / 1000).toFixed(1);
         // Where `usage --aws-dev` finds the ledger, for as long as this process runs.
         const { home } = resolvePaths();
-        const { processStart, removeDevRecord, writeDevRecordIfPossible } =
+        const { removeDevRecord, writeDevRecordIfPossible } =
           await import("../../engines/aws/dev/dev-record.ts");
-        const start = processStart(process.pid);
+        const start = await processStartTime(process.pid);
         await writeDevRecordIfPossible(
           home,
           {

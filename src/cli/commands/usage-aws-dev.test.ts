@@ -12,7 +12,6 @@ import { freshTables, useDynalite } from "../../../test/emulators/dynalite.ts";
 import { createDynamoUsage } from "../../adapters/dynamodb/usage.ts";
 import {
   type DevRecord,
-  processStart,
   readDevRecord,
   removeDevRecord,
   writeDevRecord,
@@ -20,6 +19,7 @@ import {
 } from "../../engines/aws/dev/dev-record.ts";
 import { usageRecord } from "../../ports/usage.contract.ts";
 import { createFakeClock, type FakeClock } from "../../util/fake-clock.ts";
+import { processStartTime } from "../../util/process-identity.ts";
 import { runUsage } from "./usage.ts";
 
 const dynalite = useDynalite();
@@ -94,7 +94,7 @@ describe("agent-claw usage --aws-dev", () => {
   it.runIf(existsSync("/proc/self/stat"))(
     "takes a process that reused aws dev's pid (after a reboot) for a stopped aws dev",
     async () => {
-      const start = processStart(process.pid)!;
+      const start = (await processStartTime(process.pid))!;
       await writeDevRecord(home, { ...record, processStart: start });
       await runUsage({ awsDev: true, days: "1" }, { env, clock, out });
       expect(output).toContain("Today: 1,280 of 10,000 tokens");

@@ -2,12 +2,12 @@
 // emulator's address and table, and the limits and time zone its handlers started with, so `agent-claw
 // usage --aws-dev` can read the ledger its handlers record in and judge it as they do. The emulators live
 // in memory, so the file is only true while that process lives; it is removed when aws dev is stopped.
-import { readFileSync } from "node:fs";
 import { readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { z } from "zod";
 import { limitsSchema } from "../../../config/usage-schema.ts";
 import { writeFileAtomic } from "../../../util/atomic-write.ts";
+import { processLive } from "../../../util/process-identity.ts";
 
 export const devRecordSchema = z.object({
   /** The aws dev process: the record is stale once it is gone (killed without removing it). */
@@ -80,33 +80,6 @@ export async function removeDevRecord(home: string, pid: number): Promise<void> 
   if (current?.pid === pid) await rm(devRecordFile(home), { force: true });
 }
 
-/**
- * When `pid` started, in clock ticks since boot (field 22 of /proc/<pid>/stat), or undefined without /proc
- * or without that process. Read synchronously: one small file, read once per command.
- */
-export function processStart(pid: number): string | undefined {
-  let stat: string;
-  try {
-    stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-  } catch {
-    return undefined;
-  }
-  // Field 2 (the command name, in parentheses) may hold spaces and parentheses: count from the last ")".
-  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  // fields[0] is field 3 (state), so field 22 is fields[19].
-  const start = fields[19];
-  return start && /^\d+$/.test(start) ? start : undefined;
-}
-
 /** Whether the process that wrote the record still runs (the same process, not a later one with its pid). */
-export function devRecordLive(record: DevRecord): boolean {
-  try {
-    process.kill(record.pid, 0);
-  } catch (error) {
-    // EPERM: a process of another user holds that pid now; treat as alive, the read will tell.
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
-  if (record.processStart === undefined) return true;
-  const start = processStart(record.pid);
-  return start === undefined || start === record.processStart;
-}
+export const devRecordLive = (record: DevRecord): Promise<boolean> =>
+  processLive(record.pid, record.processStart);
