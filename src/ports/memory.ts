@@ -26,10 +26,13 @@ export interface MemoryHit {
   at?: number;
 }
 
+/** How many hits a search returns when the request names no limit. */
+export const DEFAULT_MEMORY_HITS = 8;
+
 export interface MemorySearchRequest {
   /** Words as a person types them; not a query language (quotes and operators are taken as words). */
   query: string;
-  /** At most this many hits (default 8). */
+  /** At most this many hits (default DEFAULT_MEMORY_HITS). */
   limit?: number;
   /**
    * The person the search is for ("telegram:1001"): records are kept per person, and one person's are

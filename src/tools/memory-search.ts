@@ -1,7 +1,7 @@
 // The memory_search tool: finds what was written in the workspace's notes and said in past
 // conversations, so the model can recall beyond the conversation in front of it.
 import { z } from "zod";
-import type { MemoryHit } from "../ports/memory.ts";
+import { DEFAULT_MEMORY_HITS, type MemoryHit } from "../ports/memory.ts";
 import type { AgentTool } from "./tool.ts";
 import { toolError } from "./tool-result.ts";
 
@@ -18,7 +18,7 @@ const searchInput = z.object({
     .min(1)
     .max(25, "limit is at most 25")
     .optional()
-    .describe("At most this many results (default 8)."),
+    .describe(`At most this many results (default ${DEFAULT_MEMORY_HITS}).`),
 });
 
 export type MemorySearchInput = z.infer<typeof searchInput>;

@@ -10,7 +10,7 @@ import {
   RetrieveMemoryRecordsCommand,
 } from "@aws-sdk/client-bedrock-agentcore";
 import type { Clock } from "../../ports/clock.ts";
-import type { Memory, MemoryHit, MemoryTurn } from "../../ports/memory.ts";
+import { DEFAULT_MEMORY_HITS, type Memory, type MemoryHit, type MemoryTurn } from "../../ports/memory.ts";
 import type { Workspace } from "../../ports/workspace.ts";
 import { createNoteSearch } from "./note-search.ts";
 import { words } from "./words.ts";
@@ -34,7 +34,6 @@ export interface AgentCoreMemoryOptions {
   clock: Clock;
 }
 
-const DEFAULT_LIMIT = 8;
 /** AgentCore's limit on an event's payload items. */
 const MAX_PAYLOAD = 100;
 /** RRF's constant: ranks, not raw scores, are merged (BM25 and AgentCore's relevance are not comparable). */
@@ -129,7 +128,7 @@ export function createAgentCoreMemory(options: AgentCoreMemoryOptions): Memory {
 
   return {
     async search(request) {
-      const limit = request.limit ?? DEFAULT_LIMIT;
+      const limit = request.limit ?? DEFAULT_MEMORY_HITS;
       const query = words(request.query);
       if (query.length === 0 || limit <= 0) return [];
       const [found, noted] = await Promise.all([

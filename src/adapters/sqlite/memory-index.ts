@@ -7,13 +7,14 @@ import { chunkNote, chunkSearchText } from "../../core/memory/note-chunks.ts";
 import { queryWords } from "../../core/memory/query-words.ts";
 import { transcriptTurns, turnText } from "../../core/memory/transcript-turns.ts";
 import type { Clock } from "../../ports/clock.ts";
-import type {
-  Memory,
-  MemoryHit,
-  MemoryIndexReport,
-  MemorySearchRequest,
-  MemoryStatus,
-  MemoryTurn,
+import {
+  DEFAULT_MEMORY_HITS,
+  type Memory,
+  type MemoryHit,
+  type MemoryIndexReport,
+  type MemorySearchRequest,
+  type MemoryStatus,
+  type MemoryTurn,
 } from "../../ports/memory.ts";
 import type { SessionStore } from "../../ports/session-store.ts";
 import { isIndexedNote, type MarkdownFile, statMarkdown, walkMarkdown } from "../fs/markdown-files.ts";
@@ -50,7 +51,6 @@ export interface SqliteMemory extends Memory {
   noteChanged(path: string): void;
 }
 
-const DEFAULT_LIMIT = 8;
 /** A word in more than this share of all pieces (and more than COMMON_MIN of them) is common. */
 const COMMON_SHARE = 0.1;
 const COMMON_MIN = 50;
@@ -305,7 +305,7 @@ export function createSqliteMemory(options: SqliteMemoryOptions): SqliteMemory {
       const words = queryWords(request.query);
       if (words.length === 0) return [];
       refreshNotes();
-      const limit = request.limit ?? DEFAULT_LIMIT;
+      const limit = request.limit ?? DEFAULT_MEMORY_HITS;
       const actor = request.actor ?? "owner";
       const match = selective(words);
       // No word occurs anywhere: nothing for BM25, though embeddings may still find something close.
