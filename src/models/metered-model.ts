@@ -31,7 +31,7 @@ export interface MeterOptions {
 }
 
 /** The tokens of a provider's usage report, cache tokens 0 where it reports none. */
-export function usageTokens(usage: LanguageModelV4Usage) {
+function usageTokens(usage: LanguageModelV4Usage) {
   const cacheReadTokens = usage.inputTokens.cacheRead ?? 0;
   const cacheWriteTokens = usage.inputTokens.cacheWrite ?? 0;
   const inputTokens =

@@ -6,7 +6,7 @@ import { type CheckResult, checkModel } from "../check-model.ts";
 import { parseModelRef } from "../model-ref.ts";
 import { MULTI_KEY_PROVIDERS, providerCredentials } from "../provider-credentials.ts";
 import { providerSettings } from "../provider-settings.ts";
-import { chainRefs } from "./model-chain.ts";
+import { chainRefs, describeChain, fallbackSetupError } from "./model-chain.ts";
 
 /** A check result that also says whether the assistant can answer at all. */
 export interface ChainCheck extends CheckResult {
@@ -61,7 +61,7 @@ export async function checkChain(
         return probesOf(each, config, env);
       } catch (error) {
         if (!(error instanceof ModelSetupError) || i === 0) throw error;
-        throw new ModelSetupError(`agent.fallbacks: ${each} cannot be called: ${error.problem}`, error.fix);
+        throw fallbackSetupError(each, error);
       }
     });
   } catch (error) {
@@ -69,9 +69,7 @@ export async function checkChain(
     return { ok: false, blocking: true, detail: error.problem, fix: error.fix || undefined };
   }
   if (probes.length <= 1) return undefined;
-  const counts = new Map<string, number>();
-  for (const probe of probes) counts.set(probe.ref, (counts.get(probe.ref) ?? 0) + 1);
-  const chain = [...counts].map(([each, n]) => (n > 1 ? `${each} (${n} keys)` : each)).join(" → ");
+  const chain = describeChain(probes);
   const further = probes.slice(1);
   const results = await Promise.all(
     further.map((probe) => checkModel(probe.ref, config, env, timeoutMs, probe.apiKey)),

@@ -32,14 +32,18 @@ export async function resolveChainCandidates(
   const lists = await Promise.all(
     refs.map((each, i) =>
       resolveModelCandidates(each, config, env).catch((error: unknown) => {
-        if (i === 0) throw error;
-        const problem = error instanceof ModelSetupError ? error.problem : (error as Error).message;
-        const fix = error instanceof ModelSetupError ? error.fix : "";
-        throw new ModelSetupError(`agent.fallbacks: ${each} cannot be called: ${problem}`, fix);
+        throw i === 0 ? error : fallbackSetupError(each, error);
       }),
     ),
   );
   return lists.flat();
+}
+
+/** A fallback's setup problem, said as the fallback's (a fallback that cannot be called is a setup mistake). */
+export function fallbackSetupError(ref: string, error: unknown): ModelSetupError {
+  const problem = error instanceof ModelSetupError ? error.problem : (error as Error).message;
+  const fix = error instanceof ModelSetupError ? error.fix : "";
+  return new ModelSetupError(`agent.fallbacks: ${ref} cannot be called: ${problem}`, fix);
 }
 
 /** The model for `ref` with its keys and fallbacks; `ref` stays the configured one (status lines, --json). */
@@ -56,7 +60,7 @@ export async function resolveModelChain(ref: string, options: ModelChainOptions)
 }
 
 /** "anthropic/claude-sonnet-4-5 (2 keys) → openai/gpt-5-mini": the chain as status and doctor show it. */
-export function describeChain(candidates: readonly ModelCandidate[]): string {
+export function describeChain(candidates: readonly { ref: string }[]): string {
   const keys = new Map<string, number>();
   for (const candidate of candidates) keys.set(candidate.ref, (keys.get(candidate.ref) ?? 0) + 1);
   return [...keys].map(([ref, n]) => (n > 1 ? `${ref} (${n} keys)` : ref)).join(" → ");
