@@ -45,7 +45,10 @@ export interface UsageLedger {
   record(record: UsageRecord): Promise<void>;
   /** Contract: every record in [from, to), oldest first, as recorded (costUsd absent stays absent). */
   list(from: number, to: number): Promise<UsageRecord[]>;
-  /** Contract: the sum of list(from, to), read cheaply enough to run before every model call. */
+  /**
+   * Contract: the sum of list(from, to). Runs before every model call when a daily limit is set: SQLite
+   * sums with one indexed query; DynamoDB reads the day's items (one query per UTC day touched).
+   */
   total(from: number, to: number): Promise<UsageTotals>;
 }
 
