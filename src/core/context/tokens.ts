@@ -48,7 +48,6 @@ export function chainContextWindow(modelRefs: readonly string[]): number {
 export function charsPerTokenOf(modelRef: string): number {
   const id = modelRef.toLowerCase();
   if (id.startsWith("openai/")) return 4;
-  if (id.includes("claude") || id.startsWith("anthropic/")) return 3.5;
   return 3.5;
 }
 
