@@ -13,6 +13,7 @@ import {
   type StoredRecord,
 } from "./agentcore-memory-store.ts";
 import { listenOnLoopback } from "../../../util/listen-loopback.ts";
+import { validationMessage } from "./scheduler-emulator-api.ts";
 
 export { type MemoryStrategy, resolveTemplate } from "./agentcore-memory-store.ts";
 
@@ -96,20 +97,9 @@ const retrieveBody = z.object({
 });
 const listRecordsBody = z.object({ ...namespaceOf, memoryStrategyId: z.string().optional(), ...page });
 
-function validationError(error: z.ZodError): MemoryApiError {
-  const details = error.issues.map(
-    (issue) => `Value at '${issue.path.join(".") || "body"}' failed to satisfy constraint: ${issue.message}`,
-  );
-  return new MemoryApiError(
-    400,
-    "ValidationException",
-    `${details.length} validation error${details.length === 1 ? "" : "s"} detected: ${details.join("; ")}`,
-  );
-}
-
 function parse<T>(schema: z.ZodType<T>, body: unknown): T {
   const parsed = schema.safeParse(body);
-  if (!parsed.success) throw validationError(parsed.error);
+  if (!parsed.success) throw new MemoryApiError(400, "ValidationException", validationMessage(parsed.error));
   return parsed.data;
 }
 

@@ -74,7 +74,7 @@ export interface SchedulerOperations {
 }
 
 /** A zod failure in the service's words: "1 validation error detected: Value at 'X' failed to satisfy constraint". */
-function validationMessage(error: z.ZodError): string {
+export function validationMessage(error: z.ZodError): string {
   const problems = error.issues.map(
     (issue) => `Value at '${issue.path.join(".") || "body"}' failed to satisfy constraint: ${issue.message}`,
   );
