@@ -134,6 +134,10 @@ describe("AgentCore Memory adapter", () => {
       "# People\n\nAda likes oolong tea.\n\n# Places\n\nThe office is in Leeds.\n",
     );
     await workspace.write("skills/tea/SKILL.md", "oolong brewing instructions");
+    // As locally: the prompt already holds SOUL.md, and inbox/ holds files people sent, not notes.
+    await workspace.write("SOUL.md", "Speak like a patient butler.\n");
+    await workspace.write("inbox/letter.md", "A patient butler wrote back.\n");
+    expect(await memory.search({ query: "patient butler" })).toEqual([]);
     const first = await memory.search({ query: "oolong" });
     expect(first).toEqual([
       expect.objectContaining({

@@ -1,6 +1,7 @@
 // Search over the workspace's Markdown notes for the AWS memory: S3 has no full-text index, so the
 // notes are read through the Workspace port, cut into chunks with line ranges and ranked with BM25 in
 // memory. A note is read again only when its size, modification time or ETag changed (one listing per search).
+import { isIndexedNote } from "../../core/memory/indexed-notes.ts";
 import type { MemoryHit } from "../../ports/memory.ts";
 import type { Workspace, WorkspaceEntry } from "../../ports/workspace.ts";
 import { type Bm25Doc, bm25, wordCounts } from "./words.ts";
@@ -41,8 +42,6 @@ const MAX_CHUNK_LINES = 12;
 const READ_BATCH = 32;
 /** What the model sees of a chunk. */
 const SNIPPET_CHARS = 360;
-/** Folders whose Markdown is not memory: skills are instructions, and hidden folders are tools' state. */
-const SKIPPED = /^(skills\/|\.|node_modules\/)|\/\./;
 
 /** Cuts a note into chunks: a blank line or a heading starts a new one; long runs are cut at MAX_CHUNK_LINES. */
 export function chunkNote(path: string, text: string, at: number): NoteChunk[] {
@@ -73,8 +72,8 @@ export function chunkNote(path: string, text: string, at: number): NoteChunk[] {
   return chunks;
 }
 
-const isNote = (entry: WorkspaceEntry) =>
-  entry.kind === "file" && entry.path.toLowerCase().endsWith(".md") && !SKIPPED.test(entry.path);
+// The local index's rule: prompt files (SOUL.md...), inbox/, skills/ and hidden folders are not notes.
+const isNote = (entry: WorkspaceEntry) => entry.kind === "file" && isIndexedNote(entry.path);
 
 export function createNoteSearch(workspace: Workspace): NoteSearch {
   const cache = new Map<string, CachedNote>();

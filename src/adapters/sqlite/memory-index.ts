@@ -3,6 +3,7 @@
 // current: notes the agent wrote are re-read at once, others by a stat walk (see refreshNotes).
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { isIndexedNote } from "../../core/memory/indexed-notes.ts";
 import { chunkNote, chunkSearchText } from "../../core/memory/note-chunks.ts";
 import { queryWords } from "../../core/memory/query-words.ts";
 import { transcriptTurns, turnText } from "../../core/memory/transcript-turns.ts";
@@ -17,7 +18,7 @@ import {
   type MemoryTurn,
 } from "../../ports/memory.ts";
 import type { SessionStore } from "../../ports/session-store.ts";
-import { isIndexedNote, type MarkdownFile, statMarkdown, walkMarkdown } from "../fs/markdown-files.ts";
+import { type MarkdownFile, statMarkdown, walkMarkdown } from "../fs/markdown-files.ts";
 import { inTransaction } from "./db.ts";
 import { openMemoryDb } from "./memory-db.ts";
 import { createMemoryVectors, type MemoryEmbedder } from "./memory-vectors.ts";

@@ -20,7 +20,8 @@ const FENCE = /^ {0,3}(```|~~~)/;
 
 /**
  * Pieces in file order, covering every non-blank line once. Headings inside code fences are text.
- * Pure and deterministic, so both memory adapters cut notes the same way.
+ * Pure and deterministic, so a note re-read unchanged gives the same pieces. Only the local index uses
+ * it: the AWS note search cuts notes its own way (adapters/agentcore/note-search.ts), so line ranges differ.
  */
 export function chunkNote(text: string): NoteChunk[] {
   const lines = text.split(/\r?\n/);
