@@ -1,6 +1,6 @@
 // Whether a session is due for a fresh start, and when it will be: the time math of the reset rules,
 // in the assistant's time zone (a 04:00 reset follows daylight-saving changes). Pure: `now` is passed in.
-import { wallTime, zonedTimeToEpoch } from "../cron/zoned-time.ts";
+import { atHourOn, dayWindow } from "../usage/day-window.ts";
 import type { ResetPolicy } from "./reset-policy.ts";
 
 /** What a session's freshness is judged by. */
@@ -13,29 +13,9 @@ export interface SessionActivity {
 
 export type StaleReason = "daily" | "idle";
 
-/** The wall-clock date `days` after the date of `ms` in `tz`, at `hour`:00, as an instant. */
-function atHourOn(ms: number, days: number, hour: number, tz: string): number {
-  const w = wallTime(ms, tz);
-  // Date.UTC rolls the day over month and year ends; only the calendar date is taken from it.
-  const date = new Date(Date.UTC(w.year, w.month - 1, w.day + days));
-  return zonedTimeToEpoch(
-    { year: date.getUTCFullYear(), month: date.getUTCMonth() + 1, day: date.getUTCDate(), hour, minute: 0 },
-    tz,
-  );
-}
-
-/** The day the last lookup fell in, per zone and hour: asking Intl costs ~100 µs, and every turn asks. */
-const lastDays = new Map<string, { from: number; until: number }>();
-
 /** The latest daily reset at or before `now`: today's atHour:00, or yesterday's before it. */
 export function lastDailyReset(now: number, atHour: number, tz: string): number {
-  const key = `${tz} ${atHour}`;
-  const known = lastDays.get(key);
-  if (known && known.from <= now && now < known.until) return known.from;
-  const today = atHourOn(now, 0, atHour, tz);
-  const from = today <= now ? today : atHourOn(now, -1, atHour, tz);
-  lastDays.set(key, { from, until: atHourOn(from, 1, atHour, tz) });
-  return from;
+  return dayWindow(now, tz, atHour).start;
 }
 
 /** The first daily reset after `now`. */
