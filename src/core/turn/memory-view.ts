@@ -1,7 +1,12 @@
 // Memory as one turn's tools see it: searches are for the turn's audience (the owner, one person, or
 // one group chat), and only the owner's own direct chat finds the owner's private notes (MEMORY.md,
 // memory/, USER.md), as withoutPrivateFiles hides them from the file tools.
-import type { Memory, MemoryHit, MemorySearchRequest } from "../../ports/memory.ts";
+import {
+  DEFAULT_MEMORY_HITS,
+  type Memory,
+  type MemoryHit,
+  type MemorySearchRequest,
+} from "../../ports/memory.ts";
 import { allOwner, senderKey, type TurnTrust } from "../intake/trust.ts";
 import type { ChatKind, InboundMessage } from "../messages.ts";
 import { isPrivatePath } from "./private-files.ts";
@@ -30,15 +35,12 @@ export function memoryActor(
   return trusts[i]?.sender ?? (message ? senderKey(message.channel, message.sender.id) : "unknown");
 }
 
-/** The port's default number of hits. */
-const DEFAULT_LIMIT = 8;
-
 export function memoryView(memory: Memory, who: { actor: string; ownerView: boolean }): TurnMemory {
   return {
     async search(request) {
       if (who.ownerView) return memory.search({ ...request, actor: who.actor });
       // Ask for more, since private notes are dropped from what comes back.
-      const limit = request.limit ?? DEFAULT_LIMIT;
+      const limit = request.limit ?? DEFAULT_MEMORY_HITS;
       const hits = await memory.search({ ...request, limit: limit * 3, actor: who.actor });
       return hits.filter((hit) => hit.source !== "note" || !isPrivatePath(hit.ref)).slice(0, limit);
     },
