@@ -65,8 +65,9 @@ export function sessionTokens(
   context: Pick<CompactionContext, "system" | "tools" | "limits">,
   entries: TranscriptEntry[],
   extra: ModelMessage[] = [],
+  visible: ModelMessage[] = messagesForModel(entries),
 ): number {
-  const estimate = promptTokens(context, [...messagesForModel(entries), ...extra]);
+  const estimate = promptTokens(context, [...visible, ...extra]);
   const compactedAt = entries.findLastIndex((e) => e.type === "compaction");
   const reported = entries.findLastIndex(
     (e, i) => i > compactedAt && e.type === "message" && e.usage !== undefined,
@@ -92,9 +93,10 @@ export function needsCompaction(
   context: Pick<CompactionContext, "system" | "tools" | "limits">,
   entries: TranscriptEntry[],
   extra: ModelMessage[],
+  visible: ModelMessage[] = messagesForModel(entries),
 ): boolean {
-  if (sessionTokens(context, entries, extra) <= context.limits.compactAt) return false;
-  return messagesTokens(messagesForModel(entries), context.limits.charsPerToken) > context.limits.keepTokens;
+  if (sessionTokens(context, entries, extra, visible) <= context.limits.compactAt) return false;
+  return messagesTokens(visible, context.limits.charsPerToken) > context.limits.keepTokens;
 }
 
 /** The sum of two silent usages (either may be absent). */

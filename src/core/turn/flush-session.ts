@@ -46,13 +46,14 @@ export async function flushSessionMemory(
   try {
     const limits = contextLimits(deps.model.ref, deps.settings.compaction);
     if (!limits.memoryFlush) return NONE;
-    const entries = await deps.sessions.load(old.sessionId);
-    const visible = messagesForModel(entries);
-    if (!visible.some((m) => m.role === "user")) return NONE;
     const ownerView = options.ownerView ?? old.key === mainSessionKey();
     // The flush exists to write MEMORY.md and the day's note, the owner's private files; elsewhere it
     // could only write notes every person's search finds.
     if (!ownerView) return NONE;
+    // Only what the model would see: from the last compaction on.
+    const entries = await deps.sessions.load(old.sessionId, { sinceCompaction: true });
+    const visible = messagesForModel(entries);
+    if (!visible.some((m) => m.role === "user")) return NONE;
     const files = await loadBootstrapFiles(deps.workspace, {
       maxChars: deps.settings.bootstrapMaxChars,
       includePrivate: true,

@@ -25,7 +25,7 @@ import type { ChannelContext, DeliveryAddress, InboundMessage } from "../message
 import { loadBootstrapFiles } from "../prompt/bootstrap-files.ts";
 import { buildSystemPrompt } from "../prompt/system-prompt.ts";
 import { renewStaleSession, type SessionLifecycle } from "../session-reset/renew-session.ts";
-import type { MessageEntry, TokenUsage, TranscriptEntry } from "../transcript.ts";
+import type { MessageEntry, TokenUsage } from "../transcript.ts";
 import { messagesForModel } from "../transcript-repair.ts";
 import { memoryActor, memoryView } from "./memory-view.ts";
 import { compactOnRequest } from "./compact-on-request.ts";
@@ -147,8 +147,8 @@ export async function runTurn(deps: TurnDeps, request: TurnRequest): Promise<Tur
   // power cut mid-turn costs a retry, not a message. The user's write overlaps reading the workspace.
   const text = fresh.length ? userMessageText(fresh) : "";
   // Only the owner's own direct chat sees the owner's private files; others get the tools their policy allows.
-  const trusts = request.trust ?? request.messages.map(() => OWNER_TRUST);
-  const ownerView = allOwner(trusts) && request.channel.chatKind === "dm";
+  const trusts = trustsOf(request);
+  const ownerView = isOwnerView(request);
   const tools = toolsAllowed(
     deps.tools,
     trusts,
@@ -252,14 +252,15 @@ export async function runTurn(deps: TurnDeps, request: TurnRequest): Promise<Tur
   };
   if (compacting) return compactOnRequest(guard, entries, request.sessionKey);
   // Near the window: the older messages become a summary (after a memory flush) before the call.
-  let history: TranscriptEntry[] = entries;
+  // The transcript as the model sees it, converted once: the estimate and the call both use it.
+  let history = messagesForModel(entries);
   let silentUsage: SilentUsage | undefined;
-  if (needsCompaction(guard, entries, userForModel)) {
+  if (needsCompaction(guard, entries, userForModel, history)) {
     const outcome = await compactSession(guard, entries, "threshold", {
       keepTokens: limits.keepTokens,
       ...(userEntry && { nextEntryId: userEntry.id }),
     });
-    if (outcome.entry) history = [...entries, outcome.entry];
+    if (outcome.entry) history = messagesForModel([...entries, outcome.entry]);
     silentUsage = outcome.usage;
   }
   const result = await runGuardedLoop(
@@ -267,7 +268,7 @@ export async function runTurn(deps: TurnDeps, request: TurnRequest): Promise<Tur
     {
       model: deps.model.model,
       system,
-      messages: [...messagesForModel(history), ...userForModel],
+      messages: [...history, ...userForModel],
       tools,
       maxSteps: deps.settings.maxSteps,
       signal,
@@ -310,14 +311,11 @@ export async function runTurn(deps: TurnDeps, request: TurnRequest): Promise<Tur
 
 /** A stale session starts over before the turn, its lasting facts flushed to memory first (silently). */
 function renewBeforeTurn(deps: TurnDeps, lifecycle: SessionLifecycle, request: TurnRequest) {
-  // As for the turn itself: only the owner's own direct chat sees (and may write) the private notes.
-  const trusts = request.trust ?? request.messages.map(() => OWNER_TRUST);
-  const ownerView = allOwner(trusts) && request.channel.chatKind === "dm";
   const flush = async (old: SessionMeta) => {
-    // Elsewhere the flush could only write notes every search finds; the words are in the memory index already.
-    if (!ownerView) return;
+    // As for the turn itself: only the owner's own direct chat may write the private notes; elsewhere
+    // the flush does nothing (the words are in the memory index already).
     await flushSessionMemory(deps, old, {
-      ownerView,
+      ownerView: isOwnerView(request),
       ...(request.signal && { signal: request.signal }),
       onError: (error) =>
         lifecycle.log?.(
@@ -330,6 +328,13 @@ function renewBeforeTurn(deps: TurnDeps, lifecycle: SessionLifecycle, request: T
 }
 
 const NO_PRIOR: PriorAttempt = { kind: "none" };
+
+/** How far each message's sender is trusted (the owner's own tools, without a channel, fully). */
+const trustsOf = (request: TurnRequest) => request.trust ?? request.messages.map(() => OWNER_TRUST);
+
+/** Whether the turn is the owner's own direct chat: the only one that sees the owner's private files. */
+const isOwnerView = (request: TurnRequest) =>
+  allOwner(trustsOf(request)) && request.channel.chatKind === "dm";
 
 /** Where the files sent with these messages were saved (their senders may read them back). */
 const attachedPaths = (messages: InboundMessage[]) =>
