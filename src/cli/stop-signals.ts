@@ -5,10 +5,14 @@ export const STOP_SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP"] as const satisfies r
 
 export type StopSignal = (typeof STOP_SIGNALS)[number];
 
-/** Resolves with the first stop signal received, and stops listening for the others. */
-export function untilStopSignal(): Promise<StopSignal> {
+/**
+ * Resolves with the first of `signals` received, and stops listening for the others. Call it before
+ * printing that the command is ready: until a listener is set, SIGTERM kills the process outright, so a
+ * supervisor that stops it on seeing the ready line would skip the clean-up.
+ */
+export function untilStopSignal(signals: readonly StopSignal[] = STOP_SIGNALS): Promise<StopSignal> {
   return new Promise((resolve) => {
-    const handlers = STOP_SIGNALS.map((signal) => {
+    const handlers = signals.map((signal) => {
       const handler = () => {
         for (const [other, registered] of handlers) process.off(other, registered);
         resolve(signal);

@@ -1,5 +1,6 @@
 // Serves the runtime until SIGTERM or SIGINT (AgentCore stops a session's microVM with SIGTERM): the port
 // first, the engine on the first invocation, settings from the environment as the Lambda handlers take them.
+import { untilStopSignal } from "../cli/stop-signals.ts";
 import { startRuntime } from "./listen.ts";
 
 export const RUNTIME_HOST_VARIABLE = "AGENT_CLAW_RUNTIME_HOST";
@@ -25,16 +26,10 @@ export async function serveRuntime(flags: RuntimeFlags, env: NodeJS.ProcessEnv =
     // The engine, the AWS SDK and the AI SDK load on the first invocation, after the port is open.
     load: async (sessionId) => (await import("./aws-turn.ts")).openAwsTurn(env, sessionId),
   });
+  const stopped = untilStopSignal(["SIGTERM", "SIGINT"]);
   process.stdout.write(`agent-claw runtime listening on ${server.url}\n`);
-  await new Promise<void>((resolve) => {
-    const stop = () => {
-      process.off("SIGTERM", stop);
-      process.off("SIGINT", stop);
-      void server.close().then(resolve);
-    };
-    process.on("SIGTERM", stop);
-    process.on("SIGINT", stop);
-  });
+  await stopped;
+  await server.close();
 }
 
 /**

@@ -91,6 +91,7 @@ export function registerAws(program: Command): void {
           },
           (message) => process.stderr.write(yellow(`warning: ${message}\n`)),
         );
+        const stopped = untilStopSignal();
         process.stdout.write(
           [
             `${green("aws dev is running")} (started in ${seconds} s)`,
@@ -115,7 +116,7 @@ export function registerAws(program: Command): void {
             "",
           ].join("\n"),
         );
-        const signal = await untilStopSignal();
+        const signal = await stopped;
         // After SIGHUP the terminal is gone: writing to it could fail before the record is removed.
         if (signal !== "SIGHUP") process.stderr.write(dim("stopping…\n"));
         await removeDevRecord(home, process.pid).catch(() => {});

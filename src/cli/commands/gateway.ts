@@ -4,6 +4,7 @@ import type { Command } from "commander";
 import { DAMAGED_STATE_EXIT_CODE, DamagedStateError } from "../../adapters/sqlite/damaged-state.ts";
 import { gatewayBanner } from "../gateway-banner.ts";
 import { action, reportError, UsageError } from "../io.ts";
+import { untilStopSignal } from "../stop-signals.ts";
 
 interface GatewayFlags {
   port?: string;
@@ -37,16 +38,10 @@ export function registerGateway(program: Command): void {
           reportError(error);
           return DAMAGED_STATE_EXIT_CODE;
         }
+        const stopped = untilStopSignal(["SIGTERM", "SIGINT"]);
         process.stdout.write(gatewayBanner(gateway, process.stdout.isTTY === true));
-        await new Promise<void>((resolve) => {
-          const stop = () => {
-            process.off("SIGTERM", stop);
-            process.off("SIGINT", stop);
-            void gateway.close().then(resolve);
-          };
-          process.on("SIGTERM", stop);
-          process.on("SIGINT", stop);
-        });
+        await stopped;
+        await gateway.close();
       }),
     );
 }
