@@ -100,6 +100,8 @@ export interface TelegramFake {
   /**
    * Resolves with the matching calls once `count` have been recorded (a number waits for that
    * many calls of any method). Contract: resolves from the request handler, never by polling.
+   * `timeoutMs` (default 10 s) only bounds a wait that fails: a loaded CI machine can take seconds
+   * for what takes milliseconds here.
    */
   waitFor(match: CallMatcher | number, timeoutMs?: number, count?: number): Promise<RecordedCall[]>;
   /** The next `times` calls of `method` answer this failure instead (they are still recorded). */
@@ -371,7 +373,7 @@ export async function startTelegramFake(options: TelegramFakeOptions = {}): Prom
         if (ready.length > 0) poll.settle(ok(ready));
       }
     },
-    waitFor(match, timeoutMs = 2000, count = 1) {
+    waitFor(match, timeoutMs = 10_000, count = 1) {
       const [test, needed] =
         typeof match === "number"
           ? [() => true, match]

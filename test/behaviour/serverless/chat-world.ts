@@ -94,8 +94,11 @@ export function repliesTo(world: ChatWorld, chat: number): string[] {
     .flatMap((message) => (message.text === undefined ? [] : [message.text]));
 }
 
-/** Whether a reply is still a notice waiting to be replaced by the turn's reply. */
-const isNotice = (text: string) => text === WAKING_NOTICE;
+/**
+ * Whether a message is still the "Waking up…" notice a slow cold start shows (with the preview's " …"
+ * after it), waiting to be edited into the turn's reply.
+ */
+export const isWakingNotice = (text: string) => text.startsWith(WAKING_NOTICE);
 
 /**
  * Waits until the chat shows `count` replies (a notice not yet replaced does not count); their texts.
@@ -121,7 +124,7 @@ export async function waitForChat(
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const shown = repliesTo(world, chat);
-    const replies = shown.filter((text) => !isNotice(text));
+    const replies = shown.filter((text) => !isWakingNotice(text));
     if (replies.length === shown.length && done(replies)) return replies;
     if (Date.now() > deadline) {
       throw new Error(
