@@ -137,6 +137,8 @@ describe("AgentCore Memory adapter", () => {
     // As locally: the prompt already holds SOUL.md, and inbox/ holds files people sent, not notes.
     await workspace.write("SOUL.md", "Speak like a patient butler.\n");
     await workspace.write("inbox/letter.md", "A patient butler wrote back.\n");
+    // Nor is a file over 2 MB: a log or an export, never read whole on every search.
+    await workspace.write("export.md", `A patient butler in a log.\n${"x".repeat(2 * 1024 * 1024)}`);
     expect(await memory.search({ query: "patient butler" })).toEqual([]);
     const first = await memory.search({ query: "oolong" });
     expect(first).toEqual([

@@ -1,7 +1,7 @@
 // Search over the workspace's Markdown notes for the AWS memory: S3 has no full-text index, so the
 // notes are read through the Workspace port, cut into chunks with line ranges and ranked with BM25 in
 // memory. A note is read again only when its size, modification time or ETag changed (one listing per search).
-import { isIndexedNote } from "../../core/memory/indexed-notes.ts";
+import { isIndexedNote, MAX_NOTE_BYTES } from "../../core/memory/indexed-notes.ts";
 import type { MemoryHit } from "../../ports/memory.ts";
 import type { Workspace, WorkspaceEntry } from "../../ports/workspace.ts";
 import { type Bm25Doc, bm25, wordCounts } from "./words.ts";
@@ -72,8 +72,10 @@ export function chunkNote(path: string, text: string, at: number): NoteChunk[] {
   return chunks;
 }
 
-// The local index's rule: prompt files (SOUL.md...), inbox/, skills/ and hidden folders are not notes.
-const isNote = (entry: WorkspaceEntry) => entry.kind === "file" && isIndexedNote(entry.path);
+// The local index's rule: prompt files (SOUL.md...), inbox/, skills/, hidden folders and files over
+// 2 MB are not notes. The size comes from the listing: a big file is never read.
+const isNote = (entry: WorkspaceEntry) =>
+  entry.kind === "file" && entry.size <= MAX_NOTE_BYTES && isIndexedNote(entry.path);
 
 export function createNoteSearch(workspace: Workspace): NoteSearch {
   const cache = new Map<string, CachedNote>();

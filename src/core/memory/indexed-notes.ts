@@ -21,7 +21,10 @@ const PROMPT_FILES: ReadonlySet<string> = new Set([
   "bootstrap.md",
 ]);
 
-/** Whether a workspace-relative POSIX path is a note the memory indexes. */
+/** Notes bigger than this are not indexed (a log or an export, not a note). */
+export const MAX_NOTE_BYTES = 2 * 1024 * 1024;
+
+/** Whether a workspace-relative POSIX path is a note the memory indexes (its size is checked apart). */
 export function isIndexedNote(path: string): boolean {
   const parts = path.split("/");
   const name = parts.at(-1)!.toLowerCase();
