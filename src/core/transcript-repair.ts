@@ -30,14 +30,23 @@ export function visibleEntries(entries: TranscriptEntry[]): {
 } {
   const at = entries.findLastIndex((e) => e.type === "compaction");
   const compaction = at >= 0 ? (entries[at] as CompactionEntry) : undefined;
-  let from = 0;
-  if (compaction) {
-    const kept =
-      compaction.firstKeptId === null ? -1 : entries.findIndex((e) => e.id === compaction.firstKeptId);
-    from = kept >= 0 && kept < at ? kept : at + 1;
-  }
-  const messages = entries.slice(from).filter((e): e is MessageEntry => isMessageEntry(e) && !e.silent);
+  const messages = entries
+    .slice(visibleStart(entries))
+    .filter((e): e is MessageEntry => isMessageEntry(e) && !e.silent);
   return { compaction, messages };
+}
+
+/**
+ * Where what the model sees of a transcript begins: the last compaction's first kept entry, or the
+ * compaction itself when that entry is not before it; 0 when there is no compaction.
+ */
+export function visibleStart(entries: TranscriptEntry[]): number {
+  const at = entries.findLastIndex((e) => e.type === "compaction");
+  if (at < 0) return 0;
+  const compaction = entries[at] as CompactionEntry;
+  const kept =
+    compaction.firstKeptId === null ? -1 : entries.findIndex((e) => e.id === compaction.firstKeptId);
+  return kept >= 0 && kept < at ? kept : at;
 }
 
 /**

@@ -3,6 +3,7 @@
 // another size (another process appended to it) is read again. The budget counts the memory the
 // parsed entries take (estimated), which is up to several times their JSONL bytes.
 import type { TranscriptEntry } from "../../core/transcript.ts";
+import { visibleStart } from "../../core/transcript-repair.ts";
 import { estimateParsedBytes } from "./parsed-size.ts";
 
 /**
@@ -50,19 +51,6 @@ const entriesMemory = (entries: TranscriptEntry[]) =>
   entries.reduce((sum, entry) => sum + SLOT + estimateParsedBytes(entry), 0);
 
 /**
- * The entries from the last compaction's first kept entry on (or from the compaction when that entry
- * is not before it); all of them when there is no compaction. Mirrors visibleEntries.
- */
-function sinceLastCompaction(entries: TranscriptEntry[]): TranscriptEntry[] {
-  const at = entries.findLastIndex((e) => e.type === "compaction");
-  if (at < 0) return entries;
-  const compaction = entries[at]!;
-  const keptId = compaction.type === "compaction" ? compaction.firstKeptId : null;
-  const kept = keptId === null ? -1 : entries.findIndex((e) => e.id === keptId);
-  return entries.slice(kept >= 0 && kept < at ? kept : at);
-}
-
-/**
  * A least-recently-used cache bounded by the estimated memory of what it holds.
  * Contract: get returns a fresh array each time; the entry objects are shared and must not be mutated.
  */
@@ -94,7 +82,7 @@ export function createTranscriptCache(maxMemory = DEFAULT_CACHE_BYTES): Transcri
       // Most recently used goes last.
       cached.delete(sessionId);
       cached.set(sessionId, hit);
-      return options?.whole ? hit.entries.slice() : sinceLastCompaction(hit.entries).slice();
+      return options?.whole ? hit.entries.slice() : hit.entries.slice(visibleStart(hit.entries));
     },
     set(sessionId, entries, bytes, whole = true) {
       put(sessionId, { entries, bytes, whole, memory: LIST + entriesMemory(entries) });
@@ -106,7 +94,7 @@ export function createTranscriptCache(maxMemory = DEFAULT_CACHE_BYTES): Transcri
       const all = hit.entries;
       all.push(...entries);
       if (entries.some((e) => e.type === "compaction")) {
-        const kept = sinceLastCompaction(all);
+        const kept = all.slice(visibleStart(all));
         const whole = hit.whole && kept.length === all.length;
         return put(sessionId, { entries: kept, bytes, whole, memory: LIST + entriesMemory(kept) });
       }
