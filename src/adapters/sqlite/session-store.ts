@@ -31,8 +31,6 @@ export interface SqliteSessionStoreOptions {
    * and the 1-based numbers of the lines. Contract: must not throw.
    */
   onCorruptLines?: (info: { sessionId: string; file: string; lines: number[] }) => void;
-  /** The parsed-transcript cache's budget in estimated bytes of memory; default DEFAULT_CACHE_BYTES. */
-  cacheBytes?: number;
 }
 
 // Session ids name files: no separators, no leading dot, nothing that could climb out of dir.
@@ -77,7 +75,7 @@ const stamp = (ms: number) => new Date(ms).toISOString().replaceAll(":", "-");
 export function createSqliteSessionStore(options: SqliteSessionStoreOptions): SessionStore {
   const { db, dir, clock, newId = randomUUID, onCorruptLines } = options;
   ensurePrivateDir(dir);
-  const cache = createTranscriptCache(options.cacheBytes);
+  const cache = createTranscriptCache();
   const durably = groupCommit(db);
   /** The file's size now; -1 when it does not exist. */
   const sizeOf = (file: string) => statSync(file, { throwIfNoEntry: false })?.size ?? -1;
