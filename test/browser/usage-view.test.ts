@@ -138,16 +138,15 @@ describe("Usage page", () => {
         "agent:main:telegram:dm:42",
       ]);
       await shot(page, "usage-cost");
-      await page.screenshot({ path: "/tmp/h5-usage-cost.png", fullPage: true });
 
       await page.getByLabel("Show").selectOption("tokens");
       await page.locator("#usage-days-chart .chart-axis", { hasText: /k$/ }).first().waitFor();
       // Sonnet's four calls: 1,280 + 40,080 + 1,280 + 1,280 tokens.
       expect(await page.locator("#usage-models-chart .chart-value").first().textContent()).toBe("43.9k");
       await page.getByLabel("Range").selectOption("7");
-      await page.locator("#usage-days-chart rect.chart-bar").nth(6).waitFor({ state: "attached" });
-      expect(await page.locator("#usage-days-chart rect.chart-bar").count()).toBe(7);
-      await page.screenshot({ path: "/tmp/h5-usage-tokens.png", fullPage: true });
+      // The 14-day chart has a 7th bar too: wait for the chart to be redrawn with 7.
+      await expect.poll(() => page.locator("#usage-days-chart rect.chart-bar").count()).toBe(7);
+      await shot(page, "usage-tokens");
       expect(await auditPage(page)).toEqual([]);
       await close();
       expect(problems).toEqual([]);
@@ -156,7 +155,7 @@ describe("Usage page", () => {
       await dark.page.getByRole("link", { name: "Usage" }).click();
       await dark.page.locator("#usage-days-chart rect.chart-bar").first().waitFor({ state: "attached" });
       expect(await auditPage(dark.page)).toEqual([]);
-      await dark.page.screenshot({ path: "/tmp/h5-usage-dark.png", fullPage: true });
+      await shot(dark.page, "usage-dark");
       await dark.close();
       expect(dark.problems).toEqual([]);
 
@@ -168,7 +167,7 @@ describe("Usage page", () => {
         .locator("#view-usage .view-body")
         .evaluate((body) => body.scrollWidth - body.clientWidth);
       expect(overflow).toBe(0);
-      await narrow.page.screenshot({ path: "/tmp/h5-usage-narrow.png", fullPage: true });
+      await shot(narrow.page, "usage-narrow");
       await narrow.close();
       expect(narrow.problems).toEqual([]);
     } finally {
