@@ -8,6 +8,7 @@ import { startTelegramFake, type TelegramFake } from "../../../test/fakes/telegr
 import { configSchema } from "../../config/schema.ts";
 import { DeployError, NO_CREDENTIALS } from "../../deploy/aws/aws-access.ts";
 import type { DeployRecord } from "../../deploy/aws/deploy-record.ts";
+import { serverlessRecord } from "../../deploy/aws/testing/serverless-record.ts";
 import { type Emulator, sqsClient, startFauxqs } from "../../engines/aws/dev/emulators.ts";
 import { awsDeployChecks } from "./doctor-aws.ts";
 
@@ -53,17 +54,11 @@ beforeEach(async () => {
       TELEGRAM_WEBHOOK_SECRET: "s3cret-webhook",
     }),
   );
-  record = {
-    stack: "serverless",
-    stackName: "agent-claw-serverless",
-    name: "agent-claw",
-    turns: "lambda",
-    region: "eu-west-1",
-    account: ACCOUNT,
-    deployedAt: "2026-12-07T07:00:00.000Z",
-    outputs: { WebhookUrl: WEBHOOK, SecretArn: secretArn, DeadLetterQueueUrl: deadLetterUrl },
-    webhookUrl: WEBHOOK,
-  };
+  record = serverlessRecord(
+    ACCOUNT,
+    { WebhookUrl: WEBHOOK, SecretArn: secretArn, DeadLetterQueueUrl: deadLetterUrl },
+    { webhookUrl: WEBHOOK },
+  );
   cloudformation.setStack({ name: "agent-claw-serverless", status: "UPDATE_COMPLETE" });
   await fetch(`${telegram.url}/bot${TOKEN}/setWebhook`, {
     method: "POST",

@@ -10,6 +10,7 @@ import { type SecretsManagerFake, startSecretsManagerFake } from "../../../test/
 import { createDynamoUsage } from "../../adapters/dynamodb/usage.ts";
 import { type AwsIdentity, DeployError, NO_CREDENTIALS } from "../../deploy/aws/aws-access.ts";
 import { type DeployRecord, writeDeployRecord } from "../../deploy/aws/deploy-record.ts";
+import { serverlessRecord } from "../../deploy/aws/testing/serverless-record.ts";
 import { openLocalAssistant } from "../../engines/local/assistant.ts";
 import { usageRecord } from "../../ports/usage.contract.ts";
 import { createFakeClock, type FakeClock } from "../../util/fake-clock.ts";
@@ -90,16 +91,7 @@ beforeEach(async () => {
       TELEGRAM_BOT_TOKEN: "123456789:AAsecretTokenThatMustNotLeak_0123456789",
     }),
   );
-  record = {
-    stack: "serverless",
-    stackName: "agent-claw-serverless",
-    name: "agent-claw",
-    turns: "lambda",
-    region: "eu-west-1",
-    account: ACCOUNT,
-    deployedAt: "2026-12-07T07:00:00.000Z",
-    outputs: { TableName: state, SecretArn: secretArn },
-  };
+  record = serverlessRecord(ACCOUNT, { TableName: state, SecretArn: secretArn });
   await writeDeployRecord(home, record);
 });
 afterEach(() => rm(root, { recursive: true, force: true }));
