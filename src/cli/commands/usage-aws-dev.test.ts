@@ -52,13 +52,15 @@ beforeEach(async () => {
     dynamodbEndpoint: dynalite.endpoint,
     table: state,
     startedAt: "2026-12-07T11:00:00.000Z",
+    limits: { dailyTokens: 10_000 },
+    timeZone: "Europe/Berlin",
   };
   await writeDevRecord(home, record);
 });
 afterEach(() => rm(root, { recursive: true, force: true }));
 
 describe("agent-claw usage --aws-dev", () => {
-  it("prints the running aws dev's calls with config.json's limits, which it runs with", async () => {
+  it("prints the running aws dev's calls with the limits it started with", async () => {
     await runUsage({ awsDev: true, days: "1" }, { env, clock, out });
     const lines = output.trimEnd().split("\n");
     expect(lines[0]).toBe(
@@ -66,7 +68,7 @@ describe("agent-claw usage --aws-dev", () => {
     );
     expect(lines[2]!.split(/\s+/)).toEqual(["2026-12-07", "1", "1,200", "1,000", "80", "$0.10"]);
     expect(output).toContain(
-      "Today: 1,280 of 10,000 tokens (daily limits of config.json, which aws dev runs with; days in Europe/Berlin).",
+      "Today: 1,280 of 10,000 tokens (daily limits of the config aws dev started with; days in Europe/Berlin).",
     );
   });
 

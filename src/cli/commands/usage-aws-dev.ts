@@ -1,13 +1,10 @@
 // `agent-claw usage --aws-dev`: the ledger of the `aws dev` running from this home, read from its in-memory
 // DynamoDB emulator (found through <home>/aws-dev.json), judged by the limits and time zone aws dev started
-// with (saved in that record; config.json for a record from before they were). Its ledger ends when aws dev
-// stops.
-import { loadConfig } from "../../config/load.ts";
+// with (saved in that record). Its ledger ends when aws dev stops.
 import { resolvePaths } from "../../config/paths.ts";
 import { createDynamoUsage } from "../../adapters/dynamodb/usage.ts";
 import { type DevRecord, devRecordLive, readDevRecord } from "../../engines/aws/dev/dev-record.ts";
 import { dynamoClient } from "../../engines/aws/dev/emulators.ts";
-import { systemTimeZone } from "../../engines/assistant-settings.ts";
 import type { UsageLedger } from "../../ports/usage.ts";
 import { UsageError } from "../io.ts";
 import type { UsageSource } from "./usage-source.ts";
@@ -22,31 +19,10 @@ const gone = (record: DevRecord) =>
       `everything in memory): ${START}.`,
   );
 
-/** The limits and time zone aws dev judges its ledger by: saved when it started, else config.json's now. */
-async function judgedBy(
-  record: DevRecord,
-  env: NodeJS.ProcessEnv,
-): Promise<Pick<UsageSource, "limits" | "timeZone" | "limitsOrigin">> {
-  if (record.timeZone !== undefined) {
-    return {
-      limits: record.limits ?? {},
-      timeZone: record.timeZone,
-      limitsOrigin: { name: "the config aws dev started with" },
-    };
-  }
-  const config = await loadConfig(resolvePaths(env), env);
-  return {
-    limits: config.limits,
-    timeZone: systemTimeZone(config),
-    limitsOrigin: { name: "config.json, which aws dev runs with" },
-  };
-}
-
-export async function openAwsDevUsage(env: NodeJS.ProcessEnv, now: () => number): Promise<UsageSource> {
+export async function openAwsDevUsage(env: NodeJS.ProcessEnv): Promise<UsageSource> {
   const record = await readDevRecord(resolvePaths(env).home);
   if (!record) throw new UsageError(`aws dev is not running from this home: ${START}.`);
   if (!(await devRecordLive(record))) throw gone(record);
-  const judged = await judgedBy(record, env);
   const client = dynamoClient(record.dynamodbEndpoint, { timeoutMs: ANSWER_TIMEOUT_MS });
   const dynamo = createDynamoUsage({ client, table: record.table });
   const explain = (error: unknown): never => {
@@ -62,8 +38,10 @@ export async function openAwsDevUsage(env: NodeJS.ProcessEnv, now: () => number)
   };
   return {
     ledger,
-    now,
-    ...judged,
+    // What its handlers judge the ledger by, even if config.json was edited since it started.
+    limits: record.limits,
+    timeZone: record.timeZone,
+    limitsOrigin: { name: "the config aws dev started with" },
     heading: `aws dev (pid ${record.pid}, started ${record.startedAt}; table ${record.table}).`,
     json: { awsDev: { pid: record.pid, table: record.table, startedAt: record.startedAt } },
     close: async () => client.destroy(),

@@ -80,11 +80,7 @@ async function limitsConfig(
   }
 }
 
-export async function openAwsUsage(
-  env: NodeJS.ProcessEnv,
-  now: () => number,
-  deps: AwsUsageDeps = {},
-): Promise<UsageSource> {
+export async function openAwsUsage(env: NodeJS.ProcessEnv, deps: AwsUsageDeps = {}): Promise<UsageSource> {
   const record = await deployment(resolvePaths(env).home);
   const table = record.outputs["TableName"];
   if (!table) {
@@ -115,7 +111,6 @@ export async function openAwsUsage(
   const where = { stackName: record.stackName, account: record.account, region: record.region, table };
   return {
     ledger,
-    now,
     // A Lambda and an AgentCore microVM run in UTC: without agent.timezone, the deployment's days are UTC's;
     // when its config cannot be read, UTC is what it uses unless told otherwise, so the days are UTC's too.
     timeZone: (limits.from === "deployment" && limits.config.agent.timezone) || "UTC",

@@ -16,7 +16,6 @@ export interface LimitsOrigin {
 
 export interface UsageSource {
   ledger: Pick<UsageLedger, "list">;
-  now(): number;
   /** The zone the assistant's days (and daily limits) run in. */
   timeZone: string;
   limits: LimitsConfig;
@@ -34,7 +33,6 @@ export async function openLocalUsage(env?: NodeJS.ProcessEnv, clock?: Clock): Pr
   const assistant = await openLocalAssistant({ ...(env && { env }), ...(clock && { clock }) });
   return {
     ledger: assistant.ports.usage,
-    now: () => assistant.ports.clock.now(),
     timeZone: assistant.timeZone,
     limits: assistant.config.limits,
     close: () => assistant.close(),

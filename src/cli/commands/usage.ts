@@ -7,7 +7,7 @@ import {
   formatUsd,
   readUsageSummary,
   type UsageGrouping,
-  type UsageReport,
+  type UsageSummary,
 } from "../../core/usage/usage-report.ts";
 import type { LimitsConfig } from "../../config/usage-schema.ts";
 import type { Clock } from "../../ports/clock.ts";
@@ -50,12 +50,12 @@ const cost = (t: UsageTotals) => (t.calls > 0 && t.unpriced === t.calls ? "—" 
 
 /** The report as a table, rows grouped `by`; the header names the range and the time zone. */
 export function usageTable(
-  report: UsageReport,
+  report: UsageSummary,
   by: UsageGrouping,
   limits: LimitsConfig,
-  today: UsageTotals,
   origin?: LimitsOrigin,
 ): string {
+  const { today } = report;
   const rows = by === "day" ? report.days : by === "session" ? report.sessions : report.models;
   const label = { day: "day", session: "session", model: "model" }[by];
   const keyWidth = Math.max(label.length, 5, ...rows.map((r) => r.key.length));
@@ -100,11 +100,9 @@ export interface UsageCommandDeps extends AwsUsageDeps {
 
 async function openSource(flags: UsageFlags, deps: UsageCommandDeps): Promise<UsageSource> {
   const env = deps.env ?? process.env;
-  const clock = deps.clock;
-  const now = clock ? () => clock.now() : Date.now;
   // Loaded on demand: the plain command never loads the AWS SDK.
-  if (flags.aws) return (await import("./usage-aws.ts")).openAwsUsage(env, now, deps);
-  if (flags.awsDev) return (await import("./usage-aws-dev.ts")).openAwsDevUsage(env, now);
+  if (flags.aws) return (await import("./usage-aws.ts")).openAwsUsage(env, deps);
+  if (flags.awsDev) return (await import("./usage-aws-dev.ts")).openAwsDevUsage(env);
   return openLocalUsage(deps.env, deps.clock);
 }
 
@@ -114,13 +112,13 @@ export async function runUsage(raw: unknown, deps: UsageCommandDeps = {}): Promi
   const out = deps.out ?? ((text: string) => void process.stdout.write(text));
   const source = await openSource(flags, deps);
   try {
-    const now = source.now();
+    const now = deps.clock?.now() ?? Date.now();
     const { timeZone, limits, ledger } = source;
     const report = await readUsageSummary(ledger, flags.days, now, timeZone);
     out(
       flags.json
         ? `${JSON.stringify({ ...report, limits, ...source.json }, null, 2)}\n`
-        : `${source.heading ? `${dim(source.heading)}\n` : ""}${usageTable(report, flags.by, limits, report.today, source.limitsOrigin)}`,
+        : `${source.heading ? `${dim(source.heading)}\n` : ""}${usageTable(report, flags.by, limits, source.limitsOrigin)}`,
     );
   } finally {
     await source.close();

@@ -22,10 +22,10 @@ export const devRecordSchema = z.object({
   table: z.string().min(1),
   /** When it started (ISO 8601). */
   startedAt: z.string(),
-  /** The daily limits its handlers run with (config.json when it started); absent in older records. */
-  limits: limitsSchema.optional(),
-  /** The time zone its days are counted in (agent.timezone, else this machine's); absent in older records. */
-  timeZone: z.string().optional(),
+  /** The daily limits its handlers run with (config.json when it started). */
+  limits: limitsSchema,
+  /** The time zone its days are counted in (agent.timezone, else this machine's). */
+  timeZone: z.string(),
 });
 
 export type DevRecord = z.infer<typeof devRecordSchema>;
