@@ -18,8 +18,8 @@ export interface PidLock {
 
 interface Holder {
   pid: number;
-  /** Start time in clock ticks since boot (Linux /proc), "" where the system does not tell. */
-  start: string;
+  /** Start time in clock ticks since boot (Linux /proc); absent where the system does not tell. */
+  start?: string;
   /** The file's exact text, to tell this lock from one written after it. */
   text: string;
 }
@@ -33,16 +33,14 @@ async function readHolder(file: string): Promise<Holder | undefined> {
   if (text === undefined) return undefined;
   const [pid, start, nonce] = text.split("\n");
   // A file without a nonce (an older version's, or garbage) cannot prove which process wrote it.
-  if (!/^[1-9]\d*$/.test(pid ?? "") || !/^[0-9a-f]{16}$/.test(nonce ?? ""))
-    return { pid: 0, start: "", text };
-  return { pid: Number(pid), start: start ?? "", text };
+  if (!/^[1-9]\d*$/.test(pid ?? "") || !/^[0-9a-f]{16}$/.test(nonce ?? "")) return { pid: 0, text };
+  return { pid: Number(pid), ...(start && { start }), text };
 }
 
 /** Whether the process that wrote the lock still runs: same pid and, where known, same start time. */
 async function live(holder: Holder): Promise<boolean> {
-  if (holder.pid === 0) return false;
-  // "": no /proc when it was written, so the pid is all there is.
-  return processLive(holder.pid, holder.start === "" ? undefined : holder.start);
+  // Without a start time (no /proc when it was written) the pid is all there is; pid 0 is never live.
+  return processLive(holder.pid, holder.start);
 }
 
 const refusal = (pid: number) =>

@@ -106,7 +106,8 @@ describe("agent-claw usage", () => {
     expect(help).toContain("--days <n>");
     expect(help).toContain("--by <grouping>");
     expect(help).toContain("--json");
-    expect(help).toContain("--aws");
-    expect(help).toContain("--aws-dev");
+    // "--aws-dev" contains "--aws": each is looked for with what follows it on its line.
+    expect(help).toMatch(/--aws\s+the deployment `deploy aws` recorded/);
+    expect(help).toMatch(/--aws-dev\s+\S/);
   });
 });
