@@ -17,7 +17,8 @@ export default defineConfig({
     pool: "forks",
     // Half the suite's time is spent waiting on child processes, emulators and Chromium, not on a
     // core: on 2 cores, 2 workers took 9 min 11 s and 3 took 5 min 35 s (4: 6 min, with timeouts).
-    maxWorkers: Math.ceil(availableParallelism() * 1.5),
+    // One more than the cores: each file may start Chromium or emulators of its own.
+    maxWorkers: availableParallelism() + 1,
     // Tests never read the developer's own ~/.agent-claw or model keys.
     env: { AGENT_CLAW_HOME: "/nonexistent-agent-claw-home", NO_COLOR: "1" },
   },

@@ -19,7 +19,8 @@ it("listens for SIGTERM before it prints that it listens, and closes when it com
     return true;
   });
   const served = serveRuntime({ port: "0" }, {});
-  const url = await listening;
+  // A start that fails rejects here with its own error, rather than leaving the test waiting.
+  const url = await Promise.race([listening, served.then(() => Promise.reject(new Error("stopped")))]);
   expect(atListening).toEqual([before + 1]);
   expect((await fetch(`${url}/ping`)).status).toBe(200);
   process.emit("SIGTERM");

@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ReceiveMessageCommand } from "@aws-sdk/client-sqs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { isWakingNotice } from "../behaviour/serverless/chat-world.ts";
+import { waitForReplies } from "../behaviour/serverless/chat-world.ts";
 import { createCronService } from "../../src/core/cron/cron-service.ts";
 import { type AwsDev, startAwsDev } from "../../src/engines/aws/dev/aws-dev.ts";
 import { sqsClient } from "../../src/engines/aws/dev/emulators.ts";
@@ -203,26 +203,17 @@ describe("agent-claw aws dev --turns agentcore", () => {
     await rm(home, { recursive: true, force: true });
   });
 
-  /** The bot's messages in the chat as the person sees them now (a notice edited into a reply counts once). */
-  const repliesTo = (chat: number) =>
-    telegram.botMessages(chat).flatMap((message) => (message.text === undefined ? [] : [message.text]));
-
-  /**
-   * The chat's replies once it shows `count` and no "Waking up…" notice (a cold start slower than 5 s,
-   * as on a loaded machine, shows one first and edits it into the reply).
-   */
-  async function waitForReplies(chat: number, count: number): Promise<string[]> {
-    await expect
-      .poll(
-        () => {
-          const shown = repliesTo(chat);
-          return shown.length >= count && !shown.some(isWakingNotice);
-        },
-        { timeout: 30_000 },
-      )
-      .toBe(true);
+  // Read when a test runs: beforeAll starts the fake.
+  const chat = {
+    get telegram() {
+      return telegram;
+    },
+  };
+  /** The chat's replies once it shows `count` (a slow cold start's "Waking up…" notice edited into one). */
+  async function replies(to: number, count: number): Promise<string[]> {
+    const shown = await waitForReplies(chat, to, count, 30_000);
     await dev.sqs.idle();
-    return repliesTo(chat);
+    return shown;
   }
 
   it("gives the runner the AgentCore settings and the runtimes the handlers' environment without them", () => {
@@ -242,11 +233,11 @@ describe("agent-claw aws dev --turns agentcore", () => {
     expect(await telegram.postToWebhook(telegram.message({ chatId: ADA, text: "hello agentcore" }))).toBe(
       200,
     );
-    expect(await waitForReplies(ADA, 1)).toEqual(["Hello from a microVM."]);
+    expect(await replies(ADA, 1)).toEqual(["Hello from a microVM."]);
     expect(dev.agentcore!.stats()).toMatchObject({ started: 1, live: 1 });
 
     expect(await telegram.postToWebhook(telegram.message({ chatId: ADA, text: "make a file" }))).toBe(200);
-    expect(await waitForReplies(ADA, 2)).toEqual(["Hello from a microVM.", "Made the file."]);
+    expect(await replies(ADA, 2)).toEqual(["Hello from a microVM.", "Made the file."]);
     // The same session, so the same process; the file exec wrote reached the S3 workspace after the turn.
     expect(dev.agentcore!.stats()).toMatchObject({ started: 1, live: 1 });
     const made = await dev.ports.workspace.read("made-by-exec.txt");
@@ -258,7 +249,7 @@ describe("agent-claw aws dev --turns agentcore", () => {
     dev.agentcore!.failNextColdStarts(1);
     model.script([{ text: "Awake now." }]);
     expect(await telegram.postToWebhook(telegram.message({ chatId: BOB, text: "wake up" }))).toBe(200);
-    expect(await waitForReplies(BOB, 1)).toEqual(["Awake now."]);
+    expect(await replies(BOB, 1)).toEqual(["Awake now."]);
     expect(dev.agentcore!.stats()).toMatchObject({
       failedStarts: before.failedStarts + 1,
       started: before.started + 1,

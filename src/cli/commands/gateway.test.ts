@@ -34,7 +34,8 @@ it("listens for SIGTERM before it prints that it is ready, and drains when it co
   const program = new Command().exitOverride();
   registerGateway(program);
   const run = program.parseAsync(["gateway", "--port", "0"], { from: "user" });
-  await ready;
+  // A start that fails ends the command with its error set, rather than leaving the test waiting.
+  await Promise.race([ready, run.then(() => Promise.reject(new Error(`stopped: exit ${process.exitCode}`)))]);
   expect(atReady).toEqual([before + 1]);
   process.emit("SIGTERM");
   await run;

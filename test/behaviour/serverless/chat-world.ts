@@ -83,12 +83,15 @@ export function telegramSettings(): Record<string, unknown> {
   };
 }
 
+/** What reading a chat needs of a world: its Telegram (aws dev's own tests have no more). */
+export type ChatView = Pick<ChatWorld, "telegram">;
+
 /**
  * The texts of the bot's messages in a chat as the person sees them now, oldest first: a message the
  * bot edited counts once with its last text (with turns in AgentCore a "Waking up…" notice is sent
  * first and edited into the reply).
  */
-export function repliesTo(world: ChatWorld, chat: number): string[] {
+export function repliesTo(world: ChatView, chat: number): string[] {
   return world.telegram
     .botMessages(chat)
     .flatMap((message) => (message.text === undefined ? [] : [message.text]));
@@ -105,7 +108,7 @@ export const isWakingNotice = (text: string) => text.startsWith(WAKING_NOTICE);
  * Polled on the fake's own records: a reply may arrive as a new message or as the edit of a notice.
  */
 export async function waitForReplies(
-  world: ChatWorld,
+  world: ChatView,
   chat: number,
   count: number,
   timeoutMs = 20_000,
@@ -115,7 +118,7 @@ export async function waitForReplies(
 
 /** Waits until the chat's replies (notices left out) satisfy `done`; they are returned. */
 export async function waitForChat(
-  world: ChatWorld,
+  world: ChatView,
   chat: number,
   done: (replies: string[]) => boolean,
   timeoutMs = 20_000,
